@@ -1,0 +1,128 @@
+/** The inputs the element reads, as its properties hold them (attribute text already converted). */
+export interface RoomInputs {
+  sdkAppId?: unknown;
+  roomId?: unknown;
+  strRoomId?: unknown;
+  userId?: unknown;
+  userSig?: unknown;
+  mode?: unknown;
+  role?: unknown;
+}
+
+export type RoomMode = 'rtc' | 'live';
+export type RoomRole = 'anchor' | 'audience';
+
+/** A complete, valid description of the room to be in. */
+export interface RoomConfig {
+  sdkAppId: number;
+  /** A number for numeric rooms, a string for string rooms: 123 and "123" are different rooms. */
+  roomId: number | string;
+  userId: string;
+  userSig: string;
+  mode: RoomMode;
+  /** Only in live mode. */
+  role?: RoomRole;
+}
+
+/** The attribute names, which is what `field` in an `invalid-config` error names. */
+export type ConfigField = 'sdk-app-id' | 'room-id' | 'str-room-id' | 'user-id' | 'user-sig' | 'mode' | 'role';
+
+export type ConfigResult =
+  | { status: 'valid'; config: RoomConfig }
+  | { status: 'incomplete'; missing: ConfigField }
+  | { status: 'invalid'; field: ConfigField; message: string };
+
+export const MAX_ROOM_ID = 4294967294;
+const USER_ID_PATTERN = /^[A-Za-z0-9_-]{1,32}$/;
+// TRTC's 89 characters for string room ids: letters, digits, space and these 26 symbols.
+const STR_ROOM_ID_PATTERN = /^[A-Za-z0-9 !#$%&()+\-:;<=.>?@[\]^_{}|~,]{1,64}$/;
+
+class InvalidInput extends Error {
+  constructor(readonly field: ConfigField, message: string) {
+    super(message);
+  }
+}
+
+/** `undefined`, `null` and the empty string all mean "not given (yet)". */
+function isAbsent(value: unknown): boolean {
+  return value === undefined || value === null || value === '';
+}
+
+function integerIn(field: ConfigField, value: unknown, min: number, max: number, what: string): number {
+  const number = typeof value === 'string' && /^\s*\d+\s*$/.test(value) ? Number(value) : value;
+  if (typeof number !== 'number' || !Number.isInteger(number) || number < min || number > max) {
+    throw new InvalidInput(field, `${field} must be ${what}; got ${describe(value)}.`);
+  }
+  return number;
+}
+
+function matching(field: ConfigField, value: unknown, pattern: RegExp, what: string): string {
+  if (typeof value !== 'string' || !pattern.test(value)) {
+    throw new InvalidInput(field, `${field} must be ${what}; got ${describe(value)}.`);
+  }
+  return value;
+}
+
+function oneOf<T extends string>(field: ConfigField, value: unknown, allowed: readonly T[], fallback: T): T {
+  if (isAbsent(value)) return fallback;
+  if (!allowed.includes(value as T)) {
+    throw new InvalidInput(field, `${field} must be ${allowed.map((v) => `"${v}"`).join(' or ')}; got ${describe(value)}.`);
+  }
+  return value as T;
+}
+
+function describe(value: unknown): string {
+  if (typeof value === 'string') return JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value);
+  if (typeof value === 'number') return String(value);
+  if (value === null) return 'null';
+  return `a value of type ${typeof value}`;
+}
+
+/**
+ * Validates the inputs against TRTC's rules. Present values are checked first, so a bad value is
+ * reported even while another required input is still missing.
+ */
+export function parseConfig(inputs: RoomInputs): ConfigResult {
+  try {
+    const given = (value: unknown, check: (value: unknown) => unknown) => (isAbsent(value) ? undefined : check(value));
+    const sdkAppId = given(inputs.sdkAppId, (v) =>
+      integerIn('sdk-app-id', v, 1, Number.MAX_SAFE_INTEGER, 'a positive integer'),
+    ) as number | undefined;
+    const roomId = given(inputs.roomId, (v) =>
+      integerIn('room-id', v, 1, MAX_ROOM_ID, `an integer from 1 to ${MAX_ROOM_ID}`),
+    ) as number | undefined;
+    const strRoomId = given(inputs.strRoomId, (v) =>
+      matching('str-room-id', v, STR_ROOM_ID_PATTERN, "1 to 64 of TRTC's allowed characters (letters, digits, space and !#$%&()+-:;<=.>?@[]^_{}|~,)"),
+    ) as string | undefined;
+    const userId = given(inputs.userId, (v) =>
+      matching('user-id', v, USER_ID_PATTERN, '1 to 32 characters of A-Z, a-z, 0-9, _ and -'),
+    ) as string | undefined;
+    const userSig = given(inputs.userSig, (v) => {
+      // The value itself is never echoed: it is a credential.
+      if (typeof v !== 'string') throw new InvalidInput('user-sig', 'user-sig must be a string.');
+      return v;
+    }) as string | undefined;
+    const mode = oneOf('mode', inputs.mode, ['rtc', 'live'] as const, 'rtc');
+    const role = oneOf('role', inputs.role, ['anchor', 'audience'] as const, 'anchor');
+    if (roomId !== undefined && strRoomId !== undefined) {
+      throw new InvalidInput('room-id', 'Give exactly one of room-id and str-room-id, not both: 123 and "123" are different TRTC rooms.');
+    }
+
+    if (sdkAppId === undefined) return { status: 'incomplete', missing: 'sdk-app-id' };
+    if (roomId === undefined && strRoomId === undefined) return { status: 'incomplete', missing: 'room-id' };
+    if (userId === undefined) return { status: 'incomplete', missing: 'user-id' };
+    if (userSig === undefined) return { status: 'incomplete', missing: 'user-sig' };
+
+    const config: RoomConfig = { sdkAppId, roomId: roomId ?? (strRoomId as string), userId, userSig, mode };
+    if (mode === 'live') config.role = role;
+    return { status: 'valid', config };
+  } catch (error) {
+    if (error instanceof InvalidInput) return { status: 'invalid', field: error.field, message: error.message };
+    throw error;
+  }
+}
+
+/** Two configs with the same key are the same room for the same user; the userSig is not part of it. */
+export function roomKey(config: RoomConfig): string {
+  return JSON.stringify([config.sdkAppId, typeof config.roomId, config.roomId, config.userId, config.mode, config.role ?? null]);
+}

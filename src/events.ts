@@ -1,0 +1,102 @@
+import type { BanReason } from './ban-reason.js';
+
+export type RoomState = 'idle' | 'joining' | 'joined' | 'leaving' | 'left' | 'banned' | 'error';
+
+export type ErrorCode = 'invalid-config' | 'join-failed' | 'leave-failed' | 'sdk-load-failed' | 'sdk-error';
+
+export interface RoomDetail {
+  /** A number for numeric rooms, a string for string rooms. */
+  roomId: number | string;
+  userId: string;
+}
+export type JoinedDetail = RoomDetail;
+export type LeftDetail = RoomDetail;
+
+export interface BannedDetail extends RoomDetail {
+  reason: BanReason;
+  /** A non-empty sentence. */
+  message: string;
+  /** What the SDK gave as its reason (`kick`, `banned`, `room-disband`, …), when it gave one. */
+  sdkReason?: string;
+}
+
+export interface ErrorDetail {
+  code: ErrorCode;
+  message: string;
+  /** For `invalid-config`: the attribute at fault. */
+  field?: string;
+  /** The SDK error's `getCode()`, when there is one. */
+  sdkCode?: number;
+  /** The underlying error object. */
+  cause?: unknown;
+}
+
+export interface PeerDetail {
+  userId: string;
+}
+
+export interface ConnectionStateChangeDetail {
+  state: string;
+  prevState: string;
+}
+
+export interface StateChangeDetail {
+  state: RoomState;
+  prevState: RoomState;
+}
+
+/** Every event `<trtc-room>` dispatches, by name. */
+export interface TrtcRoomEventDetails {
+  joined: JoinedDetail;
+  left: LeftDetail;
+  banned: BannedDetail;
+  error: ErrorDetail;
+  'peer-join': PeerDetail;
+  'peer-leave': PeerDetail;
+  'connection-state-change': ConnectionStateChangeDetail;
+  'state-change': StateChangeDetail;
+}
+export type TrtcRoomEventName = keyof TrtcRoomEventDetails;
+
+export type TrtcRoomEventMap = Omit<HTMLElementEventMap, 'error'> & {
+  [K in TrtcRoomEventName]: CustomEvent<TrtcRoomEventDetails[K]>;
+};
+
+/**
+ * Dispatches one of the element's events. All bubble and cross shadow roots except `error`, which,
+ * like the native `error` of `<img>` and `<video>`, stays on the element so that page-level error
+ * monitors do not take it for an uncaught exception.
+ */
+export function emit<K extends TrtcRoomEventName>(target: EventTarget, name: K, detail: TrtcRoomEventDetails[K]): boolean {
+  const bubbles = name !== 'error';
+  return target.dispatchEvent(new CustomEvent(name, { detail, bubbles, composed: bubbles }));
+}
+
+/** The error `join()` rejects with; its fields match the `error` event's detail. */
+export class TrtcRoomError extends Error {
+  readonly code: ErrorCode;
+  readonly field?: string;
+  readonly sdkCode?: number;
+
+  constructor(detail: ErrorDetail) {
+    super(detail.message, detail.cause === undefined ? undefined : { cause: detail.cause });
+    this.name = 'TrtcRoomError';
+    this.code = detail.code;
+    if (detail.field !== undefined) this.field = detail.field;
+    if (detail.sdkCode !== undefined) this.sdkCode = detail.sdkCode;
+  }
+}
+
+declare global {
+  // `error` is left out on purpose: the DOM already types it as ErrorEvent. TrtcRoom's own
+  // addEventListener overloads give it the CustomEvent<ErrorDetail> type.
+  interface HTMLElementEventMap {
+    joined: CustomEvent<JoinedDetail>;
+    left: CustomEvent<LeftDetail>;
+    banned: CustomEvent<BannedDetail>;
+    'peer-join': CustomEvent<PeerDetail>;
+    'peer-leave': CustomEvent<PeerDetail>;
+    'connection-state-change': CustomEvent<ConnectionStateChangeDetail>;
+    'state-change': CustomEvent<StateChangeDetail>;
+  }
+}

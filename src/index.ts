@@ -1,0 +1,34 @@
+import { TrtcRoom } from './trtc-room.js';
+
+export { TrtcRoom } from './trtc-room.js';
+export { TrtcRoomError } from './events.js';
+export type {
+  BannedDetail,
+  ConnectionStateChangeDetail,
+  ErrorCode,
+  ErrorDetail,
+  JoinedDetail,
+  LeftDetail,
+  PeerDetail,
+  RoomDetail,
+  RoomState,
+  StateChangeDetail,
+  TrtcRoomEventDetails,
+  TrtcRoomEventMap,
+  TrtcRoomEventName,
+} from './events.js';
+export type { BanReason } from './ban-reason.js';
+export type { RoomMode, RoomRole } from './config.js';
+export type { TrtcSdk } from './sdk/loader.js';
+export type { TrtcV4Client, TrtcV4Namespace } from './sdk/v4.js';
+
+// Register once: the npm build and a CDN bundle (or two copies of either) may both load on one page.
+if (typeof customElements !== 'undefined' && !customElements.get('trtc-room')) {
+  customElements.define('trtc-room', TrtcRoom);
+}
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'trtc-room': TrtcRoom;
+  }
+}

@@ -1,0 +1,68 @@
+import type { RoomConfig } from '../config.js';
+import type { ConnectionHandlers, RoomConnection, SdkAdapter } from './adapter.js';
+
+/** The part of trtc-js-sdk v4's `Client` the element uses (see the SDK's index.d.ts). */
+export interface TrtcV4Client {
+  join(options: { roomId: number | string; role?: 'anchor' | 'audience' }): Promise<void>;
+  leave(): Promise<void>;
+  destroy?(): void;
+  on(event: string, handler: (payload: any) => void): void;
+  off(event: string, handler: (payload: any) => void): void;
+}
+
+/** The part of trtc-js-sdk v4's default export (`TRTC`) the element uses. */
+export interface TrtcV4Namespace {
+  createClient(config: {
+    sdkAppId: number;
+    userId: string;
+    userSig: string;
+    mode: 'rtc' | 'live';
+    useStringRoomId?: boolean;
+  }): TrtcV4Client;
+}
+
+export function isV4Namespace(sdk: unknown): sdk is TrtcV4Namespace {
+  return (
+    (typeof sdk === 'object' || typeof sdk === 'function') &&
+    sdk !== null &&
+    typeof (sdk as { createClient?: unknown }).createClient === 'function'
+  );
+}
+
+export class V4Adapter implements SdkAdapter {
+  readonly generation = 'v4';
+
+  constructor(private readonly sdk: TrtcV4Namespace) {}
+
+  connect(config: RoomConfig, handlers: ConnectionHandlers): RoomConnection {
+    const stringRoom = typeof config.roomId === 'string';
+    const client = this.sdk.createClient({
+      sdkAppId: config.sdkAppId,
+      userId: config.userId,
+      userSig: config.userSig,
+      mode: config.mode,
+      ...(stringRoom ? { useStringRoomId: true } : {}),
+    });
+    const listeners: Record<string, (payload: any) => void> = {
+      'client-banned': (payload) => handlers.onBanned(payload),
+      'peer-join': (payload) => handlers.onPeerJoin(String(payload?.userId ?? '')),
+      'peer-leave': (payload) => handlers.onPeerLeave(String(payload?.userId ?? '')),
+      'connection-state-changed': (payload) =>
+        handlers.onConnectionStateChange(String(payload?.state ?? ''), String(payload?.prevState ?? '')),
+      error: (error) => handlers.onError(error),
+    };
+    for (const [event, listener] of Object.entries(listeners)) client.on(event, listener);
+
+    let destroyed = false;
+    return {
+      join: () => client.join({ roomId: config.roomId, ...(config.role ? { role: config.role } : {}) }),
+      leave: () => client.leave(),
+      destroy: () => {
+        if (destroyed) return;
+        destroyed = true;
+        for (const [event, listener] of Object.entries(listeners)) client.off(event, listener);
+        client.destroy?.();
+      },
+    };
+  }
+}

@@ -1,0 +1,191 @@
+import { css, html, LitElement, type PropertyValues } from 'lit';
+import { parseConfig, type ConfigResult, type RoomMode, type RoomRole } from './config.js';
+import { emit, TrtcRoomError, type RoomState, type TrtcRoomEventMap } from './events.js';
+import { loadAdapter, type TrtcSdk } from './sdk/loader.js';
+import { RoomSession } from './session.js';
+
+/** Attribute text of a numeric input: a number when it is all digits, else the text, kept to be reported. */
+const numericAttribute = {
+  fromAttribute(value: string | null): number | string | undefined {
+    if (value === null || value.trim() === '') return undefined;
+    return /^\s*\d+\s*$/.test(value) ? Number(value) : value;
+  },
+};
+
+/**
+ * A Tencent RTC (TRTC) call room as an HTML tag: joins when connected with complete inputs, leaves
+ * when disconnected (a move within the document does neither), and reports a forced exit as `banned`.
+ *
+ * @tagname trtc-room
+ * @summary Joins a TRTC room while it is in the document.
+ *
+ * @slot - Content shown inside the room (video containers, controls).
+ *
+ * @fires {CustomEvent<JoinedDetail>} joined - The user is in the room: `{ roomId, userId }`.
+ * @fires {CustomEvent<LeftDetail>} left - The user left the room: `{ roomId, userId }`.
+ * @fires {CustomEvent<BannedDetail>} banned - The user was forced out: `{ roomId, userId, reason, message, sdkReason? }`. No automatic rejoin follows.
+ * @fires {CustomEvent<ErrorDetail>} error - Something failed: `{ code, message, field?, sdkCode?, cause? }`. Does not bubble.
+ * @fires {CustomEvent<PeerDetail>} peer-join - Another user entered the room: `{ userId }`.
+ * @fires {CustomEvent<PeerDetail>} peer-leave - Another user left the room: `{ userId }`.
+ * @fires {CustomEvent<ConnectionStateChangeDetail>} connection-state-change - The SDK's connection state changed: `{ state, prevState }`.
+ * @fires {CustomEvent<StateChangeDetail>} state-change - The element's `state` changed: `{ state, prevState }`.
+ *
+ * @attr {string} state - Read only, reflected: `idle`, `joining`, `joined`, `leaving`, `left`, `banned` or `error`.
+ */
+export class TrtcRoom extends LitElement {
+  static override styles = css`
+    :host {
+      display: block;
+    }
+    :host([hidden]) {
+      display: none;
+    }
+  `;
+
+  static override properties = {
+    sdkAppId: { attribute: 'sdk-app-id', converter: numericAttribute },
+    roomId: { attribute: 'room-id', converter: numericAttribute },
+    strRoomId: { attribute: 'str-room-id' },
+    userId: { attribute: 'user-id' },
+    userSig: { attribute: 'user-sig' },
+    mode: {},
+    role: {},
+    sdk: { attribute: false },
+  };
+
+  /** The TRTC application's SDKAppID. Required; a positive integer. */
+  declare sdkAppId: number | undefined;
+  /** A numeric room id, 1 to 4294967294. Give this or `strRoomId`, not both. */
+  declare roomId: number | undefined;
+  /** A string room id: 1 to 64 of TRTC's allowed characters. Give this or `roomId`, not both. */
+  declare strRoomId: string | undefined;
+  /** The user's id. Required; 1 to 32 characters of A-Z, a-z, 0-9, `_` and `-`. */
+  declare userId: string | undefined;
+  /** The user signature. Required; never reflected, logged or put in an event. Changing it alone does not rejoin. */
+  declare userSig: string | undefined;
+  /** `rtc` (default) for calls, `live` for interactive live streaming. */
+  declare mode: RoomMode;
+  /** In live mode: `anchor` (default) or `audience`. */
+  declare role: RoomRole;
+  /** The SDK to use. Default: a global `TRTC`, else trtc-js-sdk imported at the first join. */
+  declare sdk: TrtcSdk | undefined;
+
+  private readonly session = new RoomSession(
+    () => loadAdapter(this.sdk),
+    (name, detail) => {
+      if (name === 'state-change') this.setAttribute('state', (detail as { state: RoomState }).state);
+      emit(this, name, detail);
+    },
+  );
+  /** Connected, and not merely between the two halves of a move. */
+  private inDocument = false;
+  private pendingDisconnect: ReturnType<typeof setTimeout> | undefined;
+  private reportedInvalid: string | undefined;
+
+  constructor() {
+    super();
+    this.mode = 'rtc';
+    this.role = 'anchor';
+  }
+
+  /** Where the element is: `idle`, `joining`, `joined`, `leaving`, `left`, `banned` or `error`. */
+  get state(): RoomState {
+    return this.session.state;
+  }
+
+  override connectedCallback(): void {
+    super.connectedCallback();
+    if (!this.hasAttribute('state')) this.setAttribute('state', this.session.state);
+    if (this.pendingDisconnect !== undefined) {
+      // Disconnected and connected again in the same task: a move, not a leave and rejoin.
+      clearTimeout(this.pendingDisconnect);
+      this.pendingDisconnect = undefined;
+      return;
+    }
+    this.inDocument = true;
+    this.syncSession({ clearHold: true });
+  }
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    // Wait one task: a move within the document reconnects before then.
+    this.pendingDisconnect = setTimeout(() => {
+      this.pendingDisconnect = undefined;
+      this.inDocument = false;
+      if (this.session.active) this.session.holdOut('left');
+      this.syncSession();
+    });
+  }
+
+  protected override updated(changed: PropertyValues<this>): void {
+    super.updated(changed);
+    this.syncSession();
+  }
+
+  protected override render() {
+    return html`<slot></slot>`;
+  }
+
+  /**
+   * Enters the room with the current inputs, clearing a `left`, `banned` or `error` hold. Resolves
+   * once joined; rejects after the `error` event if the join fails, and with an `InvalidStateError`
+   * (and no event) if the element is not connected.
+   */
+  async join(): Promise<void> {
+    if (!this.isConnected) {
+      throw new DOMException('<trtc-room> can join only while it is connected to a document.', 'InvalidStateError');
+    }
+    const result = this.syncSession({ clearHold: true, reportInvalidAgain: true });
+    if (result.status === 'invalid') throw new TrtcRoomError({ code: 'invalid-config', field: result.field, message: result.message });
+    if (result.status === 'incomplete') {
+      throw new TrtcRoomError({ code: 'invalid-config', field: result.missing, message: `Cannot join: ${result.missing} is not set.` });
+    }
+    await this.session.settled();
+    if (this.session.state === 'joined') return;
+    throw this.session.lastError ?? new DOMException(`<trtc-room> did not stay in the room (state: ${this.session.state}).`, 'AbortError');
+  }
+
+  /** Leaves the room and stays out (state `left`) until `join()`, a reconnect, or a new room or identity. */
+  async leave(): Promise<void> {
+    this.session.holdOut('left');
+    await this.session.settled();
+  }
+
+  /** Hands the current inputs to the session, reporting invalid ones once per distinct fault. */
+  private syncSession(options: { clearHold?: boolean; reportInvalidAgain?: boolean } = {}): ConfigResult {
+    const result = parseConfig(this);
+    if (!this.inDocument) {
+      this.session.setDesired(null);
+      return result;
+    }
+    if (result.status === 'invalid') {
+      const fault = `${result.field}\n${result.message}`;
+      const isNew = fault !== this.reportedInvalid;
+      this.reportedInvalid = fault;
+      this.session.setDesired(null, { whenAbsent: 'error', clearHold: options.clearHold });
+      if (isNew || options.reportInvalidAgain) {
+        emit(this, 'error', { code: 'invalid-config', field: result.field, message: result.message });
+      }
+    } else {
+      this.reportedInvalid = undefined;
+      this.session.setDesired(result.status === 'valid' ? result.config : null, { clearHold: options.clearHold });
+    }
+    return result;
+  }
+}
+
+// Typed listeners for the element's own events, `error` included (the DOM types it as ErrorEvent).
+export interface TrtcRoom {
+  addEventListener<K extends keyof TrtcRoomEventMap>(
+    type: K,
+    listener: (this: TrtcRoom, event: TrtcRoomEventMap[K]) => unknown,
+    options?: boolean | AddEventListenerOptions,
+  ): void;
+  addEventListener(type: string, listener: EventListenerOrEventListenerObject, options?: boolean | AddEventListenerOptions): void;
+  removeEventListener<K extends keyof TrtcRoomEventMap>(
+    type: K,
+    listener: (this: TrtcRoom, event: TrtcRoomEventMap[K]) => unknown,
+    options?: boolean | EventListenerOptions,
+  ): void;
+  removeEventListener(type: string, listener: EventListenerOrEventListenerObject, options?: boolean | EventListenerOptions): void;
+}

@@ -1,0 +1,127 @@
+/**
+ * A test double of trtc-js-sdk v4's namespace and Client (the subset in the SDK's index.d.ts that
+ * the element uses), with join/leave promises the test settles and events the test fires.
+ */
+import type { TrtcV4Client, TrtcV4Namespace } from '../../src/sdk/v4.js';
+
+type Handler = (payload: any) => void;
+export type Behaviour = 'resolve' | 'pending' | { reject: unknown };
+
+export interface Deferred {
+  promise: Promise<void>;
+  resolve(): void;
+  reject(error: unknown): void;
+  settled: boolean;
+}
+
+function deferred(): Deferred {
+  let resolve!: () => void;
+  let reject!: (error: unknown) => void;
+  const promise = new Promise<void>((res, rej) => {
+    resolve = res;
+    reject = rej;
+  });
+  const d: Deferred = {
+    promise,
+    settled: false,
+    resolve: () => {
+      d.settled = true;
+      resolve();
+    },
+    reject: (error) => {
+      d.settled = true;
+      reject(error);
+    },
+  };
+  return d;
+}
+
+/** An error shaped like the SDK's RtcError. */
+export function rtcError(code: number, message = `TRTC error 0x${code.toString(16)}`): Error & { getCode(): number } {
+  return Object.assign(new Error(message), { name: 'RtcError', getCode: () => code });
+}
+
+export class FakeClient implements TrtcV4Client {
+  readonly handlers = new Map<string, Set<Handler>>();
+  readonly joinCalls: Array<{ roomId: number | string; role?: string }> = [];
+  leaveCalls = 0;
+  destroyed = false;
+  pendingJoin: Deferred | undefined;
+  pendingLeave: Deferred | undefined;
+
+  constructor(
+    readonly sdk: FakeTrtc,
+    readonly config: Parameters<TrtcV4Namespace['createClient']>[0],
+  ) {}
+
+  join(options: { roomId: number | string; role?: 'anchor' | 'audience' }): Promise<void> {
+    this.joinCalls.push(options);
+    return this.settle(this.sdk.joinBehaviour, (d) => (this.pendingJoin = d));
+  }
+
+  leave(): Promise<void> {
+    this.leaveCalls += 1;
+    return this.settle(this.sdk.leaveBehaviour, (d) => (this.pendingLeave = d));
+  }
+
+  destroy(): void {
+    this.destroyed = true;
+  }
+
+  on(event: string, handler: Handler): void {
+    if (!this.handlers.has(event)) this.handlers.set(event, new Set());
+    this.handlers.get(event)!.add(handler);
+  }
+
+  off(event: string, handler: Handler): void {
+    this.handlers.get(event)?.delete(handler);
+  }
+
+  get handlerCount(): number {
+    let count = 0;
+    for (const set of this.handlers.values()) count += set.size;
+    return count;
+  }
+
+  /** Fires an SDK event at the element's handlers, as the SDK would. */
+  fire(event: string, payload?: unknown): void {
+    for (const handler of [...(this.handlers.get(event) ?? [])]) handler(payload);
+  }
+
+  private settle(behaviour: Behaviour, keep: (d: Deferred) => void): Promise<void> {
+    if (behaviour === 'resolve') return Promise.resolve();
+    if (behaviour === 'pending') {
+      const d = deferred();
+      keep(d);
+      return d.promise;
+    }
+    return Promise.reject(behaviour.reject);
+  }
+}
+
+export class FakeTrtc implements TrtcV4Namespace {
+  readonly clients: FakeClient[] = [];
+  joinBehaviour: Behaviour = 'resolve';
+  leaveBehaviour: Behaviour = 'resolve';
+
+  createClient(config: Parameters<TrtcV4Namespace['createClient']>[0]): FakeClient {
+    const client = new FakeClient(this, config);
+    this.clients.push(client);
+    return client;
+  }
+
+  get liveClients(): FakeClient[] {
+    return this.clients.filter((client) => !client.destroyed);
+  }
+
+  get lastClient(): FakeClient {
+    const client = this.clients.at(-1);
+    if (!client) throw new Error('No client was created.');
+    return client;
+  }
+
+  /** Every join call of every client, in order. */
+  get joins(): Array<{ roomId: number | string; role?: string }> {
+    return this.clients.flatMap((client) => client.joinCalls);
+  }
+}

@@ -1,0 +1,98 @@
+// `npm pack` produces a package that works when installed into another project and imported as
+// `trtc-room`: the right files, the exports map, the types, and a working element in Chromium.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { build } from 'esbuild';
+import { launchChromium } from '../../scripts/chromium.mjs';
+
+const root = resolve(import.meta.dirname, '../..');
+const run = (command, args, cwd) => execFileSync(command, args, { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+
+test('the packed package installs, type-checks and runs as `trtc-room`', async (t) => {
+  const work = mkdtempSync(join(tmpdir(), 'trtc-room-pack-'));
+  t.after(() => rmSync(work, { recursive: true, force: true }));
+
+  const [packed] = JSON.parse(run('npm', ['pack', '--json', '--pack-destination', work], root));
+  const files = packed.files.map((file) => file.path).sort();
+  assert.ok(files.includes('dist/index.js') && files.includes('dist/index.d.ts'), 'entry and its types are packed');
+  assert.ok(files.includes('dist/trtc-room.d.ts') && files.includes('dist/sdk/loader.js'), 'the modules the entry imports are packed');
+  const stray = files.filter((path) => !/^(dist\/|package\.json$|README\.md$|LICENSE$|custom-elements\.json$)/.test(path));
+  assert.deepEqual(stray, [], 'nothing but the build, the manifest, the README and the licence');
+  assert.ok(!files.some((path) => path.endsWith('.map')), 'no source maps pointing at unpublished sources');
+
+  const app = join(work, 'app');
+  run('mkdir', ['-p', app], work);
+  writeFileSync(join(app, 'package.json'), JSON.stringify({ name: 'consumer', private: true, type: 'module' }));
+  run('npm', ['install', '--no-audit', '--no-fund', '--prefer-offline', join(work, packed.filename)], app);
+
+  // A TypeScript consumer: the tag map, the class, the exported detail types and typed listeners.
+  writeFileSync(
+    join(app, 'consumer.ts'),
+    `import 'trtc-room';
+import { TrtcRoom, type BanReason, type BannedDetail, type ErrorDetail } from 'trtc-room';
+const el: TrtcRoom = document.createElement('trtc-room');
+el.addEventListener('banned', (event) => {
+  const reason: BanReason = event.detail.reason;
+  const detail: BannedDetail = event.detail;
+  console.log(reason, detail.message);
+});
+el.addEventListener('error', (event) => {
+  const detail: ErrorDetail = event.detail;
+  console.log(detail.code, detail.field);
+});
+document.querySelector('trtc-room')?.addEventListener('banned', (event) => event.detail.reason);
+const joined: Promise<void> = el.join();
+void joined;
+const ok: boolean = el instanceof TrtcRoom;
+void ok;
+`,
+  );
+  writeFileSync(
+    join(app, 'tsconfig.json'),
+    JSON.stringify({ compilerOptions: { strict: true, module: 'ESNext', moduleResolution: 'Bundler', target: 'ES2021', lib: ['ES2022', 'DOM'], noEmit: true, skipLibCheck: false, types: [] }, files: ['consumer.ts'] }),
+  );
+  run(process.execPath, [join(root, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.json'], app);
+
+  // Bundle a page the way an app would, and run it in Chromium against an instant SDK double.
+  writeFileSync(
+    join(app, 'page.js'),
+    `import { TrtcRoom } from 'trtc-room';
+const sdk = { createClient: () => ({ join: async () => {}, leave: async () => {}, destroy() {}, on() {}, off() {} }) };
+const el = document.createElement('trtc-room');
+el.sdk = sdk;
+el.setAttribute('sdk-app-id', '1400000001');
+el.setAttribute('room-id', '7');
+el.setAttribute('user-id', 'packed');
+el.setAttribute('user-sig', 'sig');
+el.addEventListener('joined', (e) => { window.result = { state: el.state, detail: e.detail, isClass: el instanceof TrtcRoom }; });
+document.body.append(el);
+`,
+  );
+  const bundle = await build({
+    entryPoints: [join(app, 'page.js')],
+    absWorkingDir: app,
+    bundle: true,
+    format: 'esm',
+    write: false,
+    external: ['trtc-js-sdk/*'],
+    logLevel: 'silent',
+  });
+  const browser = await launchChromium();
+  try {
+    const page = await browser.newPage();
+    const problems = [];
+    page.on('pageerror', (error) => problems.push(error.message));
+    await page.setContent('<!doctype html><html><body></body></html>');
+    await page.addScriptTag({ content: bundle.outputFiles[0].text, type: 'module' });
+    await page.waitForFunction(() => window.result !== undefined, null, { timeout: 10000 });
+    const result = await page.evaluate(() => window.result);
+    assert.deepEqual(result, { state: 'joined', detail: { roomId: 7, userId: 'packed' }, isClass: true });
+    assert.deepEqual(problems, []);
+  } finally {
+    await browser.close();
+  }
+});

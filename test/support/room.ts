@@ -1,0 +1,73 @@
+import './guard.js';
+import '../../src/index.js';
+import type { TrtcRoom } from '../../src/index.js';
+import type { TrtcRoomEventName } from '../../src/events.js';
+import { FakeTrtc } from '../doubles/fake-trtc.js';
+
+export const EVENT_NAMES: TrtcRoomEventName[] = [
+  'joined',
+  'left',
+  'banned',
+  'error',
+  'peer-join',
+  'peer-leave',
+  'connection-state-change',
+  'state-change',
+];
+
+export interface Recorded {
+  type: TrtcRoomEventName;
+  detail: any;
+  bubbles: boolean;
+  composed: boolean;
+  /** The reflected attribute when the event was dispatched. */
+  stateAttribute: string | null;
+}
+
+/** Records every event the element dispatches, in order. */
+export function record(el: TrtcRoom): Recorded[] {
+  const events: Recorded[] = [];
+  for (const type of EVENT_NAMES) {
+    el.addEventListener(type, (event: Event) => {
+      const { detail, bubbles, composed } = event as CustomEvent;
+      events.push({ type, detail, bubbles, composed, stateAttribute: el.getAttribute('state') });
+    });
+  }
+  return events;
+}
+
+export const types = (events: Recorded[]) => events.filter((e) => e.type !== 'state-change').map((e) => e.type);
+export const states = (events: Recorded[]) => events.filter((e) => e.type === 'state-change').map((e) => e.detail.state);
+
+export const VALID = { 'sdk-app-id': '1400000001', 'room-id': '1234', 'user-id': 'alice', 'user-sig': 'sig-secret-1' };
+
+/** Creates an element with an SDK double and the given attributes, without connecting it. */
+export function create(attributes: Record<string, string> = VALID, sdk = new FakeTrtc()) {
+  const el = document.createElement('trtc-room');
+  el.sdk = sdk;
+  for (const [name, value] of Object.entries(attributes)) el.setAttribute(name, value);
+  const events = record(el);
+  return { el, sdk, events };
+}
+
+/** Creates and connects an element, then waits until its state settles. */
+export async function mount(attributes: Record<string, string> = VALID, sdk = new FakeTrtc(), parent: Element = document.body) {
+  const room = create(attributes, sdk);
+  parent.append(room.el);
+  await settle(room.el);
+  return room;
+}
+
+/** Lets the element's update, any pending SDK promise and a pending disconnect run. */
+export async function settle(el?: TrtcRoom): Promise<void> {
+  await new Promise((resolve) => setTimeout(resolve));
+  if (el) {
+    await el.updateComplete;
+    await (el as unknown as { session: { settled(): Promise<void> } }).session.settled();
+  }
+  await new Promise((resolve) => setTimeout(resolve));
+}
+
+afterEach(() => {
+  for (const el of document.querySelectorAll('trtc-room')) el.remove();
+});
