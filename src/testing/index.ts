@@ -1,0 +1,21 @@
+// `trtc-room/testing`: the local TRTC emulator, for tests and demos. Not part of the main entry.
+export { createTrtcEmulator } from './emulator.js';
+export type { EmulatedTrtcV4, TrtcEmulator, TrtcEmulatorAdmin, TrtcEmulatorOptions } from './emulator.js';
+export { FaultQueue, type Fault, type RoomBackend, type BackendMembership } from './backend.js';
+export { EmulatedV4Client, EmulatedRtcError, type EmulatedClientConfig } from './v4-client.js';
+export {
+  RoomService,
+  RoomServiceError,
+  JoinRefusedError,
+  MAX_USER_IDS,
+  type JoinRequest,
+  type MemberSink,
+  type Membership,
+  type RemovalReason,
+  type RemoveUsersRequest,
+  type RoomId,
+  type RoomRef,
+  type RoomServiceOptions,
+  type RoomSnapshot,
+} from './room-service.js';
+export { generateTestUserSig, verifyUserSig, UserSigError } from './user-sig.js';
