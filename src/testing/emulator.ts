@@ -5,6 +5,7 @@
 import { FaultQueue, type RoomBackend } from './backend.js';
 import { RoomService, type RemoveUsersRequest, type RoomRef, type RoomServiceOptions, type RoomSnapshot } from './room-service.js';
 import { EmulatedV4Client, type EmulatedClientConfig } from './v4-client.js';
+import { EmulatedV5Trtc, V5_ERROR_CODE, V5_EVENT } from './v5-client.js';
 
 export interface TrtcEmulatorAdmin {
   /** RemoveUser / RemoveUserByStrRoomId: removes 1 to 10 users (reason `banned`). Rejects on a bad request, changing nothing. */
@@ -22,8 +23,18 @@ export interface EmulatedTrtcV4 {
   createClient(config: EmulatedClientConfig): EmulatedV4Client;
 }
 
+/** The v5-shaped SDK class (`TRTC.create()`, `TRTC.EVENT`): set it as `el.sdk` to drive the v5 adapter. */
+export interface EmulatedTrtcV5 {
+  create(): EmulatedV5Trtc;
+  readonly EVENT: typeof V5_EVENT;
+  readonly ERROR_CODE: typeof V5_ERROR_CODE;
+}
+
 export interface TrtcEmulator {
+  /** trtc-js-sdk v4's shape. */
   sdk: EmulatedTrtcV4;
+  /** trtc-sdk-v5's shape, on the same rooms. */
+  sdkV5: EmulatedTrtcV5;
   admin: TrtcEmulatorAdmin;
   /** Make the next join or leave of any client reject or hang. */
   faults: FaultQueue;
@@ -52,6 +63,11 @@ export function createTrtcEmulator(options: TrtcEmulatorOptions = {}): TrtcEmula
       return client;
     },
   };
+  const sdkV5: EmulatedTrtcV5 = {
+    create: () => new EmulatedV5Trtc((config) => sdk.createClient(config)),
+    EVENT: V5_EVENT,
+    ERROR_CODE: V5_ERROR_CODE,
+  };
   const admin: TrtcEmulatorAdmin = {
     removeUsers: async (request) => service.removeUsers(request),
     dismissRoom: async (request) => service.dismissRoom(request),
@@ -62,6 +78,7 @@ export function createTrtcEmulator(options: TrtcEmulatorOptions = {}): TrtcEmula
   };
   return {
     sdk,
+    sdkV5,
     admin,
     faults,
     get liveClients() {

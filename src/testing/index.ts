@@ -1,8 +1,9 @@
 // `trtc-room/testing`: the local TRTC emulator, for tests and demos. Not part of the main entry.
 export { createTrtcEmulator } from './emulator.js';
-export type { EmulatedTrtcV4, TrtcEmulator, TrtcEmulatorAdmin, TrtcEmulatorOptions } from './emulator.js';
+export type { EmulatedTrtcV4, EmulatedTrtcV5, TrtcEmulator, TrtcEmulatorAdmin, TrtcEmulatorOptions } from './emulator.js';
 export { FaultQueue, type Fault, type RoomBackend, type BackendMembership } from './backend.js';
 export { EmulatedV4Client, EmulatedRtcError, type EmulatedClientConfig } from './v4-client.js';
+export { EmulatedV5Trtc, EmulatedV5RtcError, V5_ERROR_CODE, V5_EVENT, type EmulatedEnterRoomConfig } from './v5-client.js';
 export {
   RoomService,
   RoomServiceError,
