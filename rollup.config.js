@@ -1,9 +1,9 @@
 import { nodeResolve } from '@rollup/plugin-node-resolve';
 import esbuild from 'rollup-plugin-esbuild';
 
-// The npm build: one ES module per source file, with lit and the SDK left to the app's bundler.
-// The SDK is reached only through a dynamic import(), so it never joins the entry's chunk.
-const external = (id) => /^(lit|@lit|trtc-js-sdk)(\/|$)/.test(id);
+// The npm build: one ES module per source file, with lit and both SDKs left to the app's bundler.
+// Each SDK is reached only through a dynamic import(), so neither joins the entry's chunk.
+const external = (id) => /^(lit|@lit|trtc-js-sdk|trtc-sdk-v5)(\/|$)/.test(id);
 
 export default [
   {

@@ -7,6 +7,8 @@ export interface RoomInputs {
   userSig?: unknown;
   mode?: unknown;
   role?: unknown;
+  /** Which SDK generation to import lazily; not part of the room, read by the loader at each join. */
+  sdkGeneration?: unknown;
 }
 
 export type RoomMode = 'rtc' | 'live';
@@ -25,7 +27,7 @@ export interface RoomConfig {
 }
 
 /** The attribute names, which is what `field` in an `invalid-config` error names. */
-export type ConfigField = 'sdk-app-id' | 'room-id' | 'str-room-id' | 'user-id' | 'user-sig' | 'mode' | 'role';
+export type ConfigField = 'sdk-app-id' | 'room-id' | 'str-room-id' | 'user-id' | 'user-sig' | 'mode' | 'role' | 'sdk';
 
 export type ConfigResult =
   | { status: 'valid'; config: RoomConfig }
@@ -104,6 +106,8 @@ export function parseConfig(inputs: RoomInputs): ConfigResult {
     }) as string | undefined;
     const mode = oneOf('mode', inputs.mode, ['rtc', 'live'] as const, 'rtc');
     const role = oneOf('role', inputs.role, ['anchor', 'audience'] as const, 'anchor');
+    // Checked like every input; the loader reads the property itself at join time, as it does `sdk`.
+    oneOf('sdk', inputs.sdkGeneration, ['v4', 'v5'] as const, 'v4');
     if (roomId !== undefined && strRoomId !== undefined) {
       throw new InvalidInput('room-id', 'Give exactly one of room-id and str-room-id, not both: 123 and "123" are different TRTC rooms.');
     }

@@ -19,8 +19,9 @@ export type {
 } from './events.js';
 export type { BanReason } from './ban-reason.js';
 export type { RoomMode, RoomRole } from './config.js';
-export type { TrtcSdk } from './sdk/loader.js';
+export type { SdkGeneration, TrtcSdk } from './sdk/loader.js';
 export type { TrtcV4Client, TrtcV4Namespace } from './sdk/v4.js';
+export type { TrtcV5EnterRoomParams, TrtcV5EventNames, TrtcV5Instance, TrtcV5Sdk } from './sdk/v5.js';
 
 // Register once: the npm build and a CDN bundle (or two copies of either) may both load on one page.
 if (typeof customElements !== 'undefined' && !customElements.get('trtc-room')) {

@@ -1,7 +1,7 @@
 import { css, html, LitElement, type PropertyValues } from 'lit';
 import { parseConfig, type ConfigResult, type RoomMode, type RoomRole } from './config.js';
 import { emit, TrtcRoomError, type RoomState, type TrtcRoomEventMap } from './events.js';
-import { loadAdapter, type TrtcSdk } from './sdk/loader.js';
+import { loadAdapter, type SdkGeneration, type TrtcSdk } from './sdk/loader.js';
 import { RoomSession } from './session.js';
 
 /** Attribute text of a numeric input: a number when it is all digits, else the text, kept to be reported. */
@@ -51,6 +51,7 @@ export class TrtcRoom extends LitElement {
     mode: {},
     role: {},
     sdk: { attribute: false },
+    sdkGeneration: { attribute: 'sdk' },
   };
 
   /** The TRTC application's SDKAppID. Required; a positive integer. */
@@ -67,11 +68,16 @@ export class TrtcRoom extends LitElement {
   declare mode: RoomMode;
   /** In live mode: `anchor` (default) or `audience`. */
   declare role: RoomRole;
-  /** The SDK to use. Default: a global `TRTC`, else trtc-js-sdk imported at the first join. */
+  /** The SDK to use: trtc-js-sdk (v4) or trtc-sdk-v5's `TRTC`. Default: a global `TRTC`, else the package `sdkGeneration` names, imported at the first join. */
   declare sdk: TrtcSdk | undefined;
+  /**
+   * Which SDK to import at the first join when neither `sdk` nor a global `TRTC` is given: `v4`
+   * (default, trtc-js-sdk) or `v5` (trtc-sdk-v5, an optional peer dependency). Attribute: `sdk`.
+   */
+  declare sdkGeneration: SdkGeneration;
 
   private readonly session = new RoomSession(
-    () => loadAdapter(this.sdk),
+    () => loadAdapter(this.sdk, this.sdkGeneration || 'v4'),
     (name, detail) => {
       if (name === 'state-change') this.setAttribute('state', (detail as { state: RoomState }).state);
       emit(this, name, detail);
@@ -86,6 +92,7 @@ export class TrtcRoom extends LitElement {
     super();
     this.mode = 'rtc';
     this.role = 'anchor';
+    this.sdkGeneration = 'v4';
   }
 
   /** Where the element is: `idle`, `joining`, `joined`, `leaving`, `left`, `banned` or `error`. */

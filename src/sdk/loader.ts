@@ -1,40 +1,76 @@
-import type { SdkAdapter } from './adapter.js';
+import { messageOf, type SdkAdapter } from './adapter.js';
 import { isV4Namespace, V4Adapter, type TrtcV4Namespace } from './v4.js';
+import { isV5Sdk, V5Adapter, type TrtcV5Sdk } from './v5.js';
 
-/** What `el.sdk` accepts: an SDK namespace such as trtc-js-sdk v4's default export. */
-export type TrtcSdk = TrtcV4Namespace;
+/** What `el.sdk` accepts: trtc-js-sdk v4's namespace or trtc-sdk-v5's `TRTC` class (each package's default export). */
+export type TrtcSdk = TrtcV4Namespace | TrtcV5Sdk;
+
+/** The SDK generation imported lazily when neither `el.sdk` nor a global `TRTC` is given. */
+export type SdkGeneration = 'v4' | 'v5';
+export const SDK_GENERATIONS: readonly SdkGeneration[] = ['v4', 'v5'];
+
+const PACKAGE_OF: Record<SdkGeneration, string> = { v4: 'trtc-js-sdk', v5: 'trtc-sdk-v5' };
 
 /** Wraps an SDK object in the adapter for its generation, told apart by what it offers. */
 export function adapterFor(sdk: unknown): SdkAdapter | undefined {
   if (isV4Namespace(sdk)) return new V4Adapter(sdk);
+  if (isV5Sdk(sdk)) return new V5Adapter(sdk);
   return undefined;
 }
 
-/** Imports the bundled SDK. Replaceable so tests can make the import fail. */
-export let importDefaultSdk = async (): Promise<unknown> => (await import('trtc-js-sdk/trtc.esm.js')).default;
+/** Imports each generation's SDK, only when asked. Replaceable so tests can make an import fail. */
+const importers: Record<SdkGeneration, () => Promise<unknown>> = {
+  v4: async () => (await import('trtc-js-sdk/trtc.esm.js')).default,
+  v5: async () => {
+    // The try makes bundlers (webpack, esbuild, Vite) accept this optional peer dependency when it is not installed.
+    try {
+      return (await import('trtc-sdk-v5/trtc.esm.js')).default;
+    } catch (error) {
+      throw error; // reported, with what to do, by loadAdapter
+    }
+  },
+};
 
-export function setDefaultSdkImporter(importer: () => Promise<unknown>): () => void {
-  const previous = importDefaultSdk;
-  importDefaultSdk = importer;
+/** Replaces the lazy import of one generation (v4 unless told); returns a function that restores it. */
+export function setDefaultSdkImporter(importer: () => Promise<unknown>, generation: SdkGeneration = 'v4'): () => void {
+  const previous = importers[generation];
+  importers[generation] = importer;
   return () => {
-    importDefaultSdk = previous;
+    importers[generation] = previous;
   };
 }
 
 /**
  * Finds the SDK to use: the element's `sdk` property, else a global `TRTC` (a page that already
- * includes the SDK's script), else the lazily imported trtc-js-sdk. A failed import is not cached,
- * so a later join tries again.
+ * includes the SDK's script), else the lazily imported package of the chosen generation. A failed
+ * import is not cached, so a later join tries again.
  */
-export async function loadAdapter(explicit: unknown): Promise<SdkAdapter> {
+export async function loadAdapter(explicit: unknown, generation: SdkGeneration = 'v4'): Promise<SdkAdapter> {
   if (explicit !== undefined && explicit !== null) {
     const adapter = adapterFor(explicit);
-    if (!adapter) throw new TypeError('The sdk property is set to something that is not a TRTC SDK (it has no createClient()).');
+    if (!adapter) {
+      throw new TypeError(
+        'The sdk property is set to something that is not a TRTC SDK: give trtc-js-sdk (v4, with createClient()) or trtc-sdk-v5 (the TRTC class, with create() and EVENT).',
+      );
+    }
     return adapter;
   }
   const globalSdk = adapterFor((globalThis as { TRTC?: unknown }).TRTC);
   if (globalSdk) return globalSdk;
-  const imported = adapterFor(await importDefaultSdk());
-  if (!imported) throw new TypeError('The imported trtc-js-sdk module has no createClient().');
-  return imported;
+  if (!SDK_GENERATIONS.includes(generation)) {
+    throw new TypeError(`sdk must be "v4" or "v5"; got ${JSON.stringify(generation)}.`);
+  }
+  const packageName = PACKAGE_OF[generation];
+  let imported: unknown;
+  try {
+    imported = await importers[generation]();
+  } catch (error) {
+    const hint = generation === 'v5' ? ` Install it next to trtc-room (npm install ${packageName}) or set the sdk property.` : '';
+    throw new Error(`${packageName} could not be imported (${messageOf(error, 'unknown error')}).${hint}`, { cause: error });
+  }
+  const adapter = adapterFor(imported);
+  if (!adapter || adapter.generation !== generation) {
+    throw new TypeError(`The imported ${packageName} module is not the ${generation} SDK it should be (no ${generation === 'v4' ? 'createClient()' : 'create() and EVENT'}).`);
+  }
+  return adapter;
 }

@@ -14,7 +14,7 @@ export interface Deferred {
   settled: boolean;
 }
 
-function deferred(): Deferred {
+export function deferred(): Deferred {
   let resolve!: () => void;
   let reject!: (error: unknown) => void;
   const promise = new Promise<void>((res, rej) => {

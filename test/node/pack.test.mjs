@@ -3,7 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { build } from 'esbuild';
@@ -28,6 +28,8 @@ test('the packed package installs, type-checks and runs as `trtc-room`', async (
   run('mkdir', ['-p', app], work);
   writeFileSync(join(app, 'package.json'), JSON.stringify({ name: 'consumer', private: true, type: 'module' }));
   run('npm', ['install', '--no-audit', '--no-fund', '--prefer-offline', join(work, packed.filename)], app);
+  // trtc-sdk-v5 is an optional peer: a v4 app neither installs it nor fails to bundle without it (below).
+  assert.ok(!existsSync(join(app, 'node_modules/trtc-sdk-v5')), 'the optional peer trtc-sdk-v5 is not installed');
 
   // A TypeScript consumer: the tag map, the class, the exported detail types and typed listeners.
   writeFileSync(

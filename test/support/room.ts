@@ -2,6 +2,7 @@ import './guard.js';
 import '../../src/index.js';
 import type { TrtcRoom } from '../../src/index.js';
 import type { TrtcRoomEventName } from '../../src/events.js';
+import type { TrtcSdk } from '../../src/sdk/loader.js';
 import { FakeTrtc } from '../doubles/fake-trtc.js';
 
 export const EVENT_NAMES: TrtcRoomEventName[] = [
@@ -41,8 +42,8 @@ export const states = (events: Recorded[]) => events.filter((e) => e.type === 's
 
 export const VALID = { 'sdk-app-id': '1400000001', 'room-id': '1234', 'user-id': 'alice', 'user-sig': 'sig-secret-1' };
 
-/** Creates an element with an SDK double and the given attributes, without connecting it. */
-export function create(attributes: Record<string, string> = VALID, sdk = new FakeTrtc()) {
+/** Creates an element with an SDK double (of either generation; v4 unless given) and the given attributes, without connecting it. */
+export function create<S extends TrtcSdk = FakeTrtc>(attributes: Record<string, string> = VALID, sdk: S = new FakeTrtc() as TrtcSdk as S) {
   const el = document.createElement('trtc-room');
   el.sdk = sdk;
   for (const [name, value] of Object.entries(attributes)) el.setAttribute(name, value);
@@ -51,7 +52,11 @@ export function create(attributes: Record<string, string> = VALID, sdk = new Fak
 }
 
 /** Creates and connects an element, then waits until its state settles. */
-export async function mount(attributes: Record<string, string> = VALID, sdk = new FakeTrtc(), parent: Element = document.body) {
+export async function mount<S extends TrtcSdk = FakeTrtc>(
+  attributes: Record<string, string> = VALID,
+  sdk: S = new FakeTrtc() as TrtcSdk as S,
+  parent: Element = document.body,
+) {
   const room = create(attributes, sdk);
   parent.append(room.el);
   await settle(room.el);

@@ -1,0 +1,103 @@
+import type { RoomConfig } from '../config.js';
+import type { ConnectionHandlers, RoomConnection, SdkAdapter } from './adapter.js';
+
+/** What trtc-sdk-v5's `enterRoom()` takes, as far as the element fills it in (see the SDK's index.d.ts). */
+export interface TrtcV5EnterRoomParams {
+  sdkAppId: number;
+  userId: string;
+  userSig: string;
+  /** A numeric room. */
+  roomId?: number;
+  /** A string room. */
+  strRoomId?: string;
+  scene?: 'rtc' | 'live';
+  role?: 'anchor' | 'audience';
+}
+
+/** The part of a trtc-sdk-v5 `TRTC` instance (from `TRTC.create()`) the element uses. */
+export interface TrtcV5Instance {
+  enterRoom(params: TrtcV5EnterRoomParams): Promise<void>;
+  exitRoom(): Promise<void>;
+  destroy(): void;
+  on(event: string, handler: (...args: any[]) => void): unknown;
+  off(event: string, handler: (...args: any[]) => void): unknown;
+}
+
+/** The event names the element listens to, as `TRTC.EVENT` holds them. */
+export interface TrtcV5EventNames {
+  ERROR: string;
+  KICKED_OUT: string;
+  REMOTE_USER_ENTER: string;
+  REMOTE_USER_EXIT: string;
+  CONNECTION_STATE_CHANGED: string;
+}
+
+/** The part of trtc-sdk-v5's default export (the `TRTC` class) the element uses. */
+export interface TrtcV5Sdk {
+  create(): TrtcV5Instance;
+  EVENT: TrtcV5EventNames;
+}
+
+/** The values of `TRTC.EVENT` in trtc-sdk-v5's index.d.ts, for an SDK object whose EVENT lacks one. */
+const DOCUMENTED_EVENTS: TrtcV5EventNames = {
+  ERROR: 'error',
+  KICKED_OUT: 'kicked-out',
+  REMOTE_USER_ENTER: 'remote-user-enter',
+  REMOTE_USER_EXIT: 'remote-user-exit',
+  CONNECTION_STATE_CHANGED: 'connection-state-changed',
+};
+
+/** v5 is the class with a static `create()` and `EVENT` (v4 offers `createClient()` instead). */
+export function isV5Sdk(sdk: unknown): sdk is TrtcV5Sdk {
+  if ((typeof sdk !== 'object' && typeof sdk !== 'function') || sdk === null) return false;
+  const { create, EVENT } = sdk as { create?: unknown; EVENT?: unknown };
+  return typeof create === 'function' && typeof EVENT === 'object' && EVENT !== null;
+}
+
+export class V5Adapter implements SdkAdapter {
+  readonly generation = 'v5';
+
+  constructor(private readonly sdk: TrtcV5Sdk) {}
+
+  connect(config: RoomConfig, handlers: ConnectionHandlers): RoomConnection {
+    const trtc = this.sdk.create();
+    const name = (key: keyof TrtcV5EventNames) => {
+      const value: unknown = this.sdk.EVENT[key];
+      return typeof value === 'string' && value ? value : DOCUMENTED_EVENTS[key];
+    };
+    const listeners: Array<[string, (payload: any) => void]> = [
+      // The SDK has already exited the room when it fires KICKED_OUT: the session calls no leave() after it.
+      [name('KICKED_OUT'), (payload) => handlers.onBanned(payload)],
+      [name('REMOTE_USER_ENTER'), (payload) => handlers.onPeerJoin(String(payload?.userId ?? ''))],
+      [name('REMOTE_USER_EXIT'), (payload) => handlers.onPeerLeave(String(payload?.userId ?? ''))],
+      [
+        name('CONNECTION_STATE_CHANGED'),
+        (payload) => handlers.onConnectionStateChange(String(payload?.state ?? ''), String(payload?.prevState ?? '')),
+      ],
+      [name('ERROR'), (error) => handlers.onError(error)],
+    ];
+    for (const [event, listener] of listeners) trtc.on(event, listener);
+
+    const params: TrtcV5EnterRoomParams = {
+      sdkAppId: config.sdkAppId,
+      userId: config.userId,
+      userSig: config.userSig,
+      // 123 and "123" are different rooms: a string room goes in strRoomId, never in roomId.
+      ...(typeof config.roomId === 'string' ? { strRoomId: config.roomId } : { roomId: config.roomId }),
+      scene: config.mode,
+      ...(config.role ? { role: config.role } : {}),
+    };
+
+    let destroyed = false;
+    return {
+      join: () => trtc.enterRoom(params),
+      leave: () => trtc.exitRoom(),
+      destroy: () => {
+        if (destroyed) return;
+        destroyed = true;
+        for (const [event, listener] of listeners) trtc.off(event, listener);
+        trtc.destroy();
+      },
+    };
+  }
+}
