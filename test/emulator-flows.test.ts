@@ -3,10 +3,13 @@ import { createTrtcEmulator, generateTestUserSig, type TrtcEmulator } from '../s
 import type { TrtcRoom } from '../src/index.js';
 import { record, settle, types, type Recorded } from './support/room.js';
 
+/** Which of the emulator's SDK shapes the elements use: the same room flows run against both generations. */
+let generation: 'v4' | 'v5' = 'v4';
+
 /** Mounts an element on the emulator, the way an app developer would in a test. */
 async function enter(emulator: TrtcEmulator, attributes: Record<string, string>) {
   const el = document.createElement('trtc-room') as TrtcRoom;
-  el.sdk = emulator.sdk;
+  el.sdk = generation === 'v4' ? emulator.sdk : emulator.sdkV5;
   for (const [name, value] of Object.entries({ 'sdk-app-id': '1400000001', 'user-sig': 'sig', ...attributes })) el.setAttribute(name, value);
   const events = record(el);
   document.body.append(el);
@@ -17,7 +20,12 @@ async function enter(emulator: TrtcEmulator, attributes: Record<string, string>)
 const bans = (events: Recorded[]) => events.filter((e) => e.type === 'banned').map((e) => e.detail.reason);
 const members = (emulator: TrtcEmulator) => emulator.admin.rooms.map((room) => [room.roomId, [...room.members]]);
 
-describe('<trtc-room> on the in-memory emulator', () => {
+for (const sdkGeneration of ['v4', 'v5'] as const)
+describe(`<trtc-room> on the in-memory emulator, ${sdkGeneration}-shaped SDK`, () => {
+  beforeEach(() => {
+    generation = sdkGeneration;
+  });
+
   it('a second element with the same userId bans the first with duplicate-user-id; the second stays and the first never comes back', async () => {
     const emulator = createTrtcEmulator();
     const first = await enter(emulator, { 'room-id': '1', 'user-id': 'alice' });
@@ -95,14 +103,15 @@ describe('<trtc-room> on the in-memory emulator', () => {
     expect(emulator.liveClients).to.deep.equal([]);
   });
 
-  it('refuses a join whose userSig is not valid for the app when given the secret key: join-failed 0x4004', async () => {
+  it('refuses a join whose userSig is not valid for the app when given the secret key: join-failed (0x4004 in v4)', async () => {
     const secretKey = 'emulator-app-secret';
     const emulator = createTrtcEmulator({ secretKey });
     const forged = await enter(emulator, { 'room-id': '1', 'user-id': 'alice', 'user-sig': 'forged' });
     await settle(forged.el);
     expect(forged.el.state).to.equal('error');
     const error = forged.events.find((e) => e.type === 'error')!.detail;
-    expect(error).to.include({ code: 'join-failed', sdkCode: 0x4004 });
+    // v4 reports JOIN_ROOM_FAILED; v5 reports SERVER_ERROR (its extraCode keeps 0x4004).
+    expect(error).to.include({ code: 'join-failed', sdkCode: generation === 'v4' ? 0x4004 : 5400 });
     const otherUser = await generateTestUserSig({ secretKey, sdkAppId: 1400000001, userId: 'bob' });
     const mismatched = await enter(emulator, { 'room-id': '1', 'user-id': 'alice', 'user-sig': otherUser });
     await settle(mismatched.el);
