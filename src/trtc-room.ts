@@ -87,6 +87,8 @@ export class TrtcRoom extends LitElement {
   private inDocument = false;
   private pendingDisconnect: ReturnType<typeof setTimeout> | undefined;
   private reportedInvalid: string | undefined;
+  /** Connected before the first update: the hold a connection clears is cleared by that update's sync. */
+  private clearHoldAtFirstUpdate = false;
 
   constructor() {
     super();
@@ -110,7 +112,10 @@ export class TrtcRoom extends LitElement {
       return;
     }
     this.inDocument = true;
-    this.syncSession({ clearHold: true });
+    // Until the first update, properties set before the tag was defined (a page script, a framework)
+    // are not restored yet: syncing now would join without them, e.g. without `sdk`. The first update syncs.
+    if (this.hasUpdated) this.syncSession({ clearHold: true });
+    else this.clearHoldAtFirstUpdate = true;
   }
 
   override disconnectedCallback(): void {
@@ -126,7 +131,8 @@ export class TrtcRoom extends LitElement {
 
   protected override updated(changed: PropertyValues<this>): void {
     super.updated(changed);
-    this.syncSession();
+    this.syncSession({ clearHold: this.clearHoldAtFirstUpdate });
+    this.clearHoldAtFirstUpdate = false;
   }
 
   protected override render() {

@@ -3,7 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { build } from 'esbuild';
@@ -23,6 +23,30 @@ test('the packed package installs, type-checks and runs as `trtc-room`', async (
   const stray = files.filter((path) => !/^(dist\/|package\.json$|README\.md$|LICENSE$|custom-elements\.json$)/.test(path));
   assert.deepEqual(stray, [], 'nothing but the build, the manifest, the README and the licence');
   assert.ok(!files.some((path) => path.endsWith('.map')), 'no source maps pointing at unpublished sources');
+  assert.ok(files.includes('dist/cdn/trtc-room.js'), 'the CDN bundle is packed');
+  assert.ok(files.some((path) => /^dist\/cdn\/trtc-js-sdk-[\w-]+\.js$/.test(path)), 'with the SDK chunk beside it');
+  assert.ok(files.includes('custom-elements.json'), 'the custom elements manifest is packed');
+
+  // The fields CDNs, bundlers and tools read point at packed files.
+  const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
+  const isPacked = (path) => files.includes(path.replace(/^\.\//, ''));
+  for (const field of ['main', 'module', 'types', 'unpkg', 'jsdelivr', 'customElements']) {
+    assert.ok(pkg[field] && isPacked(pkg[field]), `package.json ${field} (${pkg[field]}) is a packed file`);
+  }
+  assert.equal(pkg.unpkg, './dist/cdn/trtc-room.js');
+  assert.equal(pkg.jsdelivr, './dist/cdn/trtc-room.js');
+  const targets = (value) => (typeof value === 'string' ? [value] : Object.values(value).flatMap(targets));
+  for (const [subpath, target] of Object.entries(pkg.exports)) {
+    for (const path of targets(target)) assert.ok(isPacked(path), `exports ${subpath} → ${path} is a packed file`);
+  }
+  const sideEffect = (path) =>
+    pkg.sideEffects.some((pattern) => new RegExp(`^${pattern.replace(/^\.\//, '').replace(/[.]/g, '\\.').replace(/\*/g, '[^/]*')}$`).test(path));
+  assert.ok(sideEffect('dist/index.js') && sideEffect('dist/cdn/trtc-room.js'), 'the modules that define the tag are side effects, the CDN bundle too');
+  assert.ok(!sideEffect('dist/trtc-room.js'), 'the class module alone can be tree-shaken');
+  const frameworks = /^(react|react-dom|vue|@angular\/|svelte|preact)/;
+  for (const field of ['dependencies', 'peerDependencies', 'optionalDependencies']) {
+    assert.deepEqual(Object.keys(pkg[field] ?? {}).filter((name) => frameworks.test(name)), [], `no framework in ${field}`);
+  }
 
   const app = join(work, 'app');
   run('mkdir', ['-p', app], work);
@@ -53,9 +77,44 @@ const ok: boolean = el instanceof TrtcRoom;
 void ok;
 `,
   );
+  // The README's TypeScript snippet, framework-free, and proof that the event types are not any:
+  // each @ts-expect-error below must meet an error, or tsc fails on the unused directive.
+  writeFileSync(
+    join(app, 'typed-events.ts'),
+    `import 'trtc-room';
+import type { BanReason } from 'trtc-room';
+
+const room = document.querySelector('trtc-room')!; // a TrtcRoom, through HTMLElementTagNameMap
+room.addEventListener('banned', (e) => {
+  console.log(e.detail.reason, e.detail.message); // 'duplicate-user-id' | 'removed-by-admin' | 'room-dismissed' | 'unknown'
+});
+room.addEventListener('error', (e) => console.log(e.detail.code, e.detail.field));
+room.addEventListener('state-change', (e) => console.log(e.detail.prevState, '→', e.detail.state));
+
+// Any element typed as HTMLElement gets the element's events through the global event map.
+const host = document.getElementById('room')!;
+host.addEventListener('banned', (e) => e.detail.reason satisfies BanReason);
+host.addEventListener('peer-join', (e) => e.detail.userId.toUpperCase());
+
+room.addEventListener('banned', (e) => {
+  // @ts-expect-error the detail is typed, not any: it has no such field
+  console.log(e.detail.notAField);
+  // @ts-expect-error reason is a BanReason, not a number
+  const wrong: number = e.detail.reason;
+  void wrong;
+});
+// @ts-expect-error 'kicked' is not one of the four reasons
+const notAReason: BanReason = 'kicked';
+void notAReason;
+// @ts-expect-error roomId is a number
+room.roomId = '1234';
+// @ts-expect-error state is read only
+room.state = 'joined';
+`,
+  );
   writeFileSync(
     join(app, 'tsconfig.json'),
-    JSON.stringify({ compilerOptions: { strict: true, module: 'ESNext', moduleResolution: 'Bundler', target: 'ES2021', lib: ['ES2022', 'DOM'], noEmit: true, skipLibCheck: false, types: [] }, files: ['consumer.ts'] }),
+    JSON.stringify({ compilerOptions: { strict: true, module: 'ESNext', moduleResolution: 'Bundler', target: 'ES2021', lib: ['ES2022', 'DOM'], noEmit: true, skipLibCheck: false, types: [] }, files: ['consumer.ts', 'typed-events.ts'] }),
   );
   run(process.execPath, [join(root, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.json'], app);
 
