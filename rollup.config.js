@@ -1,6 +1,8 @@
 import { nodeResolve } from '@rollup/plugin-node-resolve';
 import terser from '@rollup/plugin-terser';
 import esbuild from 'rollup-plugin-esbuild';
+import { build as esbuildBuild } from 'esbuild';
+import { builtinModules } from 'node:module';
 
 // The npm build: one ES module per source file, with lit and both SDKs left to the app's bundler.
 // Each SDK is reached only through a dynamic import(), so neither joins the entry's chunk.
@@ -22,6 +24,44 @@ const cdnBundle = {
   plugins: [nodeResolve({ browser: true }), esbuild({ target: 'es2021', tsconfig: 'tsconfig.json', optimizeDeps: { include: ['sdp'] } }), terser()],
 };
 
+// The networked emulator (Node): dist/emulator/server.js (`trtc-room/emulator`) and dist/emulator/cli.js (the
+// `trtc-room-emulator` command). `ws` is bundled in, so the package still depends on lit and the SDK only, and
+// `npx trtc-room-emulator` needs nothing else installed. ws is CommonJS: esbuild converts it to an ES module,
+// with a real `require` for the Node modules it loads (its optional native add-ons stay optional).
+const WS_NOTICE = '/*! Includes ws (https://github.com/websockets/ws), MIT License. Copyright (c) 2011 Einar Otto Stangvik, (c) 2013 Arnout Kazemier and contributors, (c) 2016 Luigi Pinca and contributors. */';
+const inlineCommonJs = (name) => ({
+  name: 'inline-commonjs',
+  resolveId: (id) => (id === name ? `\0inline:${name}` : null),
+  async load(id) {
+    if (id !== `\0inline:${name}`) return null;
+    const { outputFiles } = await esbuildBuild({
+      stdin: { contents: `export * from '${name}'; export { default } from '${name}';`, resolveDir: process.cwd() },
+      bundle: true,
+      platform: 'node',
+      format: 'esm',
+      target: 'node18',
+      write: false,
+      external: ['bufferutil', 'utf-8-validate'],
+      banner: { js: "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);" },
+      logLevel: 'silent',
+    });
+    return outputFiles[0].text;
+  },
+});
+const emulatorServer = {
+  input: { 'emulator/server': 'src/emulator/server.ts', 'emulator/cli': 'src/emulator/cli.ts' },
+  external: (id) => id.startsWith('node:') || builtinModules.includes(id),
+  output: {
+    dir: 'dist',
+    format: 'es',
+    entryFileNames: '[name].js',
+    chunkFileNames: 'emulator/[name]-[hash].js',
+    banner: (chunk) =>
+      [chunk.name === 'emulator/cli' && '#!/usr/bin/env node', Object.keys(chunk.modules).includes('\0inline:ws') && WS_NOTICE].filter(Boolean).join('\n'),
+  },
+  plugins: [inlineCommonJs('ws'), esbuild({ target: 'node18', tsconfig: 'tsconfig.json' })],
+};
+
 export default [
   {
     input: { index: 'src/index.ts', 'testing/index': 'src/testing/index.ts' },
@@ -30,4 +70,5 @@ export default [
     plugins: [nodeResolve(), esbuild({ target: 'es2021', tsconfig: 'tsconfig.json' })],
   },
   cdnBundle,
+  emulatorServer,
 ];

@@ -1,5 +1,14 @@
 // `trtc-room/testing`: the local TRTC emulator, for tests and demos. Not part of the main entry.
 export { createTrtcEmulator } from './emulator.js';
+export {
+  connectTrtcEmulator,
+  SCHEDULE_FAILED,
+  type TrtcEmulatorConnection,
+  type TrtcEmulatorConnectionOptions,
+  type WebSocketConstructor,
+  type WebSocketLike,
+} from './remote.js';
+export { EMULATOR_WEBSOCKET_PATH } from './wire-protocol.js';
 export type { EmulatedTrtcV4, EmulatedTrtcV5, TrtcEmulator, TrtcEmulatorAdmin, TrtcEmulatorOptions } from './emulator.js';
 export { FaultQueue, type Fault, type RoomBackend, type BackendMembership } from './backend.js';
 export { EmulatedV4Client, EmulatedRtcError, type EmulatedClientConfig } from './v4-client.js';

@@ -1,0 +1,130 @@
+/**
+ * `trtc-room-emulator`: runs the networked TRTC emulator until Ctrl+C.
+ * `npx trtc-room-emulator --help` lists the options.
+ */
+import { parseArgs } from 'node:util';
+import { DEFAULT_DROP_TIMEOUT_MS, startEmulatorServer, type EmulatorServerOptions } from './server.js';
+
+export const DEFAULT_PORT = 8090;
+
+const USAGE = `Usage: trtc-room-emulator [options]
+
+Runs a local emulator of Tencent RTC's room service: pages join rooms over WebSocket
+(connectTrtcEmulator from trtc-room/testing) and an app server removes users or dismisses
+rooms through Tencent Cloud API 3.0, as against the real service.
+
+Options:
+  --port <n>              port to listen on (default ${DEFAULT_PORT}; 0 picks a free one)
+  --host <address>        address to listen on (default 127.0.0.1, this machine only)
+  --secret-id <id>        Tencent Cloud API SecretId to accept (default: random, printed)
+  --secret-key <key>      Tencent Cloud API SecretKey to accept (default: random, printed)
+  --app-secret-key <key>  the TRTC app's secret key: check every join's userSig (default: no check)
+  --drop-timeout <time>   how long a member whose connection dropped stays in its room:
+                          seconds, or with a unit (500ms, 90s) (default ${DEFAULT_DROP_TIMEOUT_MS / 1000}s)
+  --quiet                 do not log joins, leaves and API calls
+  -h, --help              show this text
+`;
+
+class UsageError extends Error {}
+
+function parseDuration(text: string): number {
+  const match = /^(\d+(?:\.\d+)?)(ms|s)?$/.exec(text.trim());
+  if (!match) throw new UsageError(`--drop-timeout ${JSON.stringify(text)} is not a duration like 90, 90s or 500ms.`);
+  return Math.round(Number(match[1]) * (match[2] === 'ms' ? 1 : 1000));
+}
+
+function parsePort(text: string): number {
+  const port = Number(text);
+  if (!/^\d+$/.test(text) || port > 65535) throw new UsageError(`--port ${JSON.stringify(text)} is not a port number (0 to 65535).`);
+  return port;
+}
+
+function parseOptions(args: string[]): (EmulatorServerOptions & { quiet: boolean }) | 'help' {
+  const { values } = parseArgs({
+    args,
+    options: {
+      port: { type: 'string' },
+      host: { type: 'string' },
+      'secret-id': { type: 'string' },
+      'secret-key': { type: 'string' },
+      'app-secret-key': { type: 'string' },
+      'drop-timeout': { type: 'string' },
+      quiet: { type: 'boolean', default: false },
+      help: { type: 'boolean', short: 'h', default: false },
+    },
+    strict: true,
+    allowPositionals: false,
+  });
+  if (values.help) return 'help';
+  const options: EmulatorServerOptions & { quiet: boolean } = {
+    port: values.port === undefined ? DEFAULT_PORT : parsePort(values.port),
+    host: values.host ?? '127.0.0.1',
+    quiet: values.quiet === true,
+  };
+  if (values['secret-id'] !== undefined) options.secretId = values['secret-id'];
+  if (values['secret-key'] !== undefined) options.secretKey = values['secret-key'];
+  if (values['app-secret-key'] !== undefined) options.appSecretKey = values['app-secret-key'];
+  if (values['drop-timeout'] !== undefined) options.dropTimeoutMs = parseDuration(values['drop-timeout']);
+  return options;
+}
+
+async function main(args: string[]): Promise<void> {
+  let options: ReturnType<typeof parseOptions>;
+  try {
+    options = parseOptions(args);
+  } catch (error) {
+    console.error(`trtc-room-emulator: ${error instanceof Error ? error.message : String(error)}\n\n${USAGE}`);
+    process.exitCode = 2;
+    return;
+  }
+  if (options === 'help') {
+    console.log(USAGE);
+    return;
+  }
+  const { quiet, ...serverOptions } = options;
+  if (!quiet) serverOptions.log = (line) => console.log(`[${new Date().toISOString().slice(11, 19)}] ${line}`);
+
+  let server: Awaited<ReturnType<typeof startEmulatorServer>>;
+  try {
+    server = await startEmulatorServer(serverOptions);
+  } catch (error) {
+    const code = (error as { code?: string }).code;
+    const reason =
+      code === 'EADDRINUSE'
+        ? `port ${serverOptions.port} on ${serverOptions.host} is in use; pick another with --port.`
+        : error instanceof Error
+          ? error.message
+          : String(error);
+    console.error(`trtc-room-emulator: cannot listen: ${reason}`);
+    process.exitCode = 1;
+    return;
+  }
+
+  const dropTimeout = serverOptions.dropTimeoutMs ?? DEFAULT_DROP_TIMEOUT_MS;
+  console.log(`trtc-room-emulator listening on ${server.url}
+
+  Pages (trtc-room/testing)  connectTrtcEmulator('${server.webSocketUrl}')
+  Tencent Cloud API 3.0      endpoint ${server.apiEndpoint}, protocol http://, version 2019-07-22
+    SecretId                 ${server.credentials.secretId}
+    SecretKey                ${server.credentials.secretKey}
+  Rooms (JSON)               ${server.url}/rooms
+  UserSig check              ${serverOptions.appSecretKey !== undefined ? 'on' : 'off (give --app-secret-key to check signatures)'}
+  Dropped connections leave their room after ${dropTimeout % 1000 === 0 ? `${dropTimeout / 1000} s` : `${dropTimeout} ms`}.
+
+Ctrl+C stops it.`);
+
+  const stop = async (signal: string) => {
+    process.off('SIGINT', stop);
+    process.off('SIGTERM', stop);
+    await server.close();
+    console.log(`trtc-room-emulator stopped (${signal}).`);
+    process.exit(0);
+  };
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
+}
+
+main(process.argv.slice(2)).catch((error) => {
+  console.error('trtc-room-emulator failed:', error);
+  process.exit(1);
+});

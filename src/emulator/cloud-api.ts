@@ -1,0 +1,98 @@
+/**
+ * Tencent Cloud API 3.0 for TRTC's room actions (`RemoveUser`, `RemoveUserByStrRoomId`, `DismissRoom`,
+ * `DismissRoomByStrRoomId`, version 2019-07-22) over a RoomService: a signed request in, the JSON
+ * `{ Response: … }` body out. A refused request changes nothing.
+ */
+import { randomUUID } from 'node:crypto';
+import { RoomServiceError, type RoomService } from '../testing/room-service.js';
+import { CloudApiError, verifyTc3Signature, type SignedRequest, type Tc3Credentials } from './tc3-signature.js';
+
+export const TRTC_API_VERSION = '2019-07-22';
+
+type Action = { roomId: 'number' | 'string'; removesUsers: boolean };
+
+const ACTIONS: Record<string, Action> = {
+  RemoveUser: { roomId: 'number', removesUsers: true },
+  RemoveUserByStrRoomId: { roomId: 'string', removesUsers: true },
+  DismissRoom: { roomId: 'number', removesUsers: false },
+  DismissRoomByStrRoomId: { roomId: 'string', removesUsers: false },
+};
+
+export type CloudApiResponse =
+  | { Response: { RequestId: string } }
+  | { Response: { Error: { Code: string; Message: string }; RequestId: string } };
+
+/** What the server reports of each API call, for its log. */
+export interface CloudApiOutcome {
+  action: string | undefined;
+  response: CloudApiResponse;
+}
+
+export class CloudApi {
+  constructor(
+    private readonly service: RoomService,
+    private readonly credentials: Tc3Credentials,
+    private readonly nowSeconds: () => number = () => Math.floor(Date.now() / 1000),
+  ) {}
+
+  /** Answers one `POST /` request; never throws: a failure is a `Response.Error`, as Tencent sends it. */
+  handle(request: SignedRequest): CloudApiOutcome {
+    const RequestId = randomUUID();
+    const action = headerValue(request, 'x-tc-action');
+    try {
+      this.perform(request, action);
+      return { action, response: { Response: { RequestId } } };
+    } catch (error) {
+      const { code, message } =
+        error instanceof CloudApiError || error instanceof RoomServiceError
+          ? error
+          : { code: 'InternalError', message: `The emulator failed: ${error instanceof Error ? error.message : String(error)}` };
+      return { action, response: { Response: { Error: { Code: code, Message: message }, RequestId } } };
+    }
+  }
+
+  private perform(request: SignedRequest, actionName: string | undefined): void {
+    if (request.method !== 'POST') throw new CloudApiError('UnsupportedProtocol', `The emulator takes API requests as POST with a JSON body, not ${request.method}.`);
+    verifyTc3Signature(request, this.credentials, this.nowSeconds());
+
+    if (!actionName) throw new CloudApiError('MissingParameter', 'The request has no X-TC-Action header.');
+    const action = Object.hasOwn(ACTIONS, actionName) ? ACTIONS[actionName]! : undefined;
+    if (!action) {
+      throw new CloudApiError('InvalidAction', `Action ${actionName} does not exist in the emulator; it answers ${Object.keys(ACTIONS).join(', ')}.`);
+    }
+    const version = headerValue(request, 'x-tc-version');
+    if (!version) throw new CloudApiError('MissingParameter', 'The request has no X-TC-Version header.');
+    if (version !== TRTC_API_VERSION) throw new CloudApiError('NoSuchVersion', `Version ${version} of ${actionName} does not exist; TRTC's is ${TRTC_API_VERSION}.`);
+    const contentType = headerValue(request, 'content-type') ?? '';
+    if (!/^application\/json\s*(;|$)/i.test(contentType)) {
+      throw new CloudApiError('UnsupportedProtocol', `The emulator takes Content-Type application/json, not ${JSON.stringify(contentType)}.`);
+    }
+
+    let params: unknown;
+    try {
+      params = JSON.parse(new TextDecoder().decode(request.body));
+    } catch {
+      throw new CloudApiError('InvalidParameter', 'The request body is not JSON.');
+    }
+    if (typeof params !== 'object' || params === null || Array.isArray(params)) throw new CloudApiError('InvalidParameter', 'The request body must be a JSON object.');
+    const body = params as Record<string, unknown>;
+    const known = ['SdkAppId', 'RoomId', ...(action.removesUsers ? ['UserIds'] : [])];
+    const unknown = Object.keys(body).find((key) => !known.includes(key));
+    if (unknown !== undefined) throw new CloudApiError('UnknownParameter', `${actionName} has no parameter ${unknown}; it takes ${known.join(', ')}.`);
+
+    const { SdkAppId, RoomId, UserIds } = body;
+    if (RoomId === undefined || RoomId === null) throw new CloudApiError('MissingParameter.RoomId', `${actionName} needs RoomId.`);
+    if (typeof RoomId !== action.roomId) {
+      const other = action.roomId === 'number' ? `${actionName}ByStrRoomId` : actionName.replace('ByStrRoomId', '');
+      throw new CloudApiError('InvalidParameter.RoomId', `${actionName} takes a ${action.roomId === 'number' ? 'numeric' : 'string'} RoomId; for a ${action.roomId === 'number' ? 'string' : 'numeric'} room use ${other}.`);
+    }
+    const room = action.roomId === 'number' ? { sdkAppId: SdkAppId as number, roomId: RoomId as number } : { sdkAppId: SdkAppId as number, strRoomId: RoomId as string };
+    if (action.removesUsers) this.service.removeUsers({ ...room, userIds: UserIds as string[] });
+    else this.service.dismissRoom(room);
+  }
+}
+
+function headerValue(request: SignedRequest, name: string): string | undefined {
+  const value = request.headers[name];
+  return Array.isArray(value) ? value.join(',') : value;
+}

@@ -1,0 +1,189 @@
+/**
+ * The networked emulator's client side: an `sdk` whose clients reach the emulator server
+ * (`npx trtc-room-emulator`) over WebSocket, so pages in several tabs or browsers share its rooms, and
+ * the app's server can remove users or dismiss rooms through Tencent Cloud's API on the same server.
+ */
+import { FaultQueue, type BackendMembership, type RoomBackend } from './backend.js';
+import type { EmulatedTrtcV4, EmulatedTrtcV5 } from './emulator.js';
+import type { JoinRequest, MemberSink } from './room-service.js';
+import { EmulatedRtcError, EmulatedV4Client, JOIN_ROOM_FAILED, LEAVE_ROOM_FAILED } from './v4-client.js';
+import { EmulatedV5Trtc, V5_ERROR_CODE, V5_EVENT } from './v5-client.js';
+import { EMULATOR_WEBSOCKET_PATH, type ClientMessage, type ServerMessage } from './wire-protocol.js';
+
+/** What the client needs of a WebSocket: the browser's, or `ws`'s in Node. */
+export interface WebSocketLike {
+  send(data: string): void;
+  close(code?: number, reason?: string): void;
+  addEventListener(type: 'open' | 'close' | 'error', listener: () => void): void;
+  addEventListener(type: 'message', listener: (event: { data: unknown }) => void): void;
+}
+
+export type WebSocketConstructor = new (url: string) => WebSocketLike;
+
+export interface TrtcEmulatorConnectionOptions {
+  /** The WebSocket class; default the global one (pass `ws`'s `WebSocket` in Node 20, which has none). */
+  WebSocket?: WebSocketConstructor;
+}
+
+export interface TrtcEmulatorConnection {
+  /** The v4-shaped SDK namespace: set it as `el.sdk`. */
+  sdk: EmulatedTrtcV4;
+  /** trtc-sdk-v5's shape, on the same server. */
+  sdkV5: EmulatedTrtcV5;
+  /** Make the next join or leave of any client of this `sdk` reject or hang, before it reaches the server. */
+  faults: FaultQueue;
+  /** The clients created and not yet destroyed. */
+  readonly liveClients: readonly EmulatedV4Client[];
+  /** The WebSocket URL the clients connect to. */
+  readonly url: string;
+}
+
+/** The SDK's SCHEDULE_FAILED: the service could not be reached at all. */
+export const SCHEDULE_FAILED = 0x404c;
+
+/**
+ * An `sdk` for `<trtc-room>` backed by the networked emulator at `url`: the WebSocket URL it prints
+ * (`ws://127.0.0.1:8090/trtc`), or its http:// address. Nothing connects until a client joins; each join
+ * opens its own WebSocket, closed at leave. If that socket drops, the client fires the SDK's `error`.
+ */
+export function connectTrtcEmulator(url: string | URL, options: TrtcEmulatorConnectionOptions = {}): TrtcEmulatorConnection {
+  const webSocketUrl = toWebSocketUrl(url);
+  const WebSocketClass = options.WebSocket ?? (globalThis as { WebSocket?: WebSocketConstructor }).WebSocket;
+  if (!WebSocketClass) throw new TypeError('connectTrtcEmulator needs a WebSocket class: this runtime has none; pass { WebSocket } (in Node, from the `ws` package).');
+  const faults = new FaultQueue();
+  const live = new Set<EmulatedV4Client>();
+  const backend: RoomBackend = { join: (request, sink, onLost) => joinOverWebSocket(WebSocketClass, webSocketUrl, request, sink, onLost) };
+  const sdk: EmulatedTrtcV4 = {
+    createClient(config) {
+      if (typeof config !== 'object' || config === null) throw new TypeError('createClient needs a config object.');
+      const client = new EmulatedV4Client({ ...config }, backend, faults, (destroyed) => live.delete(destroyed));
+      live.add(client);
+      return client;
+    },
+  };
+  const sdkV5: EmulatedTrtcV5 = {
+    create: () => new EmulatedV5Trtc((config) => sdk.createClient(config)),
+    EVENT: V5_EVENT,
+    ERROR_CODE: V5_ERROR_CODE,
+  };
+  return {
+    sdk,
+    sdkV5,
+    faults,
+    get liveClients() {
+      return [...live];
+    },
+    url: webSocketUrl,
+  };
+}
+
+function toWebSocketUrl(url: string | URL): string {
+  const parsed = new URL(String(url));
+  if (parsed.protocol === 'http:') parsed.protocol = 'ws:';
+  else if (parsed.protocol === 'https:') parsed.protocol = 'wss:';
+  else if (parsed.protocol !== 'ws:' && parsed.protocol !== 'wss:') throw new TypeError(`${String(url)} is not a ws://, wss://, http:// or https:// URL.`);
+  if (parsed.pathname === '/' || parsed.pathname === '') parsed.pathname = EMULATOR_WEBSOCKET_PATH;
+  return parsed.href;
+}
+
+type Reply = Extract<ServerMessage, { type: 'reply' }>;
+type Request = ClientMessage extends infer M ? (M extends unknown ? Omit<M, 'id'> : never) : never;
+
+/** Opens a socket, joins over it, and keeps the membership for as long as the socket lives. */
+function joinOverWebSocket(
+  WebSocketClass: WebSocketConstructor,
+  url: string,
+  request: JoinRequest,
+  sink: MemberSink,
+  onLost: (error: Error) => void,
+): Promise<BackendMembership> {
+  return new Promise((resolve, reject) => {
+    // 'ended': removed by the service, left, or lost; the socket is closed or closing.
+    let phase: 'connecting' | 'joining' | 'joined' | 'leaving' | 'ended' = 'connecting';
+    const pending = new Map<number, (reply: Reply) => void>();
+    let nextId = 1;
+    let socket: WebSocketLike;
+    try {
+      socket = new WebSocketClass(url);
+    } catch (error) {
+      reject(new EmulatedRtcError(SCHEDULE_FAILED, `Could not connect to the TRTC emulator at ${url}: ${error instanceof Error ? error.message : String(error)}`));
+      return;
+    }
+
+    // Replies are handled synchronously, so a push that follows a reply in the same read sees its effect.
+    const ask = (message: Request, onReply: (reply: Reply) => void): void => {
+      const id = nextId++;
+      pending.set(id, onReply);
+      socket.send(JSON.stringify({ ...message, id }));
+    };
+    const end = () => {
+      phase = 'ended';
+      socket.close(1000);
+    };
+
+    const membership: BackendMembership = {
+      async leave() {
+        if (phase !== 'joined') return; // removed or lost: already out of the room
+        phase = 'leaving';
+        const reply = await new Promise<Reply>((settle) => ask({ type: 'leave' }, settle));
+        end();
+        if (!reply.ok) throw new EmulatedRtcError(LEAVE_ROOM_FAILED, reply.error.message);
+      },
+    };
+
+    socket.addEventListener('open', () => {
+      phase = 'joining';
+      const { sdkAppId, roomId, userId, userSig } = request;
+      ask({ type: 'join', sdkAppId, roomId, userId, userSig }, (reply) => {
+        if (reply.ok && phase === 'joining') {
+          phase = 'joined';
+          resolve(membership);
+        } else {
+          end();
+          reject(new EmulatedRtcError(reply.ok ? JOIN_ROOM_FAILED : reply.error.code, reply.ok ? 'The join was abandoned.' : reply.error.message));
+        }
+      });
+    });
+
+    socket.addEventListener('message', (event) => {
+      let message: ServerMessage;
+      try {
+        message = JSON.parse(String(event.data));
+      } catch {
+        socket.close(1002, 'not JSON');
+        return;
+      }
+      if (message.type === 'reply') {
+        const settle = message.id === null ? undefined : pending.get(message.id);
+        if (message.id !== null) pending.delete(message.id);
+        settle?.(message);
+      } else if (message.type === 'removed') {
+        // Removed while leaving: the leave's answer follows, and the leave resolves as usual.
+        if (phase !== 'joined') return;
+        sink.removed(message.reason, message.message);
+        end();
+      } else if (message.type === 'peer-join') sink.peerJoin(message.userId);
+      else if (message.type === 'peer-leave') sink.peerLeave(message.userId);
+    });
+
+    // A WebSocket reports a failure as `error` and then `close`; the close does the work. (`ws` in Node
+    // throws an `error` nobody listens to.)
+    socket.addEventListener('error', () => undefined);
+    socket.addEventListener('close', () => {
+      const was = phase;
+      phase = 'ended';
+      for (const settle of pending.values()) {
+        settle({ type: 'reply', id: null, ok: false, error: { code: was === 'leaving' ? LEAVE_ROOM_FAILED : JOIN_ROOM_FAILED, message: closedMessage(url, was) } });
+      }
+      pending.clear();
+      if (was === 'connecting') reject(new EmulatedRtcError(SCHEDULE_FAILED, `Could not reach the TRTC emulator at ${url}: is \`npx trtc-room-emulator\` running?`));
+      else if (was === 'joined') onLost(new Error(closedMessage(url, was)));
+    });
+  });
+}
+
+function closedMessage(url: string, phase: string): string {
+  if (phase === 'leaving') return `The connection to the TRTC emulator at ${url} closed before the leave was confirmed; the emulator removes the member after its drop timeout.`;
+  if (phase === 'joining') return `The connection to the TRTC emulator at ${url} closed during the join.`;
+  return `The connection to the TRTC emulator at ${url} was lost.`;
+}
