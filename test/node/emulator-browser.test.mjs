@@ -6,7 +6,7 @@ import { resolve } from 'node:path';
 import { build } from 'esbuild';
 import { CommonClient } from 'tencentcloud-sdk-nodejs-common';
 import { launchChromium } from '../../scripts/chromium.mjs';
-import { loadTs } from './support/load-ts.mjs';
+import { loadTs } from '../../scripts/load-ts.mjs';
 
 const root = resolve(import.meta.dirname, '../..');
 const { startEmulatorServer } = await loadTs('src/emulator/server.ts');

@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { WebSocket } from 'ws';
 import { CommonClient } from 'tencentcloud-sdk-nodejs-common';
-import { loadTs } from './support/load-ts.mjs';
+import { loadTs } from '../../scripts/load-ts.mjs';
 
 const require = createRequire(import.meta.url);
 const Sign = require('tencentcloud-sdk-nodejs-common/tencentcloud/common/sign.js').default;
@@ -424,7 +424,7 @@ test('the trtc-room-emulator command, built as published, runs with no node_modu
 });
 
 test('the trtc-room-emulator command refuses a bad option with its usage', async () => {
-  const { bundleTs } = await import('./support/load-ts.mjs');
+  const { bundleTs } = await import('../../scripts/load-ts.mjs');
   const file = await bundleTs('src/emulator/cli.ts');
   try {
     const result = await new Promise((resolve) => {

@@ -1,4 +1,4 @@
-// Loads a TypeScript source module into a Node test: `const { RoomService } = await loadTs('src/testing/room-service.ts')`.
+// Loads a TypeScript source module into Node (tests, the demo server): `const { RoomService } = await loadTs('src/testing/room-service.ts')`.
 // esbuild bundles the entry (and the project files it imports) into one ES module; npm packages stay
 // external and are imported from the project's node_modules, as the built package would import them.
 // `import.meta.url`, `.dirname` and `.filename` keep naming each source file, not the bundle.
@@ -7,7 +7,7 @@ import { mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { basename, dirname, extname, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 
-const root = resolve(import.meta.dirname, '../../..');
+const root = resolve(import.meta.dirname, '..');
 // Inside node_modules, so the bundle's bare imports (`ws`, …) resolve to the project's packages.
 const cacheDir = join(root, 'node_modules/.cache/load-ts');
 let bundles = 0;
