@@ -148,6 +148,8 @@ export class TrtcRoom extends LitElement {
     if (!this.isConnected) {
       throw new DOMException('<trtc-room> can join only while it is connected to a document.', 'InvalidStateError');
     }
+    // Properties set before the tag was defined are restored by the first update: read inputs after it.
+    if (!this.hasUpdated) await this.updateComplete;
     const result = this.syncSession({ clearHold: true, reportInvalidAgain: true });
     if (result.status === 'invalid') throw new TrtcRoomError({ code: 'invalid-config', field: result.field, message: result.message });
     if (result.status === 'incomplete') {
