@@ -81,4 +81,16 @@ describe('<trtc-room> on a plain page', () => {
     expect(joined).to.deep.equal([{ roomId: 5678, userId: 'alice' }]);
     el.remove();
   });
+  it('join() called right after the upgrade uses the properties set before it', async () => {
+    const el = document.createElement('trtc-room-joined-early') as TrtcRoom;
+    const sdk = new FakeTrtc();
+    for (const [name, value] of Object.entries(VALID)) el.setAttribute(name, value);
+    el.sdk = sdk;
+    el.roomId = 4321;
+    document.body.append(el);
+    customElements.define('trtc-room-joined-early', class extends TrtcRoom {});
+    await el.join(); // before the first update has run
+    expect(sdk.joins).to.deep.equal([{ roomId: 4321 }]);
+    el.remove();
+  });
 });
