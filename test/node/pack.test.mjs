@@ -26,6 +26,7 @@ test('the packed package installs, type-checks and runs as `trtc-room`', async (
   assert.ok(files.includes('dist/cdn/trtc-room.js'), 'the CDN bundle is packed');
   assert.ok(files.some((path) => /^dist\/cdn\/trtc-js-sdk-[\w-]+\.js$/.test(path)), 'with the SDK chunk beside it');
   assert.ok(files.includes('custom-elements.json'), 'the custom elements manifest is packed');
+  assert.ok(files.includes('LICENSE'), 'the licence is packed');
 
   // The fields CDNs, bundlers and tools read point at packed files.
   const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
@@ -33,6 +34,8 @@ test('the packed package installs, type-checks and runs as `trtc-room`', async (
   for (const field of ['main', 'module', 'types', 'unpkg', 'jsdelivr', 'customElements']) {
     assert.ok(pkg[field] && isPacked(pkg[field]), `package.json ${field} (${pkg[field]}) is a packed file`);
   }
+  for (const [command, path] of Object.entries(pkg.bin ?? {})) assert.ok(isPacked(path), `bin ${command} → ${path} is a packed file`);
+  assert.ok(pkg.bin?.['trtc-room-emulator'], 'the emulator command is a bin entry');
   assert.equal(pkg.unpkg, './dist/cdn/trtc-room.js');
   assert.equal(pkg.jsdelivr, './dist/cdn/trtc-room.js');
   const targets = (value) => (typeof value === 'string' ? [value] : Object.values(value).flatMap(targets));
