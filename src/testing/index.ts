@@ -9,6 +9,7 @@ export {
   type WebSocketLike,
 } from './remote.js';
 export { EMULATOR_WEBSOCKET_PATH } from './wire-protocol.js';
+export type { EmulatedSdks } from './sdk-shapes.js';
 export type { EmulatedTrtcV4, EmulatedTrtcV5, TrtcEmulator, TrtcEmulatorAdmin, TrtcEmulatorOptions } from './emulator.js';
 export { FaultQueue, type Fault, type RoomBackend, type BackendMembership } from './backend.js';
 export { EmulatedV4Client, EmulatedRtcError, type EmulatedClientConfig } from './v4-client.js';

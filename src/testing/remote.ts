@@ -3,11 +3,10 @@
  * (`npx trtc-room-emulator`) over WebSocket, so pages in several tabs or browsers share its rooms, and
  * the app's server can remove users or dismiss rooms through Tencent Cloud's API on the same server.
  */
-import { FaultQueue, type BackendMembership, type RoomBackend } from './backend.js';
-import type { EmulatedTrtcV4, EmulatedTrtcV5 } from './emulator.js';
+import type { BackendMembership, RoomBackend } from './backend.js';
+import { createEmulatedSdks, type EmulatedSdks } from './sdk-shapes.js';
 import type { JoinRequest, MemberSink } from './room-service.js';
-import { EmulatedRtcError, EmulatedV4Client, JOIN_ROOM_FAILED, LEAVE_ROOM_FAILED } from './v4-client.js';
-import { EmulatedV5Trtc, V5_ERROR_CODE, V5_EVENT } from './v5-client.js';
+import { EmulatedRtcError, JOIN_ROOM_FAILED, LEAVE_ROOM_FAILED } from './v4-client.js';
 import { EMULATOR_WEBSOCKET_PATH, type ClientMessage, type ServerMessage } from './wire-protocol.js';
 
 /** What the client needs of a WebSocket: the browser's, or `ws`'s in Node. */
@@ -25,15 +24,7 @@ export interface TrtcEmulatorConnectionOptions {
   WebSocket?: WebSocketConstructor;
 }
 
-export interface TrtcEmulatorConnection {
-  /** The v4-shaped SDK namespace: set it as `el.sdk`. */
-  sdk: EmulatedTrtcV4;
-  /** trtc-sdk-v5's shape, on the same server. */
-  sdkV5: EmulatedTrtcV5;
-  /** Make the next join or leave of any client of this `sdk` reject or hang, before it reaches the server. */
-  faults: FaultQueue;
-  /** The clients created and not yet destroyed. */
-  readonly liveClients: readonly EmulatedV4Client[];
+export interface TrtcEmulatorConnection extends EmulatedSdks {
   /** The WebSocket URL the clients connect to. */
   readonly url: string;
 }
@@ -50,31 +41,8 @@ export function connectTrtcEmulator(url: string | URL, options: TrtcEmulatorConn
   const webSocketUrl = toWebSocketUrl(url);
   const WebSocketClass = options.WebSocket ?? (globalThis as { WebSocket?: WebSocketConstructor }).WebSocket;
   if (!WebSocketClass) throw new TypeError('connectTrtcEmulator needs a WebSocket class: this runtime has none; pass { WebSocket } (in Node, from the `ws` package).');
-  const faults = new FaultQueue();
-  const live = new Set<EmulatedV4Client>();
   const backend: RoomBackend = { join: (request, sink, onLost) => joinOverWebSocket(WebSocketClass, webSocketUrl, request, sink, onLost) };
-  const sdk: EmulatedTrtcV4 = {
-    createClient(config) {
-      if (typeof config !== 'object' || config === null) throw new TypeError('createClient needs a config object.');
-      const client = new EmulatedV4Client({ ...config }, backend, faults, (destroyed) => live.delete(destroyed));
-      live.add(client);
-      return client;
-    },
-  };
-  const sdkV5: EmulatedTrtcV5 = {
-    create: () => new EmulatedV5Trtc((config) => sdk.createClient(config)),
-    EVENT: V5_EVENT,
-    ERROR_CODE: V5_ERROR_CODE,
-  };
-  return {
-    sdk,
-    sdkV5,
-    faults,
-    get liveClients() {
-      return [...live];
-    },
-    url: webSocketUrl,
-  };
+  return Object.defineProperties({ url: webSocketUrl } as TrtcEmulatorConnection, Object.getOwnPropertyDescriptors(createEmulatedSdks(backend)));
 }
 
 function toWebSocketUrl(url: string | URL): string {

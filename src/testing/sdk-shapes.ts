@@ -1,0 +1,56 @@
+/**
+ * The SDK objects an emulator hands to `<trtc-room>`, in both generations' shapes, over one backend:
+ * shared by the in-memory emulator and the networked client so that both behave alike.
+ */
+import { FaultQueue, type RoomBackend } from './backend.js';
+import { EmulatedV4Client, type EmulatedClientConfig } from './v4-client.js';
+import { EmulatedV5Trtc, V5_ERROR_CODE, V5_EVENT } from './v5-client.js';
+
+/** The v4-shaped SDK namespace: set it as `el.sdk`. */
+export interface EmulatedTrtcV4 {
+  createClient(config: EmulatedClientConfig): EmulatedV4Client;
+}
+
+/** The v5-shaped SDK class (`TRTC.create()`, `TRTC.EVENT`): set it as `el.sdk` to drive the v5 adapter. */
+export interface EmulatedTrtcV5 {
+  create(): EmulatedV5Trtc;
+  readonly EVENT: typeof V5_EVENT;
+  readonly ERROR_CODE: typeof V5_ERROR_CODE;
+}
+
+export interface EmulatedSdks {
+  /** trtc-js-sdk v4's shape. */
+  sdk: EmulatedTrtcV4;
+  /** trtc-sdk-v5's shape, on the same rooms. */
+  sdkV5: EmulatedTrtcV5;
+  /** Make the next join or leave of any client reject or hang. */
+  faults: FaultQueue;
+  /** The clients created and not yet destroyed. */
+  readonly liveClients: readonly EmulatedV4Client[];
+}
+
+export function createEmulatedSdks(backend: RoomBackend): EmulatedSdks {
+  const faults = new FaultQueue();
+  const live = new Set<EmulatedV4Client>();
+  const sdk: EmulatedTrtcV4 = {
+    createClient(config) {
+      if (typeof config !== 'object' || config === null) throw new TypeError('createClient needs a config object.');
+      const client = new EmulatedV4Client({ ...config }, backend, faults, (destroyed) => live.delete(destroyed));
+      live.add(client);
+      return client;
+    },
+  };
+  const sdkV5: EmulatedTrtcV5 = {
+    create: () => new EmulatedV5Trtc((config) => sdk.createClient(config)),
+    EVENT: V5_EVENT,
+    ERROR_CODE: V5_ERROR_CODE,
+  };
+  return {
+    sdk,
+    sdkV5,
+    faults,
+    get liveClients() {
+      return [...live];
+    },
+  };
+}
