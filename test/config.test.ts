@@ -1,3 +1,4 @@
+import './support/guard.js';
 import { expect } from '@open-wc/testing';
 import { parseConfig, roomKey, type RoomInputs } from '../src/config.js';
 

@@ -1,0 +1,248 @@
+// `npm run bench [-- --json] [-- --cycles N]`: builds the element with esbuild (minified, as an app's bundler
+// would) and measures it in headless Chromium. Prints one table (or JSON with --json) and exits non-zero
+// when a budget is breached. Budgets are bytes, counts and reachability only, never wall-clock times:
+//   entry with Lit ≤ 8 KB gzipped; the element's own code ≤ 3 KB gzipped; 0 SDK bytes before the first
+//   join; 0 elements or clients reachable after the cycles and a forced GC; `banned` in the SDK callback's task.
+// Build output goes to .artifacts/bench/, the run's JSON to bench/runs/latest.json (both git-ignored).
+import { build } from 'esbuild';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import { cpus, arch, platform, release, totalmem } from 'node:os';
+import { extname, join, resolve, sep } from 'node:path';
+import { parseArgs } from 'node:util';
+import { gzipSync } from 'node:zlib';
+import { launchChromium } from './chromium.mjs';
+
+const { values: options } = parseArgs({
+  options: {
+    json: { type: 'boolean', default: false },
+    cycles: { type: 'string', default: '1000' },
+  },
+});
+const CYCLES = Number(options.cycles);
+const KB = 1024;
+export const BUDGETS = {
+  entryWithLitGzip: 8 * KB,
+  ownCodeGzip: 3 * KB,
+  sdkBytesBeforeJoin: 0,
+  reachableElements: 0,
+  reachableClients: 0,
+};
+
+const root = resolve(import.meta.dirname, '..');
+const out = join(root, '.artifacts/bench');
+const LIT = ['lit', 'lit/*', '@lit/*', 'lit-html', 'lit-html/*', 'lit-element', 'lit-element/*'];
+const SDKS = ['trtc-js-sdk', 'trtc-js-sdk/*', 'trtc-sdk-v5', 'trtc-sdk-v5/*'];
+const gzip = (bytes) => gzipSync(bytes, { level: 9 }).length;
+const log = (...args) => options.json || console.error(...args);
+
+/**
+ * Bundles `entry` with code splitting (the SDKs' dynamic imports become chunks) and returns, gzipped,
+ * the entry with the chunks it imports statically, and each chunk that holds an SDK package.
+ */
+async function bundle(entry, outdir, external = [], extra = {}) {
+  rmSync(outdir, { recursive: true, force: true });
+  const result = await build({
+    entryPoints: [join(root, entry)],
+    outdir,
+    bundle: true,
+    splitting: true,
+    format: 'esm',
+    minify: true,
+    target: 'es2021',
+    conditions: ['production'],
+    external,
+    metafile: true,
+    logLevel: 'silent',
+    entryNames: '[name]',
+    chunkNames: 'chunk-[hash]',
+    ...extra,
+  });
+  const outputs = result.metafile.outputs;
+  const file = (path) => readFileSync(join(root, path));
+  const entryPath = Object.keys(outputs).find((path) => outputs[path].entryPoint);
+  const staticClosure = new Set();
+  const visit = (path) => {
+    if (staticClosure.has(path)) return;
+    staticClosure.add(path);
+    for (const imported of outputs[path].imports) if (imported.kind === 'import-statement' && !imported.external) visit(imported.path);
+  };
+  visit(entryPath);
+  const sdkChunks = {};
+  for (const [path, output] of Object.entries(outputs)) {
+    if (!path.endsWith('.js')) continue;
+    const sdk = ['trtc-js-sdk', 'trtc-sdk-v5'].find((name) => Object.keys(output.inputs).some((input) => input.includes(`node_modules/${name}/`)));
+    if (sdk) sdkChunks[sdk] = { file: path.split('/').at(-1), gzip: gzip(file(path)), bytes: output.bytes };
+  }
+  const entryGzip = [...staticClosure].reduce((sum, path) => sum + gzip(file(path)), 0);
+  const entryBytes = [...staticClosure].reduce((sum, path) => sum + outputs[path].bytes, 0);
+  return { entryGzip, entryBytes, sdkChunks };
+}
+
+/** Serves `dir` with cross-origin isolation (so performance.now() has 5 µs steps); counts bytes per file. */
+async function serve(dir) {
+  const served = new Map();
+  const types = { '.js': 'text/javascript', '.html': 'text/html', '.map': 'application/json' };
+  const server = createServer((request, response) => {
+    const path = resolve(dir, `.${decodeURIComponent(new URL(request.url, 'http://x').pathname)}`);
+    if (!path.startsWith(dir + sep)) return response.writeHead(403).end();
+    let body;
+    try {
+      body = readFileSync(path);
+    } catch {
+      return response.writeHead(404).end();
+    }
+    const name = path.slice(dir.length + 1);
+    served.set(name, (served.get(name) ?? 0) + body.length);
+    response.writeHead(200, {
+      'content-type': types[extname(path)] ?? 'application/octet-stream',
+      'cross-origin-opener-policy': 'same-origin',
+      'cross-origin-embedder-policy': 'require-corp',
+      'cache-control': 'no-store',
+    });
+    response.end(body);
+  });
+  await new Promise((done) => server.listen(0, '127.0.0.1', done));
+  return { url: `http://127.0.0.1:${server.address().port}`, served, close: () => new Promise((done) => server.close(done)) };
+}
+
+async function main() {
+  mkdirSync(out, { recursive: true });
+  log('Building with esbuild (minified)…');
+  // The SDKs stay external for the entry's sizes: bundled, esbuild would hoist the helpers their CommonJS
+  // parts need into a chunk the entry imports too. The page build below bundles them, for the SDK chunks.
+  const withLit = await bundle('src/index.ts', join(out, 'with-lit'), SDKS);
+  const own = await bundle('src/index.ts', join(out, 'own'), [...LIT, ...SDKS]);
+  // package.json's sideEffects names the built files, not src/index.ts: keep the page's bare import of it.
+  const pageBuild = await bundle('bench/page.js', join(out, 'page'), [], { ignoreAnnotations: true });
+  writeFileSync(join(out, 'page/index.html'), '<!doctype html><html><head><meta charset="utf-8"><script type="module" src="./page.js"></script></head><body></body></html>');
+
+  const server = await serve(join(out, 'page'));
+  const browser = await launchChromium(['--js-flags=--expose-gc']);
+  const results = {};
+  try {
+    const open = async () => {
+      const page = await browser.newPage();
+      page.on('pageerror', (error) => log(`page error: ${error.message}`));
+      await page.goto(`${server.url}/index.html`);
+      await page.waitForFunction(() => typeof window.runCycles === 'function');
+      return page;
+    };
+    const sdkChunk = pageBuild.sdkChunks['trtc-js-sdk']?.file;
+    const sdkBytes = () => server.served.get(sdkChunk) ?? 0;
+
+    // 1. Nothing of the SDK before the first join; the SDK chunk at the first join.
+    log('SDK bytes before and at the first join…');
+    let page = await open();
+    const waitingState = await page.evaluate(() => window.mountWithoutJoin());
+    const sdkBytesBeforeJoin = sdkBytes();
+    await page.evaluate(() => window.completeInputs());
+    const deadline = Date.now() + 15000;
+    while (sdkBytes() === 0 && Date.now() < deadline) await new Promise((done) => setTimeout(done, 50));
+    results.sdk = { waitingState, sdkBytesBeforeJoin, sdkBytesAtFirstJoin: sdkBytes(), sdkChunk };
+    await page.close();
+
+    // 2. Cycles against an instant SDK double, the element and a hand-written baseline side by side.
+    log(`${CYCLES} cycles of create, connect, join, disconnect, leave…`);
+    page = await open();
+    const cdp = await page.context().newCDPSession(page);
+    const heapAfterGc = async () => {
+      for (let i = 0; i < 3; i++) await cdp.send('HeapProfiler.collectGarbage');
+      return (await cdp.send('Runtime.getHeapUsage')).usedSize;
+    };
+    await page.evaluate(() => window.warmUp(50));
+    await page.evaluate(() => window.countReachable());
+    const heapBefore = await heapAfterGc();
+    const times = await page.evaluate((cycles) => window.runCycles(cycles), CYCLES);
+    const reachable = await page.evaluate(() => window.countReachable());
+    const heapAfter = await heapAfterGc();
+    results.cycles = {
+      cycles: CYCLES,
+      baselineMicrosPerCycle: (times.baselineMs * 1000) / CYCLES,
+      baselineWithTaskMicrosPerCycle: (times.baselineWithTaskMs * 1000) / CYCLES,
+      elementMicrosPerCycle: (times.elementMs * 1000) / CYCLES,
+      ratio: times.elementMs / times.baselineMs,
+      ratioToBaselineWithTask: times.elementMs / times.baselineWithTaskMs,
+      reachableElements: reachable.elements,
+      reachableClients: reachable.clients,
+      elementsMade: reachable.elementsMade,
+      clientsMade: reachable.clientsMade,
+      forcedGc: reachable.gc,
+      heapGrowthBytes: heapAfter - heapBefore,
+    };
+
+    // 3. client-banned → banned.
+    log('client-banned → banned…');
+    results.ban = await page.evaluate(() => window.banLatency(100));
+    await page.close();
+    results.browser = browser.version();
+  } finally {
+    await browser.close();
+    await server.close();
+  }
+
+  results.size = {
+    entryWithLitGzip: withLit.entryGzip,
+    entryWithLitBytes: withLit.entryBytes,
+    ownCodeGzip: own.entryGzip,
+    ownCodeBytes: own.entryBytes,
+    sdkChunks: pageBuild.sdkChunks,
+  };
+  results.machine = { platform: `${platform()} ${release()} ${arch()}`, cpu: cpus()[0]?.model?.trim(), cpus: cpus().length, memoryGB: Math.round(totalmem() / 2 ** 30), node: process.version };
+  results.date = new Date().toISOString();
+
+  const checks = [
+    ['entry with Lit ≤ 8 KB gzipped', results.size.entryWithLitGzip <= BUDGETS.entryWithLitGzip],
+    ['own code ≤ 3 KB gzipped', results.size.ownCodeGzip <= BUDGETS.ownCodeGzip],
+    ['0 SDK bytes before the first join', results.sdk.sdkBytesBeforeJoin === BUDGETS.sdkBytesBeforeJoin],
+    ['the SDK is fetched at the first join (the measurement sees it)', results.sdk.sdkBytesAtFirstJoin > 0],
+    ['0 elements reachable after the cycles', results.cycles.forcedGc && results.cycles.reachableElements === BUDGETS.reachableElements],
+    ['0 clients reachable after the cycles', results.cycles.forcedGc && results.cycles.reachableClients === BUDGETS.reachableClients],
+    ['banned dispatched in the task of the SDK callback', results.ban.sameTask === results.ban.times],
+  ].map(([name, ok]) => ({ name, ok }));
+  results.checks = checks;
+  results.ok = checks.every((check) => check.ok);
+
+  mkdirSync(join(root, 'bench/runs'), { recursive: true });
+  writeFileSync(join(root, 'bench/runs/latest.json'), `${JSON.stringify(results, null, 2)}\n`);
+  if (options.json) console.log(JSON.stringify(results, null, 2));
+  else console.log(table(results));
+  process.exitCode = results.ok ? 0 : 1;
+}
+
+function table(r) {
+  const kb = (bytes) => `${(bytes / KB).toFixed(2)} KB`;
+  const mark = (ok) => (ok ? 'ok' : 'OVER BUDGET');
+  const check = (name) => mark(r.checks.find((c) => c.name.startsWith(name)).ok);
+  const rows = [
+    ['metric', 'value', 'budget', ''],
+    ['entry with Lit, min+gzip', kb(r.size.entryWithLitGzip), '≤ 8 KB', check('entry with Lit')],
+    ["element's own code, Lit external, min+gzip", kb(r.size.ownCodeGzip), '≤ 3 KB', check('own code')],
+    ...Object.entries(r.size.sdkChunks).map(([name, chunk]) => [`SDK chunk ${name}, min+gzip`, kb(chunk.gzip), '', '']),
+    ['SDK bytes fetched before the first join', `${r.sdk.sdkBytesBeforeJoin} B`, '0', check('0 SDK bytes')],
+    ['SDK bytes fetched at the first join', kb(r.sdk.sdkBytesAtFirstJoin), '', check('the SDK is fetched')],
+    [`${r.cycles.cycles} cycles, baseline (same SDK calls, no element)`, `${r.cycles.baselineMicrosPerCycle.toFixed(1)} µs/cycle`, '', ''],
+    [`${r.cycles.cycles} cycles, baseline + one task before leaving`, `${r.cycles.baselineWithTaskMicrosPerCycle.toFixed(1)} µs/cycle`, '', ''],
+    [`${r.cycles.cycles} cycles, <trtc-room>`, `${r.cycles.elementMicrosPerCycle.toFixed(1)} µs/cycle`, '', ''],
+    ['  element time / baseline time', `${r.cycles.ratio.toFixed(2)}×`, '(not a budget)', ''],
+    ['  element time / baseline + one task', `${r.cycles.ratioToBaselineWithTask.toFixed(2)}×`, '(not a budget)', ''],
+    ['elements reachable after the cycles + GC', `${r.cycles.reachableElements} of ${r.cycles.elementsMade}`, '0', check('0 elements')],
+    ['SDK clients reachable after the cycles + GC', `${r.cycles.reachableClients} of ${r.cycles.clientsMade}`, '0', check('0 clients')],
+    ['heap growth after the cycles + GC', kb(r.cycles.heapGrowthBytes), '', ''],
+    ['client-banned → banned, median / max', `${r.ban.medianMicros.toFixed(0)} / ${r.ban.maxMicros.toFixed(0)} µs`, `(timer step ${r.ban.resolutionMicros} µs)`, ''],
+    ['banned in the SDK callback’s task', `${r.ban.sameTask} of ${r.ban.times}`, 'all', check('banned dispatched')],
+  ];
+  const widths = [0, 1, 2, 3].map((i) => Math.max(...rows.map((row) => row[i].length)));
+  const line = (row) => row.map((cell, i) => cell.padEnd(widths[i])).join('  ').trimEnd();
+  return [
+    `trtc-room benchmark, ${r.date.slice(0, 10)}: ${r.browser}, ${r.machine.cpu} ×${r.machine.cpus}, ${r.machine.platform}, Node ${r.machine.node}`,
+    '',
+    line(rows[0]),
+    widths.map((w) => '-'.repeat(w)).join('  '),
+    ...rows.slice(1).map(line),
+    '',
+    r.ok ? 'All budgets met.' : `Over budget: ${r.checks.filter((c) => !c.ok).map((c) => c.name).join('; ')}.`,
+  ].join('\n');
+}
+
+await main();
