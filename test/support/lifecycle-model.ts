@@ -13,6 +13,7 @@ import { parseConfig, roomKey, type RoomConfig } from '../../src/config.js';
 import type { RoomState, TrtcRoomEventName } from '../../src/events.js';
 import { setDefaultSdkImporter } from '../../src/sdk/loader.js';
 import { createTrtcEmulator, type EmulatedV4Client, type TrtcEmulator } from '../../src/testing/index.js';
+import type { EmulatedV5Trtc } from '../../src/testing/v5-client.js';
 
 // ---------------------------------------------------------------------------------------------------
 // The commands
@@ -27,6 +28,7 @@ const INPUTS = {
   'user-sig': 'userSig',
   mode: 'mode',
   role: 'role',
+  sdk: 'sdkGeneration',
 } as const;
 type InputName = keyof typeof INPUTS;
 
@@ -47,6 +49,8 @@ const ATTRIBUTE_VALUES: Record<InputName, { valid: Array<string | null>; invalid
   'user-sig': { valid: ['sig-SECRET-1', 'sig-SECRET-2', null], invalid: [] },
   mode: { valid: ['rtc', 'live', null], invalid: ['video'] },
   role: { valid: ['anchor', 'audience', null], invalid: ['host'] },
+  // Which SDK generation to import: element 0 (the one that imports) keeps its own, see `set`.
+  sdk: { valid: ['v4', 'v5', null], invalid: ['v6'] },
 };
 const PROPERTY_VALUES: Record<InputName, { valid: unknown[]; invalid: unknown[] }> = {
   'sdk-app-id': { valid: [...SDK_APP_IDS, undefined], invalid: [0, -1, 1.5, Number.NaN, '12abc', { id: 1 }] },
@@ -56,9 +60,11 @@ const PROPERTY_VALUES: Record<InputName, { valid: unknown[]; invalid: unknown[] 
   'user-sig': { valid: [...USER_SIGS, undefined], invalid: [123, { sig: 'sig-SECRET-x' }] },
   mode: { valid: ['rtc', 'live', undefined], invalid: ['video', 1] },
   role: { valid: ['anchor', 'audience', undefined], invalid: ['host', true] },
+  sdk: { valid: ['v4', 'v5', undefined], invalid: ['v6', 5] },
 };
 
 export type Via = 'attribute' | 'property';
+export type Generation = 'v4' | 'v5';
 export type FaultKind = 'reject' | 'hang' | 'hang-then-reject';
 
 /**
@@ -101,6 +107,8 @@ type ReactionEvent = 'joined' | 'left' | 'banned' | 'error' | 'state-change';
 type Reaction = Extract<CommandAction, { c: 'join' | 'leave' | 'connect' | 'disconnect' | 'move' | 'room' }>;
 
 export interface InitialElement {
+  /** The SDK generation it drives: the emulator's v4 namespace or its v5 class, over the same rooms. */
+  generation: Generation;
   sdkAppId: number;
   room: number | string;
   userId: string;
@@ -170,6 +178,7 @@ const command: fc.Arbitrary<Command> = fc
   .map(([act, wait]) => (wait ? { ...act, wait } : act));
 
 const initialElement: fc.Arbitrary<InitialElement> = fc.record({
+  generation: fc.constantFrom<Generation>('v4', 'v5'),
   sdkAppId: fc.constantFrom(...SDK_APP_IDS),
   room: fc.constantFrom<number | string>(...ROOM_IDS, ...STR_ROOM_IDS),
   userId: fc.constantFrom(...USER_IDS),
@@ -202,6 +211,28 @@ const EVENT_NAMES: TrtcRoomEventName[] = ['joined', 'left', 'banned', 'error', '
 const HOLDS = ['left', 'banned', 'error'] as const;
 type HoldState = (typeof HOLDS)[number];
 
+/** What the model needs of an SDK client (v4) or TRTC instance (v5), whatever the generation. */
+interface Tracked {
+  readonly destroyed: boolean;
+  /** In a room, as the emulator sees it. */
+  readonly joined: boolean;
+  /** The element's handlers still on it. */
+  readonly handlerCount: number;
+  /** Fires the SDK's `error` event. */
+  failWith(): void;
+}
+
+/** What a join asked for, in one shape for both generations. */
+interface JoinRequestSeen {
+  sdkAppId: unknown;
+  roomId: unknown;
+  userId: unknown;
+  userSig: unknown;
+  mode: unknown;
+  stringRoom: boolean;
+  role: unknown;
+}
+
 /** What the emulator's sessions expose to this test (private fields, read only). */
 interface Internals {
   session: { converging: boolean; active: boolean };
@@ -213,7 +244,8 @@ interface Element {
   readonly el: TrtcRoom;
   /** The `sdk` property value that works: a per-element wrapper, or undefined (element 0: the lazy import). */
   readonly workingSdk: unknown;
-  readonly clients: EmulatedV4Client[];
+  readonly generation: Generation;
+  readonly clients: Tracked[];
   readonly events: Recorded[];
   /** Events already checked for joined/left/banned pairing. */
   checkedEvents: number;
@@ -225,6 +257,8 @@ interface Element {
   readonly attributes: Map<string, string>;
   /** SDK calls (join/leave) in flight. */
   inFlight: number;
+  /** Removed from the document, and the task after that has not come yet: inserting it now is a move. */
+  removedThisTask: boolean;
   clientsCreatedThisStep: number;
   /** The key of the last valid config while connected: a different one is a change of room or identity. */
   lastKey: string | null;
@@ -240,8 +274,8 @@ interface Gate {
 }
 
 const internals = (el: TrtcRoom) => el as unknown as Internals;
-/** The room each client was asked to join. */
-const joinedRoom = new WeakMap<EmulatedV4Client, unknown>();
+/** [sdkAppId, roomId, userId] of the room each client was asked to join. */
+const joinedAs = new WeakMap<Tracked, string>();
 const live = (element: Element) => element.clients.filter((client) => !client.destroyed);
 
 class World {
@@ -270,17 +304,22 @@ class World {
     this.trackTimers();
     this.watchErrors();
     this.elements = initial.map((config, index) => this.createElement(index, config));
-    const importedSdk = this.elements[0].workingSdk === undefined ? this.wrapperFor(this.elements[0]) : undefined;
-    this.restorers.push(
-      setDefaultSdkImporter(async () => {
-        this.imports += 1;
-        if (this.failNextImport) {
-          this.failNextImport = false;
-          throw new TypeError('Failed to fetch dynamically imported module (injected).');
-        }
-        return importedSdk;
-      }),
-    );
+    // Element 0 sets no `sdk` property: it imports the SDK of its generation, the emulator's here.
+    const importer = this.elements[0];
+    const importedSdk = this.wrapperFor(importer);
+    for (const generation of ['v4', 'v5'] as const) {
+      this.restorers.push(
+        setDefaultSdkImporter(async () => {
+          this.imports += 1;
+          if (generation !== importer.generation) this.problems.push(`element 0 imported the ${generation} SDK, not the ${importer.generation} one it names`);
+          if (this.failNextImport) {
+            this.failNextImport = false;
+            throw new TypeError('Failed to fetch dynamically imported module (injected).');
+          }
+          return importedSdk;
+        }, generation),
+      );
+    }
   }
 
   // -- set-up ---------------------------------------------------------------------------------------
@@ -321,58 +360,120 @@ class World {
     });
   }
 
-  /** An SDK namespace over the shared emulator that knows the element each client belongs to. */
-  private wrapperFor(element: Element) {
+  /** An SDK over the shared emulator, in the element's generation, that knows the element each client belongs to. */
+  private wrapperFor(element: Element): unknown {
+    const created = () => {
+      const others = live(element);
+      if (others.length > 0) this.fail(element, `creates a client while ${others.length} of its clients is still alive (invariant 1)`);
+      element.clientsCreatedThisStep += 1;
+    };
+    if (element.generation === 'v4') {
+      return {
+        createClient: (config: Parameters<TrtcEmulator['sdk']['createClient']>[0]) => {
+          created();
+          const client: EmulatedV4Client = this.emulator.sdk.createClient(config);
+          element.clients.push(client);
+          this.instrument(element, client, client, {
+            join: 'join',
+            leave: 'leave',
+            banEvent: 'client-banned',
+            request: ([options]) => {
+              const { roomId, role } = options as { roomId: unknown; role?: unknown };
+              const { sdkAppId, userId, userSig, mode, useStringRoomId } = client.config;
+              return { sdkAppId, roomId, userId, userSig, mode, stringRoom: useStringRoomId === true, role };
+            },
+          });
+          return client;
+        },
+      };
+    }
+    const { sdkV5 } = this.emulator;
     return {
-      createClient: (config: Parameters<TrtcEmulator['sdk']['createClient']>[0]) => {
-        const others = live(element);
-        if (others.length > 0) this.fail(element, `creates a client while ${others.length} of its clients is still alive (invariant 1)`);
-        const client = this.emulator.sdk.createClient(config);
-        element.clients.push(client);
-        element.clientsCreatedThisStep += 1;
-        const calls = { join: 0, leave: 0 };
-        for (const method of ['join', 'leave'] as const) {
-          const original = client[method].bind(client) as (...args: unknown[]) => Promise<void>;
-          (client as unknown as Record<string, unknown>)[method] = (...args: unknown[]) => {
-            // A client is made for one visit: joined once, left at most once, then destroyed.
-            if (++calls[method] > 1) this.problems.push(`element ${element.index}: ${method}() called ${calls[method]} times on one client`);
-            if (client.destroyed) this.problems.push(`element ${element.index}: ${method}() called on a destroyed client`);
-            if (method === 'join') {
-              joinedRoom.set(client, (args[0] as { roomId?: unknown } | undefined)?.roomId);
-              this.checkJoinIsWanted(element, client, args[0] as { roomId: unknown; role?: unknown });
-            }
-            element.inFlight += 1;
-            return original(...args).finally(() => {
-              element.inFlight -= 1;
-            });
-          };
-        }
-        // Know when the element is inside this client's client-banned callback: `banned` must be dispatched there.
-        const on = client.on.bind(client);
-        const off = client.off.bind(client);
-        const wrapped = new Map<unknown, (payload: unknown) => void>();
-        client.on = (event: string, handler: (payload: any) => void) => {
-          if (event !== 'client-banned') return on(event, handler);
-          const inCallback = (payload: unknown) => {
-            this.inBanCallbackOf = element;
-            try {
-              handler(payload);
-            } finally {
-              this.inBanCallbackOf = null;
-            }
-          };
-          wrapped.set(handler, inCallback);
-          on(event, inCallback);
+      EVENT: sdkV5.EVENT,
+      ERROR_CODE: sdkV5.ERROR_CODE,
+      create: () => {
+        created();
+        const trtc: EmulatedV5Trtc = sdkV5.create();
+        const tracked: Tracked = {
+          get destroyed() {
+            return trtc.destroyed;
+          },
+          get joined() {
+            return trtc.roomClient?.joined ?? false;
+          },
+          get handlerCount() {
+            return trtc.handlerCount;
+          },
+          failWith: () => trtc.roomClient?.failWith(),
         };
-        client.off = (event: string, handler?: (payload: any) => void) => off(event, (handler && wrapped.get(handler)) ?? handler);
-        const destroy = client.destroy.bind(client);
-        client.destroy = () => {
-          // Its own handlers come off before the client is destroyed: nothing of the element stays on it.
-          if (!client.destroyed && client.handlerCount) this.problems.push(`element ${element.index}: destroyed a client with ${client.handlerCount} of its handlers still on`);
-          destroy();
-        };
-        return client;
+        element.clients.push(tracked);
+        this.instrument(element, trtc, tracked, {
+          join: 'enterRoom',
+          leave: 'exitRoom',
+          banEvent: sdkV5.EVENT.KICKED_OUT,
+          request: ([params]) => {
+            const p = params as { sdkAppId: unknown; roomId?: unknown; strRoomId?: unknown; userId: unknown; userSig: unknown; scene?: unknown; role?: unknown };
+            const stringRoom = p.strRoomId !== undefined;
+            return { sdkAppId: p.sdkAppId, roomId: stringRoom ? p.strRoomId : p.roomId, userId: p.userId, userSig: p.userSig, mode: p.scene, stringRoom, role: p.role };
+          },
+        });
+        return trtc;
       },
+    };
+  }
+
+  /**
+   * Watches one client as the element uses it: its join and leave (in flight, called once each, only for
+   * the room its inputs give), its ban event (the `banned` event must come inside it), its destroy.
+   */
+  private instrument(
+    element: Element,
+    client: any,
+    tracked: Tracked,
+    names: { join: string; leave: string; banEvent: string; request: (args: unknown[]) => JoinRequestSeen },
+  ): void {
+    const calls = { join: 0, leave: 0 };
+    for (const method of ['join', 'leave'] as const) {
+      const name = names[method];
+      const original = client[name].bind(client) as (...args: unknown[]) => Promise<void>;
+      client[name] = (...args: unknown[]) => {
+        // A client is made for one visit: joined once, left at most once, then destroyed.
+        if (++calls[method] > 1) this.problems.push(`element ${element.index}: ${name}() called ${calls[method]} times on one client`);
+        if (tracked.destroyed) this.problems.push(`element ${element.index}: ${name}() called on a destroyed client`);
+        if (method === 'join') {
+          const request = names.request(args);
+          joinedAs.set(tracked, JSON.stringify([request.sdkAppId, request.roomId, request.userId]));
+          this.checkJoinIsWanted(element, request);
+        }
+        element.inFlight += 1;
+        return original(...args).finally(() => {
+          element.inFlight -= 1;
+        });
+      };
+    }
+    // Know when the element is inside this client's ban callback: `banned` must be dispatched there.
+    const on = client.on.bind(client);
+    const off = client.off.bind(client);
+    const wrapped = new Map<unknown, (payload: unknown) => void>();
+    client.on = (event: string, handler: (payload: unknown) => void) => {
+      if (event !== names.banEvent) return on(event, handler);
+      const inCallback = (payload: unknown) => {
+        this.inBanCallbackOf = element;
+        try {
+          handler(payload);
+        } finally {
+          this.inBanCallbackOf = null;
+        }
+      };
+      wrapped.set(handler, inCallback);
+      return on(event, inCallback);
+    };
+    client.off = (event: string, handler?: (payload: unknown) => void) => off(event, (handler && wrapped.get(handler)) ?? handler);
+    const destroy = client.destroy.bind(client);
+    client.destroy = () => {
+      // Its own handlers come off before the client is destroyed: nothing of the element stays on it.
+      if (!tracked.destroyed && tracked.handlerCount) this.problems.push(`element ${element.index}: destroyed a client with ${tracked.handlerCount} of its handlers still on`);
+      destroy();
     };
   }
 
@@ -382,6 +483,7 @@ class World {
       index,
       el,
       workingSdk: undefined,
+      generation: initial.generation,
       clients: [],
       events: [],
       checkedEvents: 0,
@@ -389,6 +491,7 @@ class World {
       lastState: 'idle',
       attributes: new Map(),
       inFlight: 0,
+      removedThisTask: false,
       clientsCreatedThisStep: 0,
       lastKey: null,
       banHold: false,
@@ -413,6 +516,7 @@ class World {
     this.setInput(element, initial.via, 'user-id', initial.userId);
     this.setInput(element, initial.via, 'user-sig', initial.userSig);
     this.setInput(element, initial.via, 'mode', initial.mode);
+    if (index === 0 && initial.generation === 'v5') this.setInput(element, initial.via, 'sdk', 'v5');
     if (initial.connected) {
       this.containers[0].append(el);
       element.lastKey = this.keyOf(element);
@@ -450,7 +554,7 @@ class World {
    * The element joins only the room its inputs give now, with the signature they give now: a room
    * superseded before its join began is never joined, and a removed element joins nothing.
    */
-  private checkJoinIsWanted(element: Element, client: EmulatedV4Client, options: { roomId: unknown; role?: unknown }): void {
+  private checkJoinIsWanted(element: Element, joining: JoinRequestSeen): void {
     const { el } = element;
     if (!el.isConnected && internals(el).pendingDisconnect === undefined) {
       this.problems.push(`element ${element.index}: joins a room while it is not in the document`);
@@ -458,8 +562,6 @@ class World {
     }
     if (el.isUpdatePending) return; // the element has not seen its latest inputs yet
     const config = this.configOf(element);
-    const { sdkAppId, userId, userSig, mode, useStringRoomId } = client.config;
-    const joining = { sdkAppId, roomId: options.roomId, userId, userSig, mode, stringRoom: useStringRoomId === true, role: options.role };
     const wanted = config && {
       sdkAppId: config.sdkAppId,
       roomId: config.roomId,
@@ -536,7 +638,21 @@ class World {
       }
     }
     this.check();
-    for (const e of this.elements) if (e.el.state === 'banned' && !this.blocked(e)) e.banHold = true;
+    for (const e of this.elements) {
+      if (e.el.state === 'banned' && !this.blocked(e)) e.banHold = true;
+      // Settled, a connected element has seen its inputs: its latest valid config is the one a change is measured from.
+      if (e.el.isConnected) e.lastKey = this.keyOf(e) ?? e.lastKey;
+    }
+  }
+
+  /**
+   * Removes the element from the document. Inserted again before the next timer task (the element's
+   * own, which it sets on removal, runs first), it has moved rather than left.
+   */
+  private remove(element: Element): void {
+    element.el.remove();
+    element.removedThisTask = true;
+    this.realSetTimeout.call(window, () => (element.removedThisTask = false), 0);
   }
 
   /** join(), a real reconnect, or a change of room or identity: the element may join again. Called before the element hears of it. */
@@ -560,24 +676,29 @@ class World {
     switch (command.c) {
       case 'connect':
         if (!element!.el.isConnected) {
-          this.clearHold(element!, cleared);
+          // Back before the task that follows its removal: a move, which clears no hold.
+          if (!element!.removedThisTask) this.clearHold(element!, cleared);
           this.containers[0].append(element!.el);
           element!.lastKey = this.keyOf(element!) ?? element!.lastKey;
         }
         return;
       case 'disconnect':
         if (element!.el.isConnected) {
-          element!.el.remove();
+          this.remove(element!);
           element!.justified.add('left');
         }
         return;
       case 'move':
         if (element!.el.isConnected) this.containers[command.to].append(element!.el);
         return;
-      case 'set':
-        this.setInput(element!, command.via, command.name, command.value);
+      case 'set': {
+        let { value } = command;
+        // Element 0 imports the SDK it names: a valid `sdk` there names its own generation.
+        if (element!.index === 0 && command.name === 'sdk' && [undefined, null, 'v4', 'v5'].includes(value as string)) value = element!.generation;
+        this.setInput(element!, command.via, command.name, value);
         this.noteInputs(element!, cleared);
         return;
+      }
       case 'room': {
         const numeric = typeof command.room === 'number';
         this.setInput(element!, command.via, numeric ? 'room-id' : 'str-room-id', command.via === 'attribute' ? String(command.room) : command.room);
@@ -683,7 +804,7 @@ class World {
         if (!el.isConnected) this.containers[0].append(el);
         break;
       case 'disconnect':
-        el.remove();
+        this.remove(element);
         break;
       case 'move':
         if (el.isConnected) this.containers[action.to].append(el);
@@ -781,7 +902,7 @@ class World {
       // 1. At most one live SDK client per element, so never two rooms.
       if (alive.length > 1) this.fail(element, `has ${alive.length} live SDK clients (invariant 1)`);
       for (const client of alive) {
-        if (client.joined) joinedClients.push(JSON.stringify([client.config.sdkAppId, this.roomOf(client), client.config.userId]));
+        if (client.joined) joinedClients.push(String(joinedAs.get(client)));
       }
       this.checkEvents(element);
 
@@ -799,7 +920,7 @@ class World {
         const client = alive[0];
         if (!client?.joined) this.fail(element, 'is in state joined but its SDK client is in no room (invariant 2)');
         const expected = JSON.stringify([config.sdkAppId, config.roomId, config.userId]);
-        const actual = JSON.stringify([client.config.sdkAppId, this.roomOf(client), client.config.userId]);
+        const actual = String(joinedAs.get(client));
         if (expected !== actual) this.fail(element, `is joined to ${actual} but was given ${expected} (invariant 2)`);
         if (!members.includes(expected)) this.fail(element, `is in state joined but the emulator has no member ${expected} (invariant 2)`);
         if (!el.isConnected) this.fail(element, 'is joined while not in the document');
@@ -835,10 +956,6 @@ class World {
     if (members.length < joinedElements || members.length > joinedElements + leavingBlocked) {
       this.fail(null, `the emulator has ${members.length} members for ${joinedElements} joined elements (invariant 2)`);
     }
-  }
-
-  private roomOf(client: EmulatedV4Client): unknown {
-    return joinedRoom.get(client);
   }
 
   /** 3. Events are well formed. */
