@@ -1,6 +1,7 @@
 /**
- * The model-based lifecycle test: random sequences of commands drive up to four <trtc-room> elements
- * that share one in-memory emulator, and after every step settles the contract's invariants are checked.
+ * The model-based lifecycle test: random sequences of commands drive up to four <trtc-room> elements, each
+ * on the v4 or the v5 SDK shape, that share one in-memory emulator; after every step settles, the
+ * contract's invariants are checked (numbered 1 to 5 as in issue 6), and a few rules around them.
  *
  * A sequence is plain data (`LifecycleSequence`): fast-check generates and shrinks it, a failure prints
  * it with `fc.stringify`, and the printed text can be pasted into REPLAYS in test/lifecycle-model.test.ts.
@@ -233,7 +234,7 @@ interface JoinRequestSeen {
   role: unknown;
 }
 
-/** What the emulator's sessions expose to this test (private fields, read only). */
+/** The element's private fields this test reads: is its session working, and is its disconnect timer set. */
 interface Internals {
   session: { converging: boolean; active: boolean };
   pendingDisconnect: unknown;
