@@ -50,7 +50,8 @@ test('the demo shows every forced exit through its own UI', async (t) => {
   await t.test('2. the admin panel\'s RemoveUser bans that user with removed-by-admin; the other page sees the peer leave', async () => {
     const bob = await joinAs('bob', 1234);
     await alice.second.waitForFunction(() => [...document.querySelectorAll('#peers li')].some((li) => li.textContent === 'bob'));
-    const remove = await alice.second.waitForSelector('[data-testid="remove-1234-bob"]');
+    // Locators, not element handles: the admin panel re-renders when the rooms change.
+    const remove = alice.second.locator('[data-testid="remove-1234-bob"]');
     assert.equal(await remove.getAttribute('data-action'), 'RemoveUser');
     await remove.click();
     await banned(bob);
@@ -65,7 +66,8 @@ test('the demo shows every forced exit through its own UI', async (t) => {
   await t.test('3. dismissing a string room (DismissRoomByStrRoomId) bans everyone in it with room-dismissed', async () => {
     const carol = await joinAs('carol', 'standup');
     const dave = await joinAs('dave', 'standup');
-    const dismiss = await carol.waitForSelector('[data-testid="dismiss-standup"]');
+    await carol.waitForFunction(() => document.querySelector('[data-testid="remove-standup-dave"]') !== null);
+    const dismiss = carol.locator('[data-testid="dismiss-standup"]');
     assert.equal(await dismiss.getAttribute('data-action'), 'DismissRoomByStrRoomId');
     await dismiss.click();
     await Promise.all([banned(carol), banned(dave)]);
