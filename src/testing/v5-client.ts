@@ -4,6 +4,7 @@
  * `remote-user-exit` { userId }, `connection-state-changed` { prevState, state }, `error` RtcError with
  * `code`), built on the v4-shaped EmulatedV4Client so both generations share one room client.
  */
+import type { TrtcV5EnterRoomParams } from '../sdk/v5.js';
 import { EmulatedRtcError, type EmulatedV4Client } from './v4-client.js';
 
 type Handler = (payload: any) => void;
@@ -29,15 +30,8 @@ export const V5_ERROR_CODE = Object.freeze({
   UNKNOWN_ERROR: 5999,
 } as const);
 
-export interface EmulatedEnterRoomConfig {
-  sdkAppId: number;
-  userId: string;
-  userSig: string;
-  roomId?: number;
-  strRoomId?: string;
-  scene?: 'rtc' | 'live';
-  role?: 'anchor' | 'audience';
-}
+/** What `enterRoom()` takes: the same fields the element's v5 adapter fills in. */
+export type EmulatedEnterRoomConfig = TrtcV5EnterRoomParams;
 
 /** An RtcError as v5 shapes it: `code` from ERROR_CODE, `extraCode` with the server's detail. */
 export class EmulatedV5RtcError extends EmulatedRtcError {
