@@ -1,6 +1,6 @@
 // <trtc-room> rendered by React 19, which sets a custom element's props as properties when the element
 // has them and turns `on<event>` props into addEventListener. The JSX here is the README's React snippet.
-// (Not type-checked: @types/react is not installed. React runs as its development build, where
+// (Type-checked with the JSX types of trtc-room/react. React runs as its development build, where
 // <StrictMode> double-invokes effects.)
 import { expect } from '@open-wc/testing';
 import React, { StrictMode, act, useEffect, useRef, useState } from 'react';
@@ -8,6 +8,7 @@ import { createRoot, type Root } from 'react-dom/client';
 import { FakeTrtc } from '../doubles/fake-trtc.js';
 import { settle } from '../support/room.js';
 import type { BannedDetail, TrtcRoom } from '../../src/index.js';
+import type {} from '../../src/react.js';
 
 (globalThis as { IS_REACT_ACT_ENVIRONMENT?: boolean }).IS_REACT_ACT_ENVIRONMENT = true;
 
