@@ -6,7 +6,7 @@
 import type TRTC from 'trtc-sdk-v5';
 import type { EnterRoomConfig, TRTCEvent, TRTCEventTypes } from 'trtc-sdk-v5';
 import type { TrtcV5Sdk } from '../../src/sdk/v5.js';
-import { deferred, type Behaviour, type Deferred } from './fake-trtc.js';
+import { settleAs, type Behaviour, type Deferred } from './fake-trtc.js';
 
 type Handler = (...args: any[]) => void;
 type EventName = keyof TRTCEventTypes;
@@ -46,13 +46,13 @@ export class FakeTrtcV5Instance implements Pick<TRTC, 'enterRoom' | 'exitRoom' |
   enterRoom(params: EnterRoomConfig): Promise<void> {
     this.calls.push('enterRoom');
     this.enterRoomCalls.push(params);
-    return this.settle(this.sdk.joinBehaviour, (d) => (this.pendingJoin = d));
+    return settleAs(this.sdk.joinBehaviour, (d) => (this.pendingJoin = d));
   }
 
   exitRoom(): Promise<void> {
     this.calls.push('exitRoom');
     this.exitRoomCalls += 1;
-    return this.settle(this.sdk.leaveBehaviour, (d) => (this.pendingLeave = d));
+    return settleAs(this.sdk.leaveBehaviour, (d) => (this.pendingLeave = d));
   }
 
   /** Unlike the real SDK, keeps its handlers, so tests see that the element removed them itself. */
@@ -81,16 +81,6 @@ export class FakeTrtcV5Instance implements Pick<TRTC, 'enterRoom' | 'exitRoom' |
   /** Fires an SDK event at the element's handlers, as the SDK would. Loosely typed: tests also send what the typings do not promise. */
   fire(event: string, payload?: unknown): void {
     for (const handler of [...(this.handlers.get(event) ?? [])]) handler(payload);
-  }
-
-  private settle(behaviour: Behaviour, keep: (d: Deferred) => void): Promise<void> {
-    if (behaviour === 'resolve') return Promise.resolve();
-    if (behaviour === 'pending') {
-      const d = deferred();
-      keep(d);
-      return d.promise;
-    }
-    return Promise.reject(behaviour.reject);
   }
 }
 

@@ -36,6 +36,17 @@ export function deferred(): Deferred {
   return d;
 }
 
+/** The promise a double's join or leave returns: settled now, rejected, or left for the test to settle (`keep`). */
+export function settleAs(behaviour: Behaviour, keep: (d: Deferred) => void): Promise<void> {
+  if (behaviour === 'resolve') return Promise.resolve();
+  if (behaviour === 'pending') {
+    const d = deferred();
+    keep(d);
+    return d.promise;
+  }
+  return Promise.reject(behaviour.reject);
+}
+
 /** An error shaped like the SDK's RtcError. */
 export function rtcError(code: number, message = `TRTC error 0x${code.toString(16)}`): Error & { getCode(): number } {
   return Object.assign(new Error(message), { name: 'RtcError', getCode: () => code });
@@ -56,12 +67,12 @@ export class FakeClient implements TrtcV4Client {
 
   join(options: { roomId: number | string; role?: 'anchor' | 'audience' }): Promise<void> {
     this.joinCalls.push(options);
-    return this.settle(this.sdk.joinBehaviour, (d) => (this.pendingJoin = d));
+    return settleAs(this.sdk.joinBehaviour, (d) => (this.pendingJoin = d));
   }
 
   leave(): Promise<void> {
     this.leaveCalls += 1;
-    return this.settle(this.sdk.leaveBehaviour, (d) => (this.pendingLeave = d));
+    return settleAs(this.sdk.leaveBehaviour, (d) => (this.pendingLeave = d));
   }
 
   destroy(): void {
@@ -86,16 +97,6 @@ export class FakeClient implements TrtcV4Client {
   /** Fires an SDK event at the element's handlers, as the SDK would. */
   fire(event: string, payload?: unknown): void {
     for (const handler of [...(this.handlers.get(event) ?? [])]) handler(payload);
-  }
-
-  private settle(behaviour: Behaviour, keep: (d: Deferred) => void): Promise<void> {
-    if (behaviour === 'resolve') return Promise.resolve();
-    if (behaviour === 'pending') {
-      const d = deferred();
-      keep(d);
-      return d.promise;
-    }
-    return Promise.reject(behaviour.reject);
   }
 }
 
