@@ -6,7 +6,7 @@
 import type TRTC from 'trtc-sdk-v5';
 import type { EnterRoomConfig, TRTCEvent, TRTCEventTypes } from 'trtc-sdk-v5';
 import type { TrtcV5Sdk } from '../../src/sdk/v5.js';
-import { settleAs, type Behaviour, type Deferred } from './fake-trtc.js';
+import { HandlerMap, settleAs, type Behaviour, type Deferred } from './fake-trtc.js';
 
 type Handler = (...args: any[]) => void;
 type EventName = keyof TRTCEventTypes;
@@ -32,7 +32,7 @@ export function rtcErrorV5(code: number, message = `TRTC error ${code}`, functio
 
 /** One `TRTC.create()` instance. */
 export class FakeTrtcV5Instance implements Pick<TRTC, 'enterRoom' | 'exitRoom' | 'destroy'> {
-  readonly handlers = new Map<string, Set<Handler>>();
+  readonly handlers = new HandlerMap();
   readonly enterRoomCalls: EnterRoomConfig[] = [];
   exitRoomCalls = 0;
   /** Every SDK method the element called, in order. */
@@ -62,25 +62,22 @@ export class FakeTrtcV5Instance implements Pick<TRTC, 'enterRoom' | 'exitRoom' |
   }
 
   on<T extends EventName>(event: T, handler: (...args: TRTCEventTypes[T]) => void): this {
-    if (!this.handlers.has(event)) this.handlers.set(event, new Set());
-    this.handlers.get(event)!.add(handler as Handler);
+    this.handlers.add(event, handler as Handler);
     return this;
   }
 
   off<T extends EventName>(event: T, handler: (...args: TRTCEventTypes[T]) => void): this {
-    this.handlers.get(event)?.delete(handler as Handler);
+    this.handlers.remove(event, handler as Handler);
     return this;
   }
 
   get handlerCount(): number {
-    let count = 0;
-    for (const set of this.handlers.values()) count += set.size;
-    return count;
+    return this.handlers.count;
   }
 
   /** Fires an SDK event at the element's handlers, as the SDK would. Loosely typed: tests also send what the typings do not promise. */
   fire(event: string, payload?: unknown): void {
-    for (const handler of [...(this.handlers.get(event) ?? [])]) handler(payload);
+    this.handlers.fire(event, payload);
   }
 }
 

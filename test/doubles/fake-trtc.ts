@@ -36,6 +36,28 @@ export function deferred(): Deferred {
   return d;
 }
 
+/** The handlers a double's client holds, by event name: what both SDK doubles do with on/off/fire. */
+export class HandlerMap extends Map<string, Set<Handler>> {
+  add(event: string, handler: Handler): void {
+    if (!this.has(event)) this.set(event, new Set());
+    this.get(event)!.add(handler);
+  }
+
+  remove(event: string, handler: Handler): void {
+    this.get(event)?.delete(handler);
+  }
+
+  get count(): number {
+    let count = 0;
+    for (const set of this.values()) count += set.size;
+    return count;
+  }
+
+  fire(event: string, payload?: unknown): void {
+    for (const handler of [...(this.get(event) ?? [])]) handler(payload);
+  }
+}
+
 /** The promise a double's join or leave returns: settled now, rejected, or left for the test to settle (`keep`). */
 export function settleAs(behaviour: Behaviour, keep: (d: Deferred) => void): Promise<void> {
   if (behaviour === 'resolve') return Promise.resolve();
@@ -53,7 +75,7 @@ export function rtcError(code: number, message = `TRTC error 0x${code.toString(1
 }
 
 export class FakeClient implements TrtcV4Client {
-  readonly handlers = new Map<string, Set<Handler>>();
+  readonly handlers = new HandlerMap();
   readonly joinCalls: Array<{ roomId: number | string; role?: string }> = [];
   leaveCalls = 0;
   destroyed = false;
@@ -80,23 +102,20 @@ export class FakeClient implements TrtcV4Client {
   }
 
   on(event: string, handler: Handler): void {
-    if (!this.handlers.has(event)) this.handlers.set(event, new Set());
-    this.handlers.get(event)!.add(handler);
+    this.handlers.add(event, handler);
   }
 
   off(event: string, handler: Handler): void {
-    this.handlers.get(event)?.delete(handler);
+    this.handlers.remove(event, handler);
   }
 
   get handlerCount(): number {
-    let count = 0;
-    for (const set of this.handlers.values()) count += set.size;
-    return count;
+    return this.handlers.count;
   }
 
   /** Fires an SDK event at the element's handlers, as the SDK would. */
   fire(event: string, payload?: unknown): void {
-    for (const handler of [...(this.handlers.get(event) ?? [])]) handler(payload);
+    this.handlers.fire(event, payload);
   }
 }
 
