@@ -52,3 +52,21 @@ export async function loadTs(entry) {
     rmSync(file, { force: true });
   }
 }
+
+/**
+ * Bundles a page script (TypeScript, importing the project's sources) into one ES module for a browser
+ * page, the SDK packages left out: resolves to its text, for `page.addScriptTag({ content, type: 'module' })`.
+ */
+export async function bundlePageScript(contents) {
+  const result = await build({
+    stdin: { contents, resolveDir: root, loader: 'ts' },
+    bundle: true,
+    format: 'esm',
+    write: false,
+    external: ['trtc-js-sdk', 'trtc-sdk-v5'],
+    // package.json's sideEffects names dist/index.js, not the source entry, which registers the tag just the same.
+    ignoreAnnotations: true,
+    logLevel: 'silent',
+  });
+  return result.outputFiles[0].text;
+}

@@ -3,10 +3,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { resolve } from 'node:path';
-import { build } from 'esbuild';
 import { CommonClient } from 'tencentcloud-sdk-nodejs-common';
 import { launchChromium } from '../../scripts/chromium.mjs';
-import { loadTs } from '../../scripts/load-ts.mjs';
+import { bundlePageScript, loadTs } from '../../scripts/load-ts.mjs';
 
 const root = resolve(import.meta.dirname, '../..');
 const { startEmulatorServer } = await loadTs('src/emulator/server.ts');
@@ -33,16 +32,7 @@ window.enterRoom = (url, userId, roomId) => {
 test('<trtc-room> in two tabs over the networked emulator: a duplicate userId bans the first tab, RemoveUser bans with removed-by-admin', async (t) => {
   const server = await startEmulatorServer({ port: 0, host: '127.0.0.1' });
   t.after(() => server.close());
-  const bundle = await build({
-    stdin: { contents: pageScript, resolveDir: root, loader: 'ts' },
-    bundle: true,
-    format: 'esm',
-    write: false,
-    external: ['trtc-js-sdk', 'trtc-sdk-v5'],
-    // package.json's sideEffects names dist/index.js; the source entry registers the tag just the same.
-    ignoreAnnotations: true,
-    logLevel: 'silent',
-  });
+  const bundle = await bundlePageScript(pageScript);
   const browser = await launchChromium();
   t.after(() => browser.close());
   const context = await browser.newContext();
@@ -51,7 +41,7 @@ test('<trtc-room> in two tabs over the networked emulator: a duplicate userId ba
     const tab = await context.newPage();
     tab.on('pageerror', (error) => problems.push(error.message));
     await tab.setContent('<!doctype html><html><body></body></html>');
-    await tab.addScriptTag({ content: bundle.outputFiles[0].text, type: 'module' });
+    await tab.addScriptTag({ content: bundle, type: 'module' });
     await tab.waitForFunction(() => typeof window.enterRoom === 'function');
     return tab;
   };

@@ -4,9 +4,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { resolve } from 'node:path';
-import { build } from 'esbuild';
 import { launchChromium } from '../../scripts/chromium.mjs';
-import { loadTs } from '../../scripts/load-ts.mjs';
+import { bundlePageScript, loadTs } from '../../scripts/load-ts.mjs';
 
 const root = resolve(import.meta.dirname, '../..');
 const { startEmulatorServer } = await loadTs('src/emulator/server.ts');
@@ -36,22 +35,14 @@ test('stopping the emulator mid-session: connection-state-change, sdk-error, lef
   let server = await startEmulatorServer({ port: 0, host: '127.0.0.1' });
   const { port } = server;
   t.after(() => server.close());
-  const bundle = await build({
-    stdin: { contents: pageScript, resolveDir: root, loader: 'ts' },
-    bundle: true,
-    format: 'esm',
-    write: false,
-    external: ['trtc-js-sdk', 'trtc-sdk-v5'],
-    ignoreAnnotations: true, // package.json's sideEffects names dist/index.js, not the source entry
-    logLevel: 'silent',
-  });
+  const bundle = await bundlePageScript(pageScript);
   const browser = await launchChromium();
   t.after(() => browser.close());
   const page = await browser.newPage();
   const pageErrors = [];
   page.on('pageerror', (error) => pageErrors.push(error.message));
   await page.setContent('<!doctype html><html><body></body></html>');
-  await page.addScriptTag({ content: bundle.outputFiles[0].text, type: 'module' });
+  await page.addScriptTag({ content: bundle, type: 'module' });
   await page.waitForFunction(() => typeof window.enterRoom === 'function');
   const reports = () => page.evaluate(() => window.reports.splice(0));
   const waitFor = (predicate) => page.waitForFunction(predicate, undefined, { timeout: 10_000 });
