@@ -47,17 +47,23 @@ function sessionWith(double: ReturnType<typeof adapterDouble>) {
   return { session, events, named: (name: TrtcRoomEventName) => events.filter(([n]) => n === name).map(([, d]) => d) };
 }
 
+/** A session that has joined room 1 through a fresh adapter double. */
+async function joinedInRoom1() {
+  const double = adapterDouble();
+  const made = sessionWith(double);
+  made.session.setDesired(room(1));
+  await tick();
+  double.joins[0].resolve();
+  await made.session.settled();
+  return { double, ...made };
+}
+
 const room = (roomId: number | string, userId = 'alice'): RoomConfig => ({ sdkAppId: 1400000001, roomId, userId, userSig: 'sig', mode: 'rtc' });
 const tick = () => new Promise((resolve) => setTimeout(resolve));
 
 describe('RoomSession (no DOM)', () => {
   it('joins the desired room and rests in joined', async () => {
-    const double = adapterDouble();
-    const { session, named } = sessionWith(double);
-    session.setDesired(room(1));
-    await tick();
-    double.joins[0].resolve();
-    await session.settled();
+    const { session, named } = await joinedInRoom1();
     expect(session.state).to.equal('joined');
     expect(named('joined')).to.deep.equal([{ roomId: 1, userId: 'alice' }]);
   });
@@ -77,12 +83,7 @@ describe('RoomSession (no DOM)', () => {
   });
 
   it('a ban holds the session out: the same desired room is not joined again until the hold is cleared', async () => {
-    const double = adapterDouble();
-    const { session, named } = sessionWith(double);
-    session.setDesired(room(1));
-    await tick();
-    double.joins[0].resolve();
-    await session.settled();
+    const { double, session, named } = await joinedInRoom1();
     double.handlers[0].onBanned({ reason: 'kick', message: 'kicked' });
     expect(session.state).to.equal('banned');
     expect(double.live()).to.equal(0);
@@ -96,12 +97,7 @@ describe('RoomSession (no DOM)', () => {
   });
 
   it('a new identity clears the hold a ban set', async () => {
-    const double = adapterDouble();
-    const { session } = sessionWith(double);
-    session.setDesired(room(1));
-    await tick();
-    double.joins[0].resolve();
-    await session.settled();
+    const { double, session } = await joinedInRoom1();
     double.handlers[0].onBanned({ reason: 'banned', message: 'removed' });
     session.setDesired(room(1, 'bob'));
     await tick();
@@ -138,12 +134,7 @@ describe('RoomSession (no DOM)', () => {
   });
 
   it('events of a client that is no longer the current one are ignored', async () => {
-    const double = adapterDouble();
-    const { session, named } = sessionWith(double);
-    session.setDesired(room(1));
-    await tick();
-    double.joins[0].resolve();
-    await session.settled();
+    const { double, session, named } = await joinedInRoom1();
     session.setDesired(room(2));
     await tick();
     double.joins[1].resolve();
