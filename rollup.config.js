@@ -9,8 +9,9 @@ import { builtinModules } from 'node:module';
 const external = (id) => /^(lit|@lit|trtc-js-sdk|trtc-sdk-v5)(\/|$)/.test(id);
 
 // The CDN bundle: one self-contained, minified module for a plain `<script type="module" src>` with no
-// import map. Lit is inside it. Every SDK the loader imports lazily becomes its own chunk beside it, named
-// after its package, fetched only at the first join that needs it. `sdp` (reached from trtc-sdk-v5 through
+// import map. Lit is inside it. The element's visit code (src/visit.ts, imported at the first join) is the chunk
+// trtc-room-visit-*.js beside it, and every SDK the loader imports lazily becomes its own chunk, named after its
+// package, fetched only at the first join that needs it. `sdp` (reached from trtc-sdk-v5 through
 // webrtc-adapter 9) is CommonJS behind a `module` field, so esbuild pre-bundles it into an ES module.
 const packageName = (id) => id && /.*node_modules\/((?:@[^/]+\/)?[^/]+)\//.exec(id.replaceAll('\\', '/'))?.[1];
 const cdnBundle = {
@@ -19,7 +20,7 @@ const cdnBundle = {
     dir: 'dist/cdn',
     format: 'es',
     entryFileNames: '[name].js',
-    chunkFileNames: (chunk) => `${packageName(chunk.facadeModuleId) ?? '[name]'}-[hash].js`,
+    chunkFileNames: (chunk) => `${packageName(chunk.facadeModuleId) ?? 'trtc-room-[name]'}-[hash].js`,
   },
   plugins: [nodeResolve({ browser: true }), esbuild({ target: 'es2021', tsconfig: 'tsconfig.json', optimizeDeps: { include: ['sdp'] } }), terser()],
 };

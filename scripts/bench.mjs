@@ -76,7 +76,10 @@ async function bundle(entry, outdir, external = [], extra = {}) {
   }
   const entryGzip = [...staticClosure].reduce((sum, path) => sum + gzip(file(path)), 0);
   const entryBytes = [...staticClosure].reduce((sum, path) => sum + outputs[path].bytes, 0);
-  return { entryGzip, entryBytes, sdkChunks };
+  // The element's own code that is imported at the first join (src/visit.ts and the adapters), not with the entry.
+  const lazyOwn = Object.keys(outputs).filter((path) => path.endsWith('.js') && !staticClosure.has(path) && !Object.values(sdkChunks).some((chunk) => path.endsWith(chunk.file)));
+  const lazyOwnGzip = lazyOwn.reduce((sum, path) => sum + gzip(file(path)), 0);
+  return { entryGzip, entryBytes, lazyOwnGzip, sdkChunks };
 }
 
 /** Serves `dir` with cross-origin isolation (so performance.now() has 5 µs steps); counts bytes per file. */
@@ -186,6 +189,7 @@ async function main() {
     entryWithLitBytes: withLit.entryBytes,
     ownCodeGzip: own.entryGzip,
     ownCodeBytes: own.entryBytes,
+    ownCodeAtFirstJoinGzip: own.lazyOwnGzip,
     sdkChunks: pageBuild.sdkChunks,
   };
   results.machine = { platform: `${platform()} ${release()} ${arch()}`, cpu: cpus()[0]?.model?.trim(), cpus: cpus().length, memoryGB: Math.round(totalmem() / 2 ** 30), node: process.version };
@@ -218,6 +222,7 @@ function table(r) {
     ['metric', 'value', 'budget', ''],
     ['entry with Lit, min+gzip', kb(r.size.entryWithLitGzip), '≤ 8 KB', check('entry with Lit')],
     ["element's own code, Lit external, min+gzip", kb(r.size.ownCodeGzip), '≤ 3 KB', check('own code')],
+    ["  and its code imported at the first join", kb(r.size.ownCodeAtFirstJoinGzip), '', ''],
     ...Object.entries(r.size.sdkChunks).map(([name, chunk]) => [`SDK chunk ${name}, min+gzip`, kb(chunk.gzip), '', '']),
     ['SDK bytes fetched before the first join', `${r.sdk.sdkBytesBeforeJoin} B`, '0', check('0 SDK bytes')],
     ['SDK bytes fetched at the first join', kb(r.sdk.sdkBytesAtFirstJoin), '', check('the SDK is fetched')],

@@ -1,35 +1,38 @@
-import { toBanInfo } from './ban-reason.js';
+import type { BanInfo } from './ban-reason.js';
 import { roomKey, type RoomConfig } from './config.js';
 import { TrtcRoomError, type ErrorDetail, type RoomState, type TrtcRoomEventDetails, type TrtcRoomEventName } from './events.js';
-import { messageOf, sdkCodeOf, type RoomConnection, type SdkAdapter } from './sdk/adapter.js';
+import type { SdkGeneration } from './sdk/loader.js';
+import type { OpenVisit, RoomVisit, VisitOwner } from './visit.js';
 
 /** What keeps a session out of a room its inputs describe, until join(), a reconnect or a new room/identity. */
 export type Hold = 'left' | 'banned' | 'error';
 
 export type SessionEmit = <K extends TrtcRoomEventName>(name: K, detail: TrtcRoomEventDetails[K]) => void;
 
-/** One SDK client and the room it was made for. */
-interface Visit {
-  readonly config: RoomConfig;
-  readonly connection: RoomConnection;
-  joined: boolean;
-  /** Set once the SDK has put us out (ban) or failed for good (error): no `left` follows a ban. */
-  exit?: 'banned' | 'error';
-  /** A ban that arrived while the join was still pending, reported once the join settles. */
-  pendingBan?: unknown;
+let visitModule: typeof import('./visit.js') | undefined;
+
+/**
+ * Imports the visit code and, through it, the SDK, at the first join: a page whose rooms are never
+ * entered loads neither. Once imported, later joins reach it without another import(); a failed
+ * import is not kept, so a later join tries again.
+ */
+export async function loadVisits(sdk: unknown, generation: SdkGeneration): Promise<OpenVisit> {
+  visitModule ??= await import('./visit.js');
+  return visitModule.prepareVisits(sdk, generation);
 }
 
 /**
  * The room session: converges, one SDK operation at a time, to the latest desired room. It owns the
  * single SDK client (at most one alive), never is in two rooms, and never rejoins after a ban by itself.
- * Framework-free: it knows neither the DOM nor an SDK, only the adapter seam.
+ * Framework-free: it knows neither the DOM nor an SDK. Each room entered is a RoomVisit (visit.ts),
+ * loaded with the SDK at the first join; the session decides, the visit carries out and reports.
  */
-export class RoomSession {
+export class RoomSession implements VisitOwner {
   private desired: RoomConfig | null = null;
   private stateWhenAbsent: 'idle' | 'error' = 'idle';
   private lastDesiredKey: string | null = null;
   private hold: Hold | null = null;
-  private visit: Visit | null = null;
+  private visit: RoomVisit | null = null;
   private converging = false;
   private settleWaiters: Array<() => void> = [];
   private currentState: RoomState = 'idle';
@@ -37,8 +40,8 @@ export class RoomSession {
   lastError: TrtcRoomError | null = null;
 
   constructor(
-    private readonly loadAdapter: () => Promise<SdkAdapter>,
-    private readonly emit: SessionEmit,
+    private readonly loadVisits: () => Promise<OpenVisit>,
+    readonly emit: SessionEmit,
   ) {}
 
   get state(): RoomState {
@@ -128,7 +131,7 @@ export class RoomSession {
       }
     } catch (error) {
       // Not expected: every SDK failure is handled above. Report rather than lose it.
-      this.fail({ code: 'sdk-error', message: messageOf(error, 'Unexpected failure.'), cause: error }, null);
+      this.fail({ code: 'sdk-error', message: reasonOf(error), cause: error }, null);
     } finally {
       this.converging = false;
       this.setState(this.restState());
@@ -144,120 +147,56 @@ export class RoomSession {
     this.setState('joining');
     this.lastError = null;
     const wanted = this.target()!;
-    let adapter: SdkAdapter;
+    let openVisit: OpenVisit;
     try {
-      adapter = await this.loadAdapter();
+      openVisit = await this.loadVisits();
     } catch (error) {
-      this.fail({ code: 'sdk-load-failed', message: `Could not load the TRTC SDK: ${messageOf(error, 'unknown error')}`, cause: error }, wanted);
+      this.fail({ code: 'sdk-load-failed', message: `Could not load the TRTC SDK: ${reasonOf(error)}`, cause: error }, wanted);
       return;
     }
     // The inputs may have changed while the SDK loaded: join only the latest room.
     const config = this.target();
     if (!config) return;
-
-    let visit: Visit;
-    try {
-      visit = { config, connection: adapter.connect(config, this.handlersFor(() => visit)), joined: false };
-    } catch (error) {
-      this.fail(this.joinFailure(error), config);
-      return;
-    }
-    this.visit = visit;
-    try {
-      await visit.connection.join();
-    } catch (error) {
-      visit.connection.destroy();
-      this.visit = null;
-      if (visit.pendingBan !== undefined) this.reportBan(visit, visit.pendingBan);
-      else if (visit.exit !== 'error') this.fail(this.joinFailure(error), config);
-      return;
-    }
-    visit.joined = true;
-    this.setState('joined');
-    this.emit('joined', roomDetail(config));
-    if (visit.pendingBan !== undefined) this.onBanned(visit, visit.pendingBan);
+    const visit = (this.visit = openVisit(config, this));
+    await visit.join();
   }
 
-  private joinFailure(error: unknown): ErrorDetail {
-    const sdkCode = sdkCodeOf(error);
-    const detail: ErrorDetail = { code: 'join-failed', message: `Joining the room failed: ${messageOf(error, 'unknown error')}`, cause: error };
-    if (sdkCode !== undefined) detail.sdkCode = sdkCode;
-    return detail;
-  }
-
-  private async leave(visit: Visit): Promise<void> {
+  private async leave(visit: RoomVisit): Promise<void> {
     this.setState('leaving');
-    if (visit.exit !== 'banned') {
-      try {
-        await visit.connection.leave();
-      } catch (error) {
-        const sdkCode = sdkCodeOf(error);
-        const detail: ErrorDetail = { code: 'leave-failed', message: `Leaving the room failed; the client was destroyed anyway: ${messageOf(error, 'unknown error')}`, cause: error };
-        if (sdkCode !== undefined) detail.sdkCode = sdkCode;
-        this.report(detail);
-      }
-    }
-    visit.connection.destroy();
-    if (this.visit === visit) this.visit = null;
+    const leaveFailure = await visit.leave();
+    if (leaveFailure) this.report(leaveFailure);
     // A ban that arrived while leaving already said goodbye.
     if (visit.exit !== 'banned') this.emit('left', roomDetail(visit.config));
   }
 
-  private handlersFor(currentVisit: () => Visit) {
-    // Events of a client that is no longer ours (or not yet assigned) are ignored.
-    const live = () => {
-      const visit = currentVisit();
-      return visit && this.visit === visit ? visit : undefined;
-    };
-    return {
-      onBanned: (payload: unknown) => {
-        const visit = live();
-        if (visit) this.onBanned(visit, payload);
-      },
-      onPeerJoin: (userId: string) => {
-        if (live()?.joined) this.emit('peer-join', { userId });
-      },
-      onPeerLeave: (userId: string) => {
-        if (live()?.joined) this.emit('peer-leave', { userId });
-      },
-      onConnectionStateChange: (state: string, prevState: string) => {
-        if (live()) this.emit('connection-state-change', { state, prevState });
-      },
-      onError: (error: unknown) => {
-        const visit = live();
-        if (!visit || visit.exit) return;
-        visit.exit = 'error';
-        const sdkCode = sdkCodeOf(error);
-        const detail: ErrorDetail = { code: 'sdk-error', message: `The TRTC SDK failed: ${messageOf(error, 'unknown error')}`, cause: error };
-        if (sdkCode !== undefined) detail.sdkCode = sdkCode;
-        this.fail(detail, visit.config);
-        // A joined client is left by the loop; a pending join is left once it settles.
-        if (visit.joined) this.converge();
-      },
-    };
+  // What the current visit reports (VisitOwner).
+
+  isCurrent(visit: RoomVisit): boolean {
+    return this.visit === visit;
   }
 
-  /** The SDK has already put us out: no leave(), just destroy, and hold out (no automatic rejoin). */
-  private onBanned(visit: Visit, payload: unknown): void {
-    if (visit.exit === 'banned') return;
-    if (!visit.joined) {
-      visit.pendingBan ??= payload;
-      return;
-    }
-    visit.exit = 'banned';
-    visit.connection.destroy();
+  detach(visit: RoomVisit): void {
     if (this.visit === visit) this.visit = null;
-    this.reportBan(visit, payload);
-    this.converge();
   }
 
-  private reportBan(visit: Visit, payload: unknown): void {
-    visit.exit = 'banned';
+  joined(visit: RoomVisit): void {
+    this.setState('joined');
+    this.emit('joined', roomDetail(visit.config));
+  }
+
+  /** Holds out (no automatic rejoin) if the banned room is still the one wanted. */
+  banned(visit: RoomVisit, info: BanInfo): void {
     if (this.isStillWanted(visit.config)) this.hold = 'banned';
-    const info = toBanInfo(payload);
     this.lastError = null;
     if (this.hold === 'banned') this.setState('banned');
     this.emit('banned', { ...roomDetail(visit.config), ...info });
+    this.converge();
+  }
+
+  failed(visit: RoomVisit, detail: ErrorDetail): void {
+    this.fail(detail, visit.config);
+    // A joined client is left by the loop; a pending join is left once it settles.
+    this.converge();
   }
 
   /** Reports an error and, when the failed room is still the one wanted, holds out (no retry loop). */
@@ -272,6 +211,11 @@ export class RoomSession {
     this.lastError = new TrtcRoomError(detail);
     this.emit('error', detail);
   }
+}
+
+/** The loader's errors are Errors with a sentence (the SDK's own errors are read in visit.ts). */
+function reasonOf(error: unknown): string {
+  return (error instanceof Error && error.message) || String(error);
 }
 
 function roomDetail(config: RoomConfig) {

@@ -1,8 +1,8 @@
 import { css, html, LitElement, type PropertyValues } from 'lit';
 import { parseConfig, type ConfigResult, type RoomMode, type RoomRole } from './config.js';
 import { emit, TrtcRoomError, type RoomState, type TrtcRoomEventMap } from './events.js';
-import { loadAdapter, type SdkGeneration, type TrtcSdk } from './sdk/loader.js';
-import { RoomSession } from './session.js';
+import type { SdkGeneration, TrtcSdk } from './sdk/loader.js';
+import { loadVisits, RoomSession } from './session.js';
 
 /** Attribute text of a numeric input: a number when it is all digits, else the text, kept to be reported. */
 const numericAttribute = {
@@ -33,14 +33,7 @@ const numericAttribute = {
  * @attr {string} state - Read only, reflected: `idle`, `joining`, `joined`, `leaving`, `left`, `banned` or `error`.
  */
 export class TrtcRoom extends LitElement {
-  static override styles = css`
-    :host {
-      display: block;
-    }
-    :host([hidden]) {
-      display: none;
-    }
-  `;
+  static override styles = css`:host{display:block}:host([hidden]){display:none}`;
 
   static override properties = {
     sdkAppId: { attribute: 'sdk-app-id', converter: numericAttribute },
@@ -77,7 +70,7 @@ export class TrtcRoom extends LitElement {
   declare sdkGeneration: SdkGeneration;
 
   private readonly session = new RoomSession(
-    () => loadAdapter(this.sdk, this.sdkGeneration || 'v4'),
+    () => loadVisits(this.sdk, this.sdkGeneration || 'v4'),
     (name, detail) => {
       if (name === 'state-change') this.setAttribute('state', (detail as { state: RoomState }).state);
       emit(this, name, detail);

@@ -5,6 +5,7 @@ import type { RoomConfig } from '../src/config.js';
 import type { TrtcRoomEventName } from '../src/events.js';
 import type { ConnectionHandlers, RoomConnection, SdkAdapter } from '../src/sdk/adapter.js';
 import { RoomSession } from '../src/session.js';
+import { visitsThrough } from '../src/visit.js';
 
 interface Pending {
   resolve(): void;
@@ -43,7 +44,7 @@ function adapterDouble() {
 
 function sessionWith(double: ReturnType<typeof adapterDouble>) {
   const events: Array<[TrtcRoomEventName, unknown]> = [];
-  const session = new RoomSession(async () => double.adapter, (name, detail) => events.push([name, detail]));
+  const session = new RoomSession(async () => visitsThrough(double.adapter), (name, detail) => events.push([name, detail]));
   return { session, events, named: (name: TrtcRoomEventName) => events.filter(([n]) => n === name).map(([, d]) => d) };
 }
 
@@ -116,6 +117,34 @@ describe('RoomSession (no DOM)', () => {
     await tick();
     expect(double.calls).to.deep.equal(['join 1']);
     expect(double.live()).to.equal(0);
+  });
+
+  it('a visit code that fails to load holds it out in error (sdk-load-failed); the next join loads it again', async () => {
+    const double = adapterDouble();
+    const events: Array<[TrtcRoomEventName, unknown]> = [];
+    let loads = 0;
+    const session = new RoomSession(
+      async () => {
+        loads += 1;
+        if (loads === 1) throw new TypeError('Failed to fetch dynamically imported module: trtc-room-visit.js');
+        return visitsThrough(double.adapter);
+      },
+      (name, detail) => events.push([name, detail]),
+    );
+    session.setDesired(room(1));
+    await session.settled();
+    expect(session.state).to.equal('error');
+    const error = events.find(([name]) => name === 'error')?.[1] as { code: string; message: string };
+    expect(error.code).to.equal('sdk-load-failed');
+    expect(error.message).to.contain('Failed to fetch dynamically imported module');
+    expect(double.calls).to.deep.equal([]);
+
+    session.setDesired(room(1), { clearHold: true });
+    await tick();
+    double.joins[0].resolve();
+    await session.settled();
+    expect(session.state).to.equal('joined');
+    expect(loads).to.equal(2);
   });
 
   it('holdOut while a join is pending leaves as soon as the join settles', async () => {

@@ -37,11 +37,18 @@ test('banned is dispatched while the SDK client-banned callback runs (the same t
   assert.equal(bench.ban.sameTask, bench.ban.times);
 });
 
-// Over budget today (see bench/RESULTS.md for the figures and the proposed reductions): reported, not failing.
+// Over budget (8.5 KB, of which Lit's LitElement is 5.5 KB): reported, not failing, until it is decided how to
+// meet it; bench/RESULTS.md has the figures and the options.
 test('the entry with Lit is at most 8 KB min+gzip', { todo: 'over budget; see bench/RESULTS.md' }, () => {
   assert.ok(bench.size.entryWithLitGzip <= 8 * KB, `${(bench.size.entryWithLitGzip / KB).toFixed(2)} KB`);
 });
 
-test("the element's own code (Lit external) is at most 3 KB min+gzip", { todo: 'over budget; see bench/RESULTS.md' }, () => {
+test("the element's own code in the entry (Lit external) is at most 3 KB min+gzip", () => {
   assert.ok(bench.size.ownCodeGzip <= 3 * KB, `${(bench.size.ownCodeGzip / KB).toFixed(2)} KB`);
+});
+
+test('the element code imported at the first join is measured, and none of the SDK is in it', () => {
+  // The visit code, the adapters and the loader: a chunk of its own, well under the SDK's ~100 KB.
+  assert.ok(bench.size.ownCodeAtFirstJoinGzip > 0, 'the visit chunk was found');
+  assert.ok(bench.size.ownCodeAtFirstJoinGzip < 4 * KB, `${(bench.size.ownCodeAtFirstJoinGzip / KB).toFixed(2)} KB`);
 });

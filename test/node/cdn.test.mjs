@@ -13,6 +13,8 @@ import { launchChromium } from '../../scripts/chromium.mjs';
 
 const root = resolve(import.meta.dirname, '../..');
 const SDK_CHUNK = /^\/cdn\/trtc-js-sdk-[\w-]+\.js$/;
+// The element's own code imported at the first join (src/visit.ts), whichever SDK it then uses.
+const VISIT_CHUNK = /^\/cdn\/trtc-room-visit-[\w-]+\.js$/;
 
 /** An SDK double for the pages: records calls; join and leave resolve at once. */
 const SDK_DOUBLE = `
@@ -147,6 +149,13 @@ function send(response, status, type, body) {
   response.end(body);
 }
 
+/** The bundle, then at the first join its visit chunk: no SDK chunk. */
+function assertEntryAndVisitOnly(requests, message = 'no SDK chunk fetched') {
+  assert.equal(requests.length, 2, `${message}: ${requests}`);
+  assert.equal(requests[0], '/cdn/trtc-room.js', message);
+  assert.match(requests[1], VISIT_CHUNK, message);
+}
+
 /** Opens a page in a fresh context; collects its uncaught errors and what it asked the server for. */
 async function open(path) {
   requests.length = 0;
@@ -158,17 +167,24 @@ async function open(path) {
   return { tab, problems, close: () => context.close(), cdnRequests: () => requests.filter((p) => p.startsWith('/cdn/')) };
 }
 
-test('the CDN bundle is one self-contained module: no bare import specifier, lit inside, the SDK in its own chunk', () => {
+test('the CDN bundle is one self-contained module: no bare import specifier, lit inside, the visit code and the SDK in chunks of their own', () => {
   const bundle = readFileSync(join(work, 'cdn/trtc-room.js'), 'utf8');
-  assert.doesNotMatch(bundle, /\bfrom\s*["'](?![./])/, 'no static import of a bare specifier');
-  assert.doesNotMatch(bundle, /\bimport\s*\(\s*["'](?![./])/, 'no dynamic import of a bare specifier');
+  const visitChunk = readdirSync(join(work, 'cdn')).find((file) => VISIT_CHUNK.test(`/cdn/${file}`));
+  assert.ok(visitChunk, 'a trtc-room-visit chunk');
+  const visit = readFileSync(join(work, 'cdn', visitChunk), 'utf8');
+  for (const [name, code] of [['trtc-room.js', bundle], [visitChunk, visit]]) {
+    assert.doesNotMatch(code, /\bfrom\s*["'](?![./])/, `${name}: no static import of a bare specifier`);
+    assert.doesNotMatch(code, /\bimport\s*\(\s*["'](?![./])/, `${name}: no dynamic import of a bare specifier`);
+  }
   assert.match(bundle, /litElementVersions/, 'Lit is inside');
-  assert.match(bundle, /import\("\.\/trtc-js-sdk-[\w-]+\.js"\)/, 'the SDK is a lazily imported chunk beside it');
+  assert.match(bundle, new RegExp(`import\\("\\./${visitChunk.replaceAll('.', '\\.')}"\\)`), 'the visit code is a lazily imported chunk beside it');
+  assert.match(visit, /import\("\.\/trtc-js-sdk-[\w-]+\.js"\)/, 'the SDK is a chunk the visit code imports lazily');
+  assert.doesNotMatch(bundle, /trtc-js-sdk-[\w-]+\.js/, 'the entry does not name the SDK chunk');
   assert.ok(bundle.length < 100_000, `the bundle without the SDK stays small (${bundle.length} bytes)`);
 });
 
 test('each SDK the loader can import is a chunk of its own, named after its package, whose default export is that SDK', async () => {
-  const chunks = readdirSync(join(work, 'cdn')).filter((file) => file !== 'trtc-room.js');
+  const chunks = readdirSync(join(work, 'cdn')).filter((file) => file !== 'trtc-room.js' && !VISIT_CHUNK.test(`/cdn/${file}`));
   assert.ok(chunks.some((file) => SDK_CHUNK.test(`/cdn/${file}`)), `a trtc-js-sdk chunk among ${chunks}`);
   const { tab, problems, close } = await open('/blank.html');
   try {
@@ -193,7 +209,7 @@ test('a plain page that loads only the CDN bundle joins through an sdk set on th
     assert.deepEqual(await tab.evaluate(() => window.joined), { roomId: 1234, userId: 'alice' });
     assert.deepEqual(await tab.evaluate(() => window.calls), ['createClient alice', 'join 1234']);
     assert.equal(await tab.evaluate(() => document.querySelector('trtc-room').getAttribute('state')), 'joined');
-    assert.deepEqual(cdnRequests(), ['/cdn/trtc-room.js']);
+    assertEntryAndVisitOnly(cdnRequests());
     assert.deepEqual(problems, []);
   } finally {
     await close();
@@ -205,7 +221,7 @@ test('a plain page with a global TRTC joins through it, fetching no SDK chunk', 
   try {
     await tab.waitForFunction(() => window.joined !== undefined);
     assert.deepEqual(await tab.evaluate(() => window.calls), ['createClient alice', 'join 1234']);
-    assert.deepEqual(cdnRequests(), ['/cdn/trtc-room.js']);
+    assertEntryAndVisitOnly(cdnRequests());
     assert.deepEqual(problems, []);
   } finally {
     await close();
@@ -228,8 +244,9 @@ test('with neither, the SDK chunk is fetched at the first join and not before', 
     assert.deepEqual(failure, { code: 'join-failed', sdkCode: 0x404c }, 'the real SDK ran and could not reach Tencent Cloud (offline)');
     const [entry, ...chunks] = cdnRequests();
     assert.equal(entry, '/cdn/trtc-room.js');
-    assert.equal(chunks.length, 1, `one SDK chunk: ${chunks}`);
-    assert.match(chunks[0], SDK_CHUNK);
+    assert.equal(chunks.length, 2, `the visit chunk, then one SDK chunk: ${chunks}`);
+    assert.match(chunks[0], VISIT_CHUNK);
+    assert.match(chunks[1], SDK_CHUNK);
     assert.deepEqual(problems, []);
   } finally {
     await close();
@@ -243,7 +260,7 @@ test('a classic-script page: the SDK’s own trtc.js plus the module bundle join
     assert.equal(await tab.evaluate(() => window.upgraded), true);
     const failure = await tab.evaluate(() => ({ code: window.failure.code, sdkCode: window.failure.sdkCode }));
     assert.deepEqual(failure, { code: 'join-failed', sdkCode: 0x404c }, 'the real SDK (global TRTC) ran the join, offline');
-    assert.deepEqual(cdnRequests(), ['/cdn/trtc-room.js'], 'the global TRTC was used: no SDK chunk fetched');
+    assertEntryAndVisitOnly(cdnRequests(), 'the global TRTC was used: no SDK chunk fetched');
     assert.deepEqual(problems, []);
   } finally {
     await close();

@@ -13,6 +13,7 @@ import type { TrtcRoom } from '../../src/index.js';
 import { parseConfig, roomKey, type RoomConfig } from '../../src/config.js';
 import type { RoomState, TrtcRoomEventName } from '../../src/events.js';
 import { setDefaultSdkImporter } from '../../src/sdk/loader.js';
+import { loadVisits } from '../../src/session.js';
 import { createTrtcEmulator, type EmulatedV4Client, type TrtcEmulator } from '../../src/testing/index.js';
 import type { EmulatedV5Trtc } from '../../src/testing/v5-client.js';
 
@@ -1058,6 +1059,9 @@ export const coverage: Record<string, number> = {};
 const count = (key: string) => (coverage[key] = (coverage[key] ?? 0) + 1);
 
 export async function runLifecycleSequence(sequence: LifecycleSequence): Promise<void> {
+  // The element imports its visit code at the first join of the page. Loaded before the world, whose
+  // settling waits on tasks and timers it can see, not on a module's first fetch.
+  await loadVisits({ createClient: () => { throw new Error('not used'); } }, 'v4');
   const world = new World(sequence.elements);
   try {
     await world.settle();

@@ -3,7 +3,12 @@ import '../../src/index.js';
 import type { TrtcRoom } from '../../src/index.js';
 import type { TrtcRoomEventName } from '../../src/events.js';
 import type { TrtcSdk } from '../../src/sdk/loader.js';
+import { loadVisits } from '../../src/session.js';
 import { FakeTrtc } from '../doubles/fake-trtc.js';
+
+// The element imports its visit code (src/visit.ts) at the first join of the page. Loaded once before
+// the tests, so a file's first join settles within the tasks `settle()` waits, like every other join.
+before(() => loadVisits(new FakeTrtc(), 'v4'));
 
 export const EVENT_NAMES: TrtcRoomEventName[] = [
   'joined',

@@ -1,0 +1,133 @@
+// Loaded at the first join, together with the SDK: nothing here is needed before a room is entered.
+import { toBanInfo, type BanInfo } from './ban-reason.js';
+import type { RoomConfig } from './config.js';
+import type { ErrorDetail } from './events.js';
+import { messageOf, sdkCodeOf, type RoomConnection, type SdkAdapter } from './sdk/adapter.js';
+import { loadAdapter, type SdkGeneration } from './sdk/loader.js';
+import type { SessionEmit } from './session.js';
+
+/** What a visit tells the session that opened it. The session decides; the visit only reports. */
+export interface VisitOwner {
+  readonly emit: SessionEmit;
+  /** Whether this is still the session's visit: events of an older client are ignored. */
+  isCurrent(visit: RoomVisit): boolean;
+  /** The visit's client is gone (destroyed): the session lets go of it. */
+  detach(visit: RoomVisit): void;
+  joined(visit: RoomVisit): void;
+  /** The SDK has put the user out; the client is already destroyed. */
+  banned(visit: RoomVisit, info: BanInfo): void;
+  /** The join failed, or the SDK failed for good. */
+  failed(visit: RoomVisit, detail: ErrorDetail): void;
+}
+
+/** Opens a visit to one room; made once the SDK is loaded. */
+export type OpenVisit = (config: RoomConfig, owner: VisitOwner) => RoomVisit;
+
+/** Loads the SDK (the `sdk` property, a global `TRTC`, or the lazy import of `generation`) and opens visits with it. */
+export async function prepareVisits(sdk: unknown, generation: SdkGeneration): Promise<OpenVisit> {
+  return visitsThrough(await loadAdapter(sdk, generation));
+}
+
+export function visitsThrough(adapter: SdkAdapter): OpenVisit {
+  return (config, owner) => new RoomVisit(adapter, config, owner);
+}
+
+/**
+ * One SDK client's life in one room: create, join, translate its events, leave, destroy. A fresh
+ * visit (and client) for every join; at most one is the session's at a time.
+ */
+export class RoomVisit {
+  joined = false;
+  /** Set once the SDK has put us out (ban) or failed for good (error): no `left` follows a ban. */
+  exit: 'banned' | 'error' | undefined;
+  /** A ban that arrived while the join was still pending, reported once the join settles. */
+  private pendingBan: unknown;
+  private connection: RoomConnection | undefined;
+
+  constructor(
+    private readonly adapter: SdkAdapter,
+    readonly config: RoomConfig,
+    private readonly owner: VisitOwner,
+  ) {}
+
+  /** Creates the client and enters the room. Every outcome reaches the owner; this never rejects. */
+  async join(): Promise<void> {
+    try {
+      this.connection = this.adapter.connect(this.config, this.handlers());
+      await this.connection.join();
+    } catch (error) {
+      this.destroy();
+      if (this.pendingBan !== undefined) {
+        this.exit = 'banned';
+        this.owner.banned(this, toBanInfo(this.pendingBan));
+      } else if (this.exit !== 'error') {
+        this.owner.failed(this, failure('join-failed', 'Joining the room failed', error));
+      }
+      return;
+    }
+    this.joined = true;
+    this.owner.joined(this);
+    if (this.pendingBan !== undefined) this.ban(this.pendingBan);
+  }
+
+  /** Leaves the room (unless the SDK already put us out) and destroys the client. Resolves with a leave failure, if any. */
+  async leave(): Promise<ErrorDetail | undefined> {
+    let leaveFailure: ErrorDetail | undefined;
+    if (this.exit !== 'banned') {
+      try {
+        await this.connection?.leave();
+      } catch (error) {
+        leaveFailure = failure('leave-failed', 'Leaving the room failed; the client was destroyed anyway', error);
+      }
+    }
+    this.destroy();
+    return leaveFailure;
+  }
+
+  private destroy(): void {
+    this.connection?.destroy();
+    this.owner.detach(this);
+  }
+
+  /** The SDK has already put us out: no leave(), just destroy, and let the session hold out. */
+  private ban(payload: unknown): void {
+    if (this.exit === 'banned') return;
+    this.exit = 'banned';
+    this.destroy();
+    this.owner.banned(this, toBanInfo(payload));
+  }
+
+  private handlers() {
+    const owner = this.owner;
+    const current = () => owner.isCurrent(this);
+    return {
+      onBanned: (payload: unknown) => {
+        if (!current() || this.exit === 'banned') return;
+        // Still joining: reported once the join settles, either way.
+        if (this.joined) this.ban(payload);
+        else this.pendingBan ??= payload;
+      },
+      onPeerJoin: (userId: string) => {
+        if (current() && this.joined) owner.emit('peer-join', { userId });
+      },
+      onPeerLeave: (userId: string) => {
+        if (current() && this.joined) owner.emit('peer-leave', { userId });
+      },
+      onConnectionStateChange: (state: string, prevState: string) => {
+        if (current()) owner.emit('connection-state-change', { state, prevState });
+      },
+      onError: (error: unknown) => {
+        if (!current() || this.exit) return;
+        this.exit = 'error';
+        owner.failed(this, failure('sdk-error', 'The TRTC SDK failed', error));
+      },
+    };
+  }
+}
+
+function failure(code: ErrorDetail['code'], what: string, error: unknown): ErrorDetail {
+  const detail: ErrorDetail = { code, message: `${what}: ${messageOf(error, 'unknown error')}`, cause: error };
+  const sdkCode = sdkCodeOf(error);
+  if (sdkCode !== undefined) detail.sdkCode = sdkCode;
+  return detail;
+}
