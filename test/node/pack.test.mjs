@@ -121,6 +121,15 @@ room.state = 'joined';
   );
   run(process.execPath, [join(root, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.json'], app);
 
+  // Server-side rendering (Next.js, Nuxt, Angular SSR, Astro) imports the package in Node: it must not throw.
+  // Lit's Node build brings its DOM shim's customElements, so the tag is defined there, as Lit SSR expects.
+  const ssr = run(
+    process.execPath,
+    ['--input-type=module', '-e', "const m = await import('trtc-room'); console.log(JSON.stringify({ cls: typeof m.TrtcRoom, defined: customElements.get('trtc-room') === m.TrtcRoom }));"],
+    app,
+  );
+  assert.deepEqual(JSON.parse(ssr.trim().split('\n').at(-1)), { cls: 'function', defined: true });
+
   // Bundle a page the way an app would, and run it in Chromium against an instant SDK double.
   writeFileSync(
     join(app, 'page.js'),
