@@ -9,6 +9,8 @@ export interface RoomInputs {
   role?: unknown;
   /** Which SDK generation to import lazily; not part of the room, read by the loader at each join. */
   sdkGeneration?: unknown;
+  /** An SDK object given to the element: then nothing is imported, and `sdkGeneration` does not matter. */
+  sdk?: unknown;
 }
 
 export type RoomMode = 'rtc' | 'live';
@@ -106,8 +108,10 @@ export function parseConfig(inputs: RoomInputs): ConfigResult {
     }) as string | undefined;
     const mode = oneOf('mode', inputs.mode, ['rtc', 'live'] as const, 'rtc');
     const role = oneOf('role', inputs.role, ['anchor', 'audience'] as const, 'anchor');
-    // Checked like every input; the loader reads the property itself at join time, as it does `sdk`.
-    oneOf('sdk', inputs.sdkGeneration, ['v4', 'v5'] as const, 'v4');
+    // Checked like every input while it chooses what to import; the loader reads it itself at join time.
+    // With an SDK object given it chooses nothing, so a stale value (React 19 writes "[object Object]"
+    // when it renders before the tag is defined) does not block the join.
+    if (isAbsent(inputs.sdk)) oneOf('sdk', inputs.sdkGeneration, ['v4', 'v5'] as const, 'v4');
     if (roomId !== undefined && strRoomId !== undefined) {
       throw new InvalidInput('room-id', 'Give exactly one of room-id and str-room-id, not both: 123 and "123" are different TRTC rooms.');
     }

@@ -181,6 +181,27 @@ describe('which SDK the element uses', () => {
     }
   });
 
+  it('with an sdk property the sdk attribute chooses nothing: a stale "[object Object]" (React 19 before the tag is defined) does not block the join', async () => {
+    const { imported, restore } = stubImports({});
+    try {
+      // React 19 writes an object prop as an attribute while the tag is undefined, then sets the property once it is.
+      const el = bare({ ...VALID, sdk: '[object Object]' });
+      const events = record(el);
+      document.body.append(el);
+      await settle(el);
+      expect(el.state).to.equal('error');
+      expect(events.find((e) => e.type === 'error')!.detail).to.include({ code: 'invalid-config', field: 'sdk' });
+      const sdk = new FakeTrtc();
+      el.sdk = sdk;
+      await settle(el);
+      expect(el.state).to.equal('joined');
+      expect(sdk.clients).to.have.length(1);
+      expect(imported).to.deep.equal({ v4: 0, v5: 0 });
+    } finally {
+      restore();
+    }
+  });
+
   it('a failing import of trtc-sdk-v5 says how to fix it: install the optional peer dependency', async () => {
     const restore = setDefaultSdkImporter(() => Promise.reject(new TypeError('Failed to resolve module specifier "trtc-sdk-v5/trtc.esm.js"')), 'v5');
     try {
