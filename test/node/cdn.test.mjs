@@ -156,15 +156,23 @@ function assertEntryAndVisitOnly(requests, message = 'no SDK chunk fetched') {
   assert.match(requests[1], VISIT_CHUNK, message);
 }
 
-/** Opens a page in a fresh context; collects its uncaught errors and what it asked the server for. */
-async function open(path) {
+/**
+ * Opens `path` in a fresh context, runs `check` with the page and the CDN files it asked for, then checks that
+ * the page threw no uncaught error, and closes it.
+ */
+async function onPage(path, check) {
   requests.length = 0;
   const context = await browser.newContext();
-  const tab = await context.newPage();
-  const problems = [];
-  tab.on('pageerror', (error) => problems.push(error.message));
-  await tab.goto(origin + path);
-  return { tab, problems, close: () => context.close(), cdnRequests: () => requests.filter((p) => p.startsWith('/cdn/')) };
+  try {
+    const tab = await context.newPage();
+    const problems = [];
+    tab.on('pageerror', (error) => problems.push(error.message));
+    await tab.goto(origin + path);
+    await check({ tab, cdnRequests: () => requests.filter((p) => p.startsWith('/cdn/')) });
+    assert.deepEqual(problems, []);
+  } finally {
+    await context.close();
+  }
 }
 
 test('the CDN bundle is one self-contained module: no bare import specifier, lit inside, the visit code and the SDK in chunks of their own', () => {
@@ -186,8 +194,7 @@ test('the CDN bundle is one self-contained module: no bare import specifier, lit
 test('each SDK the loader can import is a chunk of its own, named after its package, whose default export is that SDK', async () => {
   const chunks = readdirSync(join(work, 'cdn')).filter((file) => file !== 'trtc-room.js' && !VISIT_CHUNK.test(`/cdn/${file}`));
   assert.ok(chunks.some((file) => SDK_CHUNK.test(`/cdn/${file}`)), `a trtc-js-sdk chunk among ${chunks}`);
-  const { tab, problems, close } = await open('/blank.html');
-  try {
+  await onPage('/blank.html', async ({ tab }) => {
     for (const chunk of chunks) {
       assert.match(chunk, /^trtc-(js-sdk|sdk-v5)-[\w-]+\.js$/, 'every chunk is an SDK package');
       const sdk = await tab.evaluate(async (url) => {
@@ -196,41 +203,29 @@ test('each SDK the loader can import is a chunk of its own, named after its pack
       }, `/cdn/${chunk}`);
       assert.ok(sdk.createClient === 'function' || sdk.create === 'function', `${chunk} exports an SDK: ${JSON.stringify(sdk)}`);
     }
-    assert.deepEqual(problems, []);
-  } finally {
-    await close();
-  }
+  });
 });
 
 test('a plain page that loads only the CDN bundle joins through an sdk set on the element, fetching no SDK chunk', async () => {
-  const { tab, problems, close, cdnRequests } = await open('/sdk-property.html');
-  try {
+  await onPage('/sdk-property.html', async ({ tab, cdnRequests }) => {
     await tab.waitForFunction(() => window.joined !== undefined);
     assert.deepEqual(await tab.evaluate(() => window.joined), { roomId: 1234, userId: 'alice' });
     assert.deepEqual(await tab.evaluate(() => window.calls), ['createClient alice', 'join 1234']);
     assert.equal(await tab.evaluate(() => document.querySelector('trtc-room').getAttribute('state')), 'joined');
     assertEntryAndVisitOnly(cdnRequests());
-    assert.deepEqual(problems, []);
-  } finally {
-    await close();
-  }
+  });
 });
 
 test('a plain page with a global TRTC joins through it, fetching no SDK chunk', async () => {
-  const { tab, problems, close, cdnRequests } = await open('/global-trtc.html');
-  try {
+  await onPage('/global-trtc.html', async ({ tab, cdnRequests }) => {
     await tab.waitForFunction(() => window.joined !== undefined);
     assert.deepEqual(await tab.evaluate(() => window.calls), ['createClient alice', 'join 1234']);
     assertEntryAndVisitOnly(cdnRequests());
-    assert.deepEqual(problems, []);
-  } finally {
-    await close();
-  }
+  });
 });
 
 test('with neither, the SDK chunk is fetched at the first join and not before', async () => {
-  const { tab, problems, close, cdnRequests } = await open('/lazy.html');
-  try {
+  await onPage('/lazy.html', async ({ tab, cdnRequests }) => {
     await tab.evaluate(async () => {
       await customElements.whenDefined('trtc-room');
       await document.querySelector('trtc-room').updateComplete;
@@ -247,29 +242,21 @@ test('with neither, the SDK chunk is fetched at the first join and not before', 
     assert.equal(chunks.length, 2, `the visit chunk, then one SDK chunk: ${chunks}`);
     assert.match(chunks[0], VISIT_CHUNK);
     assert.match(chunks[1], SDK_CHUNK);
-    assert.deepEqual(problems, []);
-  } finally {
-    await close();
-  }
+  });
 });
 
 test('a classic-script page: the SDK’s own trtc.js plus the module bundle joins through the global TRTC', async () => {
-  const { tab, problems, close, cdnRequests } = await open('/classic.html');
-  try {
+  await onPage('/classic.html', async ({ tab, cdnRequests }) => {
     await tab.waitForFunction(() => window.failure !== undefined, null, { timeout: 30000 });
     assert.equal(await tab.evaluate(() => window.upgraded), true);
     const failure = await tab.evaluate(() => ({ code: window.failure.code, sdkCode: window.failure.sdkCode }));
     assert.deepEqual(failure, { code: 'join-failed', sdkCode: 0x404c }, 'the real SDK (global TRTC) ran the join, offline');
     assertEntryAndVisitOnly(cdnRequests(), 'the global TRTC was used: no SDK chunk fetched');
-    assert.deepEqual(problems, []);
-  } finally {
-    await close();
-  }
+  });
 });
 
 test('the npm build and the CDN bundle twice on one page: no error, the tag defined once, by the first to load', async () => {
-  const { tab, problems, close, cdnRequests } = await open('/together.html');
-  try {
+  await onPage('/together.html', async ({ tab, cdnRequests }) => {
     await tab.waitForFunction(() => window.joined !== undefined);
     const result = await tab.evaluate(async () => {
       const npm = await import('/npm/index.js');
@@ -285,8 +272,5 @@ test('the npm build and the CDN bundle twice on one page: no error, the tag defi
     });
     assert.deepEqual(result, { definedByNpmBuild: true, threeCopies: 3, upgradedByIt: true, calls: ['createClient alice', 'join 1234'] });
     assert.deepEqual(cdnRequests(), ['/cdn/trtc-room.js', '/cdn/trtc-room.js?copy=2']);
-    assert.deepEqual(problems, []);
-  } finally {
-    await close();
-  }
+  });
 });
