@@ -1,6 +1,6 @@
 import { expect } from '@open-wc/testing';
 import { GENERATIONS } from './support/generations.js';
-import { create, mount, settle, types, VALID } from './support/room.js';
+import { mount, mountJoining, settle, types, VALID } from './support/room.js';
 
 // [payload of the SDK's ban event, expected reason, expected sdkReason, generations that send it]
 const REASONS: Array<[unknown, string, string | undefined, Array<'v4' | 'v5'>]> = [
@@ -95,11 +95,7 @@ for (const gen of GENERATIONS) {
     }
 
     it('a ban that arrives while the join is pending is reported once the join settles', async () => {
-      const sdk = gen.sdk();
-      sdk.joinBehaviour = 'pending';
-      const { el, events } = create(VALID, sdk);
-      document.body.append(el);
-      await settle();
+      const { el, events, sdk } = await mountJoining(gen.sdk());
       gen.fireBan(sdk.lastClient, { reason: 'kick', message: 'x' });
       sdk.lastClient.pendingJoin!.reject(new Error('kicked during join'));
       await settle(el);
@@ -110,11 +106,7 @@ for (const gen of GENERATIONS) {
     });
 
     it('a ban that arrives while the join is pending and the join then resolves: banned, with no leave', async () => {
-      const sdk = gen.sdk();
-      sdk.joinBehaviour = 'pending';
-      const { el, events } = create(VALID, sdk);
-      document.body.append(el);
-      await settle();
+      const { el, events, sdk } = await mountJoining(gen.sdk());
       gen.fireBan(sdk.lastClient, { reason: 'kick' });
       sdk.lastClient.pendingJoin!.resolve();
       await settle(el);

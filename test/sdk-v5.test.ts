@@ -1,7 +1,7 @@
 import { expect } from '@open-wc/testing';
 import { EVENT, FakeTrtcV5, rtcErrorV5 } from './doubles/fake-trtc-v5.js';
 import { V5 } from './support/generations.js';
-import { create, mount, settle, types, VALID } from './support/room.js';
+import { mount, mountJoining, settle, types, VALID } from './support/room.js';
 
 // What the element asks of trtc-sdk-v5 exactly; the shared contract runs for v5 in trtc-room.test.ts and ban.test.ts.
 describe('<trtc-room> on trtc-sdk-v5: the exact SDK calls', () => {
@@ -31,11 +31,7 @@ describe('<trtc-room> on trtc-sdk-v5: the exact SDK calls', () => {
   });
 
   it('listens on the TRTC.EVENT names before entering the room, one handler each', async () => {
-    const sdk = new FakeTrtcV5();
-    sdk.joinBehaviour = 'pending';
-    const { el } = create(VALID, sdk);
-    document.body.append(el);
-    await settle();
+    const { el, sdk } = await mountJoining(new FakeTrtcV5());
     const instance = sdk.lastClient;
     expect(instance.calls).to.deep.equal(['enterRoom']);
     expect([...instance.handlers.keys()].sort()).to.deep.equal(

@@ -2,7 +2,7 @@ import { expect } from '@open-wc/testing';
 import type { TrtcRoom } from '../src/index.js';
 import { FakeTrtc } from './doubles/fake-trtc.js';
 import { GENERATIONS } from './support/generations.js';
-import { create, mount, settle, states, types, VALID } from './support/room.js';
+import { create, mount, mountJoining, settle, states, types, VALID } from './support/room.js';
 
 // The element's contract, run once per SDK generation against that generation's double.
 for (const gen of GENERATIONS) {
@@ -191,11 +191,7 @@ for (const gen of GENERATIONS) {
     });
 
     it('leaves as soon as a pending join settles when disconnected during it', async () => {
-      const sdk = gen.sdk();
-      sdk.joinBehaviour = 'pending';
-      const { el, events } = create(VALID, sdk);
-      document.body.append(el);
-      await settle();
+      const { el, events, sdk } = await mountJoining(gen.sdk());
       expect(el.state).to.equal('joining');
       el.remove();
       await settle();
@@ -286,11 +282,7 @@ for (const gen of GENERATIONS) {
     });
 
     it('goes straight to the latest room after a burst of 20 changes during a pending join: exactly two joins', async () => {
-      const sdk = gen.sdk();
-      sdk.joinBehaviour = 'pending';
-      const { el, events } = create(VALID, sdk);
-      document.body.append(el);
-      await settle();
+      const { el, events, sdk } = await mountJoining(gen.sdk());
       for (let room = 1; room <= 20; room++) {
         el.roomId = 2000 + room;
         if (room % 4 === 0) await settle();

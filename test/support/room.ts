@@ -5,6 +5,7 @@ import type { TrtcRoomEventName } from '../../src/events.js';
 import type { TrtcSdk } from '../../src/sdk/loader.js';
 import { loadVisits } from '../../src/session.js';
 import { FakeTrtc } from '../doubles/fake-trtc.js';
+import type { FakeSdk } from './generations.js';
 
 // The element imports its visit code (src/visit.ts) at the first join of the page. Loaded once before
 // the tests, so a file's first join settles within the tasks `settle()` waits, like every other join.
@@ -65,6 +66,16 @@ export async function mount<S extends TrtcSdk = FakeTrtc>(
   const room = create(attributes, sdk);
   parent.append(room.el);
   await settle(room.el);
+  return room;
+}
+
+/** Connects an element (VALID inputs) whose SDK double holds every join pending: it rests in `joining`. */
+export async function mountJoining<S extends TrtcSdk & Pick<FakeSdk, 'joinBehaviour'>>(sdk: S) {
+  sdk.joinBehaviour = 'pending';
+  const room = create(VALID, sdk);
+  document.body.append(room.el);
+  // Not settle(el): the session does not settle while the join is pending.
+  await settle();
   return room;
 }
 
