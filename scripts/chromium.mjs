@@ -33,3 +33,15 @@ export async function launchChromium(extraArgs = []) {
   const { chromium } = await import('playwright-core');
   return chromium.launch({ executablePath: findChromium(), headless: true, args: [...chromiumArgs, ...extraArgs] });
 }
+
+/**
+ * Opens a blank page in `browserOrContext` running `script` (bundled page code) as a module script; the page's
+ * uncaught errors are pushed to `problems`, for the test to check.
+ */
+export async function openModulePage(browserOrContext, script, problems) {
+  const page = await browserOrContext.newPage();
+  page.on('pageerror', (error) => problems.push(error.message));
+  await page.setContent('<!doctype html><html><body></body></html>');
+  await page.addScriptTag({ content: script, type: 'module' });
+  return page;
+}

@@ -4,7 +4,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { resolve } from 'node:path';
 import { CommonClient } from 'tencentcloud-sdk-nodejs-common';
-import { launchChromium } from '../../scripts/chromium.mjs';
+import { launchChromium, openModulePage } from '../../scripts/chromium.mjs';
 import { bundlePageScript, loadTs } from '../../scripts/load-ts.mjs';
 
 const root = resolve(import.meta.dirname, '../..');
@@ -38,10 +38,7 @@ test('<trtc-room> in two tabs over the networked emulator: a duplicate userId ba
   const context = await browser.newContext();
   const problems = [];
   const openTab = async () => {
-    const tab = await context.newPage();
-    tab.on('pageerror', (error) => problems.push(error.message));
-    await tab.setContent('<!doctype html><html><body></body></html>');
-    await tab.addScriptTag({ content: bundle, type: 'module' });
+    const tab = await openModulePage(context, bundle, problems);
     await tab.waitForFunction(() => typeof window.enterRoom === 'function');
     return tab;
   };

@@ -4,7 +4,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { resolve } from 'node:path';
-import { launchChromium } from '../../scripts/chromium.mjs';
+import { launchChromium, openModulePage } from '../../scripts/chromium.mjs';
 import { bundlePageScript, loadTs } from '../../scripts/load-ts.mjs';
 
 const root = resolve(import.meta.dirname, '../..');
@@ -38,11 +38,8 @@ test('stopping the emulator mid-session: connection-state-change, sdk-error, lef
   const bundle = await bundlePageScript(pageScript);
   const browser = await launchChromium();
   t.after(() => browser.close());
-  const page = await browser.newPage();
   const pageErrors = [];
-  page.on('pageerror', (error) => pageErrors.push(error.message));
-  await page.setContent('<!doctype html><html><body></body></html>');
-  await page.addScriptTag({ content: bundle, type: 'module' });
+  const page = await openModulePage(browser, bundle, pageErrors);
   await page.waitForFunction(() => typeof window.enterRoom === 'function');
   const reports = () => page.evaluate(() => window.reports.splice(0));
   const waitFor = (predicate) => page.waitForFunction(predicate, undefined, { timeout: 10_000 });

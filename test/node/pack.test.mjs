@@ -7,7 +7,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { build } from 'esbuild';
-import { launchChromium } from '../../scripts/chromium.mjs';
+import { launchChromium, openModulePage } from '../../scripts/chromium.mjs';
 
 const root = resolve(import.meta.dirname, '../..');
 const run = (command, args, cwd) => execFileSync(command, args, { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
@@ -156,11 +156,8 @@ document.body.append(el);
   });
   const browser = await launchChromium();
   try {
-    const page = await browser.newPage();
     const problems = [];
-    page.on('pageerror', (error) => problems.push(error.message));
-    await page.setContent('<!doctype html><html><body></body></html>');
-    await page.addScriptTag({ content: bundle.outputFiles[0].text, type: 'module' });
+    const page = await openModulePage(browser, bundle.outputFiles[0].text, problems);
     await page.waitForFunction(() => window.result !== undefined, null, { timeout: 10000 });
     const result = await page.evaluate(() => window.result);
     assert.deepEqual(result, { state: 'joined', detail: { roomId: 7, userId: 'packed' }, isClass: true });
