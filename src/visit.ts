@@ -56,13 +56,10 @@ export class RoomVisit {
       this.connection = this.adapter.connect(this.config, this.handlers());
       await this.connection.join();
     } catch (error) {
+      // A ban during the join explains its failure: reported as the ban.
+      if (this.pendingBan !== undefined) return this.ban(this.pendingBan);
       this.destroy();
-      if (this.pendingBan !== undefined) {
-        this.exit = 'banned';
-        this.owner.banned(this, toBanInfo(this.pendingBan));
-      } else if (this.exit !== 'error') {
-        this.owner.failed(this, failure('join-failed', 'Joining the room failed', error));
-      }
+      if (this.exit !== 'error') this.owner.failed(this, failure('join-failed', 'Joining the room failed', error));
       return;
     }
     this.joined = true;
@@ -89,9 +86,8 @@ export class RoomVisit {
     this.owner.detach(this);
   }
 
-  /** The SDK has already put us out: no leave(), just destroy, and let the session hold out. */
+  /** The SDK has already put us out: no leave(), just destroy, and let the session hold out. Called once: both callers check. */
   private ban(payload: unknown): void {
-    if (this.exit === 'banned') return;
     this.exit = 'banned';
     this.destroy();
     this.owner.banned(this, toBanInfo(payload));
