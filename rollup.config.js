@@ -5,17 +5,21 @@ import { build as esbuildBuild } from 'esbuild';
 import { builtinModules } from 'node:module';
 
 // The npm build: one ES module per source file, with lit and both SDKs left to the app's bundler.
-// Each SDK is reached only through a dynamic import(), so neither joins the entry's chunk.
+// Each SDK is reached only through a dynamic import(), so neither joins the entry's chunk; trtc-sdk-v5 is
+// named only in dist/sdk-v5.js (the opt-in `trtc-room/sdk-v5`), so a v4 app's toolchain never meets it.
 const external = (id) => /^(lit|@lit|trtc-js-sdk|trtc-sdk-v5)(\/|$)/.test(id);
 
 // The CDN bundle: one self-contained, minified module for a plain `<script type="module" src>` with no
-// import map. Lit is inside it. The element's visit code (src/visit.ts, imported at the first join) is the chunk
+// import map, built from the `trtc-room/sdk-v5` entry so that `sdk="v5"` works there too. Lit is inside it. The element's visit code (src/visit.ts, imported at the first join) is the chunk
 // trtc-room-visit-*.js beside it, and every SDK the loader imports lazily becomes its own chunk, named after its
 // package, fetched only at the first join that needs it. `sdp` (reached from trtc-sdk-v5 through
 // webrtc-adapter 9) is CommonJS behind a `module` field, so esbuild pre-bundles it into an ES module.
 const packageName = (id) => id && /.*node_modules\/((?:@[^/]+\/)?[^/]+)\//.exec(id.replaceAll('\\', '/'))?.[1];
 const cdnBundle = {
-  input: { 'trtc-room': 'src/index.ts' },
+  input: { 'trtc-room': 'src/sdk-v5.ts' },
+  // The chunks share modules with the entry (the importer registry): let them import from it, rather than have
+  // Rollup move the entry's code into a chunk of its own behind a re-exporting facade (one more fetch).
+  preserveEntrySignatures: 'allow-extension',
   output: {
     dir: 'dist/cdn',
     format: 'es',
@@ -65,7 +69,7 @@ const emulatorServer = {
 
 export default [
   {
-    input: { index: 'src/index.ts', 'testing/index': 'src/testing/index.ts' },
+    input: { index: 'src/index.ts', 'sdk-v5': 'src/sdk-v5.ts', 'testing/index': 'src/testing/index.ts' },
     external,
     output: { dir: 'dist', format: 'es', preserveModules: true, preserveModulesRoot: 'src', sourcemap: true },
     plugins: [nodeResolve(), esbuild({ target: 'es2021', tsconfig: 'tsconfig.json' })],

@@ -1,7 +1,8 @@
 // `npm run bench [-- --json] [-- --cycles N]`: builds the element with esbuild (minified, as an app's bundler
 // would) and measures it in headless Chromium. Prints one table (or JSON with --json) and exits non-zero
 // when a budget is breached. Budgets are bytes, counts and reachability only, never wall-clock times:
-//   entry with Lit ≤ 8 KB gzipped; the element's own code ≤ 3 KB gzipped; 0 SDK bytes before the first
+//   the CDN entry (src/sdk-v5.ts, what a page loads before any join) with Lit ≤ 9 KB gzipped; the element's
+//   own code in the npm entry (src/index.ts, Lit external) ≤ 3 KB gzipped; 0 SDK bytes before the first
 //   join; 0 elements or clients reachable after the cycles and a forced GC; `banned` in the SDK callback's task.
 // Build output goes to .artifacts/bench/, the run's JSON to bench/runs/latest.json (both git-ignored).
 import { build } from 'esbuild';
@@ -22,7 +23,7 @@ const { values: options } = parseArgs({
 const CYCLES = Number(options.cycles);
 const KB = 1024;
 export const BUDGETS = {
-  entryWithLitGzip: 8 * KB,
+  entryWithLitGzip: 9 * KB,
   ownCodeGzip: 3 * KB,
   sdkBytesBeforeJoin: 0,
   reachableElements: 0,
@@ -114,7 +115,8 @@ async function main() {
   log('Building with esbuild (minified)…');
   // The SDKs stay external for the entry's sizes: bundled, esbuild would hoist the helpers their CommonJS
   // parts need into a chunk the entry imports too. The page build below bundles them, for the SDK chunks.
-  const withLit = await bundle('src/index.ts', join(out, 'with-lit'), SDKS);
+  // The CDN bundle's entry is src/sdk-v5.ts (the element plus the opt-in v5 importer): what a CDN page pays.
+  const withLit = await bundle('src/sdk-v5.ts', join(out, 'with-lit'), SDKS);
   const own = await bundle('src/index.ts', join(out, 'own'), [...LIT, ...SDKS]);
   // package.json's sideEffects names the built files, not src/index.ts: keep the page's bare import of it.
   const pageBuild = await bundle('bench/page.js', join(out, 'page'), [], { ignoreAnnotations: true });
@@ -196,7 +198,7 @@ async function main() {
   results.date = new Date().toISOString();
 
   const checks = [
-    ['entry with Lit ≤ 8 KB gzipped', results.size.entryWithLitGzip <= BUDGETS.entryWithLitGzip],
+    ['entry with Lit ≤ 9 KB gzipped', results.size.entryWithLitGzip <= BUDGETS.entryWithLitGzip],
     ['own code ≤ 3 KB gzipped', results.size.ownCodeGzip <= BUDGETS.ownCodeGzip],
     ['0 SDK bytes before the first join', results.sdk.sdkBytesBeforeJoin === BUDGETS.sdkBytesBeforeJoin],
     ['the SDK is fetched at the first join (the measurement sees it)', results.sdk.sdkBytesAtFirstJoin > 0],
@@ -220,8 +222,8 @@ function table(r) {
   const check = (name) => mark(r.checks.find((c) => c.name.startsWith(name)).ok);
   const rows = [
     ['metric', 'value', 'budget', ''],
-    ['entry with Lit, min+gzip', kb(r.size.entryWithLitGzip), '≤ 8 KB', check('entry with Lit')],
-    ["element's own code, Lit external, min+gzip", kb(r.size.ownCodeGzip), '≤ 3 KB', check('own code')],
+    ['CDN entry with Lit (src/sdk-v5.ts), min+gzip', kb(r.size.entryWithLitGzip), '≤ 9 KB', check('entry with Lit')],
+    ["element's own code (src/index.ts), Lit external, min+gzip", kb(r.size.ownCodeGzip), '≤ 3 KB', check('own code')],
     ["  and its code imported at the first join", kb(r.size.ownCodeAtFirstJoinGzip), '', ''],
     ...Object.entries(r.size.sdkChunks).map(([name, chunk]) => [`SDK chunk ${name}, min+gzip`, kb(chunk.gzip), '', '']),
     ['SDK bytes fetched before the first join', `${r.sdk.sdkBytesBeforeJoin} B`, '0', check('0 SDK bytes')],

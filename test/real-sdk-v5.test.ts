@@ -1,6 +1,6 @@
 import './support/guard.js';
 import { expect } from '@open-wc/testing';
-import '../src/index.js';
+import '../src/sdk-v5.js'; // the opt-in: sdk="v5" imports trtc-sdk-v5 at the first join
 import type { TrtcRoom } from '../src/index.js';
 
 const requestsFor = (pattern: RegExp) => performance.getEntriesByType('resource').filter((entry) => pattern.test(entry.name));

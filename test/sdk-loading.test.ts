@@ -17,7 +17,7 @@ const restoreImporters: Array<() => void> = [];
 afterEach(() => restoreImporters.splice(0).reverse().forEach((restore) => restore()));
 
 /** Replaces one generation's lazy import for the current test. */
-function stubImport(importer: () => Promise<unknown>, generation: 'v4' | 'v5'): void {
+function stubImport(importer: (() => Promise<unknown>) | undefined, generation: 'v4' | 'v5'): void {
   restoreImporters.push(setDefaultSdkImporter(importer, generation));
 }
 
@@ -177,6 +177,27 @@ describe('which SDK the element uses', () => {
     expect(el.state).to.equal('joined');
     expect(sdk.clients).to.have.length(1);
     expect(imported).to.deep.equal({ v4: 0, v5: 0 });
+  });
+
+  it('without import \'trtc-room/sdk-v5\', sdk="v5" and no sdk object is sdk-load-failed naming both fixes, and imports nothing', async () => {
+    // This file does not import src/sdk-v5.ts: v5 has no importer here, as in an app that did not opt in.
+    const { imported } = stubImports({});
+    stubImport(undefined, 'v5');
+    const el = bare({ ...VALID, sdk: 'v5' });
+    const events = record(el);
+    document.body.append(el);
+    await settle(el);
+    expect(el.state).to.equal('error');
+    const error = events.find((e) => e.type === 'error')!;
+    expect(error.detail.code).to.equal('sdk-load-failed');
+    expect(error.detail.message).to.contain("import 'trtc-room/sdk-v5'").and.contain("sdk property to trtc-sdk-v5's TRTC");
+    expect(imported).to.deep.equal({ v4: 0, v5: 0 });
+    // The second fix: the SDK object itself, with no import.
+    const v5 = V5.sdk();
+    el.sdk = v5;
+    await el.join();
+    expect(el.state).to.equal('joined');
+    expect(V5.sdkJoins(v5)).to.deep.equal([V5.expectedJoin({ roomId: 1234 })]);
   });
 
   it('a failing import of trtc-sdk-v5 says how to fix it: install the optional peer dependency', async () => {

@@ -1,4 +1,5 @@
 import { messageOf, type SdkAdapter } from './adapter.js';
+import { registeredImporter } from './importers.js';
 import { isV4Namespace, V4Adapter, type TrtcV4Namespace } from './v4.js';
 import { isV5Sdk, V5Adapter, type TrtcV5Sdk } from './v5.js';
 
@@ -18,27 +19,10 @@ export function adapterFor(sdk: unknown): SdkAdapter | undefined {
   return undefined;
 }
 
-/** Imports each generation's SDK, only when asked. Replaceable so tests can make an import fail. */
-const importers: Record<SdkGeneration, () => Promise<unknown>> = {
-  v4: async () => (await import('trtc-js-sdk/trtc.esm.js')).default,
-  v5: async () => {
-    // The try makes bundlers (webpack, esbuild, Vite) accept this optional peer dependency when it is not installed.
-    try {
-      return (await import('trtc-sdk-v5/trtc.esm.js')).default;
-    } catch (error) {
-      throw error; // reported, with what to do, by loadAdapter
-    }
-  },
-};
+export { setDefaultSdkImporter } from './importers.js';
 
-/** Replaces the lazy import of one generation (v4 unless told); returns a function that restores it. */
-export function setDefaultSdkImporter(importer: () => Promise<unknown>, generation: SdkGeneration = 'v4'): () => void {
-  const previous = importers[generation];
-  importers[generation] = importer;
-  return () => {
-    importers[generation] = previous;
-  };
-}
+/** trtc-js-sdk is a dependency: its import is built in. trtc-sdk-v5's is registered by `trtc-room/sdk-v5`. */
+const importV4 = async () => (await import('trtc-js-sdk/trtc.esm.js')).default;
 
 /**
  * Finds the SDK to use: the element's `sdk` property, else a global `TRTC` (a page that already
@@ -61,9 +45,16 @@ export async function loadAdapter(explicit: unknown, generation: SdkGeneration =
     throw new TypeError(`sdk must be "v4" or "v5"; got ${JSON.stringify(generation)}.`);
   }
   const packageName = PACKAGE_OF[generation];
+  const importer = registeredImporter(generation) ?? (generation === 'v4' ? importV4 : undefined);
+  if (!importer) {
+    // Only v5 can be missing: its import is opt-in, so that v4 apps never reference the optional peer.
+    throw new Error(
+      `sdk="v5" needs trtc-sdk-v5, and this page has not opted in to importing it: add import 'trtc-room/sdk-v5' (with ${packageName} installed: npm install ${packageName}), or set the element's sdk property to trtc-sdk-v5's TRTC.`,
+    );
+  }
   let imported: unknown;
   try {
-    imported = await importers[generation]();
+    imported = await importer();
   } catch (error) {
     const hint = generation === 'v5' ? ` Install it next to trtc-room (npm install ${packageName}) or set the sdk property.` : '';
     throw new Error(`${packageName} could not be imported (${messageOf(error, 'unknown error')}).${hint}`, { cause: error });

@@ -59,6 +59,12 @@ const PAGES = {
     `<trtc-room ${ROOM}></trtc-room>
      <script>document.querySelector('trtc-room').addEventListener('error', (event) => { window.failure = event.detail; });</script>`,
   ),
+  // sdk="v5" with neither: the bundle is self-contained, so trtc-sdk-v5's chunk is imported at the first join.
+  '/lazy-v5.html': page(
+    '<script type="module" src="/cdn/trtc-room.js"></script>',
+    `<trtc-room sdk="v5" ${ROOM} user-sig="not-a-real-signature"></trtc-room>
+     <script>document.querySelector('trtc-room').addEventListener('error', (event) => { window.failure = event.detail; });</script>`,
+  ),
   // The README's classic-script page: the SDK's own UMD script (a global TRTC) plus the module bundle.
   '/classic.html': page(
     `<script src="/node_modules/trtc-js-sdk/trtc.js"></script>
@@ -188,6 +194,7 @@ test('the CDN bundle is one self-contained module: no bare import specifier, lit
   assert.match(bundle, new RegExp(`import\\("\\./${visitChunk.replaceAll('.', '\\.')}"\\)`), 'the visit code is a lazily imported chunk beside it');
   assert.match(visit, /import\("\.\/trtc-js-sdk-[\w-]+\.js"\)/, 'the SDK is a chunk the visit code imports lazily');
   assert.doesNotMatch(bundle, /trtc-js-sdk-[\w-]+\.js/, 'the entry does not name the SDK chunk');
+  assert.match(bundle, /import\("\.\/trtc-sdk-v5-[\w-]+\.js"\)/, 'the entry registers the lazy import of trtc-sdk-v5 (the bundle is built from trtc-room/sdk-v5)');
   assert.ok(bundle.length < 100_000, `the bundle without the SDK stays small (${bundle.length} bytes)`);
 });
 
@@ -242,6 +249,20 @@ test('with neither, the SDK chunk is fetched at the first join and not before', 
     assert.equal(chunks.length, 2, `the visit chunk, then one SDK chunk: ${chunks}`);
     assert.match(chunks[0], VISIT_CHUNK);
     assert.match(chunks[1], SDK_CHUNK);
+  });
+});
+
+test('sdk="v5" works from the CDN bundle with no other import: trtc-sdk-v5\'s chunk is fetched at the first join, and never trtc-js-sdk', async () => {
+  await onPage('/lazy-v5.html', async ({ tab, cdnRequests }) => {
+    // Offline, enterRoom() retries its schedule request once before it rejects.
+    await tab.waitForFunction(() => window.failure !== undefined, null, { timeout: 45000 });
+    const failure = await tab.evaluate(() => ({ code: window.failure.code, sdkCode: window.failure.sdkCode }));
+    assert.deepEqual(failure, { code: 'join-failed', sdkCode: 5500 }, 'the real trtc-sdk-v5 ran the join and could not reach Tencent Cloud (OPERATION_FAILED)');
+    const [entry, visit, ...chunks] = cdnRequests();
+    assert.equal(entry, '/cdn/trtc-room.js');
+    assert.match(visit, VISIT_CHUNK);
+    assert.ok(chunks.some((chunk) => /^\/cdn\/trtc-sdk-v5-[\w-]+\.js$/.test(chunk)), `trtc-sdk-v5's chunk: ${chunks}`);
+    assert.ok(!chunks.some((chunk) => SDK_CHUNK.test(chunk)), `no trtc-js-sdk chunk: ${chunks}`);
   });
 });
 
