@@ -7,6 +7,8 @@ import { builtinModules } from 'node:module';
 // The npm build: one ES module per source file, with lit and both SDKs left to the app's bundler.
 // Each SDK is reached only through a dynamic import(), so neither joins the entry's chunk; trtc-sdk-v5 is
 // named only in dist/sdk-v5.js (the opt-in `trtc-room/sdk-v5`), so a v4 app's toolchain never meets it.
+// package.json's sideEffects lists src/index.ts and src/sdk-v5.ts too: without them, Rollup would drop
+// sdk-v5's `import './index.js'` (the tag's definition) as an import of a side-effect-free module.
 const external = (id) => /^(lit|@lit|trtc-js-sdk|trtc-sdk-v5)(\/|$)/.test(id);
 
 // The CDN bundle: one self-contained, minified module for a plain `<script type="module" src>` with no

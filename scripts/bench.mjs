@@ -7,12 +7,12 @@
 // Build output goes to .artifacts/bench/, the run's JSON to bench/runs/latest.json (both git-ignored).
 import { build } from 'esbuild';
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:http';
 import { cpus, arch, platform, release, totalmem } from 'node:os';
-import { extname, join, resolve, sep } from 'node:path';
+import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { gzipSync } from 'node:zlib';
 import { launchChromium } from './chromium.mjs';
+import { serveDirectory } from './static-server.mjs';
 
 const { values: options } = parseArgs({
   options: {
@@ -86,28 +86,9 @@ async function bundle(entry, outdir, external = [], extra = {}) {
 /** Serves `dir` with cross-origin isolation (so performance.now() has 5 µs steps); counts bytes per file. */
 async function serve(dir) {
   const served = new Map();
-  const types = { '.js': 'text/javascript', '.html': 'text/html', '.map': 'application/json' };
-  const server = createServer((request, response) => {
-    const path = resolve(dir, `.${decodeURIComponent(new URL(request.url, 'http://x').pathname)}`);
-    if (!path.startsWith(dir + sep)) return response.writeHead(403).end();
-    let body;
-    try {
-      body = readFileSync(path);
-    } catch {
-      return response.writeHead(404).end();
-    }
-    const name = path.slice(dir.length + 1);
-    served.set(name, (served.get(name) ?? 0) + body.length);
-    response.writeHead(200, {
-      'content-type': types[extname(path)] ?? 'application/octet-stream',
-      'cross-origin-opener-policy': 'same-origin',
-      'cross-origin-embedder-policy': 'require-corp',
-      'cache-control': 'no-store',
-    });
-    response.end(body);
-  });
-  await new Promise((done) => server.listen(0, '127.0.0.1', done));
-  return { url: `http://127.0.0.1:${server.address().port}`, served, close: () => new Promise((done) => server.close(done)) };
+  const headers = { 'cross-origin-opener-policy': 'same-origin', 'cross-origin-embedder-policy': 'require-corp' };
+  const server = await serveDirectory(dir, { headers, onServe: (name, bytes) => served.set(name, (served.get(name) ?? 0) + bytes) });
+  return { ...server, served };
 }
 
 async function main() {

@@ -1,7 +1,7 @@
 // `npm run fuzz -- --runs N --seed S [--steps M] [--path P]`: the lifecycle model of
 // test/lifecycle-model.test.ts with other parameters, in headless Chromium through web-test-runner.
 // Without --seed a random one is used (and printed). A failure prints its seed, fast-check's replay
-// path and the shrunk sequence; see "Fuzzing" in README.md for replaying it as a regular test.
+// path and the shrunk sequence; see "Stress tests, fuzzing and the benchmark" in docs/development.md for replaying it as a regular test.
 import { spawn } from 'node:child_process';
 import { parseArgs } from 'node:util';
 

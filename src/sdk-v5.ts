@@ -5,6 +5,8 @@
  */
 import { setDefaultSdkImporter } from './sdk/importers.js';
 
+import './index.js'; // defines <trtc-room>
+
 export * from './index.js';
 
 setDefaultSdkImporter(async () => (await import('trtc-sdk-v5/trtc.esm.js')).default, 'v5');

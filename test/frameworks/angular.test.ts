@@ -1,4 +1,4 @@
-// <trtc-room> rendered by Angular 20: the component is the README's Angular snippet
+// <trtc-room> rendered by Angular 20: the component is docs/frameworks.md's Angular snippet
 // (test/frameworks/snippets/call.component.ts), compiled just in time in the browser (hence
 // @angular/compiler, imported first) and run without zone.js. `[prop]` sets a property, `(banned)`
 // adds a listener. esbuild compiles the @Component decorator as a standard decorator (Angular apps

@@ -1,5 +1,5 @@
 // <trtc-room> rendered by React 19, which sets a custom element's props as properties when the element
-// has them and turns `on<event>` props into addEventListener. The JSX here is the README's React snippet.
+// has them and turns `on<event>` props into addEventListener. The JSX here is docs/frameworks.md's React snippet.
 // (Type-checked with the JSX types of trtc-room/react. React runs as its development build, where
 // <StrictMode> double-invokes effects.)
 import { expect } from '@open-wc/testing';
@@ -22,7 +22,7 @@ async function render(node: unknown): Promise<TrtcRoom> {
   return el!;
 }
 
-/** The README's snippet. */
+/** docs/frameworks.md's snippet. */
 function Call({ sdk, roomId, onBanned }: { sdk: FakeTrtc; roomId: number; onBanned: (detail: BannedDetail) => void }) {
   return (
     <trtc-room

@@ -1,4 +1,4 @@
-// <trtc-room> rendered by Svelte 5: the component is the README's Svelte snippet
+// <trtc-room> rendered by Svelte 5: the component is docs/frameworks.md's Svelte snippet
 // (test/frameworks/snippets/Call.svelte), compiled by svelte/compiler when the page loads it
 // (scripts/svelte-components.mjs) and mounted with Svelte's `mount`. Svelte 5 sets an attribute
 // as a property when the element has that property, and turns `onbanned` into a listener.

@@ -1,6 +1,6 @@
 // <trtc-room> rendered by Vue 3 from a template (the full build, with the runtime compiler): `@event`
 // listeners, properties bound with `.prop`, and `isCustomElement` so Vue does not look for a component.
-// The template is the README's Vue snippet.
+// The template is docs/frameworks.md's Vue snippet.
 import { expect } from '@open-wc/testing';
 import { createApp, nextTick, ref, shallowRef, type App } from 'vue/dist/vue.esm-browser.js';
 import { FakeTrtc } from '../doubles/fake-trtc.js';

@@ -1,5 +1,5 @@
-// The README's Angular snippet (test/frameworks/snippets/call.component.ts, kept identical to the README by
-// readme-snippets.test.mjs) compiled ahead of time by Angular's own compiler, `ngc`, with strictTemplates: it
+// docs/frameworks.md's Angular snippet (test/frameworks/snippets/call.component.ts, kept identical to that page by
+// docs-snippets.test.mjs) compiled ahead of time by Angular's own compiler, `ngc`, with strictTemplates: it
 // compiles, and the same component without CUSTOM_ELEMENTS_SCHEMA does not. The browser test
 // (test/frameworks/angular.test.ts) runs it just in time; this proves what an `ng build` of it checks.
 import { test } from 'node:test';
@@ -53,7 +53,7 @@ async function compile(source) {
   }
 }
 
-test('the README Angular snippet compiles ahead of time with strictTemplates (ngc)', async () => {
+test('the documented Angular snippet compiles ahead of time with strictTemplates (ngc)', async () => {
   const { code, output, compiled } = await compile(snippet);
   assert.equal(code, 0, output);
   assert.match(compiled, /ɵɵdefineComponent/, 'ngc compiled the component');

@@ -65,7 +65,7 @@ const PAGES = {
     `<trtc-room sdk="v5" ${ROOM} user-sig="not-a-real-signature"></trtc-room>
      <script>document.querySelector('trtc-room').addEventListener('error', (event) => { window.failure = event.detail; });</script>`,
   ),
-  // The README's classic-script page: the SDK's own UMD script (a global TRTC) plus the module bundle.
+  // docs/loading.md's classic-script page: the SDK's own UMD script (a global TRTC) plus the module bundle.
   '/classic.html': page(
     `<script src="/node_modules/trtc-js-sdk/trtc.js"></script>
      <script type="module" src="/cdn/trtc-room.js"></script>`,

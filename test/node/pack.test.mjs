@@ -1,23 +1,59 @@
 // `npm pack` produces a package that works when installed into another project and imported as
-// `trtc-room`: the right files, the exports map, the types, and a working element in Chromium.
-import { test } from 'node:test';
+// `trtc-room`: the right files, the exports map, the types, and a working element in Chromium. The tarball is
+// packed once, and installed into fresh apps outside this repository (so none of our devDependencies are
+// visible to them): `app` without trtc-sdk-v5, as a v4 app has it, and `app-v5` with it. The consumer matrix
+// (test/node/consumers.mjs) then builds or serves each app with each toolchain.
+import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { execFile, execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { build } from 'esbuild';
 import { launchChromium, openModulePage } from '../../scripts/chromium.mjs';
+import { CONSUMER_CHROMIUM_ARGS, expectedOutcomes, PAGE_TOOLCHAINS, runWebTestRunner, writeConsumerApp } from './consumers.mjs';
 
 const root = resolve(import.meta.dirname, '../..');
 const run = (command, args, cwd) => execFileSync(command, args, { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+const runAsync = (command, args, cwd) =>
+  new Promise((done, fail) => execFile(command, args, { cwd, encoding: 'utf8', maxBuffer: 1 << 26 }, (error, stdout, stderr) => (error ? fail(new Error(`${command} ${args.join(' ')}: ${error.message}\n${stderr}`)) : done(stdout))));
 
-test('the packed package installs, type-checks and runs as `trtc-room`', async (t) => {
-  const work = mkdtempSync(join(tmpdir(), 'trtc-room-pack-'));
-  t.after(() => rmSync(work, { recursive: true, force: true }));
+let work;
+let packed;
+let files;
+let app;
+let appV5;
+let browser;
 
-  const [packed] = JSON.parse(run('npm', ['pack', '--json', '--pack-destination', work], root));
-  const files = packed.files.map((file) => file.path).sort();
+before(async () => {
+  work = mkdtempSync(join(tmpdir(), 'trtc-room-pack-'));
+  [packed] = JSON.parse(await runAsync('npm', ['pack', '--json', '--pack-destination', work], root));
+  files = packed.files.map((file) => file.path).sort();
+  // Two fresh apps, installed in parallel from the one tarball (and the npm cache).
+  app = join(work, 'app');
+  appV5 = join(work, 'app-v5');
+  const tarball = join(work, packed.filename);
+  await Promise.all(
+    [
+      [app, [tarball]],
+      [appV5, [tarball, `trtc-sdk-v5@${JSON.parse(readFileSync(join(root, 'node_modules/trtc-sdk-v5/package.json'), 'utf8')).version}`]],
+    ].map(async ([dir, packages]) => {
+      mkdirSync(dir, { recursive: true });
+      writeFileSync(join(dir, 'package.json'), JSON.stringify({ name: 'consumer', private: true, type: 'module' }));
+      await runAsync('npm', ['install', '--no-audit', '--no-fund', '--prefer-offline', ...packages], dir);
+    }),
+  );
+  writeConsumerApp(app, { v5: false });
+  writeConsumerApp(appV5, { v5: true });
+  browser = await launchChromium(CONSUMER_CHROMIUM_ARGS);
+});
+
+after(async () => {
+  await browser?.close();
+  if (work) rmSync(work, { recursive: true, force: true });
+});
+
+test('the packed package installs, type-checks and runs as `trtc-room`', async () => {
   assert.ok(files.includes('dist/index.js') && files.includes('dist/index.d.ts'), 'entry and its types are packed');
   assert.ok(files.includes('dist/trtc-room.d.ts') && files.includes('dist/sdk/loader.js'), 'the modules the entry imports are packed');
   const stray = files.filter((path) => !/^(dist\/|package\.json$|README\.md$|LICENSE$|custom-elements\.json$)/.test(path));
@@ -26,6 +62,10 @@ test('the packed package installs, type-checks and runs as `trtc-room`', async (
   assert.ok(files.includes('dist/cdn/trtc-room.js'), 'the CDN bundle is packed');
   assert.ok(files.some((path) => /^dist\/cdn\/trtc-js-sdk-[\w-]+\.js$/.test(path)), 'with the SDK chunk beside it');
   assert.ok(files.includes('custom-elements.json'), 'the custom elements manifest is packed');
+  assert.ok(files.includes('dist/sdk-v5.js') && files.includes('dist/sdk-v5.d.ts'), 'the opt-in trtc-room/sdk-v5 and its types are packed');
+  // The optional peer is named by the opt-in entry only (and the self-contained CDN bundle, which has it inside).
+  const namingV5 = files.filter((path) => path.endsWith('.js') && !path.startsWith('dist/cdn/') && /(\bimport\s*\(?|\bfrom)\s*["']trtc-sdk-v5[/"']/.test(readFileSync(join(root, path), 'utf8')));
+  assert.deepEqual(namingV5, ['dist/sdk-v5.js'], 'no other module of the package imports trtc-sdk-v5');
   assert.ok(files.includes('LICENSE'), 'the licence is packed');
 
   // The fields CDNs, bundlers and tools read point at packed files.
@@ -44,19 +84,12 @@ test('the packed package installs, type-checks and runs as `trtc-room`', async (
   }
   const sideEffect = (path) =>
     pkg.sideEffects.some((pattern) => new RegExp(`^${pattern.replace(/^\.\//, '').replace(/[.]/g, '\\.').replace(/\*/g, '[^/]*')}$`).test(path));
-  assert.ok(sideEffect('dist/index.js') && sideEffect('dist/cdn/trtc-room.js'), 'the modules that define the tag are side effects, the CDN bundle too');
+  assert.ok(sideEffect('dist/index.js') && sideEffect('dist/sdk-v5.js') && sideEffect('dist/cdn/trtc-room.js'), 'the modules that define the tag or register an importer are side effects, the CDN bundle too');
   assert.ok(!sideEffect('dist/trtc-room.js'), 'the class module alone can be tree-shaken');
   const frameworks = /^(react|react-dom|vue|@angular\/|svelte|preact)/;
   for (const field of ['dependencies', 'peerDependencies', 'optionalDependencies']) {
     assert.deepEqual(Object.keys(pkg[field] ?? {}).filter((name) => frameworks.test(name)), [], `no framework in ${field}`);
   }
-
-  const app = join(work, 'app');
-  run('mkdir', ['-p', app], work);
-  writeFileSync(join(app, 'package.json'), JSON.stringify({ name: 'consumer', private: true, type: 'module' }));
-  run('npm', ['install', '--no-audit', '--no-fund', '--prefer-offline', join(work, packed.filename)], app);
-  // trtc-sdk-v5 is an optional peer: a v4 app neither installs it nor fails to bundle without it (below).
-  assert.ok(!existsSync(join(app, 'node_modules/trtc-sdk-v5')), 'the optional peer trtc-sdk-v5 is not installed');
 
   // A TypeScript consumer: the tag map, the class, the exported detail types and typed listeners.
   writeFileSync(
@@ -80,7 +113,7 @@ const ok: boolean = el instanceof TrtcRoom;
 void ok;
 `,
   );
-  // The README's TypeScript snippet, framework-free, and proof that the event types are not any:
+  // docs/frameworks.md's TypeScript snippet, framework-free, and proof that the event types are not any:
   // each @ts-expect-error below must meet an error, or tsc fails on the unused directive.
   writeFileSync(
     join(app, 'typed-events.ts'),
@@ -154,15 +187,50 @@ document.body.append(el);
     external: ['trtc-js-sdk/*'],
     logLevel: 'silent',
   });
-  const browser = await launchChromium();
-  try {
-    const problems = [];
-    const page = await openModulePage(browser, bundle.outputFiles[0].text, problems);
-    await page.waitForFunction(() => window.result !== undefined, null, { timeout: 10000 });
-    const result = await page.evaluate(() => window.result);
-    assert.deepEqual(result, { state: 'joined', detail: { roomId: 7, userId: 'packed' }, isClass: true });
-    assert.deepEqual(problems, []);
-  } finally {
-    await browser.close();
-  }
+  const problems = [];
+  const page = await openModulePage(browser, bundle.outputFiles[0].text, problems);
+  await page.waitForFunction(() => window.result !== undefined, null, { timeout: 10000 });
+  const result = await page.evaluate(() => window.result);
+  assert.deepEqual(result, { state: 'joined', detail: { roomId: 7, userId: 'packed' }, isClass: true });
+  assert.deepEqual(problems, []);
+  await page.close();
 });
+
+for (const v5 of [false, true]) {
+  const which = v5 ? "with trtc-sdk-v5 installed and import 'trtc-room/sdk-v5'" : 'without trtc-sdk-v5 (a v4 app)';
+  const expected = expectedOutcomes({ v5 });
+  describe(`a fresh app ${which}: every toolchain builds or serves it, and its elements reach ${expected.join(', ')}`, { concurrency: true }, () => {
+    for (const [name, start] of Object.entries(PAGE_TOOLCHAINS)) {
+      test(name, async () => {
+        const dir = v5 ? appV5 : app;
+        const served = await start(dir, { v5 });
+        const context = await browser.newContext();
+        try {
+          const page = await context.newPage();
+          const problems = [];
+          page.on('pageerror', (error) => problems.push(error.message));
+          await page.goto(served.url);
+          // A dev server may reload the page once after optimising a dependency it found late: wait on the final one.
+          const settled = await page.waitForFunction(() => window.settledOutcomes, null, { timeout: 60000 }).catch(() => undefined);
+          const states = await page.evaluate(() => [...document.querySelectorAll('trtc-room')].map((el) => el.state));
+          assert.ok(settled, `every element settled (states: ${states}; page errors: ${problems})`);
+          assert.deepEqual(await page.evaluate(() => window.settledOutcomes), expected);
+          assert.deepEqual(problems, []);
+        } finally {
+          await context.close();
+          await served.close();
+        }
+        if (!v5) {
+          const aboutV5 = served.warnings.filter((warning) => /trtc-sdk-v5/.test(warning));
+          assert.deepEqual(aboutV5, [], `${name} printed no warning about trtc-sdk-v5`);
+        }
+      });
+    }
+
+    test('@web/test-runner with node-resolve (the open-wc set-up)', async () => {
+      const { code, output } = await runWebTestRunner(v5 ? appV5 : app);
+      assert.equal(code, 0, output);
+      assert.match(output, /1 passed, 0 failed/);
+    });
+  });
+}
