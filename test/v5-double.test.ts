@@ -2,6 +2,8 @@ import './support/guard.js';
 import { expect } from '@open-wc/testing';
 import { createTrtcEmulator, EmulatedV5RtcError, V5_ERROR_CODE, V5_EVENT, type EmulatedV5Trtc, type TrtcEmulator } from '../src/testing/index.js';
 import type { TrtcV5EnterRoomParams } from '../src/sdk/v5.js';
+import type { TrtcRoom } from '../src/index.js';
+import { record, settle } from './support/room.js';
 
 // The v5-shaped double (`emulator.sdkV5`): trtc-sdk-v5's errors, events and page-wide join guard.
 
@@ -219,5 +221,39 @@ describe('the v5 double (emulator.sdkV5)', () => {
     const error = events.at(-1)!;
     expect(error.event).to.equal(V5_EVENT.ERROR);
     expect([error.payload.name, error.payload.code]).to.deep.equal(['OPERATION_FAILED', 5500]);
+  });
+});
+
+describe('<trtc-room> on the v5 double: the same userId twice in one page', () => {
+  async function mount(emulator: TrtcEmulator, attributes: Record<string, string>) {
+    const el = document.createElement('trtc-room') as TrtcRoom;
+    el.sdk = emulator.sdkV5;
+    for (const [name, value] of Object.entries({ 'sdk-app-id': String(APP), 'room-id': '1', 'user-id': 'alice', 'user-sig': 'sig', ...attributes })) el.setAttribute(name, value);
+    const events = record(el);
+    document.body.append(el);
+    await settle(el);
+    return { el, events };
+  }
+
+  it('live audience: the second element fails to join with the SDK\'s INVALID_OPERATION (sdkCode 5100); the first stays joined', async () => {
+    const emulator = createTrtcEmulator();
+    const live = { mode: 'live', role: 'audience' };
+    const first = await mount(emulator, live);
+    const second = await mount(emulator, live);
+    expect([first.el.state, second.el.state]).to.deep.equal(['joined', 'error']);
+    expect(second.events.find((e) => e.type === 'error')!.detail).to.include({ code: 'join-failed', sdkCode: 5100 });
+    expect(first.events.filter((e) => e.type === 'banned')).to.deep.equal([]);
+    first.el.remove();
+    second.el.remove();
+  });
+
+  it('rtc: the second element joins and the service bans the first with duplicate-user-id', async () => {
+    const emulator = createTrtcEmulator();
+    const first = await mount(emulator, {});
+    const second = await mount(emulator, {});
+    await settle(first.el);
+    expect([first.el.state, second.el.state]).to.deep.equal(['banned', 'joined']);
+    first.el.remove();
+    second.el.remove();
   });
 });
