@@ -1,6 +1,6 @@
 import './support/guard.js';
 import { expect } from '@open-wc/testing';
-import { createTrtcEmulator, EmulatedV5RtcError, V5_ERROR_CODE, V5_EVENT, type EmulatedV5Trtc, type TrtcEmulator } from '../src/testing/index.js';
+import { convertToV5Error, createTrtcEmulator, EmulatedV5RtcError, V5_ERROR_CODE, V5_EVENT, type EmulatedV5Trtc, type TrtcEmulator } from '../src/testing/index.js';
 import type { TrtcV5EnterRoomParams } from '../src/sdk/v5.js';
 import type { TrtcRoom } from '../src/index.js';
 import { record, settle } from './support/room.js';
@@ -44,6 +44,31 @@ describe('the v5 double (emulator.sdkV5)', () => {
     expect(error).to.be.instanceOf(Error);
     expect([error.name, error.code, error.extraCode, error.functionName]).to.deep.equal(['INVALID_PARAMETER', 5000, 5015, 'enterRoom']);
     expect(error).not.to.have.property('getCode');
+  });
+
+  it('converts the SDK\'s internal errors as its RtcError.convertFrom does: a refused join (0x4004) to SERVER_ERROR with its extraCode, SCHEDULE_FAILED and the rest to OPERATION_FAILED, a non-SDK error to UNKNOWN_ERROR', () => {
+    const internal = (code: number, extraCode?: number) =>
+      Object.assign(new Error(`failed <X 0x${code.toString(16)}>`), { getCode: () => code, getExtraCode: () => extraCode });
+    const table: Array<[unknown, string, number | undefined]> = [
+      [internal(0x1000), 'INVALID_PARAMETER', undefined],
+      [internal(0x1001), 'INVALID_OPERATION', undefined],
+      [internal(0x1002), 'ENV_NOT_SUPPORTED', undefined],
+      [internal(0x1003), 'DEVICE_ERROR', undefined],
+      [internal(0x4004, -100018), 'SERVER_ERROR', -100018],
+      [internal(0x4041, 7), 'SERVER_ERROR', 7],
+      [internal(0x404d), 'OPERATION_ABORT', undefined],
+      [internal(0x404c, 3), 'OPERATION_FAILED', undefined],
+      [internal(0x4006), 'OPERATION_FAILED', undefined],
+      [internal(0xffff), 'UNKNOWN_ERROR', undefined],
+      [new TypeError('not the SDK\'s'), 'UNKNOWN_ERROR', undefined],
+    ];
+    for (const [error, name, extraCode] of table) {
+      const converted = convertToV5Error(error, 'enterRoom');
+      expect([converted.name, converted.code, converted.extraCode], String(error)).to.deep.equal([name, V5_ERROR_CODE[name as keyof typeof V5_ERROR_CODE], extraCode]);
+      expect(converted.functionName).to.equal('enterRoom');
+    }
+    expect(convertToV5Error(internal(0x4004, -1), 'enterRoom').message).to.equal("'enterRoom' got server error: failed, please check the SDK documentation.");
+    expect(convertToV5Error(internal(0x404c), 'enterRoom').message).to.equal("'enterRoom' failed, reason: failed");
   });
 
   it('a join the room service refuses rejects with SERVER_ERROR (5400) and the service\'s code as extraCode', async () => {

@@ -37,7 +37,12 @@ export const V5_ERROR_CODE = Object.freeze({
 const CORE = Object.freeze({
   INVALID_PARAMETER: 0x1000,
   INVALID_OPERATION: 0x1001,
+  NOT_SUPPORTED: 0x1002,
+  DEVICE_NOT_FOUND: 0x1003,
+  INITIALIZE_FAILED: 0x1004,
   JOIN_ROOM_FAILED: 0x4004,
+  DEVICE_AUTO_RECOVER_FAILED: 0x4044,
+  NOT_SUPPORTED_H264: 0x4049,
   SERVER_TIMEOUT: 0x4041,
   SWITCH_ROLE_FAILED: 0x404a,
   API_CALL_ABORTED: 0x404d,
@@ -77,8 +82,8 @@ const messageOf = (error: unknown) => {
 
 /**
  * trtc-sdk-v5's `RtcError.convertFrom`: an internal error becomes INVALID_PARAMETER, INVALID_OPERATION,
- * SERVER_ERROR (a refused join, with the server's code as extraCode), OPERATION_ABORT, UNKNOWN_ERROR, or
- * else OPERATION_FAILED; anything that is no SDK error becomes UNKNOWN_ERROR.
+ * ENV_NOT_SUPPORTED, DEVICE_ERROR, SERVER_ERROR (a refused join, with the server's code as extraCode),
+ * OPERATION_ABORT, UNKNOWN_ERROR, or else OPERATION_FAILED; anything that is no SDK error becomes UNKNOWN_ERROR.
  */
 export function convertToV5Error(error: unknown, fnName = ''): EmulatedV5RtcError {
   if (error instanceof EmulatedV5RtcError) return error;
@@ -96,6 +101,13 @@ export function convertToV5Error(error: unknown, fnName = ''): EmulatedV5RtcErro
       return new EmulatedV5RtcError({ code: V5_ERROR_CODE.INVALID_PARAMETER, fnName, message: full });
     case CORE.INVALID_OPERATION:
       return new EmulatedV5RtcError({ code: V5_ERROR_CODE.INVALID_OPERATION, fnName, message: full });
+    case CORE.NOT_SUPPORTED:
+    case CORE.NOT_SUPPORTED_H264:
+      return new EmulatedV5RtcError({ code: V5_ERROR_CODE.ENV_NOT_SUPPORTED, fnName, message: `the current browser does not support the capability of the function '${fnName}' you are calling: ${reason}` });
+    case CORE.DEVICE_NOT_FOUND:
+    case CORE.DEVICE_AUTO_RECOVER_FAILED:
+    case CORE.INITIALIZE_FAILED:
+      return new EmulatedV5RtcError({ code: V5_ERROR_CODE.DEVICE_ERROR, fnName, message: `'${fnName}' got device exception, error: ${reason}.` });
     case CORE.JOIN_ROOM_FAILED:
     case CORE.SERVER_TIMEOUT:
     case CORE.SWITCH_ROLE_FAILED:
