@@ -10,6 +10,7 @@ import {
   type PeerLeaveReason,
   type RemovalReason,
 } from '../src/testing/room-service.js';
+import { createTrtcEmulator } from '../src/testing/index.js';
 
 // The room service's rules for SDKAppIDs, live mode and roles, peer-leave reasons and room retention.
 
@@ -78,6 +79,11 @@ describe('RoomService: SDKAppIDs', () => {
       expect(error).to.be.instanceOf(RoomServiceError);
       expect(error.code).to.equal('UnauthorizedOperation.SdkAppId');
     }
+  });
+
+  it('the in-memory admin refuses an SDKAppID the emulator does not know with UnauthorizedOperation.SdkAppId; createTrtcEmulator({ sdkAppIds }) adds more', async () => {
+    expect((await refusal(() => createTrtcEmulator().admin.dismissRoom({ sdkAppId: APP + 1, roomId: 1 }))).code).to.equal('UnauthorizedOperation.SdkAppId');
+    expect((await refusal(() => createTrtcEmulator({ sdkAppIds: [APP + 1] }).admin.dismissRoom({ sdkAppId: APP + 1, roomId: 1 }))).code).to.equal('FailedOperation.RoomNotExist');
   });
 
   it('gives a refused userSig the service code -100018 (userSig verification failed) as extraCode', async () => {
