@@ -28,9 +28,23 @@ const SCENARIOS: Array<{ rule: string; first: Join; second: Join; refused: boole
   { rule: 'live audience in room 7, then in string room "7": not refused', first: { ...audience, roomId: 7 }, second: { ...audience, strRoomId: '7' }, refused: false },
 ];
 
-/** Runs every scenario at once (each in rooms of its own); resolves with the second join's code in each. */
-async function secondJoinCodes(create: () => Instance): Promise<number[]> {
-  return Promise.all(
+/** What a rejection looks like, in the parts the double copies. */
+const shape = (error: any) => ({
+  name: error.name,
+  code: error.code,
+  extraCode: error.extraCode,
+  functionName: error.functionName,
+  hasGetCode: typeof error.getCode === 'function',
+  message: String(error.message).startsWith("'enterRoom' failed, reason: ") ? "'enterRoom' failed, reason: …" : error.message,
+});
+
+/**
+ * Runs every scenario at once (each in rooms of its own); resolves with the second join's code in each,
+ * and the shape of the first offline failure.
+ */
+async function secondJoinCodes(create: () => Instance): Promise<{ codes: number[]; offline: ReturnType<typeof shape> }> {
+  let offline!: ReturnType<typeof shape>;
+  const codes = await Promise.all(
     SCENARIOS.map(async ({ first, second }, index) => {
       const room = { roomId: 100 + index };
       const enter = (join: Join) => {
@@ -38,29 +52,35 @@ async function secondJoinCodes(create: () => Instance): Promise<number[]> {
         const params = { sdkAppId: 1400000001, userId: `guard${index}`, userSig: 'sig', ...room, ...join } as TrtcV5EnterRoomParams;
         if (join.strRoomId !== undefined) delete params.roomId;
         return trtc.enterRoom(params).then(
-          () => 0,
-          (error: { code: number }) => error.code,
+          () => ({ code: 0 }),
+          (error: any) => error,
         ).finally(() => trtc.destroy());
       };
       const firstOutcome = enter(first);
-      const secondCode = await enter(second);
-      expect(await firstOutcome, `scenario ${index}: the first join fails offline`).to.equal(5500);
+      const secondCode = (await enter(second)).code;
+      const firstError = await firstOutcome;
+      expect(firstError.code, `scenario ${index}: the first join fails offline`).to.equal(5500);
+      offline = shape(firstError);
       return secondCode;
     }),
   );
+  return { codes, offline };
 }
+
+/** The offline failure both must show: OPERATION_FAILED, no extraCode, no getCode(). */
+const OFFLINE = { name: 'OPERATION_FAILED', code: 5500, extraCode: undefined, functionName: 'enterRoom', hasGetCode: false, message: "'enterRoom' failed, reason: …" };
 
 describe('trtc-sdk-v5\'s page-wide join guard: the double against the real SDK', () => {
   const expected = SCENARIOS.map((scenario) => (scenario.refused ? 5100 : 5500));
 
-  it(`the real SDK refuses exactly these second joins: ${SCENARIOS.map((s) => s.rule).join('; ')}`, async function () {
+  it(`the real SDK refuses exactly these second joins: ${SCENARIOS.map((s) => s.rule).join('; ')}; offline, a join fails with OPERATION_FAILED (5500), no extraCode`, async function () {
     this.timeout(60000);
     const TRTC = (await import('trtc-sdk-v5/trtc.esm.js')).default as unknown as { create(): Instance; setLogLevel?(level: number): void };
     TRTC.setLogLevel?.(5);
-    expect(await secondJoinCodes(() => TRTC.create())).to.deep.equal(expected);
+    expect(await secondJoinCodes(() => TRTC.create())).to.deep.equal({ codes: expected, offline: OFFLINE });
   });
 
-  it('the double refuses the same ones', async () => {
+  it('the double refuses the same ones, and fails an unreachable join the same way', async () => {
     // Offline, as the real SDK is here: every join waits, then fails as SCHEDULE_FAILED (0x404c).
     let goOffline!: () => void;
     const offline = new Promise<void>((resolve) => (goOffline = resolve));
@@ -70,6 +90,6 @@ describe('trtc-sdk-v5\'s page-wide join guard: the double against the real SDK',
     const guard = new V5JoinGuard();
     const codes = secondJoinCodes(() => new EmulatedV5Trtc(backend, new FaultQueue(), guard));
     setTimeout(goOffline);
-    expect(await codes).to.deep.equal(expected);
+    expect(await codes).to.deep.equal({ codes: expected, offline: OFFLINE });
   });
 });
