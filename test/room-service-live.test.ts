@@ -180,6 +180,13 @@ describe('RoomService: when a room closes', () => {
     expect(service.snapshot(), 'DismissRoom closes a kept room').to.deep.equal([]);
   });
 
+  it('closes a live room at once when its last member, an audience member, is removed after its connection dropped (90 s after the drop, as TRTC)', async () => {
+    const { service } = serviceAt();
+    const viewer = await enter(service, 'viewer', audience);
+    service.leave(viewer.membership, PEER_LEAVE_REASON.TIMEOUT_LEAVE);
+    expect(service.snapshot()).to.deep.equal([]);
+  });
+
   it('a join into a kept live room opens it again, no longer closing', async () => {
     const { service, clock } = serviceAt();
     service.leave((await enter(service, 'viewer', audience)).membership);

@@ -11,10 +11,10 @@ import { CloudApiError, verifyTc3Signature, type SignedRequest, type Tc3Credenti
 
 export const TRTC_API_VERSION = '2019-07-22';
 
-/** The regions TRTC's room actions take (their API pages: "This API only supports: …"). */
+/** The regions TRTC's room actions take (the only ones their API pages list). */
 export const TRTC_API_REGIONS: readonly string[] = Object.freeze(['ap-beijing', 'ap-guangzhou', 'ap-singapore']);
 
-/** "A maximum of 20 requests can be initiated per second for this API." */
+/** The documented rate limit of each of these actions: 20 requests a second. */
 export const MAX_REQUESTS_PER_SECOND = 20;
 
 export interface CloudApiOptions {

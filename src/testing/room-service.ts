@@ -2,8 +2,8 @@
  * TRTC's room rules, framework-free, behind both emulator transports (in memory and over WebSocket).
  * Rooms are keyed by SDKAppID and room id; numeric and string room ids are different rooms. Only the
  * SDKAppIDs the service was given exist. Each member has a mode and a role: only anchors are announced to
- * the others. A room closes when its last member leaves, except a live room whose last member was an
- * audience member: that one is kept for `liveRoomRetentionMs` (10 minutes, as TRTC documents).
+ * the others. A room closes when its last member leaves, except a live room whose last member left as
+ * audience: that one is kept for `liveRoomRetentionMs` (10 minutes, as TRTC documents).
  */
 import { verifyUserSig } from './user-sig.js';
 
@@ -275,8 +275,10 @@ export class RoomService {
     room.members.delete(userId);
     if (announced(member)) for (const other of room.members.values()) other.sink.peerLeave(userId, reason);
     if (room.members.size > 0) return;
-    // TRTC closes an empty room at once, except a live room its last member left as audience: 10 minutes later.
-    if (member.mode === 'live' && member.role === 'audience' && this.liveRoomRetentionMs > 0) room.closesAt = this.nowMs() + this.liveRoomRetentionMs;
+    // TRTC closes an empty room at once, except a live room its last member left as audience: 10 minutes
+    // later. A room whose last member dropped closes when the drop timeout removes it (90 s after the drop).
+    const keep = member.mode === 'live' && member.role === 'audience' && reason !== PEER_LEAVE_REASON.TIMEOUT_LEAVE;
+    if (keep && this.liveRoomRetentionMs > 0) room.closesAt = this.nowMs() + this.liveRoomRetentionMs;
     else this.rooms.delete(roomKey(room.sdkAppId, room.roomId));
   }
 
