@@ -110,7 +110,7 @@ describe(`<trtc-room> on the in-memory emulator, ${sdkGeneration}-shaped SDK`, (
     await settle(forged.el);
     expect(forged.el.state).to.equal('error');
     const error = forged.events.find((e) => e.type === 'error')!.detail;
-    // v4 reports JOIN_ROOM_FAILED; v5 reports SERVER_ERROR (its extraCode keeps 0x4004).
+    // v4 reports JOIN_ROOM_FAILED; v5 reports SERVER_ERROR (its extraCode is the service's -100018).
     expect(error).to.include({ code: 'join-failed', sdkCode: generation === 'v4' ? 0x4004 : 5400 });
     const otherUser = await generateTestUserSig({ secretKey, sdkAppId: 1400000001, userId: 'bob' });
     const mismatched = await enter(emulator, { 'room-id': '1', 'user-id': 'alice', 'user-sig': otherUser });

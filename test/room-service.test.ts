@@ -31,7 +31,7 @@ async function refused(action: () => unknown): Promise<RoomServiceError> {
 
 describe('RoomService', () => {
   it('keys rooms by SDKAppID and room id, with numeric and string ids apart, and lets one userId be in several rooms', async () => {
-    const service = new RoomService();
+    const service = new RoomService({ sdkAppIds: [APP, APP + 1] });
     await join(service, 123, 'alice');
     await join(service, '123', 'alice');
     await service.join({ sdkAppId: APP + 1, roomId: 123, userId: 'alice', userSig: 's' }, sink());

@@ -3,6 +3,7 @@
  * `npx trtc-room-emulator --help` lists the options.
  */
 import { parseArgs } from 'node:util';
+import { DEFAULT_SDK_APP_ID } from '../testing/room-service.js';
 import { DEFAULT_DROP_TIMEOUT_MS, startEmulatorServer, type EmulatorServerOptions } from './server.js';
 
 export const DEFAULT_PORT = 8090;
@@ -19,6 +20,8 @@ Options:
   --secret-id <id>        Tencent Cloud API SecretId to accept (default: random, printed)
   --secret-key <key>      Tencent Cloud API SecretKey to accept (default: random, printed)
   --app-secret-key <key>  the TRTC app's secret key: check every join's userSig (default: no check)
+  --sdk-app-id <id>       an SDKAppID that exists; repeat for more (default ${DEFAULT_SDK_APP_ID}).
+                          Joins and API calls for any other are refused.
   --drop-timeout <time>   how long a member whose connection dropped stays in its room:
                           seconds, or with a unit (500ms, 90s) (default ${DEFAULT_DROP_TIMEOUT_MS / 1000}s)
   --quiet                 do not log joins, leaves and API calls
@@ -31,6 +34,12 @@ function parseDuration(text: string): number {
   const match = /^(\d+(?:\.\d+)?)(ms|s)?$/.exec(text.trim());
   if (!match) throw new UsageError(`--drop-timeout ${JSON.stringify(text)} is not a duration like 90, 90s or 500ms.`);
   return Math.round(Number(match[1]) * (match[2] === 'ms' ? 1 : 1000));
+}
+
+function parseSdkAppId(text: string): number {
+  const sdkAppId = Number(text);
+  if (!/^[1-9]\d*$/.test(text) || !Number.isSafeInteger(sdkAppId)) throw new UsageError(`--sdk-app-id ${JSON.stringify(text)} is not an SDKAppID (a positive integer).`);
+  return sdkAppId;
 }
 
 function parsePort(text: string): number {
@@ -49,6 +58,7 @@ function parseOptions(args: string[]): (EmulatorServerOptions & { quiet: boolean
       'secret-key': { type: 'string' },
       'app-secret-key': { type: 'string' },
       'drop-timeout': { type: 'string' },
+      'sdk-app-id': { type: 'string', multiple: true },
       quiet: { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },
     },
@@ -65,6 +75,7 @@ function parseOptions(args: string[]): (EmulatorServerOptions & { quiet: boolean
   if (values['secret-key'] !== undefined) options.secretKey = values['secret-key'];
   if (values['app-secret-key'] !== undefined) options.appSecretKey = values['app-secret-key'];
   if (values['drop-timeout'] !== undefined) options.dropTimeoutMs = parseDuration(values['drop-timeout']);
+  if (values['sdk-app-id'] !== undefined) options.sdkAppIds = values['sdk-app-id'].map(parseSdkAppId);
   return options;
 }
 
@@ -108,6 +119,7 @@ async function main(args: string[]): Promise<void> {
     SecretId                 ${server.credentials.secretId}
     SecretKey                ${server.credentials.secretKey}
   Rooms (JSON)               ${server.url}/rooms
+  SDKAppIDs                  ${server.service.knownSdkAppIds.join(', ')}
   UserSig check              ${serverOptions.appSecretKey !== undefined ? 'on' : 'off (give --app-secret-key to check signatures)'}
   Dropped connections leave their room after ${dropTimeout % 1000 === 0 ? `${dropTimeout / 1000} s` : `${dropTimeout} ms`}.
 

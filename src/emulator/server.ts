@@ -10,7 +10,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { WebSocketServer, type WebSocket } from 'ws';
-import { JOIN_ROOM_FAILED, RoomService, type Membership, type MemberSink, type RoomId } from '../testing/room-service.js';
+import { JOIN_ROOM_FAILED, PEER_LEAVE_REASON, RoomService, type Membership, type MemberSink, type RoomId } from '../testing/room-service.js';
 import { EMULATOR_WEBSOCKET_PATH, type ClientMessage, type ServerMessage } from '../testing/wire-protocol.js';
 import { CloudApi } from './cloud-api.js';
 
@@ -27,6 +27,10 @@ export interface EmulatorServerOptions {
   appSecretKey?: string;
   /** How long a member whose connection dropped stays in its room; default 90 s, as TRTC's service. */
   dropTimeoutMs?: number;
+  /** The SDKAppIDs that exist; joins and API calls for others are refused. Default [1400000001]. */
+  sdkAppIds?: readonly number[];
+  /** How long an empty live room whose last member was audience is kept; default 10 minutes. */
+  liveRoomRetentionMs?: number;
   /** How often silent connections are pinged (and dropped if the last ping went unanswered); default 30 s. */
   heartbeatMs?: number;
   /** Receives one line per join, leave, drop and API call; default silent. */
@@ -89,7 +93,11 @@ export async function startEmulatorServer(options: EmulatorServerOptions = {}): 
   const log = options.log ?? (() => undefined);
   const generated = generateCredentials();
   const credentials: EmulatorCredentials = { secretId: options.secretId ?? generated.secretId, secretKey: options.secretKey ?? generated.secretKey };
-  const service = new RoomService(options.appSecretKey !== undefined ? { secretKey: options.appSecretKey } : {});
+  const service = new RoomService({
+    ...(options.appSecretKey !== undefined ? { secretKey: options.appSecretKey } : {}),
+    ...(options.sdkAppIds !== undefined ? { sdkAppIds: options.sdkAppIds } : {}),
+    ...(options.liveRoomRetentionMs !== undefined ? { liveRoomRetentionMs: options.liveRoomRetentionMs } : {}),
+  });
   const api = new CloudApi(service, credentials);
   /** Members whose connection dropped, with the timer that removes them. */
   const dropped = new Map<Membership, ReturnType<typeof setTimeout>>();
@@ -177,9 +185,10 @@ export async function startEmulatorServer(options: EmulatorServerOptions = {}): 
         send({ type: 'removed', reason, message });
       },
       peerJoin: (userId) => send({ type: 'peer-join', userId }),
-      peerLeave: (userId) => send({ type: 'peer-leave', userId }),
+      peerLeave: (userId, reason) => send({ type: 'peer-leave', userId, reason }),
     };
-    const fail = (id: number | null, code: number, message: string) => send({ type: 'reply', id, ok: false, error: { code, message } });
+    const fail = (id: number | null, code: number, message: string, extraCode?: number) =>
+      send({ type: 'reply', id, ok: false, error: { code, message, ...(extraCode !== undefined ? { extraCode } : {}) } });
 
     socket.on('message', (data, isBinary) => {
       let message: ClientMessage;
@@ -203,9 +212,9 @@ export async function startEmulatorServer(options: EmulatorServerOptions = {}): 
       }
       state = 'joining';
       held = [];
-      const { sdkAppId, roomId, userId, userSig } = request;
+      const { sdkAppId, roomId, userId, userSig, mode, role } = request;
       try {
-        const joined = await service.join({ sdkAppId, roomId, userId, userSig }, sink);
+        const joined = await service.join({ sdkAppId, roomId, userId, userSig, mode, role }, sink);
         log(`${userId} joined room ${JSON.stringify(roomId)} of app ${sdkAppId}`);
         if (state === 'joining') {
           state = 'joined';
@@ -221,7 +230,8 @@ export async function startEmulatorServer(options: EmulatorServerOptions = {}): 
         state = 'ended';
         const code = typeof (error as { getCode?: unknown })?.getCode === 'function' ? (error as { getCode(): number }).getCode() : JOIN_ROOM_FAILED;
         log(`${String(userId)} could not join: ${error instanceof Error ? error.message : String(error)}`);
-        fail(id, code, error instanceof Error ? error.message : String(error));
+        const extraCode = typeof (error as { getExtraCode?: unknown })?.getExtraCode === 'function' ? (error as { getExtraCode(): number }).getExtraCode() : undefined;
+        fail(id, code, error instanceof Error ? error.message : String(error), extraCode);
       }
     }
 
@@ -251,7 +261,7 @@ export async function startEmulatorServer(options: EmulatorServerOptions = {}): 
     const timer = setTimeout(() => {
       dropped.delete(membership);
       log(`${membership.userId} removed from room ${JSON.stringify(membership.roomId)} after its connection dropped`);
-      service.leave(membership);
+      service.leave(membership, PEER_LEAVE_REASON.TIMEOUT_LEAVE);
     }, dropTimeoutMs);
     dropped.set(membership, timer);
   }

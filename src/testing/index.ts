@@ -13,12 +13,19 @@ export type { EmulatedSdks } from './sdk-shapes.js';
 export type { EmulatedTrtcV4, EmulatedTrtcV5, TrtcEmulator, TrtcEmulatorAdmin, TrtcEmulatorOptions } from './emulator.js';
 export { FaultQueue, type Fault, type RoomBackend, type BackendMembership } from './backend.js';
 export { EmulatedV4Client, EmulatedRtcError, type EmulatedClientConfig } from './v4-client.js';
-export { EmulatedV5Trtc, EmulatedV5RtcError, V5_ERROR_CODE, V5_EVENT, type EmulatedEnterRoomConfig } from './v5-client.js';
+export { EmulatedV5Trtc, EmulatedV5RtcError, V5JoinGuard, V5_ERROR_CODE, V5_EVENT, convertToV5Error, type EmulatedEnterRoomConfig } from './v5-client.js';
 export {
   RoomService,
   RoomServiceError,
   JoinRefusedError,
+  JOIN_REFUSAL,
+  DEFAULT_SDK_APP_ID,
+  DEFAULT_LIVE_ROOM_RETENTION_MS,
+  PEER_LEAVE_REASON,
   MAX_USER_IDS,
+  type MemberRole,
+  type PeerLeaveReason,
+  type RoomMode,
   type JoinRequest,
   type MemberSink,
   type Membership,

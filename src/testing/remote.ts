@@ -5,7 +5,7 @@
  */
 import type { BackendMembership, RoomBackend } from './backend.js';
 import { createEmulatedSdks, type EmulatedSdks } from './sdk-shapes.js';
-import type { JoinRequest, MemberSink } from './room-service.js';
+import { PEER_LEAVE_REASON, type JoinRequest, type MemberSink } from './room-service.js';
 import { EmulatedRtcError, JOIN_ROOM_FAILED, LEAVE_ROOM_FAILED } from './v4-client.js';
 import { EMULATOR_WEBSOCKET_PATH, type ClientMessage, type ServerMessage } from './wire-protocol.js';
 
@@ -101,14 +101,14 @@ function joinOverWebSocket(
 
     socket.addEventListener('open', () => {
       phase = 'joining';
-      const { sdkAppId, roomId, userId, userSig } = request;
-      ask({ type: 'join', sdkAppId, roomId, userId, userSig }, (reply) => {
+      const { sdkAppId, roomId, userId, userSig, mode, role } = request;
+      ask({ type: 'join', sdkAppId, roomId, userId, userSig, ...(mode ? { mode } : {}), ...(role ? { role } : {}) }, (reply) => {
         if (reply.ok && phase === 'joining') {
           phase = 'joined';
           resolve(membership);
         } else {
           end();
-          reject(new EmulatedRtcError(reply.ok ? JOIN_ROOM_FAILED : reply.error.code, reply.ok ? 'The join was abandoned.' : reply.error.message));
+          reject(reply.ok ? new EmulatedRtcError(JOIN_ROOM_FAILED, 'The join was abandoned.') : refusal(reply.error));
         }
       });
     });
@@ -131,7 +131,7 @@ function joinOverWebSocket(
         sink.removed(message.reason, message.message);
         end();
       } else if (message.type === 'peer-join') sink.peerJoin(message.userId);
-      else if (message.type === 'peer-leave') sink.peerLeave(message.userId);
+      else if (message.type === 'peer-leave') sink.peerLeave(message.userId, message.reason ?? PEER_LEAVE_REASON.NORMAL_LEAVE);
     });
 
     // A WebSocket reports a failure as `error` and then `close`; the close does the work. (`ws` in Node
@@ -148,6 +148,12 @@ function joinOverWebSocket(
       else if (was === 'joined') onLost(new Error(closedMessage(url, was)));
     });
   });
+}
+
+/** The server's refusal as the SDK's internal error: its code, and the service's own code as extraCode. */
+function refusal(error: { code: number; message: string; extraCode?: number }): EmulatedRtcError {
+  const refused = new EmulatedRtcError(error.code, error.message);
+  return error.extraCode === undefined ? refused : Object.assign(refused, { extraCode: error.extraCode, getExtraCode: () => error.extraCode });
 }
 
 function closedMessage(url: string, phase: string): string {

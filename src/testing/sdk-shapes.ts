@@ -4,7 +4,7 @@
  */
 import { FaultQueue, type RoomBackend } from './backend.js';
 import { EmulatedV4Client, type EmulatedClientConfig } from './v4-client.js';
-import { EmulatedV5Trtc, V5_ERROR_CODE, V5_EVENT } from './v5-client.js';
+import { EmulatedV5Trtc, V5JoinGuard, V5_ERROR_CODE, V5_EVENT } from './v5-client.js';
 
 /** The v4-shaped SDK namespace: set it as `el.sdk`. */
 export interface EmulatedTrtcV4 {
@@ -25,13 +25,15 @@ export interface EmulatedSdks {
   sdkV5: EmulatedTrtcV5;
   /** Make the next join or leave of any client reject or hang. */
   faults: FaultQueue;
-  /** The clients created and not yet destroyed. */
-  readonly liveClients: readonly EmulatedV4Client[];
+  /** The clients (v4) and TRTC instances (v5) created and not yet destroyed. */
+  readonly liveClients: readonly (EmulatedV4Client | EmulatedV5Trtc)[];
 }
 
 export function createEmulatedSdks(backend: RoomBackend): EmulatedSdks {
   const faults = new FaultQueue();
-  const live = new Set<EmulatedV4Client>();
+  const live = new Set<EmulatedV4Client | EmulatedV5Trtc>();
+  // trtc-sdk-v5 keeps one join guard for every TRTC instance of the page: here, of this SDK object.
+  const v5JoinGuard = new V5JoinGuard();
   const sdk: EmulatedTrtcV4 = {
     createClient(config) {
       if (typeof config !== 'object' || config === null) throw new TypeError('createClient needs a config object.');
@@ -41,7 +43,11 @@ export function createEmulatedSdks(backend: RoomBackend): EmulatedSdks {
     },
   };
   const sdkV5: EmulatedTrtcV5 = {
-    create: () => new EmulatedV5Trtc((config) => sdk.createClient(config)),
+    create() {
+      const trtc = new EmulatedV5Trtc(backend, faults, v5JoinGuard, (destroyed) => live.delete(destroyed));
+      live.add(trtc);
+      return trtc;
+    },
     EVENT: V5_EVENT,
     ERROR_CODE: V5_ERROR_CODE,
   };

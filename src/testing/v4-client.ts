@@ -86,8 +86,8 @@ export class EmulatedV4Client {
     try {
       await this.faults.apply('join', (message) => new EmulatedRtcError(JOIN_ROOM_FAILED, message));
       if (this.destroyed) throw new EmulatedRtcError(JOIN_ROOM_FAILED, 'The client was destroyed while joining.');
-      const { sdkAppId, userId, userSig } = this.config;
-      const membership = await this.backend.join({ sdkAppId, roomId, userId, userSig }, this.sink(), (error) => this.lost(error));
+      const { sdkAppId, userId, userSig, mode } = this.config;
+      const membership = await this.backend.join({ sdkAppId, roomId, userId, userSig, mode, role: options.role }, this.sink(), (error) => this.lost(error));
       if (this.destroyed) {
         await membership.leave();
         throw new EmulatedRtcError(JOIN_ROOM_FAILED, 'The client was destroyed while joining.');

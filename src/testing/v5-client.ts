@@ -1,13 +1,16 @@
 /**
- * A TRTC instance with trtc-sdk-v5's interface (enterRoom, exitRoom, destroy, on, off) and event names
- * and payloads (`kicked-out` { reason: 'kick' | 'banned' | 'room_disband' }, `remote-user-enter` /
- * `remote-user-exit` { userId }, `connection-state-changed` { prevState, state }, `error` RtcError with
- * `code`), built on the v4-shaped EmulatedV4Client so both generations share one room client.
+ * A TRTC instance with trtc-sdk-v5's interface (enterRoom, exitRoom, destroy, on, off), event names and
+ * payloads (`kicked-out` { reason: 'kick' | 'banned' | 'room_disband' }, `remote-user-enter` { userId },
+ * `remote-user-exit` { userId, reason }, `connection-state-changed` { prevState, state }, `error`), and its
+ * errors: an RtcError named after its ERROR_CODE key, with `code` and `extraCode`, converted from the
+ * SDK's internal errors as its `RtcError.convertFrom` does. Read from trtc-sdk-v5 5.17.1's trtc.esm.js.
  */
 import type { TrtcV5EnterRoomParams } from '../sdk/v5.js';
-import { EmulatedRtcError, type EmulatedV4Client } from './v4-client.js';
+import type { BackendMembership, FaultQueue, RoomBackend } from './backend.js';
+import type { PeerLeaveReason, RemovalReason } from './room-service.js';
 
 type Handler = (payload: any) => void;
+type ConnectionState = 'DISCONNECTED' | 'CONNECTING' | 'RECONNECTING' | 'CONNECTED';
 
 /** trtc-sdk-v5's `TRTC.EVENT` names the emulator fires. */
 export const V5_EVENT = Object.freeze({
@@ -30,33 +33,143 @@ export const V5_ERROR_CODE = Object.freeze({
   UNKNOWN_ERROR: 5999,
 } as const);
 
+/** The SDK's internal (v4-style) codes that `RtcError.convertFrom` maps, as its CoreErrorCode numbers them. */
+const CORE = Object.freeze({
+  INVALID_PARAMETER: 0x1000,
+  INVALID_OPERATION: 0x1001,
+  NOT_SUPPORTED: 0x1002,
+  DEVICE_NOT_FOUND: 0x1003,
+  INITIALIZE_FAILED: 0x1004,
+  JOIN_ROOM_FAILED: 0x4004,
+  DEVICE_AUTO_RECOVER_FAILED: 0x4044,
+  NOT_SUPPORTED_H264: 0x4049,
+  SERVER_TIMEOUT: 0x4041,
+  SWITCH_ROLE_FAILED: 0x404a,
+  API_CALL_ABORTED: 0x404d,
+  SWITCH_ROOM_FAILED: 0x4050,
+  UNKNOWN: 0xffff,
+});
+
 /** What `enterRoom()` takes: the same fields the element's v5 adapter fills in. */
 export type EmulatedEnterRoomConfig = TrtcV5EnterRoomParams;
 
-/** An RtcError as v5 shapes it: `code` from ERROR_CODE, `extraCode` with the server's detail. */
-export class EmulatedV5RtcError extends EmulatedRtcError {
-  constructor(
-    code: number,
-    message: string,
-    readonly extraCode?: number,
-  ) {
-    super(code, message);
+const CODE_NAMES = new Map<number, string>(Object.entries(V5_ERROR_CODE).map(([name, code]) => [code, name]));
+
+/**
+ * An RtcError as v5 shapes it: `name` is the ERROR_CODE key of `code` (`SERVER_ERROR`), `extraCode` the
+ * detail (for a refused join, the room service's own code), `functionName` the API that threw. Unlike
+ * v4's, it has no `getCode()`: read `code`.
+ */
+export class EmulatedV5RtcError extends Error {
+  override name: string;
+  readonly code: number;
+  readonly extraCode: number | undefined;
+  readonly functionName: string;
+  constructor({ code, extraCode, message, fnName = '' }: { code: number; extraCode?: number; message: string; fnName?: string }) {
+    super(message);
+    this.name = CODE_NAMES.get(code) ?? 'UNKNOWN_ERROR';
+    this.code = code;
+    this.extraCode = extraCode;
+    this.functionName = fnName;
   }
 }
 
-function toV5Error(error: unknown, code: number): EmulatedV5RtcError {
-  if (error instanceof EmulatedV5RtcError) return error;
+const messageOf = (error: unknown) => {
+  // The SDK quotes its internal error by `toString()`, which gives the message without the code tag.
   const message = error instanceof Error ? error.message : String(error);
-  const extraCode = typeof (error as { getCode?: unknown })?.getCode === 'function' ? (error as { getCode(): number }).getCode() : undefined;
-  return new EmulatedV5RtcError(code, message, extraCode);
+  return message.replace(/ <[A-Z_]+ 0x[0-9a-f]+>$/, '');
+};
+
+/**
+ * trtc-sdk-v5's `RtcError.convertFrom`: an internal error becomes INVALID_PARAMETER, INVALID_OPERATION,
+ * ENV_NOT_SUPPORTED, DEVICE_ERROR, SERVER_ERROR (a refused join, with the server's code as extraCode),
+ * OPERATION_ABORT, UNKNOWN_ERROR, or else OPERATION_FAILED; anything that is no SDK error becomes UNKNOWN_ERROR.
+ */
+export function convertToV5Error(error: unknown, fnName = ''): EmulatedV5RtcError {
+  if (error instanceof EmulatedV5RtcError) return error;
+  const getCode = (error as { getCode?: unknown })?.getCode;
+  if (typeof getCode !== 'function') {
+    return new EmulatedV5RtcError({ code: V5_ERROR_CODE.UNKNOWN_ERROR, fnName, message: `'${fnName}' throw unknown exception, error: ${messageOf(error)}.` });
+  }
+  const core = (getCode as () => number).call(error);
+  const getExtraCode = (error as { getExtraCode?: unknown }).getExtraCode;
+  const extraCode = typeof getExtraCode === 'function' ? ((getExtraCode as () => number | undefined).call(error) ?? undefined) : undefined;
+  const reason = messageOf(error);
+  const full = error instanceof Error ? error.message : String(error);
+  switch (core) {
+    case CORE.INVALID_PARAMETER:
+      return new EmulatedV5RtcError({ code: V5_ERROR_CODE.INVALID_PARAMETER, fnName, message: full });
+    case CORE.INVALID_OPERATION:
+      return new EmulatedV5RtcError({ code: V5_ERROR_CODE.INVALID_OPERATION, fnName, message: full });
+    case CORE.NOT_SUPPORTED:
+    case CORE.NOT_SUPPORTED_H264:
+      return new EmulatedV5RtcError({ code: V5_ERROR_CODE.ENV_NOT_SUPPORTED, fnName, message: `the current browser does not support the capability of the function '${fnName}' you are calling: ${reason}` });
+    case CORE.DEVICE_NOT_FOUND:
+    case CORE.DEVICE_AUTO_RECOVER_FAILED:
+    case CORE.INITIALIZE_FAILED:
+      return new EmulatedV5RtcError({ code: V5_ERROR_CODE.DEVICE_ERROR, fnName, message: `'${fnName}' got device exception, error: ${reason}.` });
+    case CORE.JOIN_ROOM_FAILED:
+    case CORE.SERVER_TIMEOUT:
+    case CORE.SWITCH_ROLE_FAILED:
+    case CORE.SWITCH_ROOM_FAILED:
+      return new EmulatedV5RtcError({
+        code: V5_ERROR_CODE.SERVER_ERROR,
+        extraCode,
+        fnName,
+        message: `'${fnName}' got server error: ${reason}, please check the SDK documentation.`,
+      });
+    case CORE.API_CALL_ABORTED:
+      return new EmulatedV5RtcError({ code: V5_ERROR_CODE.OPERATION_ABORT, fnName, message: `'${fnName}' abort` });
+    case CORE.UNKNOWN:
+      return new EmulatedV5RtcError({ code: V5_ERROR_CODE.UNKNOWN_ERROR, fnName, message: `'${fnName}' throw unknown exception, error: ${reason}.` });
+    default:
+      return new EmulatedV5RtcError({ code: V5_ERROR_CODE.OPERATION_FAILED, fnName, message: `'${fnName}' failed, reason: ${reason}` });
+  }
 }
+
+/**
+ * trtc-sdk-v5's page-wide join guard: one entry per SDKAppID + room + userId for every `live` join, from
+ * its start until it fails or the instance leaves. Only a live *audience* join is refused by it (rtc joins
+ * skip it: there the server kicks the earlier client instead). Shared by the TRTC instances of one SDK.
+ */
+export class V5JoinGuard {
+  private readonly keys = new Set<string>();
+
+  static key(params: { sdkAppId: number; userId: string; roomId?: number; strRoomId?: string }): string {
+    const stringRoom = params.strRoomId !== undefined && !params.roomId;
+    return `${params.sdkAppId}_${String(stringRoom ? params.strRoomId : params.roomId)}_${params.userId}_${stringRoom}`;
+  }
+
+  refuses(key: string, scene: string, role: string | undefined): boolean {
+    return scene !== 'rtc' && role === 'audience' && this.keys.has(key);
+  }
+
+  add(key: string, scene: string): void {
+    if (scene !== 'rtc') this.keys.add(key);
+  }
+
+  delete(key: string, scene: string): void {
+    if (scene !== 'rtc') this.keys.delete(key);
+  }
+}
+
+const STR_ROOM_ID = /^[A-Za-z\d\s!#$%&()+\-:;<=.>?@[\]^_{}|~,]{1,64}$/;
 
 export class EmulatedV5Trtc {
   private readonly handlers = new Map<string, Set<Handler>>();
-  private client: EmulatedV4Client | null = null;
+  private membership: BackendMembership | null = null;
+  private joining = false;
+  /** The guard entry of the current or last join, and its scene. */
+  private guarded: { key: string; scene: string } | null = null;
+  private connectionState: ConnectionState = 'DISCONNECTED';
   destroyed = false;
 
-  constructor(private readonly createClient: (config: { sdkAppId: number; userId: string; userSig: string; mode: 'rtc' | 'live'; useStringRoomId: boolean }) => EmulatedV4Client) {}
+  constructor(
+    private readonly backend: RoomBackend,
+    private readonly faults: FaultQueue,
+    private readonly guard: V5JoinGuard,
+    private readonly onDestroy: (trtc: EmulatedV5Trtc) => void = () => undefined,
+  ) {}
 
   on(event: string, handler: Handler): this {
     if (!this.handlers.has(event)) this.handlers.set(event, new Set());
@@ -77,46 +190,136 @@ export class EmulatedV5Trtc {
     return count;
   }
 
-  /** The v4-shaped client underneath, once enterRoom has been called (for leak checks and faults). */
-  get roomClient(): EmulatedV4Client | null {
-    return this.client;
+  /** In a room, as the room service sees it. */
+  get joined(): boolean {
+    return this.membership !== null;
   }
 
   async enterRoom(params: EmulatedEnterRoomConfig): Promise<void> {
-    if (this.destroyed) throw new EmulatedV5RtcError(V5_ERROR_CODE.INVALID_OPERATION, 'This TRTC instance was destroyed.');
-    if (this.client?.joined) throw new EmulatedV5RtcError(V5_ERROR_CODE.INVALID_OPERATION, 'Already in a room: call exitRoom() first.');
-    const stringRoom = params?.strRoomId !== undefined;
-    if (stringRoom === (params?.roomId !== undefined)) {
-      throw new EmulatedV5RtcError(V5_ERROR_CODE.INVALID_PARAMETER, 'enterRoom needs exactly one of roomId and strRoomId.');
+    const fail = (code: number, message: string, extraCode?: number) => new EmulatedV5RtcError({ code, extraCode, fnName: 'enterRoom', message });
+    if (this.destroyed) throw fail(V5_ERROR_CODE.INVALID_OPERATION, 'the TRTC instance is destroyed: create a new one with TRTC.create(). <INVALID_OPERATION 0x1001>');
+    if (this.membership || this.joining) throw fail(V5_ERROR_CODE.INVALID_OPERATION, "you are already enterRoom(), cannot repeated call 'enterRoom'.", 5104);
+    // The SDK's own checks of EnterRoomConfig, before anything reaches the network.
+    if (typeof params !== 'object' || params === null) throw fail(V5_ERROR_CODE.INVALID_PARAMETER, "'EnterRoomConfig' is a required param when calling enterRoom().", 5001);
+    if (params.roomId) {
+      if (typeof params.roomId === 'string') throw fail(V5_ERROR_CODE.INVALID_PARAMETER, "'roomId' must be a number: for a string room use strRoomId.", 5016);
+      if (!(/^[1-9]\d*$/.test(String(params.roomId)) && params.roomId < 4294967295)) throw fail(V5_ERROR_CODE.INVALID_PARAMETER, "'roomId' must be an integer in [1, 4294967294].", 5013);
+    } else if (params.strRoomId) {
+      if (!STR_ROOM_ID.test(params.strRoomId)) throw fail(V5_ERROR_CODE.INVALID_PARAMETER, "'strRoomId' is not a valid string room id.", 5012);
+    } else throw fail(V5_ERROR_CODE.INVALID_PARAMETER, 'enterRoom needs roomId or strRoomId.', 5015);
+    for (const [key, type] of [['sdkAppId', 'number'], ['userId', 'string'], ['userSig', 'string']] as const) {
+      if (params[key] === undefined || params[key] === null || params[key] === '') throw fail(V5_ERROR_CODE.INVALID_PARAMETER, `'${key}' is a required param when calling enterRoom().`, 5001);
+      if (typeof params[key] !== type) throw fail(V5_ERROR_CODE.INVALID_PARAMETER, `'${key}' must be of type ${type} when calling enterRoom().`, 5002);
     }
-    this.client?.destroy();
-    const client = this.createClient({ sdkAppId: params.sdkAppId, userId: params.userId, userSig: params.userSig, mode: params.scene ?? 'rtc', useStringRoomId: stringRoom });
-    this.client = client;
-    client.on('client-banned', ({ reason }: { reason: string }) => this.fire(V5_EVENT.KICKED_OUT, { reason: reason === 'room-disband' ? 'room_disband' : reason }));
-    client.on('peer-join', ({ userId }: { userId: string }) => this.fire(V5_EVENT.REMOTE_USER_ENTER, { userId }));
-    client.on('peer-leave', ({ userId }: { userId: string }) => this.fire(V5_EVENT.REMOTE_USER_EXIT, { userId }));
-    client.on('connection-state-changed', (payload: unknown) => this.fire(V5_EVENT.CONNECTION_STATE_CHANGED, payload));
-    client.on('error', (error: unknown) => this.fire(V5_EVENT.ERROR, toV5Error(error, V5_ERROR_CODE.SERVER_ERROR)));
+    const scene = params.scene ?? 'rtc';
+    const key = V5JoinGuard.key(params);
+    if (this.guard.refuses(key, scene, params.role)) throw fail(V5_ERROR_CODE.INVALID_OPERATION, 'please avoid repeated join. <INVALID_OPERATION 0x1001>');
+    this.guard.add(key, scene);
+    this.guarded = { key, scene };
+
+    this.joining = true;
+    this.setConnectionState('CONNECTING');
     try {
-      await client.join({ roomId: (stringRoom ? params.strRoomId : params.roomId)!, ...(params.role ? { role: params.role } : {}) });
+      await this.faults.apply('join', (message) => fail(V5_ERROR_CODE.SERVER_ERROR, `'enterRoom' got server error: ${message}, please check the SDK documentation.`));
+      if (this.destroyed) throw fail(V5_ERROR_CODE.OPERATION_ABORT, "'enterRoom' abort");
+      const stringRoom = !params.roomId;
+      const request = {
+        sdkAppId: params.sdkAppId,
+        roomId: stringRoom ? params.strRoomId! : params.roomId!,
+        userId: params.userId,
+        userSig: params.userSig,
+        mode: scene === 'live' ? ('live' as const) : ('rtc' as const),
+        role: params.role === 'audience' ? ('audience' as const) : ('anchor' as const),
+      };
+      const membership = await this.backend.join(request, this.sink(), (error) => this.lost(error));
+      if (this.destroyed) {
+        await membership.leave();
+        throw fail(V5_ERROR_CODE.OPERATION_ABORT, "'enterRoom' abort");
+      }
+      this.membership = membership;
+      this.setConnectionState('CONNECTED');
     } catch (error) {
-      throw toV5Error(error, V5_ERROR_CODE.SERVER_ERROR);
+      this.guard.delete(key, scene);
+      this.setConnectionState('DISCONNECTED');
+      throw convertToV5Error(error, 'enterRoom');
+    } finally {
+      this.joining = false;
     }
   }
 
+  /** Leaves the room if in one; resolves otherwise, as the SDK's exitRoom does. */
   async exitRoom(): Promise<void> {
-    try {
-      await this.client?.leave();
-    } catch (error) {
-      throw toV5Error(error, V5_ERROR_CODE.OPERATION_FAILED);
-    }
+    await this.faults.apply('leave', (message) => new EmulatedV5RtcError({ code: V5_ERROR_CODE.OPERATION_FAILED, fnName: 'exitRoom', message: `'exitRoom' failed, reason: ${message}` }));
+    await this.leaveRoom();
   }
 
+  /**
+   * Releases the instance and its handlers. Still in a room, it leaves it (the real SDK throws
+   * INVALID_OPERATION "please call leave() before destroy()" instead: docs/emulator-rules.md).
+   */
   destroy(): void {
     if (this.destroyed) return;
     this.destroyed = true;
-    this.client?.destroy();
     this.handlers.clear();
+    void this.leaveRoom().catch(() => undefined);
+    this.onDestroy(this);
+  }
+
+  /** Fires the SDK's `error` event (an unrecoverable failure, after which the SDK has left), for fault-injection tests. */
+  failWith(message = 'Injected SDK error.'): void {
+    void this.leaveRoom().finally(() => this.fire(V5_EVENT.ERROR, new EmulatedV5RtcError({ code: V5_ERROR_CODE.OPERATION_FAILED, message: `'' failed, reason: ${message}` })));
+  }
+
+  /** The SDK's `_exitRoom`: only a joined instance leaves (and clears its join guard entry). */
+  private async leaveRoom(): Promise<void> {
+    const membership = this.membership;
+    if (!membership) return;
+    this.membership = null;
+    if (this.guarded) this.guard.delete(this.guarded.key, this.guarded.scene);
+    await membership.leave();
+    this.setConnectionState('DISCONNECTED');
+  }
+
+  private sink() {
+    // Server pushes arrive in tasks of their own, as network messages do: after a pending join settles.
+    const later = (fn: () => void) => setTimeout(() => !this.destroyed && fn());
+    return {
+      removed: (reason: RemovalReason, _message: string) => {
+        this.membership = null;
+        // The SDK exits the room (clearing its join guard entry), then fires KICKED_OUT.
+        if (this.guarded) this.guard.delete(this.guarded.key, this.guarded.scene);
+        later(() => {
+          this.setConnectionState('DISCONNECTED');
+          this.fire(V5_EVENT.KICKED_OUT, { reason: reason === 'room-disband' ? 'room_disband' : reason });
+        });
+      },
+      peerJoin: (userId: string) => later(() => this.fire(V5_EVENT.REMOTE_USER_ENTER, { userId })),
+      peerLeave: (userId: string, reason: PeerLeaveReason) => later(() => this.fire(V5_EVENT.REMOTE_USER_EXIT, { userId, reason })),
+    };
+  }
+
+  /**
+   * The connection to the service is gone. The real SDK goes to RECONNECTING and retries its signalling
+   * socket (SIGNAL_RECONNECTION_COUNT, 30 times) before it gives up; the double gives up at once, the same way:
+   * it leaves and fires `error` with OPERATION_FAILED (its SIGNAL_CHANNEL_RECONNECTION_FAILED, converted).
+   */
+  private lost(_error: Error): void {
+    if (!this.membership) return;
+    this.membership = null;
+    if (this.guarded) this.guard.delete(this.guarded.key, this.guarded.scene);
+    this.setConnectionState('RECONNECTING');
+    this.setConnectionState('DISCONNECTED');
+    this.fire(
+      V5_EVENT.ERROR,
+      convertToV5Error(Object.assign(new Error('signal channel reconnection failed, please check your network.'), { getCode: () => 0x4006 })),
+    );
+  }
+
+  private setConnectionState(state: ConnectionState): void {
+    const prevState = this.connectionState;
+    if (prevState === state) return;
+    this.connectionState = state;
+    this.fire(V5_EVENT.CONNECTION_STATE_CHANGED, { prevState, state });
   }
 
   private fire(event: string, payload: unknown): void {

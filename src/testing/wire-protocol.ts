@@ -3,20 +3,20 @@
  * emulator server (`trtc-room-emulator`, in Node). One WebSocket carries one client's stay in one room:
  * it opens for the join and closes after the leave or removal. Requests carry an id; the reply echoes it.
  */
-import type { RemovalReason, RoomId } from './room-service.js';
+import type { MemberRole, PeerLeaveReason, RemovalReason, RoomId, RoomMode } from './room-service.js';
 
 /** The path of the WebSocket endpoint on the emulator server. */
 export const EMULATOR_WEBSOCKET_PATH = '/trtc';
 
 export type ClientMessage =
-  | { id: number; type: 'join'; sdkAppId: number; roomId: RoomId; userId: string; userSig: string }
+  | { id: number; type: 'join'; sdkAppId: number; roomId: RoomId; userId: string; userSig: string; mode?: RoomMode; role?: MemberRole }
   | { id: number; type: 'leave' };
 
 export type ServerMessage =
-  /** The answer to request `id`; a failure carries the SDK error code the client rejects with. */
+  /** The answer to request `id`; a failure carries the SDK error code the client rejects with, and the service's own code. */
   | { type: 'reply'; id: number; ok: true }
-  | { type: 'reply'; id: number | null; ok: false; error: { code: number; message: string } }
+  | { type: 'reply'; id: number | null; ok: false; error: { code: number; message: string; extraCode?: number } }
   /** The member was taken out of the room (the SDK's `client-banned`); the server sends nothing more. */
   | { type: 'removed'; reason: RemovalReason; message: string }
   | { type: 'peer-join'; userId: string }
-  | { type: 'peer-leave'; userId: string };
+  | { type: 'peer-leave'; userId: string; reason?: PeerLeaveReason };

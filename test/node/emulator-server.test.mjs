@@ -198,7 +198,7 @@ test('a refused API request answers with Tencent\'s error code and changes nothi
   // Signed by Tencent's own code, then sent as is or altered: the raw request the emulator sees.
   const signedPost = async ({ body = { SdkAppId: APP, RoomId: 1234, UserIds: ['nobody'] }, sendBody = body, timestamp = Math.floor(Date.now() / 1000), service = 'trtc', authorization } = {}) => {
     const url = `${server.url}/`;
-    const headers = { 'Content-Type': 'application/json', Host: server.apiEndpoint, 'X-TC-Action': 'RemoveUser', 'X-TC-Version': '2019-07-22', 'X-TC-Timestamp': String(timestamp) };
+    const headers = { 'Content-Type': 'application/json', Host: server.apiEndpoint, 'X-TC-Action': 'RemoveUser', 'X-TC-Version': '2019-07-22', 'X-TC-Region': 'ap-guangzhou', 'X-TC-Timestamp': String(timestamp) };
     headers.Authorization =
       authorization ??
       Sign.sign3({ method: 'POST', url, payload: body, timestamp, service, secretId: server.credentials.secretId, secretKey: server.credentials.secretKey, headers });
