@@ -77,7 +77,7 @@ export default {
   files: ['test/**/*.test.js'],
   nodeResolve: true,
   rootDir: ${JSON.stringify(dir)},
-  ${v5 ? "plugins: [fromRollup(rollupCommonjs)({ include: ['**/node_modules/sdp/**'] })]," : ''}
+  ${v5 ? "plugins: [fromRollup(rollupCommonjs)({ include: ['**/node_modules/sdp/**'], strictRequires: false })]," : ''}
   browsers: [chromeLauncher({ launchOptions: { executablePath: ${JSON.stringify(findChromium())}, headless: true, args: ${JSON.stringify([...chromiumArgs, ...CONSUMER_CHROMIUM_ARGS])} } })],
   testFramework: { config: { timeout: 45000 } },
 };
