@@ -3,12 +3,10 @@
 // Real HTTP and WebSocket on loopback, ports picked by the system. docs/security.md states these rules.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
-import { request as httpRequest } from 'node:http';
 import { rmSync } from 'node:fs';
-import { WebSocket } from 'ws';
 import { CommonClient } from 'tencentcloud-sdk-nodejs-common';
 import { bundleTs, loadTs } from '../../scripts/load-ts.mjs';
+import { bannerOf, join, openSocket, send } from './support/local-server.mjs';
 
 const { startEmulatorServer } = await loadTs('src/emulator/server.ts');
 const APP = 1400000001;
@@ -19,45 +17,6 @@ async function emulator(t, options = {}) {
   const server = await startEmulatorServer({ port: 0, host: '127.0.0.1', log: (line) => lines.push(line), ...options });
   t.after(() => server.close());
   return Object.assign(server, { lines });
-}
-
-/** One HTTP request with exactly these headers (Host included, which fetch will not set): resolves to status, headers and body. */
-function send(server, { method = 'GET', path = '/', headers = {}, body } = {}) {
-  return new Promise((resolve, reject) => {
-    const request = httpRequest({ host: '127.0.0.1', port: server.port, method, path, headers: { host: `127.0.0.1:${server.port}`, ...headers } }, (response) => {
-      let text = '';
-      response.setEncoding('utf8');
-      response.on('data', (chunk) => (text += chunk));
-      response.on('end', () => resolve({ status: response.statusCode, headers: response.headers, body: text }));
-    });
-    request.on('error', reject);
-    request.end(body);
-  });
-}
-
-/** Opens the emulator's WebSocket with these headers: resolves to the open socket, or to the refusal's status and body. */
-function openSocket(server, { host, origin } = {}) {
-  return new Promise((resolve, reject) => {
-    const socket = new WebSocket(server.webSocketUrl, { ...(origin ? { origin } : {}), ...(host ? { headers: { host } } : {}) });
-    socket.on('open', () => resolve({ socket }));
-    socket.on('unexpected-response', (request, response) => {
-      let body = '';
-      response.on('data', (chunk) => (body += chunk));
-      response.on('end', () => resolve({ status: response.statusCode, body }));
-    });
-    socket.on('error', reject);
-  });
-}
-
-/** Sends one join over an open socket and resolves to the reply. */
-function join(socket, fields) {
-  return new Promise((resolve) => {
-    socket.on('message', (data) => {
-      const message = JSON.parse(data.toString());
-      if (message.type === 'reply') resolve(message);
-    });
-    socket.send(JSON.stringify({ id: 1, type: 'join', sdkAppId: APP, roomId: 1, userSig: 'sig', ...fields }));
-  });
 }
 
 test('HTTP requests naming a foreign Host are refused with 403 and a reason, on every path (DNS rebinding)', async (t) => {
@@ -74,7 +33,7 @@ test('HTTP requests naming a foreign Host are refused with 403 and a reason, on 
 
 test('a WebSocket upgrade naming a foreign Host is refused with 403', async (t) => {
   const server = await emulator(t);
-  const refused = await openSocket(server, { host: `evil.example:${server.port}` });
+  const refused = await openSocket(server.webSocketUrl, { host: `evil.example:${server.port}` });
   assert.equal(refused.status, 403);
   assert.match(refused.body, /ForeignHost/);
   assert.deepEqual(server.rooms(), []);
@@ -91,10 +50,10 @@ test('requests naming localhost, 127.0.0.1, [::1] or an allowed host name, each 
 
 test('a WebSocket join from a page of a foreign Origin is refused before it joins, and kicks nobody', async (t) => {
   const server = await emulator(t);
-  const alice = await openSocket(server, { origin: server.url });
+  const alice = await openSocket(server.webSocketUrl, { origin: server.url });
   assert.deepEqual(await join(alice.socket, { userId: 'alice' }), { type: 'reply', id: 1, ok: true });
   for (const origin of [FOREIGN, `http://localhost:${server.port + 1}`, 'null']) {
-    const refused = await openSocket(server, { origin });
+    const refused = await openSocket(server.webSocketUrl, { origin });
     assert.equal(refused.status, 403, origin);
     assert.match(refused.body, /ForeignOrigin/);
   }
@@ -111,7 +70,7 @@ test('WebSocket joins are allowed with no Origin (Node clients), from the server
     ['allowed', 'http://localhost:5173'],
   ];
   for (const [userId, origin] of users) {
-    const { socket, status } = await openSocket(server, { origin });
+    const { socket, status } = await openSocket(server.webSocketUrl, { origin });
     assert.equal(status, undefined, `${userId} was refused`);
     assert.equal((await join(socket, { userId })).ok, true);
     t.after(() => socket.close());
@@ -121,7 +80,7 @@ test('WebSocket joins are allowed with no Origin (Node clients), from the server
 
 test('a state-changing request (POST /, Tencent Cloud API) from a page of a foreign Origin is refused; Tencent\'s Node SDK (no Origin) still works', async (t) => {
   const server = await emulator(t);
-  const alice = await openSocket(server);
+  const alice = await openSocket(server.webSocketUrl);
   await join(alice.socket, { userId: 'alice' });
   const forged = await send(server, { method: 'POST', path: '/', headers: { origin: FOREIGN, 'content-type': 'text/plain', 'x-tc-action': 'DismissRoom' }, body: '{"SdkAppId":1400000001,"RoomId":1}' });
   assert.equal(forged.status, 403);
@@ -151,7 +110,7 @@ test('an allowed origin that is not an origin is refused when the server starts,
 test('log lines show a forged userId escaped and quoted: no new line, no terminal escape', async (t) => {
   const server = await emulator(t);
   const forged = 'x\n[23:59:59] mallory joined room 1 of app 1400000001\u001b[31m\u009b2J';
-  const { socket } = await openSocket(server);
+  const { socket } = await openSocket(server.webSocketUrl);
   const reply = await join(socket, { userId: forged });
   assert.equal(reply.ok, false);
   socket.close();
@@ -166,7 +125,7 @@ test('log lines escape control characters inside a forged userSig\'s fields too'
   const server = await emulator(t, { appSecretKey: 'the-app-key' });
   const doc = { 'TLS.ver': '2.0', 'TLS.identifier': 'alice', 'TLS.sdkappid': '1\n[23:59:59] "bob" joined room 1', 'TLS.time': 1, 'TLS.expire': 1, 'TLS.sig': 'x' };
   const userSig = deflateSync(JSON.stringify(doc)).toString('base64').replace(/\+/g, '*').replace(/\//g, '-').replace(/=/g, '_');
-  const { socket } = await openSocket(server);
+  const { socket } = await openSocket(server.webSocketUrl);
   assert.equal((await join(socket, { userId: 'alice', userSig })).ok, false);
   socket.close();
   assert.equal(server.lines.filter((line) => line.includes('joined room')).length, 1, server.lines.join('\n'));
@@ -176,19 +135,7 @@ test('log lines escape control characters inside a forged userSig\'s fields too'
 test('the trtc-room-emulator command warns, on stderr, what other machines can reach when it listens on 0.0.0.0', async (t) => {
   const file = await bundleTs('src/emulator/cli.ts');
   t.after(() => rmSync(file, { force: true }));
-  const cli = spawn(process.execPath, [file, '--host', '0.0.0.0', '--port', '0', '--quiet'], { stdio: ['ignore', 'pipe', 'pipe'] });
-  t.after(() => cli.exitCode === null && cli.kill('SIGKILL'));
-  let stdout = '';
-  let stderr = '';
-  cli.stderr.on('data', (chunk) => (stderr += chunk));
-  await new Promise((resolve, reject) => {
-    cli.on('exit', (code) => reject(new Error(`the emulator exited (${code}): ${stdout} ${stderr}`)));
-    cli.stdout.on('data', (chunk) => {
-      stdout += chunk;
-      if (stdout.includes('Ctrl+C')) resolve();
-    });
-  });
-  cli.kill('SIGINT');
+  const { stderr } = await bannerOf(t, [file, '--host', '0.0.0.0', '--port', '0', '--quiet']);
   assert.match(stderr, /WARNING: the TRTC emulator listens on 0\.0\.0\.0 \(every network interface\)/);
   assert.match(stderr, /read every room and user id/);
   assert.match(stderr, /join any room as any user/);
