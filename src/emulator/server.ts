@@ -177,6 +177,8 @@ export async function startEmulatorServer(options: EmulatorServerOptions = {}): 
     server: http,
     path: EMULATOR_WEBSOCKET_PATH,
     maxPayload: 64 * 1024,
+    // No compressed messages: all a client sends is read as it came, before any authentication.
+    perMessageDeflate: false,
     verifyClient({ req }, done) {
       const refusal = refusalOf(req, 'WebSocket');
       if (refusal) done(false, 403, `${refusal.code}: ${refusal.message}`);

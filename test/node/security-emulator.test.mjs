@@ -78,6 +78,15 @@ test('WebSocket joins are allowed with no Origin (Node clients), from the server
   assert.deepEqual(server.rooms().map((room) => room.members), [users.map(([userId]) => userId)]);
 });
 
+test('WebSocket messages are never compressed (no permessage-deflate): nothing a client sends is inflated before it is authenticated', async (t) => {
+  const server = await emulator(t);
+  const { WebSocket } = await import('ws');
+  const socket = new WebSocket(server.webSocketUrl, { perMessageDeflate: true });
+  await new Promise((resolve, reject) => socket.on('open', resolve).on('error', reject));
+  assert.equal(socket.extensions, '', 'the client offered permessage-deflate; the server declined');
+  socket.close();
+});
+
 test('a state-changing request (POST /, Tencent Cloud API) from a page of a foreign Origin is refused; Tencent\'s Node SDK (no Origin) still works', async (t) => {
   const server = await emulator(t);
   const alice = await openSocket(server.webSocketUrl);
