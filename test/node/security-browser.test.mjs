@@ -5,12 +5,23 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createServer } from 'node:http';
-import { launchChromium } from '../../scripts/chromium.mjs';
-import { loadTs } from '../../scripts/load-ts.mjs';
+import { resolve } from 'node:path';
+import { launchChromium, openModulePage } from '../../scripts/chromium.mjs';
+import { bundlePageScript, loadTs } from '../../scripts/load-ts.mjs';
 import { join, openSocket, send } from './support/local-server.mjs';
 
+const root = resolve(import.meta.dirname, '../..');
 const { startDemoServer, DEMO_SDK_APP_ID } = await loadTs('demo/server.ts');
+const { startEmulatorServer } = await loadTs('src/emulator/server.ts');
 const REMOVE_ALICE = { action: 'RemoveUser', sdkAppId: DEMO_SDK_APP_ID, roomId: 1, userIds: ['alice'] };
+
+/** Another site on this machine: its own server on another port, reached as localhost. */
+async function anotherSite(t) {
+  const other = createServer((request, response) => response.end('<!doctype html><title>another site</title>'));
+  await new Promise((resolve) => other.listen(0, '127.0.0.1', resolve));
+  t.after(() => new Promise((resolve) => other.close(resolve)));
+  return other;
+}
 
 /** What the attacker's page does against `target` (the demo's URL, no trailing slash); resolves to what it got. */
 async function attack([target, removeAlice]) {
@@ -47,10 +58,7 @@ test('a page on a second loopback origin cannot remove a user through /api/admin
   let aliceRemoved = false;
   alice.on('message', (data) => (aliceRemoved ||= JSON.parse(data.toString()).type === 'removed'));
 
-  // Another site on this machine: its own server, on another port, reached as localhost.
-  const other = createServer((request, response) => response.end('<!doctype html><title>another site</title>'));
-  await new Promise((resolve) => other.listen(0, '127.0.0.1', resolve));
-  t.after(() => new Promise((resolve) => other.close(resolve)));
+  const other = await anotherSite(t);
 
   const browser = await launchChromium([`--host-resolver-rules=MAP rebound.test 127.0.0.1`, '--no-proxy-server']);
   t.after(() => browser.close());
@@ -72,4 +80,31 @@ test('a page on a second loopback origin cannot remove a user through /api/admin
   // Nothing changed: alice is still in her room, never removed or kicked.
   assert.deepEqual(server.emulator.rooms().map((room) => room.members), [['alice']]);
   assert.equal(aliceRemoved, false);
+});
+
+test('a page of another origin (an app\'s dev server) joins through connectTrtcEmulator once allowedOrigins (--allow-origin) names it; refused, its join error names the option', async (t) => {
+  const other = await anotherSite(t);
+  const origin = `http://localhost:${other.address().port}`;
+  const refusing = await startEmulatorServer({ port: 0 });
+  t.after(() => refusing.close());
+  const allowing = await startEmulatorServer({ port: 0, allowedOrigins: [origin] });
+  t.after(() => allowing.close());
+  const browser = await launchChromium();
+  t.after(() => browser.close());
+  const problems = [];
+  const bundle = await bundlePageScript(`
+    import { connectTrtcEmulator } from '${root}/src/testing/remote.ts';
+    window.tryJoin = async (url) => {
+      const client = connectTrtcEmulator(url).sdk.createClient({ sdkAppId: 1400000001, userId: 'dev', userSig: 'sig', mode: 'rtc' });
+      return client.join({ roomId: 7 }).then(() => 'joined', (error) => error.getCode().toString(16) + ': ' + error.message);
+    };
+  `);
+  const page = await openModulePage(browser, bundle, problems, { origin });
+  await page.waitForFunction(() => typeof window.tryJoin === 'function');
+  const refused = await page.evaluate((url) => window.tryJoin(url), refusing.webSocketUrl);
+  assert.match(refused, new RegExp(`^404c: .*--allow-origin ${origin}`));
+  assert.deepEqual(refusing.rooms(), []);
+  assert.equal(await page.evaluate((url) => window.tryJoin(url), allowing.webSocketUrl), 'joined');
+  assert.deepEqual(allowing.rooms().map((room) => room.members), [['dev']]);
+  assert.deepEqual(problems, []);
 });
