@@ -361,9 +361,9 @@ function sendJson(response: ServerResponse, status: number, body: unknown, heade
   response.end(text);
 }
 
-/** A value someone else chose, for a log line: quoted, so it cannot pass for the line's own words. */
+/** A value someone else chose, for a log line: a number as it is, anything else quoted, so it cannot pass for the line's own words. */
 function quote(value: unknown): string {
-  return JSON.stringify(typeof value === 'string' ? value : String(value));
+  return typeof value === 'number' ? String(value) : JSON.stringify(typeof value === 'string' ? value : String(value));
 }
 
 /** Control characters (C0, DEL, C1, line and paragraph separators) written as \u escapes, not emitted. */

@@ -127,6 +127,10 @@ test('log lines show a forged userId escaped and quoted: no new line, no termina
   assert.ok(line, server.lines.join('\n'));
   assert.ok(line.startsWith('"x\\n[23:59:59] mallory joined room 1 of app 1400000001\\u001b[31m\\u009b2J" could not join'), line);
   for (const entry of server.lines) assert.doesNotMatch(entry, /[\u0000-\u001f\u007f-\u009f]/, 'no line carries a control character');
+  const alice = await openSocket(server.webSocketUrl);
+  await join(alice.socket, { userId: 'alice', roomId: 'standup' });
+  alice.socket.close();
+  assert.ok(server.lines.includes('"alice" joined room "standup" of app 1400000001'), server.lines.join('\n'));
 });
 
 test('log lines escape control characters inside a forged userSig\'s fields too', async (t) => {
