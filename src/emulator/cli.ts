@@ -3,8 +3,8 @@
  * `npx trtc-room-emulator --help` lists the options.
  */
 import { parseArgs } from 'node:util';
-import { normalizeOrigin } from './local-origin-policy.js';
 import { DEFAULT_DROP_TIMEOUT_MS, startEmulatorServer, type EmulatorServerOptions } from './server.js';
+import { normalizeOrigin } from './local-origin-policy.js';
 
 export const DEFAULT_PORT = 8090;
 
@@ -77,12 +77,12 @@ function parseOptions(args: string[]): (EmulatorServerOptions & { quiet: boolean
     host: values.host ?? '127.0.0.1',
     quiet: values.quiet === true,
   };
+  if (values['allow-origin'] !== undefined) options.allowedOrigins = values['allow-origin'].map(parseOrigin);
+  if (values['allow-host'] !== undefined) options.allowedHosts = values['allow-host'];
   if (values['secret-id'] !== undefined) options.secretId = values['secret-id'];
   if (values['secret-key'] !== undefined) options.secretKey = values['secret-key'];
   if (values['app-secret-key'] !== undefined) options.appSecretKey = values['app-secret-key'];
   if (values['drop-timeout'] !== undefined) options.dropTimeoutMs = parseDuration(values['drop-timeout']);
-  if (values['allow-origin'] !== undefined) options.allowedOrigins = values['allow-origin'].map(parseOrigin);
-  if (values['allow-host'] !== undefined) options.allowedHosts = values['allow-host'];
   return options;
 }
 
@@ -126,8 +126,8 @@ async function main(args: string[]): Promise<void> {
     SecretId                 ${server.credentials.secretId}
     SecretKey                ${server.credentials.secretKey}
   Rooms (JSON)               ${server.url}/rooms
-  Pages allowed              ${['its own origin', ...(serverOptions.allowedOrigins ?? [])].join(', ')} (--allow-origin adds one)
   UserSig check              ${serverOptions.appSecretKey !== undefined ? 'on' : 'off (give --app-secret-key to check signatures)'}
+  Pages allowed              ${['its own origin', ...(serverOptions.allowedOrigins ?? [])].join(', ')} (--allow-origin adds one)
   Dropped connections leave their room after ${dropTimeout % 1000 === 0 ? `${dropTimeout / 1000} s` : `${dropTimeout} ms`}.
 
 Ctrl+C stops it.`);
