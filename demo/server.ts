@@ -2,6 +2,8 @@
  * The demo server behind `npm start`: one local HTTP server that hosts the networked TRTC emulator
  * (WebSocket + Tencent Cloud API) and serves the demo page, user signatures for local use, and an admin
  * endpoint that calls the emulator's Tencent Cloud API server-side, signed, as an app's backend would.
+ * The emulator's host and origin checks cover every request (docs/security.md); on top of them, user
+ * signatures and the admin endpoint are served to this machine only unless `allowRemoteAdmin` is set.
  */
 import { readFile } from 'node:fs/promises';
 import type { IncomingMessage, ServerResponse } from 'node:http';
@@ -9,6 +11,7 @@ import { join, resolve } from 'node:path';
 import { build } from 'esbuild';
 import { CommonClient } from 'tencentcloud-sdk-nodejs-common';
 import TLSSigAPIv2 from 'tls-sig-api-v2';
+import { isLoopbackAddress } from '../src/emulator/local-origin-policy.js';
 import { startEmulatorServer, type EmulatorServer } from '../src/emulator/server.js';
 
 /** The SDKAppID the demo's emulator serves. Any positive integer would do. */
@@ -25,8 +28,19 @@ const root = resolve(import.meta.dirname ?? '.', '..');
 export interface DemoServerOptions {
   /** Default 8080; 0 picks a free port. */
   port?: number;
-  /** Default 127.0.0.1. */
+  /** Default 127.0.0.1. Any other address prints a warning (see `warn`). */
   host?: string;
+  /** Origins of other pages that may use the server (WebSocket joins, `/api/admin`); default its own only. */
+  allowedOrigins?: readonly string[];
+  /** Host names requests may name besides localhost, 127.0.0.1, [::1] and `host`. */
+  allowedHosts?: readonly string[];
+  /**
+   * Serve `/api/user-sig` and `/api/admin` to clients on other machines too. Default false: they sign in as
+   * anyone and throw anyone out, so they answer this machine only.
+   */
+  allowRemoteAdmin?: boolean;
+  /** Receives the warning when `host` is not a loopback address; default console.warn. */
+  warn?: (message: string) => void;
   /** How long a member whose tab vanished stays in its room; default 10 s (TRTC's service waits 90 s). */
   dropTimeoutMs?: number;
   log?: (line: string) => void;
@@ -81,8 +95,17 @@ async function readJson(request: IncomingMessage): Promise<any> {
   return JSON.parse(text);
 }
 
+/** The paths that hand out power: a signature for any user, and RemoveUser/DismissRoom. */
+const SIGNING_PATHS = new Set(['/api/user-sig', '/api/admin']);
+
+/** Whether the request's body is declared JSON: a page on another site cannot send that without a preflight. */
+function isJsonRequest(request: IncomingMessage): boolean {
+  return request.headers['content-type']?.split(';')[0]?.trim().toLowerCase() === 'application/json';
+}
+
 export async function startDemoServer(options: DemoServerOptions = {}): Promise<DemoServer> {
   const assets = await bundlePage();
+  const warn = options.warn ?? console.warn;
   let admin: CommonClient | undefined;
 
   async function callCloudApi(emulator: EmulatorServer, body: any) {
@@ -108,9 +131,28 @@ export async function startDemoServer(options: DemoServerOptions = {}): Promise<
     appSecretKey: DEMO_APP_SECRET_KEY,
     dropTimeoutMs: options.dropTimeoutMs ?? 10_000,
     ...(options.log ? { log: options.log } : {}),
+    ...(options.allowedOrigins ? { allowedOrigins: options.allowedOrigins } : {}),
+    ...(options.allowedHosts ? { allowedHosts: options.allowedHosts } : {}),
+    warn: (message) =>
+      warn(
+        `${message}\nThe demo adds its page and GET /api/rooms; ${
+          options.allowRemoteAdmin
+            ? 'and, as allowed (allowRemoteAdmin, --allow-remote-admin), /api/user-sig (a signature for any user) and /api/admin (RemoveUser, DismissRoom): anyone on the network can sign in as anyone and throw anyone out.'
+            : '/api/user-sig and /api/admin still answer this machine only (--allow-remote-admin would open them).'
+        }`,
+      ),
     async handleRequest(request, response) {
       const url = new URL(request.url ?? '/', 'http://demo');
       const path = url.pathname === '/demo/' || url.pathname === '/index.html' ? '/' : url.pathname;
+      if (SIGNING_PATHS.has(path) && !options.allowRemoteAdmin && !isLoopbackAddress(request.socket.remoteAddress)) {
+        sendJson(response, 403, {
+          error: {
+            code: 'RemoteClient',
+            message: `${path} answers this machine only: it signs in as any user and removes users. Start the demo with --allow-remote-admin to serve it to other machines.`,
+          },
+        });
+        return true;
+      }
       if (request.method === 'GET' && path === '/' && request.headers['x-tc-action'] === undefined) {
         const page = assets.get('/')!;
         response.writeHead(200, { 'content-type': page.type, 'cache-control': 'no-store' });
@@ -144,6 +186,10 @@ export async function startDemoServer(options: DemoServerOptions = {}): Promise<
         return true;
       }
       if (request.method === 'POST' && path === '/api/admin') {
+        if (!isJsonRequest(request)) {
+          sendJson(response, 415, { error: { code: 'UnsupportedMediaType', message: 'POST /api/admin takes a JSON body: send it with Content-Type: application/json.' } });
+          return true;
+        }
         let body: unknown;
         try {
           body = await readJson(request);

@@ -36,11 +36,14 @@ export async function launchChromium(extraArgs = []) {
 
 /**
  * Opens a blank page in `browserOrContext` running `script` (bundled page code) as a module script; the page's
- * uncaught errors are pushed to `problems`, for the test to check.
+ * uncaught errors are pushed to `problems`, for the test to check. Given `origin` (a URL any server there
+ * answers), the page is first loaded from it and then emptied, so it is a page of that origin: the local servers
+ * let only their own origin's pages in.
  */
-export async function openModulePage(browserOrContext, script, problems) {
+export async function openModulePage(browserOrContext, script, problems, { origin } = {}) {
   const page = await browserOrContext.newPage();
   page.on('pageerror', (error) => problems.push(error.message));
+  if (origin !== undefined) await page.goto(origin);
   await page.setContent('<!doctype html><html><body></body></html>');
   await page.addScriptTag({ content: script, type: 'module' });
   return page;

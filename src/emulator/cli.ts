@@ -5,6 +5,7 @@
 import { parseArgs } from 'node:util';
 import { DEFAULT_SDK_APP_ID } from '../testing/room-service.js';
 import { DEFAULT_DROP_TIMEOUT_MS, startEmulatorServer, type EmulatorServerOptions } from './server.js';
+import { normalizeOrigin } from './local-origin-policy.js';
 
 export const DEFAULT_PORT = 8090;
 
@@ -16,7 +17,12 @@ rooms through Tencent Cloud API 3.0, as against the real service.
 
 Options:
   --port <n>              port to listen on (default ${DEFAULT_PORT}; 0 picks a free one)
-  --host <address>        address to listen on (default 127.0.0.1, this machine only)
+  --host <address>        address to listen on (default 127.0.0.1, this machine only;
+                          any other address prints a warning: other machines can then join)
+  --allow-origin <origin> let pages from this origin (e.g. http://localhost:5173, your app's dev
+                          server) join and call the emulator; repeatable (default: its own origin only)
+  --allow-host <name>     answer requests that name this host too, besides localhost, 127.0.0.1,
+                          [::1] and --host; repeatable
   --secret-id <id>        Tencent Cloud API SecretId to accept (default: random, printed)
   --secret-key <key>      Tencent Cloud API SecretKey to accept (default: random, printed)
   --app-secret-key <key>  the TRTC app's secret key: check every join's userSig (default: no check)
@@ -48,12 +54,22 @@ function parsePort(text: string): number {
   return port;
 }
 
+function parseOrigin(text: string): string {
+  try {
+    return normalizeOrigin(text);
+  } catch (error) {
+    throw new UsageError(`--allow-origin: ${(error as Error).message}`);
+  }
+}
+
 function parseOptions(args: string[]): (EmulatorServerOptions & { quiet: boolean }) | 'help' {
   const { values } = parseArgs({
     args,
     options: {
       port: { type: 'string' },
       host: { type: 'string' },
+      'allow-origin': { type: 'string', multiple: true },
+      'allow-host': { type: 'string', multiple: true },
       'secret-id': { type: 'string' },
       'secret-key': { type: 'string' },
       'app-secret-key': { type: 'string' },
@@ -71,6 +87,8 @@ function parseOptions(args: string[]): (EmulatorServerOptions & { quiet: boolean
     host: values.host ?? '127.0.0.1',
     quiet: values.quiet === true,
   };
+  if (values['allow-origin'] !== undefined) options.allowedOrigins = values['allow-origin'].map(parseOrigin);
+  if (values['allow-host'] !== undefined) options.allowedHosts = values['allow-host'];
   if (values['secret-id'] !== undefined) options.secretId = values['secret-id'];
   if (values['secret-key'] !== undefined) options.secretKey = values['secret-key'];
   if (values['app-secret-key'] !== undefined) options.appSecretKey = values['app-secret-key'];
@@ -121,6 +139,7 @@ async function main(args: string[]): Promise<void> {
   Rooms (JSON)               ${server.url}/rooms
   SDKAppIDs                  ${server.service.knownSdkAppIds.join(', ')}
   UserSig check              ${serverOptions.appSecretKey !== undefined ? 'on' : 'off (give --app-secret-key to check signatures)'}
+  Pages allowed              ${['its own origin', ...(serverOptions.allowedOrigins ?? [])].join(', ')} (--allow-origin adds one)
   Dropped connections leave their room after ${dropTimeout % 1000 === 0 ? `${dropTimeout / 1000} s` : `${dropTimeout} ms`}.
 
 Ctrl+C stops it.`);

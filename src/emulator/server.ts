@@ -5,6 +5,8 @@
  * - Tencent Cloud API 3.0 (`POST /`) for RemoveUser, RemoveUserByStrRoomId, DismissRoom and
  *   DismissRoomByStrRoomId, signed with TC3-HMAC-SHA256, so Tencent's own server SDKs work against it;
  * - a read-only JSON view of the rooms (`GET /rooms`) for demos.
+ * It answers only requests naming its own host, and pages from its own origin or allowed ones
+ * (local-origin-policy.ts); docs/security.md says what it exposes and to whom.
  */
 import { randomBytes, randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
@@ -13,12 +15,23 @@ import { WebSocketServer, type WebSocket } from 'ws';
 import { JOIN_ROOM_FAILED, PEER_LEAVE_REASON, RoomService, type Membership, type MemberSink, type RoomId } from '../testing/room-service.js';
 import { EMULATOR_WEBSOCKET_PATH, type ClientMessage, type ServerMessage } from '../testing/wire-protocol.js';
 import { CloudApi } from './cloud-api.js';
+import { createLocalOriginPolicy, exposureWarning, normalizeOrigin, type LocalOriginPolicy, type Refusal } from './local-origin-policy.js';
 
 export interface EmulatorServerOptions {
   /** Default 0: any free port (read it from the result). */
   port?: number;
-  /** Default 127.0.0.1: only this machine can reach it. */
+  /** Default 127.0.0.1: only this machine can reach it. Any other address prints a warning (see `warn`). */
   host?: string;
+  /**
+   * Origins of other pages that may open WebSockets and send requests that change state, e.g.
+   * `http://localhost:5173` for an app's dev server. Default none: only pages served by this server itself.
+   * Requests without an Origin header (Node clients, Tencent's SDKs) are always allowed.
+   */
+  allowedOrigins?: readonly string[];
+  /** Host names requests may name besides localhost, 127.0.0.1, [::1] and `host` (each with the port). */
+  allowedHosts?: readonly string[];
+  /** Receives the warning when `host` is not a loopback address; default console.warn. */
+  warn?: (message: string) => void;
   /** The Tencent Cloud API SecretId that signs admin requests; random if not given. */
   secretId?: string;
   /** The Tencent Cloud API SecretKey that signs admin requests; random if not given. */
@@ -90,7 +103,10 @@ export async function startEmulatorServer(options: EmulatorServerOptions = {}): 
   const host = options.host ?? '127.0.0.1';
   const dropTimeoutMs = options.dropTimeoutMs ?? DEFAULT_DROP_TIMEOUT_MS;
   const heartbeatMs = options.heartbeatMs ?? 30_000;
-  const log = options.log ?? (() => undefined);
+  const writeLog = options.log ?? (() => undefined);
+  // Whatever a line quotes, it stays one line and moves no terminal cursor.
+  const log = (line: string) => writeLog(escapeControlCharacters(line));
+  for (const origin of options.allowedOrigins ?? []) normalizeOrigin(origin); // throws before listening
   const generated = generateCredentials();
   const credentials: EmulatorCredentials = { secretId: options.secretId ?? generated.secretId, secretKey: options.secretKey ?? generated.secretKey };
   const service = new RoomService({
@@ -102,6 +118,7 @@ export async function startEmulatorServer(options: EmulatorServerOptions = {}): 
   /** Members whose connection dropped, with the timer that removes them. */
   const dropped = new Map<Membership, ReturnType<typeof setTimeout>>();
   let closed = false;
+  let policy!: LocalOriginPolicy; // made once the port is known, before the first request
 
   const rooms = (): EmulatorRoomView[] =>
     service.snapshot().map((room) => ({
@@ -113,17 +130,32 @@ export async function startEmulatorServer(options: EmulatorServerOptions = {}): 
 
   const http = createServer((request, response) => {
     void answerHttp(request, response).catch((error) => {
-      log(`HTTP ${request.method} ${request.url} failed: ${error instanceof Error ? error.message : String(error)}`);
+      log(`HTTP ${request.method} ${quote(request.url)} failed: ${error instanceof Error ? error.message : String(error)}`);
       if (!response.headersSent) sendJson(response, 500, { error: 'The emulator failed to answer.' });
       else response.destroy();
     });
   });
 
+  /** The refusal for a request from another host or another site's page, logged; undefined if it may go on. */
+  function refusalOf(request: IncomingMessage, what: string): Refusal | undefined {
+    const changesState = request.method !== 'GET' && request.method !== 'HEAD';
+    const refusal = policy.checkHost(request) ?? (changesState || what === 'WebSocket' ? policy.checkOrigin(request) : undefined);
+    if (refusal) log(`Refused ${what} ${request.method} ${quote(request.url)} from ${quote(request.socket.remoteAddress)}: ${refusal.code}: ${refusal.message}`);
+    return refusal;
+  }
+
   async function answerHttp(request: IncomingMessage, response: ServerResponse): Promise<void> {
+    const refusal = refusalOf(request, 'HTTP');
+    if (refusal) {
+      sendJson(response, 403, { error: refusal });
+      return;
+    }
     if (options.handleRequest && (await options.handleRequest(request, response))) return;
     const url = new URL(request.url ?? '/', 'http://emulator');
     if (url.pathname === '/rooms' && (request.method === 'GET' || request.method === 'HEAD')) {
-      sendJson(response, 200, rooms());
+      // Pages of allowed origins may read the rooms; other sites' pages get no CORS header, so cannot.
+      const corsOrigin = policy.corsOrigin(request);
+      sendJson(response, 200, rooms(), corsOrigin ? { 'Access-Control-Allow-Origin': corsOrigin, Vary: 'Origin' } : { Vary: 'Origin' });
       return;
     }
     if (url.pathname === '/' && request.method === 'GET' && request.headers['x-tc-action'] === undefined) {
@@ -145,11 +177,22 @@ export async function startEmulatorServer(options: EmulatorServerOptions = {}): 
         ? { action: undefined, response: { Response: { Error: { Code: 'RequestSizeLimitExceeded', Message: `The request body is larger than ${MAX_BODY_BYTES} bytes.` }, RequestId: randomUUID() } } }
         : api.handle({ method: request.method ?? '', path: url.pathname, query: url.search.slice(1), headers: request.headers, body });
     const error = 'Error' in answer.Response ? answer.Response.Error : undefined;
-    log(`API ${action ?? '(no action)'}: ${error ? `${error.Code}: ${error.Message}` : 'OK'}`);
+    log(`API ${action === undefined ? '(no action)' : quote(action)}: ${error ? `${error.Code}: ${error.Message}` : 'OK'}`);
     sendJson(response, 200, answer);
   }
 
-  const sockets = new WebSocketServer({ server: http, path: EMULATOR_WEBSOCKET_PATH, maxPayload: 64 * 1024 });
+  const sockets = new WebSocketServer({
+    server: http,
+    path: EMULATOR_WEBSOCKET_PATH,
+    maxPayload: 64 * 1024,
+    // No compressed messages: all a client sends is read as it came, before any authentication.
+    perMessageDeflate: false,
+    verifyClient({ req }, done) {
+      const refusal = refusalOf(req, 'WebSocket');
+      if (refusal) done(false, 403, `${refusal.code}: ${refusal.message}`);
+      else done(true);
+    },
+  });
   const alive = new WeakSet<WebSocket>();
   sockets.on('connection', (socket) => {
     alive.add(socket);
@@ -215,7 +258,7 @@ export async function startEmulatorServer(options: EmulatorServerOptions = {}): 
       const { sdkAppId, roomId, userId, userSig, mode, role } = request;
       try {
         const joined = await service.join({ sdkAppId, roomId, userId, userSig, mode, role }, sink);
-        log(`${userId} joined room ${JSON.stringify(roomId)} of app ${sdkAppId}`);
+        log(`${quote(userId)} joined room ${quote(roomId)} of app ${quote(sdkAppId)}`);
         if (state === 'joining') {
           state = 'joined';
           membership = joined;
@@ -229,7 +272,7 @@ export async function startEmulatorServer(options: EmulatorServerOptions = {}): 
         held = null;
         state = 'ended';
         const code = typeof (error as { getCode?: unknown })?.getCode === 'function' ? (error as { getCode(): number }).getCode() : JOIN_ROOM_FAILED;
-        log(`${String(userId)} could not join: ${error instanceof Error ? error.message : String(error)}`);
+        log(`${quote(userId)} could not join: ${error instanceof Error ? error.message : String(error)}`);
         const extraCode = typeof (error as { getExtraCode?: unknown })?.getExtraCode === 'function' ? (error as { getExtraCode(): number }).getExtraCode() : undefined;
         fail(id, code, error instanceof Error ? error.message : String(error), extraCode);
       }
@@ -241,7 +284,7 @@ export async function startEmulatorServer(options: EmulatorServerOptions = {}): 
         return;
       }
       if (membership) {
-        log(`${membership.userId} left room ${JSON.stringify(membership.roomId)} of app ${membership.sdkAppId}`);
+        log(`${quote(membership.userId)} left room ${quote(membership.roomId)} of app ${membership.sdkAppId}`);
         service.leave(membership);
       }
       membership = null;
@@ -257,10 +300,10 @@ export async function startEmulatorServer(options: EmulatorServerOptions = {}): 
 
   function dropMember(membership: Membership): void {
     if (closed || dropped.has(membership)) return;
-    log(`${membership.userId}'s connection dropped; removing it from room ${JSON.stringify(membership.roomId)} in ${dropTimeoutMs} ms`);
+    log(`${quote(membership.userId)}'s connection dropped; removing it from room ${quote(membership.roomId)} in ${dropTimeoutMs} ms`);
     const timer = setTimeout(() => {
       dropped.delete(membership);
-      log(`${membership.userId} removed from room ${JSON.stringify(membership.roomId)} after its connection dropped`);
+      log(`${quote(membership.userId)} removed from room ${quote(membership.roomId)} after its connection dropped`);
       service.leave(membership, PEER_LEAVE_REASON.TIMEOUT_LEAVE);
     }, dropTimeoutMs);
     dropped.set(membership, timer);
@@ -277,11 +320,25 @@ export async function startEmulatorServer(options: EmulatorServerOptions = {}): 
     http.once('error', reject);
     http.listen(options.port ?? 0, host, () => {
       http.off('error', reject);
+      policy = createLocalOriginPolicy({
+        host,
+        port: (http.address() as AddressInfo).port,
+        ...(options.allowedHosts ? { allowedHosts: options.allowedHosts } : {}),
+        ...(options.allowedOrigins ? { allowedOrigins: options.allowedOrigins } : {}),
+      });
       resolve();
     });
   });
   const port = (http.address() as AddressInfo).port;
   const hostInUrl = host.includes(':') ? `[${host}]` : host;
+  const warning = exposureWarning('the TRTC emulator', host, port, [
+    'read every room and user id (GET /rooms);',
+    options.appSecretKey === undefined
+      ? 'join any room as any user over WebSocket, throwing that user out (no userSig check: give an app secret key);'
+      : 'join rooms over WebSocket with a valid userSig;',
+    'remove users and dismiss rooms through the Tencent Cloud API, if they learn the SecretId and SecretKey.',
+  ]);
+  if (warning !== undefined) (options.warn ?? console.warn)(warning);
 
   const server: EmulatorServer = {
     url: `http://${hostInUrl}:${port}`,
@@ -308,15 +365,20 @@ export async function startEmulatorServer(options: EmulatorServerOptions = {}): 
   return server;
 }
 
-function sendJson(response: ServerResponse, status: number, body: unknown): void {
+function sendJson(response: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
   const text = JSON.stringify(body);
-  response.writeHead(status, {
-    'Content-Type': 'application/json; charset=utf-8',
-    'Content-Length': Buffer.byteLength(text),
-    // The rooms view is read by demo pages served from another port.
-    'Access-Control-Allow-Origin': '*',
-  });
+  response.writeHead(status, { 'Content-Type': 'application/json; charset=utf-8', 'Content-Length': Buffer.byteLength(text), ...headers });
   response.end(text);
+}
+
+/** A value someone else chose, for a log line: a number as it is, anything else quoted, so it cannot pass for the line's own words. */
+function quote(value: unknown): string {
+  return typeof value === 'number' ? String(value) : JSON.stringify(typeof value === 'string' ? value : String(value));
+}
+
+/** Control characters (C0, DEL, C1, line and paragraph separators) written as \u escapes, not emitted. */
+function escapeControlCharacters(text: string): string {
+  return text.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
 
 /** The request body, or undefined if it is larger than MAX_BODY_BYTES. */

@@ -144,7 +144,7 @@ function joinOverWebSocket(
         settle({ type: 'reply', id: null, ok: false, error: { code: was === 'leaving' ? LEAVE_ROOM_FAILED : JOIN_ROOM_FAILED, message: closedMessage(url, was) } });
       }
       pending.clear();
-      if (was === 'connecting') reject(new EmulatedRtcError(SCHEDULE_FAILED, `Could not reach the TRTC emulator at ${url}: is \`npx trtc-room-emulator\` running?`));
+      if (was === 'connecting') reject(new EmulatedRtcError(SCHEDULE_FAILED, unreachableMessage(url)));
       else if (was === 'joined') onLost(new Error(closedMessage(url, was)));
     });
   });
@@ -160,4 +160,11 @@ function closedMessage(url: string, phase: string): string {
   if (phase === 'leaving') return `The connection to the TRTC emulator at ${url} closed before the leave was confirmed; the emulator removes the member after its drop timeout.`;
   if (phase === 'joining') return `The connection to the TRTC emulator at ${url} closed during the join.`;
   return `The connection to the TRTC emulator at ${url} was lost.`;
+}
+
+function unreachableMessage(url: string): string {
+  // In a page, the emulator may be running and refuse the page's origin: the browser does not say which.
+  const origin = (globalThis as { location?: { origin?: string } }).location?.origin;
+  const allowed = origin?.startsWith('http') ? `, and does it let this page in (\`--allow-origin ${origin}\`)` : '';
+  return `Could not reach the TRTC emulator at ${url}: is \`npx trtc-room-emulator\` running${allowed}?`;
 }

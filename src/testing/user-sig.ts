@@ -21,7 +21,7 @@ function unescapeBase64(text: string): string {
   return text.replace(/_/g, '=').replace(/-/g, '/').replace(/\*/g, '+');
 }
 
-function base64ToBytes(base64: string): Uint8Array {
+function base64ToBytes(base64: string): Uint8Array<ArrayBuffer> {
   const binary = atob(base64);
   const bytes = new Uint8Array(binary.length);
   for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);
@@ -34,9 +34,54 @@ function bytesToBase64(bytes: Uint8Array): string {
   return btoa(binary);
 }
 
-async function inflate(bytes: Uint8Array): Promise<string> {
-  const stream = new Blob([bytes as BlobPart]).stream().pipeThrough(new DecompressionStream('deflate'));
-  return new Response(stream).text();
+/**
+ * A real TLS v2 userSig is 200 to 400 characters, and under 2 KB with a userbuf: a longer one is refused
+ * unread, before any work, so a join cannot make the verifier inflate a deflate bomb.
+ */
+export const MAX_USER_SIG_LENGTH = 4096;
+/** More than any real signature document inflates to (a few hundred bytes): inflation stops here. */
+export const MAX_INFLATED_BYTES = 16 * 1024;
+/** Compressed bytes fed to the inflater at a time, so it never makes much more than it is asked for. */
+const INFLATE_SLICE_BYTES = 256;
+
+/** Inflates `bytes`, or throws a UserSigError as soon as the output passes `limit` bytes. */
+async function inflate(bytes: Uint8Array<ArrayBuffer>, limit: number): Promise<string> {
+  const inflater = new DecompressionStream('deflate');
+  const writer = inflater.writable.getWriter();
+  const reader = inflater.readable.getReader();
+  // Fed slice by slice: the inflater waits for the reader between slices (backpressure), so the output in
+  // memory stays within the limit and one slice's worth.
+  // Settles with the feeder's error (or undefined), handled from the start so a failure is never unhandled.
+  const feedFailure = (async () => {
+    for (let at = 0; at < bytes.length; at += INFLATE_SLICE_BYTES) await writer.write(bytes.subarray(at, at + INFLATE_SLICE_BYTES));
+    await writer.close();
+  })().then(
+    () => undefined,
+    (error: unknown) => error ?? new Error('The inflater refused the userSig.'),
+  );
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  try {
+    for (let read = await reader.read(); !read.done; read = await reader.read()) {
+      size += read.value.byteLength;
+      if (size > limit) throw new UserSigError(`userSig is not a TLS v2 signature (it inflates to more than ${limit} bytes).`);
+      chunks.push(read.value);
+    }
+    const failure = await feedFailure;
+    if (failure !== undefined) throw failure;
+  } catch (error) {
+    await reader.cancel().catch(() => undefined); // already errored or done: nothing left to release
+    // The feeder then fails too, with the same cause or the cancellation: `error` is the one to report.
+    await feedFailure;
+    throw error;
+  }
+  const whole = new Uint8Array(size);
+  let offset = 0;
+  for (const chunk of chunks) {
+    whole.set(chunk, offset);
+    offset += chunk.byteLength;
+  }
+  return new TextDecoder().decode(whole);
 }
 
 /** The HMAC-SHA256 over the same text tls-sig-api-v2 signs, base64-encoded. */
@@ -50,10 +95,14 @@ export async function tlsHmac(secretKey: string, fields: { userId: string; sdkAp
 
 /** Resolves if `userSig` is a valid, unexpired signature for the app and user; else rejects with UserSigError. */
 export async function verifyUserSig(secretKey: string, check: UserSigCheck): Promise<void> {
+  if (check.userSig.length > MAX_USER_SIG_LENGTH) {
+    throw new UserSigError(`userSig is ${check.userSig.length} characters, longer than any TLS v2 signature (at most ${MAX_USER_SIG_LENGTH}); issue a new one with tls-sig-api-v2.`);
+  }
   let doc: Record<string, unknown>;
   try {
-    doc = JSON.parse(await inflate(base64ToBytes(unescapeBase64(check.userSig))));
-  } catch {
+    doc = JSON.parse(await inflate(base64ToBytes(unescapeBase64(check.userSig)), MAX_INFLATED_BYTES));
+  } catch (error) {
+    if (error instanceof UserSigError) throw error;
     throw new UserSigError('userSig is not a TLS v2 signature (it does not decode).');
   }
   const time = Number(doc['TLS.time']);

@@ -38,7 +38,7 @@ test('<trtc-room> in two tabs over the networked emulator: a duplicate userId ba
   const context = await browser.newContext();
   const problems = [];
   const openTab = async () => {
-    const tab = await openModulePage(context, bundle, problems);
+    const tab = await openModulePage(context, bundle, problems, { origin: server.url });
     await tab.waitForFunction(() => typeof window.enterRoom === 'function');
     return tab;
   };

@@ -39,7 +39,7 @@ test('stopping the emulator mid-session: connection-state-change, sdk-error, lef
   const browser = await launchChromium();
   t.after(() => browser.close());
   const pageErrors = [];
-  const page = await openModulePage(browser, bundle, pageErrors);
+  const page = await openModulePage(browser, bundle, pageErrors, { origin: server.url });
   await page.waitForFunction(() => typeof window.enterRoom === 'function');
   const reports = () => page.evaluate(() => window.reports.splice(0));
   const waitFor = (predicate) => page.waitForFunction(predicate, undefined, { timeout: 10_000 });
