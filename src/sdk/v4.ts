@@ -80,16 +80,15 @@ const INVALID_OPERATION = 0x1001;
 /**
  * trtc-js-sdk lets one client per page be in a room as a given user (per SDKAppID + room + userId) and
  * refuses another's join() with 4097 "[userId] is calling client.join api or has already joined room,
- * please avoid repeated join.": said here in the page's terms, with the SDK's code and error kept.
+ * please avoid repeated join.": said here in the page's terms, with the SDK's code kept and its error as `cause`.
  */
 function samePageRefusal(error: unknown, config: RoomConfig): Error | undefined {
   if (sdkCodeOf(error) !== INVALID_OPERATION || !/repeated join/.test(messageOf(error, ''))) return undefined;
   const room = typeof config.roomId === 'string' ? `string room "${config.roomId}"` : `room ${config.roomId}`;
   return Object.assign(
-    new Error(
-      `another client in this page is already in ${room} as user "${config.userId}" (trtc-js-sdk allows one per page; leave with that one first). The SDK said: ${messageOf(error, '')}`,
-      { cause: error },
-    ),
+    new Error(`another client in this page is already in ${room} as user "${config.userId}": trtc-js-sdk lets one client per page in at a time; leave with that one first.`, {
+      cause: error,
+    }),
     { code: INVALID_OPERATION },
   );
 }

@@ -56,11 +56,20 @@ export function sdkReconnectDelayMs(attempt: number): number {
   return 1000 * a;
 }
 
+/**
+ * A message as trtc-js-sdk builds it: its sentence, then a pointer to its documentation (the page of the
+ * API, or the index; in a Chinese-language browser with its error assistance loaded it adds Chinese text,
+ * which the double does not).
+ */
+export function sdkMessage(sentence: string, docPage = 'index.html'): string {
+  return `${sentence} \nRefer to: https://web.sdk.qcloud.com/trtc/webrtc/doc/en/${docPage}\n`;
+}
+
 /** The SDK's `client-banned` message for each reason, as it builds them ("client was banned because of …."). */
 export const BAN_MESSAGES: Readonly<Record<RemovalReason, string>> = Object.freeze({
-  kick: 'client was banned because of duplicated userId joining the room.',
-  banned: 'client was banned because of you got banned by the admin.',
-  'room-disband': 'client was banned because of the room has been disbanded by the admin.',
+  kick: sdkMessage('client was banned because of duplicated userId joining the room.'),
+  banned: sdkMessage('client was banned because of you got banned by the admin.'),
+  'room-disband': sdkMessage('client was banned because of the room has been disbanded by the admin.'),
 });
 
 /**
@@ -144,21 +153,24 @@ export class EmulatedV4Client {
 
   async join(options: { roomId: number | string; role?: 'anchor' | 'audience' }): Promise<void> {
     // The SDK's checks, in its order: repeated call, already joined, destroyed, the page-wide guard, the room id.
-    if (this.joining) throw new EmulatedRtcError(INVALID_OPERATION, 'previous join() is ongoing, please avoid repeated calls.');
-    if (this.isJoined) throw new EmulatedRtcError(INVALID_OPERATION, 'duplicate join() called.');
-    if (this.destroyed) throw new EmulatedRtcError(INVALID_OPERATION, 'failed to call join() because client was destroyed.');
+    if (this.joining) throw new EmulatedRtcError(INVALID_OPERATION, sdkMessage('previous join() is ongoing, please avoid repeated calls.'));
+    if (this.isJoined) throw new EmulatedRtcError(INVALID_OPERATION, sdkMessage('duplicate join() called.'));
+    if (this.destroyed) throw new EmulatedRtcError(INVALID_OPERATION, sdkMessage('failed to call join() because client was destroyed.'));
     const stringRoom = this.config.useStringRoomId === true;
     const roomId = options?.roomId;
     const { sdkAppId, userId, userSig } = this.config;
     const key = `${sdkAppId}_${String(roomId)}_${userId}_${stringRoom}`;
     const guard = this.rules.joinGuard;
     if (guard?.has(key)) {
-      throw new EmulatedRtcError(INVALID_OPERATION, `[${userId}] is calling client.join api or has already joined room, please avoid repeated join.`);
+      throw new EmulatedRtcError(INVALID_OPERATION, sdkMessage(`[${userId}] is calling client.join api or has already joined room, please avoid repeated join.`));
     }
     if (stringRoom ? typeof roomId !== 'string' : typeof roomId !== 'number') {
       throw new EmulatedRtcError(
         INVALID_PARAMETER,
-        stringRoom ? `'roomId' must be validate string when useStringRoomId is true.` : `'roomId' must be an integer between [1, 4294967294] when useStringRoomId is false.`,
+        sdkMessage(
+          stringRoom ? `'roomId' must be validate string when useStringRoomId is true.` : `'roomId' must be an integer between [1, 4294967294] when useStringRoomId is false.`,
+          'Client.html#join',
+        ),
       );
     }
     this.joining = true;
@@ -217,7 +229,7 @@ export class EmulatedV4Client {
   /** Releases everything. While joined it throws 4097, as the SDK does: leave() first. */
   destroy(): void {
     if (this.isJoined) {
-      if (this.rules.refuseDestroyWhileJoined) throw new EmulatedRtcError(INVALID_OPERATION, 'please call leave() before destroy().');
+      if (this.rules.refuseDestroyWhileJoined) throw new EmulatedRtcError(INVALID_OPERATION, sdkMessage('please call leave() before destroy().'));
       if (this.guardKey !== undefined) this.rules.joinGuard?.delete(this.guardKey);
       const membership = this.membership;
       this.reset();
@@ -225,7 +237,7 @@ export class EmulatedV4Client {
     }
     if (this.destroyed) return;
     this.destroyed = true;
-    this.abortJoin?.(new EmulatedRtcError(INVALID_OPERATION, 'failed to call join() because client was destroyed.'));
+    this.abortJoin?.(new EmulatedRtcError(INVALID_OPERATION, sdkMessage('failed to call join() because client was destroyed.')));
     this.handlers.clear();
     this.onDestroy(this);
   }
@@ -324,7 +336,7 @@ export class EmulatedV4Client {
     }
     if (reconnection.cancelled || this.destroyed) return;
     this.reset();
-    this.fire('error', new EmulatedRtcError(SIGNAL_CHANNEL_RECONNECTION_FAILED, 'signal channel reconnection failed, please check your network.'));
+    this.fire('error', new EmulatedRtcError(SIGNAL_CHANNEL_RECONNECTION_FAILED, sdkMessage('signal channel reconnection failed, please check your network.')));
   }
 
   private setConnectionState(state: ConnectionState): void {
