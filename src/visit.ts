@@ -54,6 +54,8 @@ export class RoomVisit {
   private early: Set<string> | null = new Set();
   /** Set at leave, ban or error: peer events stop counting. */
   private closed = false;
+  /** leave() was called: it does what the SDK needs after a ban, too. */
+  private leaving = false;
   private connection: RoomConnection | undefined;
 
   constructor(
@@ -75,7 +77,8 @@ export class RoomVisit {
       if (this.exit !== 'error') this.owner.failed(this, failure('join-failed', 'Joining the room failed', error));
       return;
     }
-    const early = this.early!;
+    // None kept if the SDK failed meanwhile (the error is already reported; the session leaves).
+    const early = this.early ?? [];
     this.early = null;
     this.joined = true;
     this.owner.joined(this);
@@ -90,6 +93,7 @@ export class RoomVisit {
 
   /** Leaves the room (unless the SDK already put us out) and destroys the client. Resolves with a leave failure, if any. */
   async leave(): Promise<ErrorDetail | undefined> {
+    this.leaving = true;
     this.close();
     let leaveFailure: ErrorDetail | undefined;
     if (this.exit !== 'banned') {
@@ -131,7 +135,7 @@ export class RoomVisit {
     this.close();
     const connection = this.connection;
     this.owner.detach(this);
-    if (connection?.afterBan) {
+    if (connection?.afterBan && !this.leaving) {
       // A failed release leaves nothing to report here: a later join that it blocks reports its own failure.
       const release: Promise<void> = connection
         .afterBan()

@@ -51,9 +51,10 @@ export const SDK_RECONNECT_ATTEMPTS = 30;
 export function sdkReconnectDelayMs(attempt: number): number {
   const step = Math.round(attempt / 2) + 1;
   if (step > 6) return 13000;
-  let [a, b] = [1, 1];
-  for (let i = 1; i < step; i++) [a, b] = [b, a + b];
-  return 1000 * a;
+  // The SDK's Fibonacci steps: 1, 2, 3, 5, 8, 13 s.
+  let [previous, current] = [1, 1];
+  for (let i = 1; i < step; i++) [previous, current] = [current, previous + current];
+  return 1000 * current;
 }
 
 /**
@@ -117,6 +118,8 @@ export class EmulatedV4Client {
   /** The other users in the room (the SDK's userMap_): a repeat peer-join is dropped. */
   private readonly peers = new Set<string>();
   private reconnection: { cancelled: boolean } | undefined;
+  /** The service removed this client before its join was answered: banned once joined. */
+  private removedWhileJoining: RemovalReason | undefined;
   private connectionState: ConnectionState = 'DISCONNECTED';
   destroyed = false;
 
@@ -146,9 +149,12 @@ export class EmulatedV4Client {
     return count;
   }
 
-  /** In a room: joined and not put out (true while reconnecting, as the SDK's isJoined_). */
+  /**
+   * In a room: joined, and still a member on the service's side (true while reconnecting, as the SDK's
+   * isJoined_; false as soon as the service has removed it, before its `client-banned` arrives).
+   */
   get joined(): boolean {
-    return this.isJoined;
+    return this.isJoined && (this.membership !== null || this.reconnection !== undefined);
   }
 
   async join(options: { roomId: number | string; role?: 'anchor' | 'audience' }): Promise<void> {
@@ -195,11 +201,15 @@ export class EmulatedV4Client {
       this.membership = await Promise.race([joining, aborted]);
       this.isJoined = true;
       this.setConnectionState('CONNECTED');
+      const removed = this.removedWhileJoining;
+      this.removedWhileJoining = undefined;
+      if (removed) this.banLater(removed);
       // Users already in the room, before join() resolves (the SDK: from the join answer's publisher list).
       const announced = this.announced;
       this.announced = null;
       for (const other of announced) this.peerJoined(other);
     } catch (error) {
+      this.removedWhileJoining = undefined;
       if (this.guardKey === key) guard?.delete(key);
       this.announced = null;
       this.setConnectionState('DISCONNECTED');
@@ -260,6 +270,16 @@ export class EmulatedV4Client {
     this.setConnectionState('DISCONNECTED');
   }
 
+  /** The service has removed this client: out at once, and `client-banned` in a later task. */
+  private banLater(reason: RemovalReason): void {
+    this.membership = null;
+    setTimeout(() => {
+      if (this.destroyed || this.membership !== null || !this.isJoined || this.reconnection) return;
+      this.reset();
+      this.fire('client-banned', { reason, message: BAN_MESSAGES[reason] });
+    });
+  }
+
   private peerJoined(userId: string): void {
     if (userId === this.config.userId || this.peers.has(userId)) return;
     this.peers.add(userId);
@@ -270,15 +290,12 @@ export class EmulatedV4Client {
     // Server pushes arrive in tasks of their own, as network messages do. While joining, users already in
     // the room are kept and announced before join() resolves.
     const later = (fn: () => void) => setTimeout(() => !this.destroyed && fn());
-    const isCurrent = (membershipAtPush: BackendMembership | null) => () => this.membership === membershipAtPush;
     return {
       removed: (reason: RemovalReason, _message: string) => {
-        const current = isCurrent(this.membership);
-        later(() => {
-          if (!current() || !this.isJoined) return;
-          this.reset();
-          this.fire('client-banned', { reason, message: BAN_MESSAGES[reason] });
-        });
+        // Out on the service's side now (also when removed before the join was answered); the client hears
+        // of it in a task of its own, as a network message.
+        if (this.joining) this.removedWhileJoining = reason;
+        else if (this.membership) this.banLater(reason);
       },
       peerJoin: (userId: string) => {
         if (this.announced) this.announced.push(userId);
