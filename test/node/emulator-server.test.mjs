@@ -260,6 +260,28 @@ test('the same userId joining over the network kicks the earlier client with rea
   await bob.events.waitFor('peer-leave', (p) => p.userId === 'alice');
 });
 
+test('over the network too, users already in the room are announced with peer-join before join() resolves', async (t) => {
+  const server = await emulator(t);
+  const connection = page(server);
+  await member(connection, 'bob', 1234);
+  await member(connection, 'carol', 1234);
+  const alice = connection.sdk.createClient({ sdkAppId: APP, userId: 'alice', userSig: 'sig', mode: 'rtc' });
+  const events = record(alice);
+  await alice.join({ roomId: 1234 });
+  assert.deepEqual(events.of('peer-join').map((p) => p.userId), ['bob', 'carol'], 'announced before join() resolved');
+});
+
+test('the page-wide join guard is per connectTrtcEmulator() (a page): a second client of the page is refused with 4097, one of another page kicks', async (t) => {
+  const server = await emulator(t);
+  const here = page(server);
+  const first = await member(here, 'alice', 1234);
+  const refused = here.sdk.createClient({ sdkAppId: APP, userId: 'alice', userSig: 'sig', mode: 'rtc' });
+  await assert.rejects(refused.join({ roomId: 1234 }), (error) => error.getCode() === 0x1001 && /please avoid repeated join/.test(error.message));
+  assert.deepEqual(first.events.of('client-banned'), []);
+  await member(page(server), 'alice', 1234);
+  assert.equal((await first.events.waitFor('client-banned')).reason, 'kick');
+});
+
 test('a dropped connection keeps its member in the room, marked disconnected, until the drop timeout', async (t) => {
   const server = await emulator(t, { dropTimeoutMs: 60_000 });
   const connection = page(server, { reconnectAttempts: 0 });
