@@ -55,15 +55,16 @@ export async function loadTs(entry) {
 
 /**
  * Bundles a page script (TypeScript, importing the project's sources) into one ES module for a browser
- * page, the SDK packages left out: resolves to its text, for `page.addScriptTag({ content, type: 'module' })`.
+ * page, the SDK packages left out unless `bundleSdks`: resolves to its text, for
+ * `page.addScriptTag({ content, type: 'module' })`.
  */
-export async function bundlePageScript(contents) {
+export async function bundlePageScript(contents, { bundleSdks = false } = {}) {
   const result = await build({
     stdin: { contents, resolveDir: root, loader: 'ts' },
     bundle: true,
     format: 'esm',
     write: false,
-    external: ['trtc-js-sdk', 'trtc-sdk-v5'],
+    external: bundleSdks ? [] : ['trtc-js-sdk', 'trtc-sdk-v5'],
     // package.json's sideEffects names dist/index.js, not the source entry, which registers the tag just the same.
     ignoreAnnotations: true,
     logLevel: 'silent',

@@ -48,6 +48,11 @@ export class RoomSession implements VisitOwner {
     return this.currentState;
   }
 
+  /** The other users in the room now (the visit keeps them); none outside a room. */
+  get peers(): string[] {
+    return this.visit?.peers ?? [];
+  }
+
   /** True while an SDK client exists or an operation is in flight. */
   get active(): boolean {
     return this.visit !== null || this.converging;

@@ -95,6 +95,14 @@ export class TrtcRoom extends LitElement {
     return this.session.state;
   }
 
+  /**
+   * Read only: the userIds of the other users in the room now (not this user), in the order `peer-join`
+   * reported them; kept in step with `peer-join` and `peer-leave`, empty outside a room (after leave, ban or error).
+   */
+  get peers(): string[] {
+    return this.session.peers;
+  }
+
   override connectedCallback(): void {
     super.connectedCallback();
     if (!this.hasAttribute('state')) this.setAttribute('state', this.session.state);

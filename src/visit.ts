@@ -33,6 +33,12 @@ export function visitsThrough(adapter: SdkAdapter): OpenVisit {
 }
 
 /**
+ * Banned clients still being released (trtc-js-sdk: left, so that its page-wide join guard is cleared):
+ * a join in this page waits for them, not to be refused by that guard, nor to have two clients alive.
+ */
+const releasing = new Set<Promise<void>>();
+
+/**
  * One SDK client's life in one room: create, join, translate its events, leave, destroy. A fresh
  * visit (and client) for every join; at most one is the session's at a time.
  */
@@ -42,6 +48,14 @@ export class RoomVisit {
   exit: 'banned' | 'error' | undefined;
   /** A ban that arrived while the join was still pending, reported once the join settles. */
   private pendingBan: unknown;
+  /** The other users in the room the element has reported (`peer-join`), in that order. */
+  private readonly peerIds = new Set<string>();
+  /** Users the SDK reported while joining (trtc-js-sdk: those already in the room), reported right after `joined`. */
+  private early: Set<string> | null = new Set();
+  /** Set at leave, ban or error: peer events stop counting. */
+  private closed = false;
+  /** leave() was called: it does what the SDK needs after a ban, too. */
+  private leaving = false;
   private connection: RoomConnection | undefined;
 
   constructor(
@@ -53,6 +67,7 @@ export class RoomVisit {
   /** Creates the client and enters the room. Every outcome reaches the owner; this never rejects. */
   async join(): Promise<void> {
     try {
+      if (releasing.size) await Promise.all(releasing);
       this.connection = this.adapter.connect(this.config, this.handlers());
       await this.connection.join();
     } catch (error) {
@@ -62,13 +77,24 @@ export class RoomVisit {
       if (this.exit !== 'error') this.owner.failed(this, failure('join-failed', 'Joining the room failed', error));
       return;
     }
+    // None kept if the SDK failed meanwhile (the error is already reported; the session leaves).
+    const early = this.early ?? [];
+    this.early = null;
     this.joined = true;
     this.owner.joined(this);
+    for (const userId of early) this.peerJoined(userId);
     if (this.pendingBan !== undefined) this.ban(this.pendingBan);
+  }
+
+  /** The other users in the room now; empty once left, banned or failed. */
+  get peers(): string[] {
+    return [...this.peerIds];
   }
 
   /** Leaves the room (unless the SDK already put us out) and destroys the client. Resolves with a leave failure, if any. */
   async leave(): Promise<ErrorDetail | undefined> {
+    this.leaving = true;
+    this.close();
     let leaveFailure: ErrorDetail | undefined;
     if (this.exit !== 'banned') {
       try {
@@ -86,10 +112,40 @@ export class RoomVisit {
     this.owner.detach(this);
   }
 
-  /** The SDK has already put us out: no leave(), just destroy, and let the session hold out. Called once: both callers check. */
+  private close(): void {
+    this.closed = true;
+    this.peerIds.clear();
+    this.early = null;
+  }
+
+  /** Reports a user once, and only while this is the session's open visit. */
+  private peerJoined(userId: string): void {
+    if (this.closed || this.peerIds.has(userId) || !this.owner.isCurrent(this)) return;
+    this.peerIds.add(userId);
+    this.owner.emit('peer-join', { userId });
+  }
+
+  /**
+   * The SDK has already put us out: the session lets go of the visit and holds out at once, while the
+   * client is released (what the SDK needs after a ban, then destroy) without delaying the `banned` event.
+   * Called once: both callers check.
+   */
   private ban(payload: unknown): void {
     this.exit = 'banned';
-    this.destroy();
+    this.close();
+    const connection = this.connection;
+    this.owner.detach(this);
+    if (connection?.afterBan && !this.leaving) {
+      // A failed release leaves nothing to report here: a later join that it blocks reports its own failure.
+      const release: Promise<void> = connection
+        .afterBan()
+        .catch(() => undefined)
+        .then(() => {
+          connection.destroy();
+          releasing.delete(release);
+        });
+      releasing.add(release);
+    } else connection?.destroy();
     this.owner.banned(this, toBanInfo(payload));
   }
 
@@ -103,11 +159,14 @@ export class RoomVisit {
         if (this.joined) this.ban(payload);
         else this.pendingBan ??= payload;
       },
+      // Once per userId: a repeat is dropped, and so is a leave of someone not reported. While joining,
+      // users are only kept, to be reported right after `joined` (see join()).
       onPeerJoin: (userId: string) => {
-        if (current() && this.joined) owner.emit('peer-join', { userId });
+        if (this.early) this.early.add(userId);
+        else this.peerJoined(userId);
       },
       onPeerLeave: (userId: string) => {
-        if (current() && this.joined) owner.emit('peer-leave', { userId });
+        if (current() && !this.early?.delete(userId) && this.peerIds.delete(userId)) owner.emit('peer-leave', { userId });
       },
       onConnectionStateChange: (state: string, prevState: string) => {
         if (current()) owner.emit('connection-state-change', { state, prevState });
@@ -115,6 +174,7 @@ export class RoomVisit {
       onError: (error: unknown) => {
         if (!current() || this.exit) return;
         this.exit = 'error';
+        this.close();
         owner.failed(this, failure('sdk-error', 'The TRTC SDK failed', error));
       },
     };

@@ -37,12 +37,13 @@ for (const gen of GENERATIONS) {
         expect(banned.detail.userId).to.equal('alice');
         expect(banned.detail.message).to.be.a('string').and.not.equal('');
         expect(banned.stateAttribute).to.equal('banned');
-        expect(gen.leaveCalls(client), 'the SDK already left: no leave() / exitRoom()').to.equal(0);
+        const leaves = gen.leavesAfterBan ? 1 : 0;
+        expect(gen.leaveCalls(client), gen.leavesAfterBan ? 'v4: leave() after the ban, for the SDK\'s page-wide join guard' : 'v5 already left: no exitRoom()').to.equal(leaves);
+        await settle(el);
         expect(client.destroyed).to.equal(true);
         expect(client.handlerCount).to.equal(0);
-        await settle(el);
         expect(types(events)).to.deep.equal(['joined', 'banned']);
-        expect(gen.leaveCalls(client), 'nor later').to.equal(0);
+        expect(gen.leaveCalls(client), 'nor later').to.equal(leaves);
       });
     }
 
@@ -102,18 +103,50 @@ for (const gen of GENERATIONS) {
       expect(el.state).to.equal('banned');
       expect(types(events)).to.deep.equal(['banned']);
       expect(sdk.liveClients).to.have.length(0);
-      expect(gen.leaveCalls(sdk.lastClient)).to.equal(0);
+      expect(gen.leaveCalls(sdk.lastClient)).to.equal(gen.leavesAfterBan ? 1 : 0);
     });
 
-    it('a ban that arrives while the join is pending and the join then resolves: banned, with no leave', async () => {
+    it('a ban that arrives while the join is pending and the join then resolves: banned, with leave() only where the SDK needs it', async () => {
       const { el, events, sdk } = await mountJoining(gen.sdk());
       gen.fireBan(sdk.lastClient, { reason: 'kick' });
       sdk.lastClient.pendingJoin!.resolve();
       await settle(el);
       expect(el.state).to.equal('banned');
       expect(types(events)).to.deep.equal(['joined', 'banned']);
-      expect(gen.leaveCalls(sdk.lastClient)).to.equal(0);
+      expect(gen.leaveCalls(sdk.lastClient)).to.equal(gen.leavesAfterBan ? 1 : 0);
       expect(sdk.liveClients).to.have.length(0);
     });
+
+    if (gen.leavesAfterBan) {
+      it('after a ban, a join in the page waits until the banned client has left and is destroyed, and banned is not delayed', async () => {
+        const { el, sdk, events } = await mount(VALID, gen.sdk());
+        const banned = sdk.lastClient;
+        sdk.leaveBehaviour = 'pending';
+        let stateAtBanned: string | undefined;
+        el.addEventListener('banned', () => (stateAtBanned = el.state));
+        gen.fireBan(banned, { reason: 'kick', message: 'x' });
+        expect(types(events), 'banned at once, before leave() settles').to.deep.equal(['joined', 'banned']);
+        expect(stateAtBanned).to.equal('banned');
+        expect(gen.leaveCalls(banned)).to.equal(1);
+        sdk.leaveBehaviour = 'resolve';
+        const rejoined = el.join();
+        await settle();
+        expect(sdk.clients, 'no new client while the banned one is leaving').to.have.length(1);
+        banned.pendingLeave!.resolve();
+        await rejoined;
+        expect(banned.destroyed).to.equal(true);
+        expect(sdk.clients).to.have.length(2);
+        expect(el.state).to.equal('joined');
+      });
+
+      it('a failing leave() after a ban is not reported: the ban stands, and the client is destroyed', async () => {
+        const { el, sdk, events } = await mount(VALID, gen.sdk());
+        sdk.leaveBehaviour = { reject: gen.rtcError(0x1001, 'previous leave() is ongoing') };
+        gen.fireBan(sdk.lastClient, { reason: 'banned', message: 'x' });
+        await settle(el);
+        expect(types(events)).to.deep.equal(['joined', 'banned']);
+        expect(sdk.lastClient.destroyed).to.equal(true);
+      });
+    }
   });
 }

@@ -1,13 +1,13 @@
 import { expect } from '@open-wc/testing';
-import { createTrtcEmulator, generateTestUserSig, type TrtcEmulator } from '../src/testing/index.js';
+import { createTrtcEmulator, generateTestUserSig, type EmulatedSdks, type TrtcEmulator } from '../src/testing/index.js';
 import type { TrtcRoom } from '../src/index.js';
 import { record, settle, types, type Recorded } from './support/room.js';
 
 /** Which of the emulator's SDK shapes the elements use: the same room flows run against both generations. */
 let generation: 'v4' | 'v5' = 'v4';
 
-/** Mounts an element on the emulator, the way an app developer would in a test. */
-async function enter(emulator: TrtcEmulator, attributes: Record<string, string>) {
+/** Mounts an element on the emulator (or on another page's SDKs of it), the way an app developer would in a test. */
+async function enter(emulator: TrtcEmulator | EmulatedSdks, attributes: Record<string, string>) {
   const el = document.createElement('trtc-room') as TrtcRoom;
   el.sdk = generation === 'v4' ? emulator.sdk : emulator.sdkV5;
   for (const [name, value] of Object.entries({ 'sdk-app-id': '1400000001', 'user-sig': 'sig', ...attributes })) el.setAttribute(name, value);
@@ -26,11 +26,11 @@ describe(`<trtc-room> on the in-memory emulator, ${sdkGeneration}-shaped SDK`, (
     generation = sdkGeneration;
   });
 
-  it('a second element with the same userId bans the first with duplicate-user-id; the second stays and the first never comes back', async () => {
+  it('the same userId joining from another page bans the first with duplicate-user-id; the second stays and the first never comes back', async () => {
     const emulator = createTrtcEmulator();
     const first = await enter(emulator, { 'room-id': '1', 'user-id': 'alice' });
     expect(first.el.state).to.equal('joined');
-    const second = await enter(emulator, { 'room-id': '1', 'user-id': 'alice' });
+    const second = await enter(emulator.newPage(), { 'room-id': '1', 'user-id': 'alice' });
     await settle(first.el);
     expect(first.el.state).to.equal('banned');
     expect(bans(first.events)).to.deep.equal(['duplicate-user-id']);
@@ -40,8 +40,37 @@ describe(`<trtc-room> on the in-memory emulator, ${sdkGeneration}-shaped SDK`, (
     expect(second.el.state).to.equal('joined');
     expect(types(second.events).filter((t) => t !== 'connection-state-change')).to.deep.equal(['joined']);
     expect(members(emulator)).to.deep.equal([[1, ['alice']]]);
-    expect(emulator.liveClients).to.have.length(1);
+    expect(emulator.liveClients).to.have.length(0);
   });
+
+  if (sdkGeneration === 'v4') {
+    it('a second element in the same page with the same userId and room is refused (join-failed, 4097, saying why); the first stays in', async () => {
+      const emulator = createTrtcEmulator();
+      const first = await enter(emulator, { 'room-id': '1', 'user-id': 'alice' });
+      const second = await enter(emulator, { 'room-id': '1', 'user-id': 'alice' });
+      await settle(first.el);
+      expect([first.el.state, second.el.state]).to.deep.equal(['joined', 'error']);
+      const error = second.events.find((e) => e.type === 'error')!.detail;
+      expect(error).to.include({ code: 'join-failed', sdkCode: 0x1001 });
+      expect(error.message).to.contain('another client in this page is already in room 1 as user "alice"');
+      expect(types(first.events).filter((t) => t !== 'connection-state-change')).to.deep.equal(['joined']);
+      expect(members(emulator)).to.deep.equal([[1, ['alice']]]);
+      // Once the first has left, the second may join.
+      first.el.remove();
+      await settle(first.el);
+      await second.el.join();
+      expect(second.el.state).to.equal('joined');
+    });
+  } else {
+    it('a second element in the same page with the same userId bans the first (trtc-sdk-v5 in rtc mode has no page-wide guard)', async () => {
+      const emulator = createTrtcEmulator();
+      const first = await enter(emulator, { 'room-id': '1', 'user-id': 'alice' });
+      const second = await enter(emulator, { 'room-id': '1', 'user-id': 'alice' });
+      await settle(first.el);
+      expect([first.el.state, second.el.state]).to.deep.equal(['banned', 'joined']);
+      expect(bans(first.events)).to.deep.equal(['duplicate-user-id']);
+    });
+  }
 
   it('removeUsers (RemoveUser) bans that user with removed-by-admin, and the other member sees the peer leave', async () => {
     const emulator = createTrtcEmulator();
@@ -84,13 +113,15 @@ describe(`<trtc-room> on the in-memory emulator, ${sdkGeneration}-shaped SDK`, (
   it('a banned element joins again on join(), and then the other same-userId element is the one banned', async () => {
     const emulator = createTrtcEmulator();
     const first = await enter(emulator, { 'room-id': '1', 'user-id': 'alice' });
-    const second = await enter(emulator, { 'room-id': '1', 'user-id': 'alice' });
+    const elsewhere = emulator.newPage();
+    const second = await enter(elsewhere, { 'room-id': '1', 'user-id': 'alice' });
     await settle(first.el);
     await first.el.join();
     await settle(second.el);
     expect(first.el.state).to.equal('joined');
     expect(second.el.state).to.equal('banned');
     expect(emulator.liveClients).to.have.length(1);
+    expect(elsewhere.liveClients).to.have.length(0);
   });
 
   it('removing every element leaves no member and no live client', async () => {

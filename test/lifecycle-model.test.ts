@@ -18,6 +18,23 @@ const REPLAYS: Array<{ name: string; sequence: LifecycleSequence }> = [
       ],
     },
   },
+  {
+    // Found while making the v4 double faithful: an SDK error during a hanging join left the visit with no
+    // peers kept, and the join's later success threw on them, leaving the element joined after removal.
+    name: 'an SDK error while the join hangs, then the join goes through: the element leaves, not stays joined',
+    sequence: {
+      elements: [{ generation: 'v4', sdkAppId: 1400000001, room: 1, userId: 'alice', userSig: 'sig-SECRET-1', mode: 'rtc', via: 'attribute', connected: false }],
+      steps: [{ c: 'fault-join', kind: 'hang' }, { c: 'connect', i: 0, wait: 'none' }, { c: 'room', i: 0, via: 'attribute', room: 1 }, { c: 'sdk-error', i: 0 }, { c: 'disconnect', i: 0, wait: 'none' }],
+    },
+  },
+  {
+    // Found the same way: a ban while a (hanging) leave is in flight must not call leave() a second time.
+    name: 'a ban while a hanging leave is in flight: no second leave() on the client',
+    sequence: {
+      elements: [{ generation: 'v4', sdkAppId: 1400000001, room: 1, userId: 'alice', userSig: 'sig-SECRET-1', mode: 'rtc', via: 'attribute', connected: false }],
+      steps: [{ c: 'connect', i: 0 }, { c: 'fault-leave', kind: 'hang' }, { c: 'disconnect', i: 0, wait: 'none' }, { c: 'dismiss-room', i: 0 }],
+    },
+  },
 ];
 
 describe('<trtc-room> lifecycle model (fast-check, shared in-memory emulator)', () => {

@@ -80,9 +80,10 @@ describe('<trtc-room> on trtc-sdk-v5: the exact SDK calls', () => {
 
   it('maps REMOTE_USER_EXIT to peer-leave with the userId only', async () => {
     const { sdk, events } = await mount(VALID, new FakeTrtcV5());
+    sdk.lastClient.fire(EVENT.REMOTE_USER_ENTER, { userId: 'bob' });
     sdk.lastClient.fire(EVENT.REMOTE_USER_EXIT, { userId: 'bob', reason: 2 });
     expect(events.filter((e) => e.type === 'peer-leave').map((e) => e.detail)).to.deep.equal([{ userId: 'bob' }]);
-    expect(types(events)).to.deep.equal(['joined', 'peer-leave']);
+    expect(types(events)).to.deep.equal(['joined', 'peer-join', 'peer-leave']);
   });
 
   it('describes the same joins through the shared generation descriptor', async () => {

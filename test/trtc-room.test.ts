@@ -1,8 +1,8 @@
 import { expect } from '@open-wc/testing';
 import type { TrtcRoom } from '../src/index.js';
 import { FakeTrtc } from './doubles/fake-trtc.js';
-import { GENERATIONS } from './support/generations.js';
-import { create, mount, mountJoining, settle, states, types, VALID } from './support/room.js';
+import { GENERATIONS, type FakeClientControls } from './support/generations.js';
+import { create, mount, mountJoining, settle, states, types, VALID, type Recorded } from './support/room.js';
 
 // The element's contract, run once per SDK generation against that generation's double.
 for (const gen of GENERATIONS) {
@@ -493,6 +493,65 @@ for (const gen of GENERATIONS) {
         'joined', 'left', 'joined', 'banned', 'joined', 'left',
       ]);
     });
+  });
+  describe(`<trtc-room> peers (${gen.name})`, () => {
+    const peerEvents = (events: Recorded[]) => events.filter((e) => e.type === 'joined' || e.type.startsWith('peer-')).map((e) => (e.type === 'joined' ? 'joined' : `${e.type} ${e.detail.userId}`));
+
+    it('reports users the SDK announced while joining right after joined, in order, once per userId', async () => {
+      const { el, sdk, events } = await mountJoining(gen.sdk());
+      const client = sdk.lastClient;
+      const peersAt: Record<string, string[]> = {};
+      el.addEventListener('joined', () => (peersAt.joined = el.peers));
+      el.addEventListener('peer-join', (event) => (peersAt[event.detail.userId] = el.peers));
+      for (const userId of ['bob', 'carol', 'bob', 'dave']) gen.firePeerJoin(client, userId);
+      gen.firePeerLeave(client, 'dave');
+      expect(el.peers, 'nothing reported before joined').to.deep.equal([]);
+      client.pendingJoin!.resolve();
+      await settle(el);
+      expect(peerEvents(events)).to.deep.equal(['joined', 'peer-join bob', 'peer-join carol']);
+      expect(peersAt).to.deep.equal({ joined: [], bob: ['bob'], carol: ['bob', 'carol'] });
+      expect(el.peers).to.deep.equal(['bob', 'carol']);
+    });
+
+    it('keeps peers in step with peer-join and peer-leave, dropping a repeat join and a leave of someone absent', async () => {
+      const { el, sdk, events } = await mount(VALID, gen.sdk());
+      const client = sdk.lastClient;
+      gen.firePeerJoin(client, 'bob');
+      gen.firePeerJoin(client, 'carol');
+      gen.firePeerJoin(client, 'bob');
+      gen.firePeerLeave(client, 'zoe');
+      expect(el.peers).to.deep.equal(['bob', 'carol']);
+      gen.firePeerLeave(client, 'bob');
+      expect(el.peers).to.deep.equal(['carol']);
+      expect(peerEvents(events)).to.deep.equal(['joined', 'peer-join bob', 'peer-join carol', 'peer-leave bob']);
+    });
+
+    it('is read only, and a copy: changing the array changes nothing', async () => {
+      const { el, sdk } = await mount(VALID, gen.sdk());
+      gen.firePeerJoin(sdk.lastClient, 'bob');
+      el.peers.push('mallory');
+      expect(el.peers).to.deep.equal(['bob']);
+      expect(() => ((el as unknown as { peers: string[] }).peers = [])).to.throw(TypeError);
+    });
+
+    for (const [how, act] of [
+      ['leave()', async (el: TrtcRoom, _client: FakeClientControls) => el.leave()],
+      ['a ban', async (_el: TrtcRoom, client: FakeClientControls) => gen.fireBan(client, { reason: 'banned', message: 'x' })],
+      ['an SDK error', async (_el: TrtcRoom, client: FakeClientControls) => gen.fireError(client, gen.rtcError(0x4006, 'lost'))],
+    ] as const) {
+      it(`is empty after ${how}, already when its event is dispatched`, async () => {
+        const { el, sdk } = await mount(VALID, gen.sdk());
+        gen.firePeerJoin(sdk.lastClient, 'bob');
+        let peersAtEvent: string[] | undefined;
+        for (const type of ['left', 'banned', 'error']) el.addEventListener(type, () => (peersAtEvent ??= el.peers));
+        await act(el, sdk.lastClient);
+        await settle(el);
+        expect(peersAtEvent).to.deep.equal([]);
+        expect(el.peers).to.deep.equal([]);
+        gen.firePeerJoin(sdk.lastClient, 'carol');
+        expect(el.peers).to.deep.equal([]);
+      });
+    }
   });
 }
 

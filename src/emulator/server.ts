@@ -214,7 +214,8 @@ export async function startEmulatorServer(options: EmulatorServerOptions = {}): 
   function serveMember(socket: WebSocket): void {
     let state: 'new' | 'joining' | 'joined' | 'ended' = 'new';
     let membership: Membership | null = null;
-    // Pushes wait until the join's reply is sent, so the client knows it joined before it hears of peers.
+    // Pushes made during the join (the users already in the room) are held and sent just before its reply,
+    // so the client announces them before its join() resolves, as trtc-js-sdk does with its join answer.
     let held: ServerMessage[] | null = null;
     const send = (message: ServerMessage) => {
       if (held) held.push(message);
@@ -266,8 +267,8 @@ export async function startEmulatorServer(options: EmulatorServerOptions = {}): 
         }
         const pushes = held;
         held = null;
-        send({ type: 'reply', id, ok: true });
         for (const push of pushes) send(push);
+        send({ type: 'reply', id, ok: true });
       } catch (error) {
         held = null;
         state = 'ended';

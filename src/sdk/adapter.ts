@@ -15,6 +15,11 @@ export interface ConnectionHandlers {
 export interface RoomConnection {
   join(): Promise<void>;
   leave(): Promise<void>;
+  /**
+   * After a ban, what the SDK still needs before the client is destroyed (trtc-js-sdk: leave(), which
+   * clears its page-wide join guard). Absent when the SDK's own exit path already did it.
+   */
+  afterBan?(): Promise<void>;
   /** Removes every handler and destroys the SDK client. Safe to call twice. */
   destroy(): void;
 }

@@ -1,5 +1,5 @@
 import type { RoomConfig } from '../config.js';
-import type { ConnectionHandlers, RoomConnection, SdkAdapter } from './adapter.js';
+import { messageOf, sdkCodeOf, type ConnectionHandlers, type RoomConnection, type SdkAdapter } from './adapter.js';
 
 /** The part of trtc-js-sdk v4's `Client` the element uses (see the SDK's index.d.ts). */
 export interface TrtcV4Client {
@@ -55,8 +55,15 @@ export class V4Adapter implements SdkAdapter {
 
     let destroyed = false;
     return {
-      join: () => client.join({ roomId: config.roomId, ...(config.role ? { role: config.role } : {}) }),
+      join: () =>
+        client.join({ roomId: config.roomId, ...(config.role ? { role: config.role } : {}) }).catch((error: unknown) => {
+          throw samePageRefusal(error, config) ?? error;
+        }),
       leave: () => client.leave(),
+      // The SDK's client-banned handler only resets the client: its page-wide join guard for this
+      // SDKAppID + room + userId stays set, and every later join() in this page would fail with 4097, until
+      // leave() (which resolves on a banned client) clears it.
+      afterBan: () => client.leave(),
       destroy: () => {
         if (destroyed) return;
         destroyed = true;
@@ -65,4 +72,23 @@ export class V4Adapter implements SdkAdapter {
       },
     };
   }
+}
+
+/** trtc-js-sdk's INVALID_OPERATION, which its page-wide join guard refuses a join with. */
+const INVALID_OPERATION = 0x1001;
+
+/**
+ * trtc-js-sdk lets one client per page be in a room as a given user (per SDKAppID + room + userId) and
+ * refuses another's join() with 4097 "[userId] is calling client.join api or has already joined room,
+ * please avoid repeated join.": said here in the page's terms, with the SDK's code kept and its error as `cause`.
+ */
+function samePageRefusal(error: unknown, config: RoomConfig): Error | undefined {
+  if (sdkCodeOf(error) !== INVALID_OPERATION || !/repeated join/.test(messageOf(error, ''))) return undefined;
+  const room = typeof config.roomId === 'string' ? `string room "${config.roomId}"` : `room ${config.roomId}`;
+  return Object.assign(
+    new Error(`another client in this page is already in ${room} as user "${config.userId}": trtc-js-sdk lets one client per page in at a time; leave with that one first.`, {
+      cause: error,
+    }),
+    { code: INVALID_OPERATION },
+  );
 }

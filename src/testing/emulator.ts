@@ -4,7 +4,7 @@
  */
 import type { RoomBackend } from './backend.js';
 import { RoomService, type RemoveUsersRequest, type RoomRef, type RoomServiceOptions, type RoomSnapshot } from './room-service.js';
-import { createEmulatedSdks, type EmulatedSdks } from './sdk-shapes.js';
+import { createEmulatedSdks, type EmulatedSdkOptions, type EmulatedSdks } from './sdk-shapes.js';
 
 export type { EmulatedTrtcV4, EmulatedTrtcV5 } from './sdk-shapes.js';
 
@@ -21,9 +21,15 @@ export interface TrtcEmulatorAdmin {
 
 export interface TrtcEmulator extends EmulatedSdks {
   admin: TrtcEmulatorAdmin;
+  /**
+   * The SDKs of another page (a second tab or device) on the same rooms, with its own page-wide join
+   * guard: how a test has the same userId join from elsewhere (which kicks the earlier client), where
+   * a second client in this page would be refused (4097), as trtc-js-sdk refuses it.
+   */
+  newPage(): EmulatedSdks;
 }
 
-export type TrtcEmulatorOptions = RoomServiceOptions;
+export type TrtcEmulatorOptions = RoomServiceOptions & EmulatedSdkOptions;
 
 /** Creates an emulator whose rooms live in this page. Needs no arguments. */
 export function createTrtcEmulator(options: TrtcEmulatorOptions = {}): TrtcEmulator {
@@ -34,7 +40,8 @@ export function createTrtcEmulator(options: TrtcEmulatorOptions = {}): TrtcEmula
       return { leave: async () => service.leave(membership) };
     },
   };
-  const sdks = createEmulatedSdks(backend);
+  const sdkOptions: EmulatedSdkOptions = options.reconnectAttempts === undefined ? {} : { reconnectAttempts: options.reconnectAttempts };
+  const sdks = createEmulatedSdks(backend, sdkOptions);
   const admin: TrtcEmulatorAdmin = {
     removeUsers: async (request) => service.removeUsers(request),
     dismissRoom: async (request) => service.dismissRoom(request),
@@ -44,5 +51,6 @@ export function createTrtcEmulator(options: TrtcEmulatorOptions = {}): TrtcEmula
     onChange: (listener) => service.onChange(listener),
   };
   // A getter-preserving merge: liveClients stays live.
-  return Object.defineProperties({ admin } as TrtcEmulator, Object.getOwnPropertyDescriptors(sdks));
+  const newPage = () => createEmulatedSdks(backend, sdkOptions);
+  return Object.defineProperties({ admin, newPage } as TrtcEmulator, Object.getOwnPropertyDescriptors(sdks));
 }

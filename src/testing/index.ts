@@ -9,10 +9,10 @@ export {
   type WebSocketLike,
 } from './remote.js';
 export { EMULATOR_WEBSOCKET_PATH } from './wire-protocol.js';
-export type { EmulatedSdks } from './sdk-shapes.js';
+export type { EmulatedSdks, EmulatedSdkOptions } from './sdk-shapes.js';
 export type { EmulatedTrtcV4, EmulatedTrtcV5, TrtcEmulator, TrtcEmulatorAdmin, TrtcEmulatorOptions } from './emulator.js';
 export { FaultQueue, type Fault, type RoomBackend, type BackendMembership } from './backend.js';
-export { EmulatedV4Client, EmulatedRtcError, type EmulatedClientConfig } from './v4-client.js';
+export { EmulatedV4Client, EmulatedRtcError, PageJoinGuard, BAN_MESSAGES, sdkMessage, SDK_RECONNECT_ATTEMPTS, sdkReconnectDelayMs, type EmulatedClientConfig, type EmulatedClientRules } from './v4-client.js';
 export { EmulatedV5Trtc, EmulatedV5RtcError, V5JoinGuard, V5_ERROR_CODE, V5_EVENT, convertToV5Error, type EmulatedEnterRoomConfig } from './v5-client.js';
 export {
   RoomService,

@@ -4,9 +4,9 @@
  * the app's server can remove users or dismiss rooms through Tencent Cloud's API on the same server.
  */
 import type { BackendMembership, RoomBackend } from './backend.js';
-import { createEmulatedSdks, type EmulatedSdks } from './sdk-shapes.js';
+import { createEmulatedSdks, type EmulatedSdkOptions, type EmulatedSdks } from './sdk-shapes.js';
 import { PEER_LEAVE_REASON, type JoinRequest, type MemberSink } from './room-service.js';
-import { EmulatedRtcError, JOIN_ROOM_FAILED, LEAVE_ROOM_FAILED } from './v4-client.js';
+import { EmulatedRtcError, JOIN_ROOM_FAILED, UNKNOWN } from './v4-client.js';
 import { EMULATOR_WEBSOCKET_PATH, type ClientMessage, type ServerMessage } from './wire-protocol.js';
 
 /** What the client needs of a WebSocket: the browser's, or `ws`'s in Node. */
@@ -19,7 +19,7 @@ export interface WebSocketLike {
 
 export type WebSocketConstructor = new (url: string) => WebSocketLike;
 
-export interface TrtcEmulatorConnectionOptions {
+export interface TrtcEmulatorConnectionOptions extends EmulatedSdkOptions {
   /** The WebSocket class; default the global one (pass `ws`'s `WebSocket` in Node 20, which has none). */
   WebSocket?: WebSocketConstructor;
 }
@@ -35,14 +35,15 @@ export const SCHEDULE_FAILED = 0x404c;
 /**
  * An `sdk` for `<trtc-room>` backed by the networked emulator at `url`: the WebSocket URL it prints
  * (`ws://127.0.0.1:8090/trtc`), or its http:// address. Nothing connects until a client joins; each join
- * opens its own WebSocket, closed at leave. If that socket drops, the client fires the SDK's `error`.
+ * opens its own WebSocket, closed at leave. If that socket drops, the client reconnects as trtc-js-sdk does
+ * (state RECONNECTING) and, once `reconnectAttempts` have failed, fires the SDK's `error` 0x4006.
  */
 export function connectTrtcEmulator(url: string | URL, options: TrtcEmulatorConnectionOptions = {}): TrtcEmulatorConnection {
   const webSocketUrl = toWebSocketUrl(url);
   const WebSocketClass = options.WebSocket ?? (globalThis as { WebSocket?: WebSocketConstructor }).WebSocket;
   if (!WebSocketClass) throw new TypeError('connectTrtcEmulator needs a WebSocket class: this runtime has none; pass { WebSocket } (in Node, from the `ws` package).');
   const backend: RoomBackend = { join: (request, sink, onLost) => joinOverWebSocket(WebSocketClass, webSocketUrl, request, sink, onLost) };
-  return Object.defineProperties({ url: webSocketUrl } as TrtcEmulatorConnection, Object.getOwnPropertyDescriptors(createEmulatedSdks(backend)));
+  return Object.defineProperties({ url: webSocketUrl } as TrtcEmulatorConnection, Object.getOwnPropertyDescriptors(createEmulatedSdks(backend, options.reconnectAttempts === undefined ? {} : { reconnectAttempts: options.reconnectAttempts })));
 }
 
 function toWebSocketUrl(url: string | URL): string {
@@ -95,7 +96,7 @@ function joinOverWebSocket(
         phase = 'leaving';
         const reply = await new Promise<Reply>((settle) => ask({ type: 'leave' }, settle));
         end();
-        if (!reply.ok) throw new EmulatedRtcError(LEAVE_ROOM_FAILED, reply.error.message);
+        if (!reply.ok) throw new EmulatedRtcError(UNKNOWN, reply.error.message);
       },
     };
 
@@ -141,7 +142,7 @@ function joinOverWebSocket(
       const was = phase;
       phase = 'ended';
       for (const settle of pending.values()) {
-        settle({ type: 'reply', id: null, ok: false, error: { code: was === 'leaving' ? LEAVE_ROOM_FAILED : JOIN_ROOM_FAILED, message: closedMessage(url, was) } });
+        settle({ type: 'reply', id: null, ok: false, error: { code: was === 'leaving' ? UNKNOWN : JOIN_ROOM_FAILED, message: closedMessage(url, was) } });
       }
       pending.clear();
       if (was === 'connecting') reject(new EmulatedRtcError(SCHEDULE_FAILED, unreachableMessage(url)));

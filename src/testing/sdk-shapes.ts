@@ -3,7 +3,7 @@
  * shared by the in-memory emulator and the networked client so that both behave alike.
  */
 import { FaultQueue, type RoomBackend } from './backend.js';
-import { EmulatedV4Client, type EmulatedClientConfig } from './v4-client.js';
+import { EmulatedV4Client, PageJoinGuard, type EmulatedClientConfig } from './v4-client.js';
 import { EmulatedV5Trtc, V5JoinGuard, V5_ERROR_CODE, V5_EVENT } from './v5-client.js';
 
 /** The v4-shaped SDK namespace: set it as `el.sdk`. */
@@ -29,18 +29,35 @@ export interface EmulatedSdks {
   readonly liveClients: readonly (EmulatedV4Client | EmulatedV5Trtc)[];
 }
 
-export function createEmulatedSdks(backend: RoomBackend): EmulatedSdks {
+/** How the emulated SDKs behave where the real ones take time. */
+export interface EmulatedSdkOptions {
+  /**
+   * How many times a v4 client whose connection dropped tries to reconnect (each try waiting as
+   * trtc-js-sdk does: 2, 2, 3, 3, 5, 5, 8, 8, then 13 s) before it fires `error` 0x4006
+   * (SIGNAL_CHANNEL_RECONNECTION_FAILED). Default 30, as trtc-js-sdk: about 5½ minutes. 0 fails at once.
+   */
+  reconnectAttempts?: number;
+}
+
+/**
+ * The SDKs of one page (tab or device) over `backend`: trtc-js-sdk's page-wide join guard is this page's;
+ * another call gives another page's.
+ */
+export function createEmulatedSdks(backend: RoomBackend, options: EmulatedSdkOptions = {}): EmulatedSdks {
   const faults = new FaultQueue();
   const live = new Set<EmulatedV4Client | EmulatedV5Trtc>();
+  const joinGuard = new PageJoinGuard();
   // trtc-sdk-v5 keeps one join guard for every TRTC instance of the page: here, of this SDK object.
   const v5JoinGuard = new V5JoinGuard();
+  const track = (config: EmulatedClientConfig, rules: ConstructorParameters<typeof EmulatedV4Client>[4]) => {
+    if (typeof config !== 'object' || config === null) throw new TypeError('createClient needs a config object.');
+    const client = new EmulatedV4Client({ ...config }, backend, faults, (destroyed) => live.delete(destroyed), rules);
+    live.add(client);
+    return client;
+  };
+  const reconnectAttempts = options.reconnectAttempts;
   const sdk: EmulatedTrtcV4 = {
-    createClient(config) {
-      if (typeof config !== 'object' || config === null) throw new TypeError('createClient needs a config object.');
-      const client = new EmulatedV4Client({ ...config }, backend, faults, (destroyed) => live.delete(destroyed));
-      live.add(client);
-      return client;
-    },
+    createClient: (config) => track(config, { joinGuard, refuseDestroyWhileJoined: true, ...(reconnectAttempts === undefined ? {} : { reconnectAttempts }) }),
   };
   const sdkV5: EmulatedTrtcV5 = {
     create() {

@@ -76,3 +76,28 @@ test('<trtc-room> in two tabs over the networked emulator: a duplicate userId ba
   assert.deepEqual(server.rooms(), []);
   assert.deepEqual(problems, []);
 });
+
+test('in a browser over the networked emulator, users already in the room are announced with peer-join before join() resolves', async (t) => {
+  const server = await startEmulatorServer({ port: 0, host: '127.0.0.1' });
+  t.after(() => server.close());
+  const bundle = await bundlePageScript(`
+import { connectTrtcEmulator } from '${root}/src/testing/remote.ts';
+window.joinAfterBob = async (url) => {
+  const { sdk } = connectTrtcEmulator(url);
+  await sdk.createClient({ sdkAppId: 1400000001, userId: 'bob', userSig: 'sig', mode: 'rtc' }).join({ roomId: 42 });
+  const alice = sdk.createClient({ sdkAppId: 1400000001, userId: 'alice', userSig: 'sig', mode: 'rtc' });
+  const heard = [];
+  alice.on('peer-join', ({ userId }) => heard.push('peer-join ' + userId));
+  await alice.join({ roomId: 42 });
+  heard.push('join() resolved');
+  return heard;
+};
+`);
+  const browser = await launchChromium();
+  t.after(() => browser.close());
+  const problems = [];
+  const tab = await openModulePage(browser, bundle, problems);
+  await tab.waitForFunction(() => typeof window.joinAfterBob === 'function');
+  assert.deepEqual(await tab.evaluate((url) => window.joinAfterBob(url), server.webSocketUrl), ['peer-join bob', 'join() resolved']);
+  assert.deepEqual(problems, []);
+});

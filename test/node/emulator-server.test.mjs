@@ -30,7 +30,7 @@ async function emulator(t, options = {}) {
 }
 
 /** A page's view of the emulator, in Node: ws's WebSocket, with every socket kept so a test can cut one. */
-function page(server) {
+function page(server, options = {}) {
   const sockets = [];
   class KeptWebSocket extends WebSocket {
     constructor(url) {
@@ -38,7 +38,7 @@ function page(server) {
       sockets.push(this);
     }
   }
-  return Object.assign(connectTrtcEmulator(server.webSocketUrl, { WebSocket: KeptWebSocket }), { sockets });
+  return Object.assign(connectTrtcEmulator(server.webSocketUrl, { WebSocket: KeptWebSocket, ...options }), { sockets });
 }
 
 /** Records a client's SDK events; `waitFor` finds one that already came or waits for it. */
@@ -260,19 +260,70 @@ test('the same userId joining over the network kicks the earlier client with rea
   await bob.events.waitFor('peer-leave', (p) => p.userId === 'alice');
 });
 
+test('over the network too, users already in the room are announced with peer-join before join() resolves', async (t) => {
+  const server = await emulator(t);
+  const connection = page(server);
+  await member(connection, 'bob', 1234);
+  await member(connection, 'carol', 1234);
+  const alice = connection.sdk.createClient({ sdkAppId: APP, userId: 'alice', userSig: 'sig', mode: 'rtc' });
+  const events = record(alice);
+  await alice.join({ roomId: 1234 });
+  assert.deepEqual(events.of('peer-join').map((p) => p.userId), ['bob', 'carol'], 'announced before join() resolved');
+});
+
+test('the page-wide join guard is per connectTrtcEmulator() (a page): a second client of the page is refused with 4097, one of another page kicks', async (t) => {
+  const server = await emulator(t);
+  const here = page(server);
+  const first = await member(here, 'alice', 1234);
+  const refused = here.sdk.createClient({ sdkAppId: APP, userId: 'alice', userSig: 'sig', mode: 'rtc' });
+  await assert.rejects(refused.join({ roomId: 1234 }), (error) => error.getCode() === 0x1001 && /please avoid repeated join/.test(error.message));
+  assert.deepEqual(first.events.of('client-banned'), []);
+  await member(page(server), 'alice', 1234);
+  assert.equal((await first.events.waitFor('client-banned')).reason, 'kick');
+});
+
 test('a dropped connection keeps its member in the room, marked disconnected, until the drop timeout', async (t) => {
   const server = await emulator(t, { dropTimeoutMs: 60_000 });
-  const connection = page(server);
+  const connection = page(server, { reconnectAttempts: 0 });
   const alice = await member(connection, 'alice', 1234);
   const bob = await member(connection, 'bob', 1234);
 
   connection.sockets[1].terminate(); // bob's network goes away without a goodbye
   const lost = await bob.events.waitFor('error');
-  assert.equal(lost.getCode(), 0x4009);
-  await bob.events.waitFor('connection-state-changed', (p) => p.state === 'DISCONNECTED');
+  assert.equal(lost.getCode(), 0x4006, 'SIGNAL_CHANNEL_RECONNECTION_FAILED');
   await waitUntil(() => server.rooms()[0]?.disconnected.includes('bob'));
   assert.deepEqual(server.rooms(), [{ sdkAppId: APP, roomId: 1234, members: ['alice', 'bob'], disconnected: ['bob'] }]);
   assert.deepEqual(alice.events.of('peer-leave'), []);
+});
+
+test('a dropped connection goes to RECONNECTING and, as trtc-js-sdk, tries again: with the emulator reachable it is CONNECTED again, still in the room', async (t) => {
+  const server = await emulator(t, { dropTimeoutMs: 60_000 });
+  const connection = page(server, { reconnectAttempts: 1 });
+  await member(connection, 'alice', 1234);
+  const bob = await member(connection, 'bob', 1234);
+
+  connection.sockets[1].terminate();
+  await bob.events.waitFor('connection-state-changed', (p) => p.state === 'RECONNECTING');
+  await bob.events.waitFor('connection-state-changed', (p) => p.prevState === 'RECONNECTING' && p.state === 'CONNECTED');
+  assert.deepEqual(bob.events.of('error'), []);
+  assert.equal(bob.client.joined, true);
+  assert.deepEqual(bob.events.of('peer-join').map((p) => p.userId), ['alice'], 'alice, still there, is not announced again');
+  assert.deepEqual(roomsOf(server), [{ roomId: 1234, members: ['alice', 'bob'] }]);
+});
+
+test('a dropped connection reports error 0x4006 (SIGNAL_CHANNEL_RECONNECTION_FAILED) only after its reconnection attempts fail', async (t) => {
+  const server = await emulator(t);
+  const alice = await member(page(server, { reconnectAttempts: 1 }), 'alice', 1234);
+  await server.close();
+  const error = await alice.events.waitFor('error');
+  assert.equal(error.getCode(), 0x4006);
+  assert.match(error.message, /^signal channel reconnection failed, please check your network\. \nRefer to: /);
+  assert.deepEqual(alice.events.of('connection-state-changed').slice(2), [
+    { prevState: 'CONNECTED', state: 'DISCONNECTED' },
+    { prevState: 'DISCONNECTED', state: 'RECONNECTING' },
+    { prevState: 'RECONNECTING', state: 'DISCONNECTED' },
+  ]);
+  assert.equal(alice.client.joined, false);
 });
 
 test('a dropped connection\'s member is removed after the drop timeout, and its peers see peer-leave', async (t) => {
@@ -298,23 +349,19 @@ test('a clean leave removes the member at once, not after the drop timeout', asy
   assert.deepEqual(bob.events.of('error'), []);
 });
 
-test('destroying a joined client takes it out of the room', async (t) => {
+test('destroy() on a joined client throws 4097 ("please call leave() before destroy()"), as trtc-js-sdk; leave() then destroy() takes it out', async (t) => {
   const server = await emulator(t, { dropTimeoutMs: 60_000 });
   const connection = page(server);
   const alice = await member(connection, 'alice', 1234);
   const bob = await member(connection, 'bob', 1234);
 
+  assert.throws(() => bob.client.destroy(), (error) => error.getCode() === 0x1001 && error.message.startsWith('please call leave() before destroy().'));
+  assert.deepEqual(roomsOf(server), [{ roomId: 1234, members: ['alice', 'bob'] }]);
+  await bob.client.leave();
   bob.client.destroy();
   await alice.events.waitFor('peer-leave', (p) => p.userId === 'bob');
   assert.deepEqual(roomsOf(server), [{ roomId: 1234, members: ['alice'] }]);
   assert.deepEqual(connection.liveClients, [alice.client]);
-});
-
-test('closing the server ends every member\'s session with the SDK\'s error event', async (t) => {
-  const server = await emulator(t);
-  const alice = await member(page(server), 'alice', 1234);
-  await server.close();
-  assert.equal((await alice.events.waitFor('error')).getCode(), 0x4009);
 });
 
 test('GET /rooms shows every room, its members and the disconnected ones as JSON', async (t) => {

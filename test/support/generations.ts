@@ -46,6 +46,11 @@ export interface Generation {
   expectedJoin(spec: JoinSpec): unknown;
   /** The last join of one client, in the element's terms. */
   joinedAs(client: FakeClientControls): Required<Pick<JoinSpec, 'roomId' | 'mode' | 'sdkAppId' | 'userId' | 'userSig'>> & Pick<JoinSpec, 'role'>;
+  /**
+   * After a ban, the element still calls leave() on the client before destroying it (v4: trtc-js-sdk keeps
+   * its page-wide join guard until then); v5's own exit path already left.
+   */
+  readonly leavesAfterBan: boolean;
   /** How many times the element asked this client to leave (v4 `leave()`, v5 `exitRoom()`). */
   leaveCalls(client: FakeClientControls): number;
   /** An SDK error with a numeric code, shaped as this generation throws it. */
@@ -63,6 +68,7 @@ const IDENTITY = { sdkAppId: 1400000001, userId: 'alice', userSig: 'sig-secret-1
 export const V4: Generation = {
   name: 'v4',
   sdk: () => new FakeTrtc(),
+  leavesAfterBan: true,
   sdkJoins: (sdk) => (sdk as FakeTrtc).clients.flatMap((client) => client.joinCalls.map((join) => ({ createClient: client.config, join }))),
   expectedJoin: ({ roomId, role, mode = 'rtc', ...identity }) => ({
     createClient: { ...IDENTITY, ...identity, mode, ...(typeof roomId === 'string' ? { useStringRoomId: true } : {}) },
@@ -85,6 +91,7 @@ export const V4: Generation = {
 export const V5: Generation = {
   name: 'v5',
   sdk: () => new FakeTrtcV5(),
+  leavesAfterBan: false,
   sdkJoins: (sdk) => (sdk as FakeTrtcV5).joins.map((params) => ({ enterRoom: params })),
   expectedJoin: ({ roomId, role, mode = 'rtc', ...identity }) => ({
     enterRoom: {

@@ -1,0 +1,227 @@
+/**
+ * One table of room scenarios for <trtc-room> on trtc-js-sdk v4, run in a page against two worlds: the real
+ * SDK over a stand-in signalling server (test/support/v4-signalling-stand-in.mjs), and the v4 double of
+ * `trtc-room/testing`. Each run records every event the elements dispatch; test/node/v4-conformance.test.mjs
+ * checks both records against the table's expectation and against each other.
+ */
+import '../../src/index.js';
+import type { TrtcRoom } from '../../src/index.js';
+import type { TrtcSdk } from '../../src/sdk/loader.js';
+
+/** How a world is moved: the other users and the app server, for one room. */
+export interface World {
+  readonly name: string;
+  /** The SDK namespace given to the elements as `el.sdk`. */
+  readonly sdk: TrtcSdk;
+  /** Another user (on another device) enters the room; with the element's userId it is a duplicate login. */
+  enter(roomId: number, userId: string): Promise<void>;
+  exit(roomId: number, userId: string): Promise<void>;
+  /** The app server's RemoveUser. */
+  removeUser(roomId: number, userId: string): Promise<void>;
+  /** The app server's DismissRoom. */
+  dismissRoom(roomId: number): Promise<void>;
+}
+
+const SDK_APP_ID = 1400000001;
+const WAIT_MS = 15_000;
+
+/** What an element dispatched, in a form both worlds can be compared on (no `cause`, which holds SDK objects). */
+function describe(event: Event, el: TrtcRoom): string {
+  const detail = (event as CustomEvent).detail;
+  switch (event.type) {
+    case 'state-change':
+      return `state ${detail.state}`;
+    case 'connection-state-change':
+      return `connection ${detail.prevState}->${detail.state}`;
+    case 'joined':
+    case 'left':
+      return `${event.type} ${detail.roomId} ${detail.userId}`;
+    case 'peer-join':
+    case 'peer-leave':
+      return `${event.type} ${detail.userId} [${el.peers}]`;
+    case 'banned':
+      return `banned ${detail.reason} (${detail.sdkReason}) "${detail.message}" [${el.peers}]`;
+    case 'error':
+      return `error ${detail.code} ${detail.sdkCode} "${detail.message}" [${el.peers}]`;
+    default:
+      return event.type;
+  }
+}
+
+const TYPES = ['joined', 'left', 'banned', 'error', 'peer-join', 'peer-leave', 'connection-state-change', 'state-change'];
+
+class Stage {
+  readonly log: string[] = [];
+  private readonly elements: TrtcRoom[] = [];
+  constructor(
+    readonly world: World,
+    readonly roomId: number,
+  ) {}
+
+  /** Puts an element for `userId` in the page; its events go to the log as `<label>: <event>`. */
+  mount(label: string, userId = 'alice'): TrtcRoom {
+    const el = document.createElement('trtc-room') as TrtcRoom;
+    el.sdk = this.world.sdk;
+    Object.assign(el, { sdkAppId: SDK_APP_ID, roomId: this.roomId, userId, userSig: 'stand-in-sig' });
+    for (const type of TYPES) el.addEventListener(type, (event) => this.log.push(`${label}: ${describe(event, el)}`));
+    this.elements.push(el);
+    document.body.append(el);
+    return el;
+  }
+
+  /** Waits until the log has a line starting with `line`. */
+  async until(line: string): Promise<void> {
+    const deadline = Date.now() + WAIT_MS;
+    while (!this.log.some((entry) => entry.startsWith(line))) {
+      if (Date.now() > deadline) throw new Error(`${this.world.name}: no "${line}" within ${WAIT_MS} ms; saw ${JSON.stringify(this.log)}`);
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+  }
+
+  /** Removes every element and waits for each joined one's `left`. */
+  async removeAll(): Promise<void> {
+    const leaving = this.elements.filter((el) => el.state === 'joined').length;
+    const before = this.log.filter((entry) => / left /.test(entry)).length;
+    for (const el of this.elements) el.remove();
+    const deadline = Date.now() + WAIT_MS;
+    while (this.log.filter((entry) => / left /.test(entry)).length < before + leaving) {
+      if (Date.now() > deadline) throw new Error(`${this.world.name}: elements did not leave; saw ${JSON.stringify(this.log)}`);
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    // Let anything still on its way arrive, so that a stray event after `left` shows in the log.
+    await new Promise((resolve) => setTimeout(resolve, 300));
+  }
+}
+
+export interface Scenario {
+  name: string;
+  run(stage: Stage): Promise<void>;
+  /** The element events the scenario must produce, state and connection changes left out. */
+  expected(roomId: number): string[];
+}
+
+// As trtc-js-sdk builds them (the element trims the trailing newline).
+const REFER = ' \nRefer to: https://web.sdk.qcloud.com/trtc/webrtc/doc/en/index.html';
+const BAN_MESSAGE = {
+  kick: `client was banned because of duplicated userId joining the room.${REFER}`,
+  banned: `client was banned because of you got banned by the admin.${REFER}`,
+  disband: `client was banned because of the room has been disbanded by the admin.${REFER}`,
+};
+
+async function joinAgain(stage: Stage, el: TrtcRoom): Promise<void> {
+  const outcome = await el.join().then(
+    () => 'resolved',
+    (error: Error) => `rejected ${error.message}`,
+  );
+  stage.log.push(`el: join() ${outcome}`);
+}
+
+function afterBan(name: string, ban: (stage: Stage) => Promise<void>, banned: string, peersAfterRejoin: string[]): Scenario {
+  return {
+    name,
+    async run(stage) {
+      await stage.world.enter(stage.roomId, 'bob');
+      const el = stage.mount('el');
+      await stage.until('el: peer-join bob');
+      await ban(stage);
+      await stage.until('el: banned');
+      await joinAgain(stage, el);
+      for (const userId of peersAfterRejoin) await stage.until(`el: peer-join ${userId}`);
+      await stage.removeAll();
+    },
+    expected: (roomId) => [
+      `el: joined ${roomId} alice`,
+      'el: peer-join bob [bob]',
+      `el: ${banned} []`,
+      `el: joined ${roomId} alice`,
+      ...peersAfterRejoin.map((userId, i) => `el: peer-join ${userId} [${peersAfterRejoin.slice(0, i + 1).join(',')}]`),
+      'el: join() resolved',
+      `el: left ${roomId} alice`,
+    ],
+  };
+}
+
+export const SCENARIOS: Scenario[] = [
+  {
+    name: 'joins an empty room, and leaves it when removed',
+    async run(stage) {
+      stage.mount('el');
+      await stage.until('el: joined');
+      await stage.removeAll();
+    },
+    expected: (roomId) => [`el: joined ${roomId} alice`, `el: left ${roomId} alice`],
+  },
+  {
+    name: 'users already in the room are reported right after joined, once each, and listed in peers',
+    async run(stage) {
+      await stage.world.enter(stage.roomId, 'bob');
+      await stage.world.enter(stage.roomId, 'carol');
+      stage.mount('el');
+      await stage.until('el: peer-join carol');
+      await stage.removeAll();
+    },
+    expected: (roomId) => [`el: joined ${roomId} alice`, 'el: peer-join bob [bob]', 'el: peer-join carol [bob,carol]', `el: left ${roomId} alice`],
+  },
+  {
+    name: 'a user joining and leaving later: peer-join, then peer-leave',
+    async run(stage) {
+      stage.mount('el');
+      await stage.until('el: joined');
+      await stage.world.enter(stage.roomId, 'bob');
+      await stage.until('el: peer-join bob');
+      await stage.world.exit(stage.roomId, 'bob');
+      await stage.until('el: peer-leave bob');
+      await stage.removeAll();
+    },
+    expected: (roomId) => [`el: joined ${roomId} alice`, 'el: peer-join bob [bob]', 'el: peer-leave bob []', `el: left ${roomId} alice`],
+  },
+  afterBan(
+    'the same userId on another device: banned duplicate-user-id; join() after it joins again',
+    (stage) => stage.world.enter(stage.roomId, 'alice'),
+    `banned duplicate-user-id (kick) "${BAN_MESSAGE.kick}"`,
+    ['bob'],
+  ),
+  afterBan(
+    'RemoveUser: banned removed-by-admin; join() after it joins again',
+    (stage) => stage.world.removeUser(stage.roomId, 'alice'),
+    `banned removed-by-admin (banned) "${BAN_MESSAGE.banned}"`,
+    ['bob'],
+  ),
+  afterBan(
+    'DismissRoom: banned room-dismissed; join() after it joins again',
+    (stage) => stage.world.dismissRoom(stage.roomId),
+    `banned room-dismissed (room-disband) "${BAN_MESSAGE.disband}"`,
+    [],
+  ),
+  {
+    name: 'two elements in one page with one userId: the second is refused (join-failed, 4097), the first stays in',
+    async run(stage) {
+      stage.mount('first');
+      await stage.until('first: joined');
+      stage.mount('second');
+      await stage.until('second: error');
+      await stage.removeAll();
+    },
+    expected: (roomId) => [
+      `first: joined ${roomId} alice`,
+      `second: error join-failed 4097 "Joining the room failed: another client in this page is already in room ${roomId} as user "alice": trtc-js-sdk lets one client per page in at a time; leave with that one first." []`,
+      `first: left ${roomId} alice`,
+    ],
+  },
+];
+
+/** Runs one scenario in `world`, in room `roomId`; resolves with every event line, in order. */
+export async function runScenario(name: string, world: World, roomId: number): Promise<string[]> {
+  const scenario = SCENARIOS.find((entry) => entry.name === name);
+  if (!scenario) throw new Error(`No scenario "${name}".`);
+  const stage = new Stage(world, roomId);
+  try {
+    await scenario.run(stage);
+  } finally {
+    for (const el of document.querySelectorAll('trtc-room')) el.remove();
+  }
+  return stage.log;
+}
+
+/** The lines of a record the table states (state and connection changes left out). */
+export const stated = (log: string[]) => log.filter((line) => !/: (state|connection) /.test(line));
