@@ -96,7 +96,7 @@ window.joinAfterBob = async (url) => {
   const browser = await launchChromium();
   t.after(() => browser.close());
   const problems = [];
-  const tab = await openModulePage(browser, bundle, problems);
+  const tab = await openModulePage(browser, bundle, problems, { origin: server.url });
   await tab.waitForFunction(() => typeof window.joinAfterBob === 'function');
   assert.deepEqual(await tab.evaluate((url) => window.joinAfterBob(url), server.webSocketUrl), ['peer-join bob', 'join() resolved']);
   assert.deepEqual(problems, []);
