@@ -4,7 +4,9 @@
  *   `trtc-room/testing`), one socket per client's stay in a room;
  * - Tencent Cloud API 3.0 (`POST /`) for RemoveUser, RemoveUserByStrRoomId, DismissRoom and
  *   DismissRoomByStrRoomId, signed with TC3-HMAC-SHA256, so Tencent's own server SDKs work against it;
- * - a read-only JSON view of the rooms (`GET /rooms`) for demos.
+ * - a read-only JSON view of the rooms (`GET /rooms`) for demos;
+ * - the unmodified TRTC Web SDKs' signalling (`/signal/v4`, `/signal/v5`; `GET /proxy` says what to give their
+ *   proxy settings), in signalling.ts.
  */
 import { randomBytes, randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
@@ -13,6 +15,7 @@ import { WebSocketServer, type WebSocket } from 'ws';
 import { JOIN_ROOM_FAILED, RoomService, type Membership, type MemberSink, type RoomId } from '../testing/room-service.js';
 import { EMULATOR_WEBSOCKET_PATH, type ClientMessage, type ServerMessage } from '../testing/wire-protocol.js';
 import { CloudApi } from './cloud-api.js';
+import { createSdkSignalling, LOGGER_PATH, type SdkProxySettings } from './signalling.js';
 
 export interface EmulatorServerOptions {
   /** Default 0: any free port (read it from the result). */
@@ -62,6 +65,8 @@ export interface EmulatorServer {
   readonly port: number;
   /** The SecretId/SecretKey that sign Tencent Cloud API requests to this server. */
   readonly credentials: EmulatorCredentials;
+  /** What to give the real SDKs' proxy settings (`GET /proxy`): v4 `client.setProxyServer(proxy.v4)`, v5 `enterRoom({ proxy: proxy.v5 })`. */
+  readonly proxy: SdkProxySettings;
   /** The room service behind both sides. */
   readonly service: RoomService;
   /** Every room, its members, and which of them are disconnected. */
@@ -94,6 +99,12 @@ export async function startEmulatorServer(options: EmulatorServerOptions = {}): 
   /** Members whose connection dropped, with the timer that removes them. */
   const dropped = new Map<Membership, ReturnType<typeof setTimeout>>();
   let closed = false;
+  const sdkSignalling = createSdkSignalling({
+    service,
+    log,
+    drop: (membership) => dropMember(membership),
+    undrop: (membership) => dropped.has(membership) && (forgetDrop(membership), true),
+  });
 
   const rooms = (): EmulatorRoomView[] =>
     service.snapshot().map((room) => ({
@@ -118,17 +129,27 @@ export async function startEmulatorServer(options: EmulatorServerOptions = {}): 
       sendJson(response, 200, rooms());
       return;
     }
+    if (url.pathname === '/proxy' && (request.method === 'GET' || request.method === 'HEAD')) {
+      sendJson(response, 200, server.proxy);
+      return;
+    }
+    if (url.pathname.startsWith(`${LOGGER_PATH}/`)) {
+      // The SDKs' quality reports (their loggerProxy), taken and dropped.
+      response.writeHead(204).end();
+      return;
+    }
     if (url.pathname === '/' && request.method === 'GET' && request.headers['x-tc-action'] === undefined) {
       sendJson(response, 200, {
         emulator: 'trtc-room-emulator',
         webSocket: server.webSocketUrl,
         tencentCloudApi: { endpoint: server.apiEndpoint, protocol: 'http://', version: '2019-07-22' },
         rooms: `${server.url}/rooms`,
+        proxy: `${server.url}/proxy`,
       });
       return;
     }
     if (url.pathname !== '/') {
-      sendJson(response, 404, { error: `Nothing at ${url.pathname}: the emulator serves POST / (Tencent Cloud API), GET /rooms and WebSocket ${EMULATOR_WEBSOCKET_PATH}.` });
+      sendJson(response, 404, { error: `Nothing at ${url.pathname}: the emulator serves POST / (Tencent Cloud API), GET /rooms, GET /proxy and WebSockets ${EMULATOR_WEBSOCKET_PATH}, /signal/v4 and /signal/v5.` });
       return;
     }
     const body = await readBody(request);
@@ -142,11 +163,13 @@ export async function startEmulatorServer(options: EmulatorServerOptions = {}): 
   }
 
   const sockets = new WebSocketServer({ server: http, path: EMULATOR_WEBSOCKET_PATH, maxPayload: 64 * 1024 });
+  // One server for every path: the emulated SDKs' and the real SDKs' signalling (ws lets one server per HTTP server).
+  sockets.shouldHandle = (request) => new URL(request.url ?? '/', 'http://emulator').pathname === EMULATOR_WEBSOCKET_PATH || sdkSignalling.handles(request);
   const alive = new WeakSet<WebSocket>();
-  sockets.on('connection', (socket) => {
+  sockets.on('connection', (socket, request) => {
     alive.add(socket);
     socket.on('pong', () => alive.add(socket));
-    serveMember(socket);
+    if (!sdkSignalling.serve(socket, request)) serveMember(socket);
   });
   const heartbeat = setInterval(() => {
     for (const socket of sockets.clients) {
@@ -277,6 +300,7 @@ export async function startEmulatorServer(options: EmulatorServerOptions = {}): 
     url: `http://${hostInUrl}:${port}`,
     webSocketUrl: `ws://${hostInUrl}:${port}${EMULATOR_WEBSOCKET_PATH}`,
     apiEndpoint: `${hostInUrl}:${port}`,
+    proxy: sdkSignalling.proxy(`http://${hostInUrl}:${port}`),
     host,
     port,
     credentials,
