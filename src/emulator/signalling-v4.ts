@@ -20,6 +20,7 @@ export const trtcJsSdkSignalling: SignallingDialect = {
   key: 'v4',
   sdk: `trtc-js-sdk ${TRTC_JS_SDK_VERSION}`,
   joinCommands: ['join'],
+  rejoinCommands: [],
   unanswered: ['quality_report', 'leave', 'receive_data_userlist', 'ready_to_receive'],
   refused: {
     publish: 4098,

@@ -25,6 +25,8 @@ export const trtcSdkV5Signalling: SignallingDialect = {
   key: 'v5',
   sdk: `trtc-sdk-v5 ${TRTC_SDK_V5_VERSION}`,
   joinCommands: ['join/v2', 'join'],
+  // A browser that can use one peer connection always starts with join/v2; `join` is the fallback's rejoin.
+  rejoinCommands: ['join'],
   unanswered: ['quality_report', 'leave', 'receive_data_userlist', 'ready_to_receive'],
   refused: {
     ...trtcJsSdkSignalling.refused,

@@ -56,6 +56,8 @@ export interface SignallingDialect {
   readonly sdk: string;
   /** The commands that join a room. */
   readonly joinCommands: readonly string[];
+  /** Join commands only a client already in the room sends (its rejoin on a fresh socket), never a first join. */
+  readonly rejoinCommands: readonly string[];
   /** Commands that take no answer. */
   readonly unanswered: readonly string[];
   /** Commands that need a media server, with the result command the SDK waits for: refused there. */
@@ -112,6 +114,8 @@ interface Channel {
   membership: Membership | null;
   /** Pushes held while the join is answered. */
   held: ServerFrame[] | null;
+  /** The SDK is about to move to a fresh socket (the emulator refused its peer connection's rebuild). */
+  moving: boolean;
 }
 
 export function createSdkSignalling(hooks: SdkSignallingHooks): SdkSignalling {
@@ -120,6 +124,11 @@ export function createSdkSignalling(hooks: SdkSignallingHooks): SdkSignalling {
   /** Joined channels by dialect, app, room and user: how a reconnect or a rejoin after a dropped socket finds its membership. */
   const joined = new Map<string, Channel>();
   const loggedUnknown = new Set<string>();
+  /**
+   * Removals that found the client between sockets (its old one closing, its new one not joined yet), by the
+   * same key: delivered when it reconnects or rejoins, so a ban is never lost to a reconnection.
+   */
+  const bansInTransit = new Map<string, { reason: RemovalReason; until: number }>();
   const keyOf = (dialect: SignallingDialect, sdkAppId: number, roomId: RoomId, userId: string) =>
     JSON.stringify([dialect.key, sdkAppId, typeof roomId, roomId, userId]);
 
@@ -138,6 +147,9 @@ export function createSdkSignalling(hooks: SdkSignallingHooks): SdkSignalling {
   function sinkFor(channel: Channel): MemberSink {
     return {
       removed(reason) {
+        if (channel.membership && (channel.moving || channel.socket.readyState !== channel.socket.OPEN)) {
+          bansInTransit.set(keyOf(channel.dialect, channel.sdkAppId, channel.membership.roomId, channel.userId), { reason, until: Date.now() + 60_000 });
+        }
         forget(channel);
         log(`${channel.userId} (${channel.dialect.sdk}) removed: ${reason}`);
         send(channel, frame(SERVER_CMD.CLIENT_BANNED, { reason: reasonForSdk[reason] }));
@@ -160,15 +172,18 @@ export function createSdkSignalling(hooks: SdkSignallingHooks): SdkSignalling {
    * SDK's reconnection (v4 `&rc=1`, v5 `reconnect`) or its rejoin on a fresh socket (v5's fallback to
    * separate peer connections). Another page with the same userId finds the earlier socket open and kicks it.
    */
-  function takeOver(socket: WebSocket, dialect: SignallingDialect, sdkAppId: number, roomId: RoomId, userId: string, userSig: string): Channel | undefined {
+  function takeOver(socket: WebSocket, dialect: SignallingDialect, sdkAppId: number, roomId: RoomId, userId: string, userSig: string, rejoin: boolean): Channel | undefined {
     const key = keyOf(dialect, sdkAppId, roomId, userId);
     const earlier = joined.get(key);
-    if (!earlier || earlier.socket === socket || earlier.socket.readyState === earlier.socket.OPEN || earlier.userSig !== userSig) return undefined;
+    if (!earlier || earlier.socket === socket || earlier.userSig !== userSig) return undefined;
+    // An open socket is another page's, unless its client announced the move and this is its rejoin.
+    if (earlier.socket.readyState === earlier.socket.OPEN && !(rejoin && earlier.moving)) return undefined;
     if (!earlier.membership || (!hooks.undrop(earlier.membership) && earlier.socket.readyState === earlier.socket.CLOSED)) {
       joined.delete(key);
       return undefined;
     }
     earlier.socket = socket;
+    earlier.moving = false;
     log(`${userId} (${dialect.sdk}) reconnected to room ${String(roomId)}`);
     return earlier;
   }
@@ -185,6 +200,7 @@ export function createSdkSignalling(hooks: SdkSignallingHooks): SdkSignalling {
       userSig: query.get('userSig') ?? '',
       membership: null,
       held: null,
+      moving: false,
     };
     const tinyId = tinyIdOf(channel.userId);
     // The welcome: the SDK takes its tinyId and the server's clock from it.
@@ -193,17 +209,33 @@ export function createSdkSignalling(hooks: SdkSignallingHooks): SdkSignalling {
     // trtc-js-sdk reconnects on a fresh socket with `&rc=1&roomId=…` and sends nothing: it waits for this result.
     if (query.get('rc') === '1') reconnect(undefined, query.get('useStringRoomId') === 'true' ? query.get('roomId') ?? '' : Number(query.get('roomId')));
 
-    function reconnect(seq: number | undefined, roomId: RoomId): void {
-      const earlier = takeOver(socket, dialect!, channel.sdkAppId, roomId, channel.userId, channel.userSig);
-      if (earlier) channel = earlier;
-      // A failed reconnection makes the SDK join again.
-      send(channel, frame(SERVER_CMD.CHANNEL_RECONNECT_RESULT, { clientIp: request.socket.remoteAddress ?? '', signalInnerIp: '127.0.0.1' }, {
-        seq,
-        ...(earlier ? {} : { code: EMULATOR_REFUSAL_CODE, message: 'The emulator has no session to resume on this connection; join again.' }),
-      }));
+    /** A ban that found this client between sockets: the rejoin or reconnection succeeds, then the ban is delivered. */
+    function banInTransit(roomId: RoomId, answer: () => void): boolean {
+      const key = keyOf(dialect!, channel.sdkAppId, roomId, channel.userId);
+      const ban = bansInTransit.get(key);
+      if (!ban) return false;
+      bansInTransit.delete(key);
+      if (ban.until < Date.now()) return false;
+      answer();
+      log(`${channel.userId} (${dialect!.sdk}) removed while reconnecting: ${ban.reason}`);
+      send(channel, frame(SERVER_CMD.CLIENT_BANNED, { reason: reasonForSdk[ban.reason] }));
+      return true;
     }
 
-    async function join(seq: number | undefined, data: Record<string, unknown>): Promise<void> {
+    function reconnect(seq: number | undefined, roomId: RoomId): void {
+      const reconnected = () => send(channel, frame(SERVER_CMD.CHANNEL_RECONNECT_RESULT, { clientIp: request.socket.remoteAddress ?? '', signalInnerIp: '127.0.0.1' }, { seq }));
+      if (banInTransit(roomId, reconnected)) return;
+      const earlier = takeOver(socket, dialect!, channel.sdkAppId, roomId, channel.userId, channel.userSig, true);
+      if (earlier) {
+        channel = earlier;
+        reconnected();
+        return;
+      }
+      // A failed reconnection makes the SDK join again.
+      send(channel, frame(SERVER_CMD.CHANNEL_RECONNECT_RESULT, {}, { seq, code: EMULATOR_REFUSAL_CODE, message: 'The emulator has no session to resume on this connection; join again.' }));
+    }
+
+    async function join(cmd: string, seq: number | undefined, data: Record<string, unknown>): Promise<void> {
       const stringRoom = data.useStringRoomId === true;
       const roomId: RoomId = stringRoom ? String(data.roomId ?? '') : Number(data.roomId);
       const answer = (code: number, message: string, extra: Record<string, unknown> = {}) =>
@@ -219,7 +251,9 @@ export function createSdkSignalling(hooks: SdkSignallingHooks): SdkSignalling {
         answer(EMULATOR_REFUSAL_CODE, 'This connection is already in a room; the SDK joins once per connection.');
         return;
       }
-      const earlier = takeOver(socket, dialect!, channel.sdkAppId, roomId, channel.userId, channel.userSig);
+      const rejoin = dialect!.rejoinCommands.includes(cmd);
+      if (rejoin && banInTransit(roomId, () => answer(0, '', joinResult()))) return;
+      const earlier = takeOver(socket, dialect!, channel.sdkAppId, roomId, channel.userId, channel.userSig, rejoin);
       if (earlier) {
         channel = earlier;
         answer(0, '', joinResult());
@@ -268,7 +302,7 @@ export function createSdkSignalling(hooks: SdkSignallingHooks): SdkSignalling {
       }
       const { cmd, seq } = message;
       const data = typeof message.data === 'object' && message.data !== null ? message.data : {};
-      if (dialect.joinCommands.includes(cmd)) void join(seq, data);
+      if (dialect.joinCommands.includes(cmd)) void join(cmd, seq, data);
       else if (cmd === 'leave') leave();
       else if (cmd === 'get_user_list') {
         send(channel, frame(SERVER_CMD.USER_LIST_RES, { userList: channel.membership ? usersOf(channel.membership) : [] }, { seq }));
@@ -284,6 +318,8 @@ export function createSdkSignalling(hooks: SdkSignallingHooks): SdkSignalling {
       } else if (Object.hasOwn(dialect.acknowledged, cmd)) {
         send(channel, frame(dialect.acknowledged[cmd]!, {}, { seq }));
       } else if (Object.hasOwn(dialect.refused, cmd)) {
+        // trtc-sdk-v5 answers a refused rebuild by rejoining on a fresh socket.
+        if (cmd === 'rebuild_pc') channel.moving = true;
         log(`${channel.userId} (${dialect.sdk}): ${cmd} refused: the emulator serves rooms, users and forced exits, not media`);
         refuse(message, dialect.refused[cmd]!, `The trtc-room emulator does not serve "${cmd}": it serves joining, user lists and forced exits, not media (no media server to publish to or subscribe from).`);
       } else {

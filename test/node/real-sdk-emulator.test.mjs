@@ -1,0 +1,125 @@
+// The unmodified TRTC SDKs (trtc-js-sdk 4.15.22 and trtc-sdk-v5 5.17.1, as installed) against the networked
+// emulator: <trtc-room> in Chromium pages with only `el.proxy` set from GET /proxy joins, sees peers, and gets
+// each forced exit from the SDK's own `client-banned` / `KICKED_OUT`; Tencent's Node SDK drives the admin
+// actions; a real-SDK page and a page on the emulated SDK share rooms and kick each other. Nothing leaves
+// the machine (other host names do not resolve, other requests are aborted).
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { CommonClient } from 'tencentcloud-sdk-nodejs-common';
+import { reportsOf, startRealSdkRig, waitForReport } from './support/real-sdk-page.mjs';
+
+const SDK_APP_ID = 1400000001;
+
+for (const sdk of ['v4', 'v5']) {
+  const name = sdk === 'v4' ? 'trtc-js-sdk 4.15.22' : 'trtc-sdk-v5 5.17.1';
+  test(`${name} against the emulator, through <trtc-room>'s proxy property alone`, async (t) => {
+    const rig = await startRealSdkRig(t);
+    const admin = new CommonClient('trtc.tencentcloudapi.com', '2019-07-22', {
+      credential: rig.server.credentials,
+      region: 'ap-guangzhou',
+      profile: { httpProfile: { endpoint: rig.server.apiEndpoint, protocol: 'http://' } },
+    });
+    let nextRoom = 100;
+    /** A fresh page with one <trtc-room> on `on` ('v4', 'v5' or the emulated 'double'), resolved once joined. */
+    async function enter(userId, room, on = sdk) {
+      const page = await rig.open(`${on}:${userId}`);
+      await page.evaluate((options) => window.enterRoom(options), { sdk: on, userId, ...room });
+      await waitForReport(page, { type: 'joined' });
+      return page;
+    }
+    const without = (reports, ...types) => reports.filter((r) => !types.includes(r.type));
+    const bannedAs = async (page, reason) => {
+      await waitForReport(page, { type: 'banned' });
+      const banned = (await reportsOf(page)).filter((r) => r.type === 'banned');
+      assert.equal(banned.length, 1);
+      assert.equal(banned[0].reason, reason);
+      return banned[0];
+    };
+    const membersOf = (roomId) => rig.server.rooms().find((room) => room.roomId === roomId)?.members ?? [];
+
+    await t.test('GET /proxy names this SDK\'s signalling path', async () => {
+      const proxy = await (await fetch(`${rig.server.url}/proxy`)).json();
+      assert.deepEqual(proxy, rig.server.proxy);
+      assert.equal(proxy[sdk].websocketProxy, `${rig.server.url.replace('http', 'ws')}/signal/${sdk}`);
+    });
+
+    await t.test('joins, and sees the peers present at its join and those who come and go later', async () => {
+      const roomId = nextRoom++;
+      const bob = await enter('bob', { roomId });
+      const alice = await enter('alice', { roomId });
+      await waitForReport(alice, { type: 'peer-join', userId: 'bob' });
+      await waitForReport(bob, { type: 'peer-join', userId: 'alice' });
+      const carol = await enter('carol', { roomId });
+      await waitForReport(alice, { type: 'peer-join', userId: 'carol' });
+      await carol.evaluate(() => document.querySelector('trtc-room').remove());
+      await waitForReport(carol, { type: 'left' });
+      await waitForReport(alice, { type: 'peer-leave', userId: 'carol' });
+      assert.deepEqual(await reportsOf(alice), [
+        { type: 'joined' },
+        { type: 'peer-join', userId: 'bob' },
+        { type: 'peer-join', userId: 'carol' },
+        { type: 'peer-leave', userId: 'carol' },
+      ]);
+      assert.deepEqual(membersOf(roomId), ['bob', 'alice']);
+      await Promise.all([alice, bob, carol].map((page) => page.context().close()));
+    });
+
+    await t.test('the same userId joining from another page bans the first with duplicate-user-id (SDK reason "kick"); the second stays', async () => {
+      const roomId = nextRoom++;
+      const first = await enter('alice', { roomId });
+      const second = await enter('alice', { roomId });
+      const banned = await bannedAs(first, 'duplicate-user-id');
+      assert.equal(banned.sdkReason, 'kick');
+      if (sdk === 'v4') assert.match(banned.message, /^client was banned because of duplicated userId joining the room\./);
+      assert.deepEqual(without(await reportsOf(second), 'peer-join', 'peer-leave'), [{ type: 'joined' }]);
+      assert.deepEqual(membersOf(roomId), ['alice']);
+      await Promise.all([first, second].map((page) => page.context().close()));
+    });
+
+    for (const [action, room] of [['RemoveUser', () => ({ roomId: nextRoom++ })], ['RemoveUserByStrRoomId', () => ({ strRoomId: `room-${nextRoom++}` })]]) {
+      await t.test(`${action} through Tencent's Node SDK bans the user with removed-by-admin; the peer sees it leave`, async () => {
+        const where = room();
+        const alice = await enter('alice', where);
+        const bob = await enter('bob', where);
+        await admin.request(action, { SdkAppId: SDK_APP_ID, RoomId: where.roomId ?? where.strRoomId, UserIds: ['bob'] });
+        const banned = await bannedAs(bob, 'removed-by-admin');
+        assert.equal(banned.sdkReason, 'banned');
+        await waitForReport(alice, { type: 'peer-leave', userId: 'bob' });
+        assert.equal(await alice.$eval('trtc-room', (el) => el.state), 'joined');
+        await Promise.all([alice, bob].map((page) => page.context().close()));
+      });
+    }
+
+    for (const [action, room] of [['DismissRoom', () => ({ roomId: nextRoom++ })], ['DismissRoomByStrRoomId', () => ({ strRoomId: `room-${nextRoom++}` })]]) {
+      await t.test(`${action} through Tencent's Node SDK bans everyone in the room with room-dismissed`, async () => {
+        const where = room();
+        const pages = [await enter('alice', where), await enter('bob', where)];
+        await admin.request(action, { SdkAppId: SDK_APP_ID, RoomId: where.roomId ?? where.strRoomId });
+        for (const page of pages) {
+          const banned = await bannedAs(page, 'room-dismissed');
+          // v4 rewrites the server's room_disband to room-disband; v5 passes it on as sent.
+          assert.equal(banned.sdkReason, sdk === 'v4' ? 'room-disband' : 'room_disband');
+        }
+        assert.deepEqual(membersOf(where.roomId ?? where.strRoomId), []);
+        await Promise.all(pages.map((page) => page.context().close()));
+      });
+    }
+
+    await t.test('a real-SDK page and an emulated-SDK page (/trtc) share the room: each kicks the other with the same userId', async () => {
+      const roomId = nextRoom++;
+      const onDouble = await enter('alice', { roomId }, 'double');
+      const onReal = await enter('alice', { roomId });
+      await bannedAs(onDouble, 'duplicate-user-id');
+      const onDoubleAgain = await enter('alice', { roomId }, 'double');
+      const banned = await bannedAs(onReal, 'duplicate-user-id');
+      assert.equal(banned.sdkReason, 'kick');
+      const peer = await enter('bob', { roomId }, 'double');
+      await waitForReport(peer, { type: 'peer-join', userId: 'alice' });
+      assert.deepEqual(membersOf(roomId), ['alice', 'bob']);
+      await Promise.all([onDouble, onReal, onDoubleAgain, peer].map((page) => page.context().close()));
+    });
+
+    assert.deepEqual(rig.problems, [], 'no uncaught error in any page');
+    assert.deepEqual(rig.aborted, [], 'no request to another host');
+  });
+}
