@@ -123,3 +123,42 @@ for (const sdk of ['v4', 'v5']) {
     assert.deepEqual(rig.aborted, [], 'no request to another host');
   });
 }
+
+test('publishing through the emulator is refused in each SDK\'s own shape: v4 publish() rejects with UNKNOWN 0xFFFF naming the emulator; v5 reports publish-state-changed stopped with the error', async (t) => {
+  const rig = await startRealSdkRig(t);
+  const page = await rig.open('publisher');
+  const v4 = await page.evaluate(async () => {
+    const client = TRTCv4.createClient({ mode: 'rtc', sdkAppId: 1400000001, userId: 'pub4', userSig: 'sig' });
+    client.setProxyServer((await (await fetch('/proxy')).json()).v4);
+    await client.join({ roomId: 77 });
+    const stream = TRTCv4.createStream({ userId: 'pub4', audio: true, video: false });
+    await stream.initialize();
+    try {
+      await client.publish(stream);
+      return 'published';
+    } catch (error) {
+      return { code: error.getCode(), message: error.message };
+    } finally {
+      stream.close();
+      await client.leave();
+    }
+  });
+  assert.equal(v4.code, 0xffff);
+  assert.match(v4.message, /The trtc-room emulator does not serve "publish"/);
+
+  const v5 = await page.evaluate(async () => {
+    const trtc = TRTCv5.create();
+    const stopped = new Promise((resolve) => {
+      trtc.on(TRTCv5.EVENT.PUBLISH_STATE_CHANGED, (event) => event.state === 'stopped' && resolve({ reason: event.reason, message: event.error?.message }));
+    });
+    await trtc.enterRoom({ sdkAppId: 1400000001, userId: 'pub5', userSig: 'sig', roomId: 78, proxy: (await (await fetch('/proxy')).json()).v5 });
+    await trtc.startLocalAudio();
+    const result = await stopped;
+    await trtc.exitRoom();
+    return result;
+  });
+  assert.equal(v5.reason, 'error');
+  assert.match(v5.message, /The trtc-room emulator does not serve \\?"publish\\?"/);
+  assert.deepEqual(rig.problems, []);
+  assert.deepEqual(rig.aborted, []);
+});

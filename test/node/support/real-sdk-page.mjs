@@ -84,7 +84,13 @@ export async function startRealSdkRig(t, { log = false, extraArgs = [] } = {}) {
     },
   });
   t.after(() => server.close());
-  const browser = await launchChromium(['--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1, EXCLUDE localhost', ...extraArgs]);
+  const browser = await launchChromium([
+    '--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1, EXCLUDE localhost',
+    // A fake camera and microphone, for the publish attempts.
+    '--use-fake-device-for-media-stream',
+    '--use-fake-ui-for-media-stream',
+    ...extraArgs,
+  ]);
   t.after(() => browser.close());
   const problems = [];
   const aborted = [];
