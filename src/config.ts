@@ -133,7 +133,8 @@ export function parseConfig(inputs: RoomInputs): ConfigResult {
 
     const config: RoomConfig = { sdkAppId, roomId: roomId ?? (strRoomId as string), userId, userSig, mode };
     if (mode === 'live') config.role = role;
-    if (!isAbsent(inputs.proxy)) config.proxy = inputs.proxy as TrtcProxy;
+    // Any truthy value goes to the SDK unchecked: the SDK validates its own setting.
+    if (inputs.proxy) config.proxy = inputs.proxy as TrtcProxy;
     return { status: 'valid', config };
   } catch (error) {
     if (error instanceof InvalidInput) return { status: 'invalid', field: error.field, message: error.message };
@@ -141,7 +142,10 @@ export function parseConfig(inputs: RoomInputs): ConfigResult {
   }
 }
 
-/** Two configs with the same key are the same room for the same user through the same route; the userSig is not part of it. */
+/**
+ * Two configs with the same key are the same room for the same user through the same route; the userSig is not
+ * part of it. JSON keeps 123 and "123" apart, and writes an absent role or proxy as null.
+ */
 export function roomKey(config: RoomConfig): string {
-  return JSON.stringify([config.sdkAppId, typeof config.roomId, config.roomId, config.userId, config.mode, config.role ?? null, config.proxy ?? null]);
+  return JSON.stringify([config.sdkAppId, config.roomId, config.userId, config.mode, config.role, config.proxy]);
 }

@@ -44,8 +44,8 @@ export class TrtcRoom extends LitElement {
     mode: {},
     role: {},
     sdk: { attribute: false },
-    sdkGeneration: { attribute: 'sdk' },
     proxy: { attribute: false },
+    sdkGeneration: { attribute: 'sdk' },
   };
 
   /** The TRTC application's SDKAppID. Required; a positive integer. */
