@@ -2,6 +2,7 @@
 // `ws` as the SDKs send them (see src/emulator/signalling*.ts); the SDKs themselves run in real-sdk-emulator.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import { WebSocket } from 'ws';
 import { loadTs } from '../../scripts/load-ts.mjs';
 
@@ -53,6 +54,14 @@ async function start(t, options = {}) {
   t.after(() => server.close());
   return { server, lines };
 }
+
+test('the SDK versions the emulator states it serves are the versions installed and tested here (a bump needs its signalling checked again)', async () => {
+  const { TRTC_JS_SDK_VERSION } = await loadTs('src/emulator/signalling-v4.ts');
+  const { TRTC_SDK_V5_VERSION } = await loadTs('src/emulator/signalling-v5.ts');
+  const installed = (name) => JSON.parse(readFileSync(new URL(`../../node_modules/${name}/package.json`, import.meta.url), 'utf8')).version;
+  assert.equal(installed('trtc-js-sdk'), TRTC_JS_SDK_VERSION);
+  assert.equal(installed('trtc-sdk-v5'), TRTC_SDK_V5_VERSION);
+});
 
 test('GET /proxy answers the value for trtc-js-sdk\'s setProxyServer and for trtc-sdk-v5\'s enterRoom proxy, on the emulator\'s own paths', async (t) => {
   const { server } = await start(t);
