@@ -168,20 +168,24 @@ export function createSdkSignalling(hooks: SdkSignallingHooks): SdkSignalling {
   }
 
   /**
-   * A joined channel of the same client whose socket is gone or going, that this socket may take over: the
-   * SDK's reconnection (v4 `&rc=1`, v5 `reconnect`) or its rejoin on a fresh socket (v5's fallback to
-   * separate peer connections). Another page with the same userId finds the earlier socket open and kicks it.
+   * A joined channel of the same client that this socket may take over: on the SDK's reconnection (v4
+   * `&rc=1`, v5 `reconnect`: its own session, whatever the server still thinks of the old socket), or on a
+   * join once the old socket is gone or announced its move (v5's fallback rejoin). Another page with the same
+   * userId joins while the earlier socket is open, and kicks it.
    */
-  function takeOver(socket: WebSocket, dialect: SignallingDialect, sdkAppId: number, roomId: RoomId, userId: string, userSig: string, rejoin: boolean): Channel | undefined {
+  function takeOver(socket: WebSocket, dialect: SignallingDialect, sdkAppId: number, roomId: RoomId, userId: string, userSig: string, how: 'reconnect' | 'rejoin' | 'join'): Channel | undefined {
     const key = keyOf(dialect, sdkAppId, roomId, userId);
     const earlier = joined.get(key);
     if (!earlier || earlier.socket === socket || earlier.userSig !== userSig) return undefined;
-    // An open socket is another page's, unless its client announced the move and this is its rejoin.
-    if (earlier.socket.readyState === earlier.socket.OPEN && !(rejoin && earlier.moving)) return undefined;
+    const open = earlier.socket.readyState === earlier.socket.OPEN;
+    if (open && how === 'join') return undefined;
+    if (open && how === 'rejoin' && !earlier.moving) return undefined;
     if (!earlier.membership || (!hooks.undrop(earlier.membership) && earlier.socket.readyState === earlier.socket.CLOSED)) {
       joined.delete(key);
       return undefined;
     }
+    // The old socket, if the server still holds it, is the client's own past: closed, so nothing goes there.
+    if (open) earlier.socket.terminate();
     earlier.socket = socket;
     earlier.moving = false;
     log(`${userId} (${dialect.sdk}) reconnected to room ${String(roomId)}`);
@@ -225,7 +229,7 @@ export function createSdkSignalling(hooks: SdkSignallingHooks): SdkSignalling {
     function reconnect(seq: number | undefined, roomId: RoomId): void {
       const reconnected = () => send(channel, frame(SERVER_CMD.CHANNEL_RECONNECT_RESULT, { clientIp: request.socket.remoteAddress ?? '', signalInnerIp: '127.0.0.1' }, { seq }));
       if (banInTransit(roomId, reconnected)) return;
-      const earlier = takeOver(socket, dialect!, channel.sdkAppId, roomId, channel.userId, channel.userSig, true);
+      const earlier = takeOver(socket, dialect!, channel.sdkAppId, roomId, channel.userId, channel.userSig, 'reconnect');
       if (earlier) {
         channel = earlier;
         reconnected();
@@ -253,7 +257,7 @@ export function createSdkSignalling(hooks: SdkSignallingHooks): SdkSignalling {
       }
       const rejoin = dialect!.rejoinCommands.includes(cmd);
       if (rejoin && banInTransit(roomId, () => answer(0, '', joinResult()))) return;
-      const earlier = takeOver(socket, dialect!, channel.sdkAppId, roomId, channel.userId, channel.userSig, rejoin);
+      const earlier = takeOver(socket, dialect!, channel.sdkAppId, roomId, channel.userId, channel.userSig, rejoin ? 'rejoin' : 'join');
       if (earlier) {
         channel = earlier;
         answer(0, '', joinResult());

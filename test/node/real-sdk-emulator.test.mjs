@@ -20,21 +20,28 @@ for (const sdk of ['v4', 'v5']) {
       profile: { httpProfile: { endpoint: rig.server.apiEndpoint, protocol: 'http://' } },
     });
     let nextRoom = 100;
-    /** A fresh page with one <trtc-room> on `on` ('v4', 'v5' or the emulated 'double'), resolved once joined. */
-    async function enter(userId, room, on = sdk) {
-      const page = await rig.open(`${on}:${userId}`);
-      await page.evaluate((options) => window.enterRoom(options), { sdk: on, userId, ...room });
-      await waitForReport(page, { type: 'joined' });
-      return page;
+    // Three tabs for the whole run, each holding the elements of the subtests (a fresh room each time).
+    const tabs = [];
+    for (let i = 0; i < 3; i++) tabs.push(await rig.open(`tab ${i}`));
+    /** A <trtc-room> on `on` ('v4', 'v5' or the emulated 'double') in tab `tab`, resolved once joined: { page, el }. */
+    async function enter(tab, userId, room, on = sdk) {
+      const page = tabs[tab];
+      const el = await page.evaluate((options) => window.enterRoom(options), { sdk: on, userId, ...room });
+      await waitForReport(page, { el, type: 'joined' });
+      return { page, el };
     }
-    const without = (reports, ...types) => reports.filter((r) => !types.includes(r.type));
-    const bannedAs = async (page, reason) => {
-      await waitForReport(page, { type: 'banned' });
-      const banned = (await reportsOf(page)).filter((r) => r.type === 'banned');
+    const reports = ({ page, el }) => reportsOf(page, el);
+    const waitFor = ({ page, el }, match) => waitForReport(page, { el, ...match });
+    const remove = (...entered) => Promise.all(entered.map(({ page, el }) => page.evaluate((el) => window.removeElement(el), el)));
+    const without = (list, ...types) => list.filter((r) => !types.includes(r.type));
+    const bannedAs = async (entered, reason) => {
+      await waitFor(entered, { type: 'banned' });
+      const banned = (await reports(entered)).filter((r) => r.type === 'banned');
       assert.equal(banned.length, 1);
       assert.equal(banned[0].reason, reason);
       return banned[0];
     };
+    const stateOf = ({ page, el }) => page.$eval(`trtc-room[data-number="${el}"]`, (element) => element.state);
     const membersOf = (roomId) => rig.server.rooms().find((room) => room.roomId === roomId)?.members ?? [];
 
     await t.test('GET /proxy names this SDK\'s signalling path', async () => {
@@ -45,78 +52,79 @@ for (const sdk of ['v4', 'v5']) {
 
     await t.test('joins, and sees the peers present at its join and those who come and go later', async () => {
       const roomId = nextRoom++;
-      const bob = await enter('bob', { roomId });
-      const alice = await enter('alice', { roomId });
-      await waitForReport(alice, { type: 'peer-join', userId: 'bob' });
-      await waitForReport(bob, { type: 'peer-join', userId: 'alice' });
-      const carol = await enter('carol', { roomId });
-      await waitForReport(alice, { type: 'peer-join', userId: 'carol' });
-      await carol.evaluate(() => document.querySelector('trtc-room').remove());
-      await waitForReport(carol, { type: 'left' });
-      await waitForReport(alice, { type: 'peer-leave', userId: 'carol' });
-      assert.deepEqual(await reportsOf(alice), [
+      const bob = await enter(0, 'bob', { roomId });
+      const alice = await enter(1, 'alice', { roomId });
+      await waitFor(alice, { type: 'peer-join', userId: 'bob' });
+      await waitFor(bob, { type: 'peer-join', userId: 'alice' });
+      const carol = await enter(2, 'carol', { roomId });
+      await waitFor(alice, { type: 'peer-join', userId: 'carol' });
+      await remove(carol);
+      await waitFor(carol, { type: 'left' });
+      await waitFor(alice, { type: 'peer-leave', userId: 'carol' });
+      assert.deepEqual(await reports(alice), [
         { type: 'joined' },
         { type: 'peer-join', userId: 'bob' },
         { type: 'peer-join', userId: 'carol' },
         { type: 'peer-leave', userId: 'carol' },
       ]);
       assert.deepEqual(membersOf(roomId), ['bob', 'alice']);
-      await Promise.all([alice, bob, carol].map((page) => page.context().close()));
+      await remove(alice, bob);
     });
 
     await t.test('the same userId joining from another page bans the first with duplicate-user-id (SDK reason "kick"); the second stays', async () => {
       const roomId = nextRoom++;
-      const first = await enter('alice', { roomId });
-      const second = await enter('alice', { roomId });
+      const first = await enter(0, 'alice', { roomId });
+      const second = await enter(1, 'alice', { roomId });
       const banned = await bannedAs(first, 'duplicate-user-id');
       assert.equal(banned.sdkReason, 'kick');
       if (sdk === 'v4') assert.match(banned.message, /^client was banned because of duplicated userId joining the room\./);
-      assert.deepEqual(without(await reportsOf(second), 'peer-join', 'peer-leave'), [{ type: 'joined' }]);
+      assert.deepEqual(without(await reports(second), 'peer-join', 'peer-leave'), [{ type: 'joined' }]);
+      assert.equal(await stateOf(second), 'joined');
       assert.deepEqual(membersOf(roomId), ['alice']);
-      await Promise.all([first, second].map((page) => page.context().close()));
+      await remove(first, second);
     });
 
     for (const [action, room] of [['RemoveUser', () => ({ roomId: nextRoom++ })], ['RemoveUserByStrRoomId', () => ({ strRoomId: `room-${nextRoom++}` })]]) {
       await t.test(`${action} through Tencent's Node SDK bans the user with removed-by-admin; the peer sees it leave`, async () => {
         const where = room();
-        const alice = await enter('alice', where);
-        const bob = await enter('bob', where);
+        const alice = await enter(0, 'alice', where);
+        const bob = await enter(1, 'bob', where);
         await admin.request(action, { SdkAppId: SDK_APP_ID, RoomId: where.roomId ?? where.strRoomId, UserIds: ['bob'] });
         const banned = await bannedAs(bob, 'removed-by-admin');
         assert.equal(banned.sdkReason, 'banned');
-        await waitForReport(alice, { type: 'peer-leave', userId: 'bob' });
-        assert.equal(await alice.$eval('trtc-room', (el) => el.state), 'joined');
-        await Promise.all([alice, bob].map((page) => page.context().close()));
+        await waitFor(alice, { type: 'peer-leave', userId: 'bob' });
+        assert.equal(await stateOf(alice), 'joined');
+        await remove(alice, bob);
       });
     }
 
     for (const [action, room] of [['DismissRoom', () => ({ roomId: nextRoom++ })], ['DismissRoomByStrRoomId', () => ({ strRoomId: `room-${nextRoom++}` })]]) {
       await t.test(`${action} through Tencent's Node SDK bans everyone in the room with room-dismissed`, async () => {
         const where = room();
-        const pages = [await enter('alice', where), await enter('bob', where)];
+        const entered = [await enter(0, 'alice', where), await enter(1, 'bob', where)];
         await admin.request(action, { SdkAppId: SDK_APP_ID, RoomId: where.roomId ?? where.strRoomId });
-        for (const page of pages) {
-          const banned = await bannedAs(page, 'room-dismissed');
+        for (const one of entered) {
+          const banned = await bannedAs(one, 'room-dismissed');
           // v4 rewrites the server's room_disband to room-disband; v5 passes it on as sent.
           assert.equal(banned.sdkReason, sdk === 'v4' ? 'room-disband' : 'room_disband');
         }
         assert.deepEqual(membersOf(where.roomId ?? where.strRoomId), []);
-        await Promise.all(pages.map((page) => page.context().close()));
+        await remove(...entered);
       });
     }
 
     await t.test('a real-SDK page and an emulated-SDK page (/trtc) share the room: each kicks the other with the same userId', async () => {
       const roomId = nextRoom++;
-      const onDouble = await enter('alice', { roomId }, 'double');
-      const onReal = await enter('alice', { roomId });
+      const onDouble = await enter(0, 'alice', { roomId }, 'double');
+      const onReal = await enter(1, 'alice', { roomId });
       await bannedAs(onDouble, 'duplicate-user-id');
-      const onDoubleAgain = await enter('alice', { roomId }, 'double');
+      const onDoubleAgain = await enter(2, 'alice', { roomId }, 'double');
       const banned = await bannedAs(onReal, 'duplicate-user-id');
       assert.equal(banned.sdkReason, 'kick');
-      const peer = await enter('bob', { roomId }, 'double');
-      await waitForReport(peer, { type: 'peer-join', userId: 'alice' });
+      const peer = await enter(0, 'bob', { roomId }, 'double');
+      await waitFor(peer, { type: 'peer-join', userId: 'alice' });
       assert.deepEqual(membersOf(roomId), ['alice', 'bob']);
-      await Promise.all([onDouble, onReal, onDoubleAgain, peer].map((page) => page.context().close()));
+      await remove(onDouble, onReal, onDoubleAgain, peer);
     });
 
     assert.deepEqual(rig.problems, [], 'no uncaught error in any page');
@@ -146,14 +154,23 @@ test('publishing through the emulator is refused in each SDK\'s own shape: v4 pu
   assert.equal(v4.code, 0xffff);
   assert.match(v4.message, /The trtc-room emulator does not serve "publish"/);
 
+  await page.evaluate(async () => {
+    window.trtc = TRTCv5.create();
+    await window.trtc.enterRoom({ sdkAppId: 1400000001, userId: 'pub5', userSig: 'sig', roomId: 78, proxy: (await (await fetch('/proxy')).json()).v5 });
+  });
+  // Published once the SDK has moved to separate peer connections (right after its join), the attempt is refused.
+  for (let i = 0; i < 200 && !rig.lines.some((line) => line.startsWith('pub5 (trtc-sdk-v5 5.17.1) reconnected')); i++) await new Promise((resolve) => setTimeout(resolve, 50));
   const v5 = await page.evaluate(async () => {
-    const trtc = TRTCv5.create();
+    const { trtc } = window;
+    const states = [];
     const stopped = new Promise((resolve) => {
-      trtc.on(TRTCv5.EVENT.PUBLISH_STATE_CHANGED, (event) => event.state === 'stopped' && resolve({ reason: event.reason, message: event.error?.message }));
+      trtc.on(TRTCv5.EVENT.PUBLISH_STATE_CHANGED, (event) => {
+        states.push(`${event.state}:${event.reason ?? ''}`);
+        if (event.state === 'stopped') resolve({ reason: event.reason, message: event.error?.message, states });
+      });
     });
-    await trtc.enterRoom({ sdkAppId: 1400000001, userId: 'pub5', userSig: 'sig', roomId: 78, proxy: (await (await fetch('/proxy')).json()).v5 });
     await trtc.startLocalAudio();
-    const result = await stopped;
+    const result = await Promise.race([stopped, new Promise((resolve) => setTimeout(() => resolve({ states }), 20_000))]);
     await trtc.exitRoom();
     return result;
   });

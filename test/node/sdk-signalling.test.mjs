@@ -182,3 +182,21 @@ test('v5: a ban that finds the client between sockets (its peer connection rebui
   assert.deepEqual((await again.next(9)).data, { reason: 'banned' });
   assert.deepEqual(server.rooms(), []);
 });
+
+test('v4: a reconnection (&rc=1) while the server still holds the old socket takes the member over and closes the old socket; peers see no leave', async (t) => {
+  const { server } = await start(t);
+  const alice = await connect(server, 'v4', 'alice');
+  await alice.join();
+  const bob = await connect(server, 'v4', 'bob');
+  await bob.join();
+  const closed = new Promise((resolve) => alice.socket.once('close', resolve));
+  const again = await connect(server, 'v4', 'alice', '&rc=1&roomId=1234&useStringRoomId=false');
+  assert.equal((await again.next(514)).code, 0);
+  await closed;
+  assert.deepEqual(server.rooms(), [{ sdkAppId: SDK_APP_ID, roomId: 1234, members: ['alice', 'bob'], disconnected: [] }]);
+  assert.equal(bob.frames.filter((f) => f.cmd === 4135).length, 0);
+  // A join from another page with the same userId still kicks: it is not a reconnection.
+  const other = await connect(server, 'v4', 'alice');
+  await other.join();
+  assert.deepEqual((await again.next(9)).data, { reason: 'kick' });
+});

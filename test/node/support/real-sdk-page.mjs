@@ -16,9 +16,15 @@ import { connectTrtcEmulator } from '${root}/src/testing/remote.ts';
 window.TRTCv4 = TRTCv4;
 window.TRTCv5 = TRTCv5;
 window.reports = [];
-/** Puts one <trtc-room> in the page: on the real SDK ('v4', 'v5') with only el.proxy set from GET /proxy, or on the emulated one ('double'). */
+let elements = 0;
+/**
+ * Puts one <trtc-room> in the page: on the real SDK ('v4', 'v5') with only el.proxy set from GET /proxy, or on
+ * the emulated one ('double'). Resolves to its number, which its reports carry as \`el\`.
+ */
 window.enterRoom = async ({ sdk, userId, roomId, strRoomId }) => {
   const el = document.createElement('trtc-room');
+  const number = ++elements;
+  el.dataset.number = String(number);
   if (sdk === 'double') el.sdk = connectTrtcEmulator(location.origin.replace(/^http/, 'ws') + '/trtc').sdk;
   else {
     el.sdk = sdk === 'v5' ? TRTCv5 : TRTCv4;
@@ -32,7 +38,7 @@ window.enterRoom = async ({ sdk, userId, roomId, strRoomId }) => {
   for (const type of ['joined', 'left', 'banned', 'error', 'peer-join', 'peer-leave']) {
     el.addEventListener(type, (event) => {
       const { reason, sdkReason, code, sdkCode, message } = event.detail;
-      const report = { type };
+      const report = { el: number, type };
       if (type === 'banned') Object.assign(report, { reason, sdkReason, message });
       if (type === 'error') Object.assign(report, { code, sdkCode, message });
       if (type.startsWith('peer-')) report.userId = event.detail.userId;
@@ -40,7 +46,10 @@ window.enterRoom = async ({ sdk, userId, roomId, strRoomId }) => {
     });
   }
   document.body.append(el);
+  return number;
 };
+/** Removes element \`number\` (it leaves, unless it is already out). */
+window.removeElement = (number) => document.querySelector(\`trtc-room[data-number="\${number}"]\`).remove();
 `;
 
 let bundle;
@@ -111,9 +120,12 @@ export async function startRealSdkRig(t, { log = false, extraArgs = [] } = {}) {
   return { server, browser, open, problems, aborted, lines };
 }
 
-/** The page's reports so far. */
-export const reportsOf = (page) => page.evaluate(() => window.reports);
-/** Waits until the page has reported `count` events matching `match` (type, and optionally userId). */
+/** The page's reports so far: of every element, or only of element `el`, without its number. */
+export async function reportsOf(page, el) {
+  const reports = await page.evaluate(() => window.reports);
+  return el === undefined ? reports : reports.filter((r) => r.el === el).map(({ el: _, ...report }) => report);
+}
+/** Waits until the page has reported `count` events matching `match` (el, type, and optionally userId). */
 export function waitForReport(page, match, { count = 1, timeout = 20_000 } = {}) {
   return page.waitForFunction(
     ({ match, count }) => window.reports.filter((r) => Object.entries(match).every(([k, v]) => r[k] === v)).length >= count,
