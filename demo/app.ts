@@ -1,7 +1,9 @@
-// The demo page: one <trtc-room> on the networked emulator (or, behind a clearly marked switch, the
-// real trtc-js-sdk), a form, the peers, a time-stamped event log, and an admin panel that asks the
-// demo server to call the emulator's Tencent Cloud API.
-import '../src/index.js';
+// The demo page: one <trtc-room> on the networked emulator, through the emulated SDK or the unmodified
+// trtc-js-sdk / trtc-sdk-v5 (their proxy setting pointed at it), or, clearly marked, the real TRTC cloud;
+// a form, the peers, a time-stamped event log, and an admin panel that asks the demo server to call the
+// emulator's Tencent Cloud API.
+// The opt-in entry: the element, and trtc-sdk-v5 importable at the first join with sdk="v5".
+import '../src/sdk-v5.js';
 import type { BanReason, TrtcRoom } from '../src/index.js';
 import { connectTrtcEmulator } from '../src/testing/remote.js';
 
@@ -18,9 +20,11 @@ interface RoomView {
 const $ = <T extends HTMLElement = HTMLElement>(id: string) => document.getElementById(id) as T;
 const room = $<TrtcRoom>('room');
 const form = $<HTMLFormElement>('join-form');
-const realSwitch = $<HTMLInputElement>('real-sdk');
+const sdkChoice = $<HTMLSelectElement>('sdk-choice');
 const emulator = connectTrtcEmulator(location.origin);
 const config: DemoConfig = await (await fetch('/api/config')).json();
+/** What the emulator says to give each real SDK's proxy setting. */
+const proxies: { v4: Record<string, string>; v5: Record<string, string> } = await (await fetch('/proxy')).json();
 
 /** What each ban reason means, in words a person understands. */
 const BAN_WORDS: Record<BanReason, [string, string]> = {
@@ -44,19 +48,30 @@ if (params.get('strRoom')) {
   (form.querySelector('input[value=string]') as HTMLInputElement).checked = true;
 }
 
-function useRealSdk(real: boolean): void {
-  $('real-warning').hidden = !real;
-  $('user-sig-field').hidden = !real;
-  form.userSig.required = real;
-  form.sdkAppId.value = real ? (sessionStorage.getItem('real-sdk-app-id') ?? '') : String(config.sdkAppId);
-  // Unset: the element then loads trtc-js-sdk itself at the first join.
-  room.sdk = real ? undefined : emulator.sdk;
+type SdkChoice = 'emulated' | 'v4-emulator' | 'v5-emulator' | 'cloud';
+
+/** Which SDK the element uses and where its signalling goes. */
+function useSdk(choice: SdkChoice): void {
+  const cloud = choice === 'cloud';
+  $('real-warning').hidden = !cloud;
+  $('user-sig-field').hidden = !cloud;
+  form.userSig.required = cloud;
+  form.sdkAppId.value = cloud ? (sessionStorage.getItem('real-sdk-app-id') ?? '') : String(config.sdkAppId);
+  // Unset, the element imports the real SDK that sdkGeneration names at the first join.
+  room.sdk = choice === 'emulated' ? emulator.sdk : undefined;
+  room.sdkGeneration = choice === 'v5-emulator' ? 'v5' : 'v4';
+  // The unmodified SDK, its signalling sent to the local emulator instead of Tencent's servers.
+  room.proxy = choice === 'v4-emulator' ? proxies.v4 : choice === 'v5-emulator' ? proxies.v5 : undefined;
+  $('proxy-note').hidden = !room.proxy;
+  $('proxy-sdk').textContent = choice === 'v5-emulator' ? 'trtc-sdk-v5' : 'trtc-js-sdk';
 }
-realSwitch.addEventListener('change', () => useRealSdk(realSwitch.checked));
-useRealSdk(false);
+const chosen = params.get('sdk');
+if (chosen && [...sdkChoice.options].some((option) => option.value === chosen)) sdkChoice.value = chosen;
+sdkChoice.addEventListener('change', () => useSdk(sdkChoice.value as SdkChoice));
+useSdk(sdkChoice.value as SdkChoice);
 
 async function userSigFor(sdkAppId: number, userId: string): Promise<string> {
-  if (realSwitch.checked) {
+  if (sdkChoice.value === 'cloud') {
     sessionStorage.setItem('real-sdk-app-id', String(sdkAppId)); // kept in this tab only
     return form.userSig.value;
   }

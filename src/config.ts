@@ -11,7 +11,15 @@ export interface RoomInputs {
   sdkGeneration?: unknown;
   /** An SDK object given to the element: then nothing is imported, and `sdkGeneration` does not matter. */
   sdk?: unknown;
+  /** The SDK's proxy setting, passed to it unchanged. */
+  proxy?: unknown;
 }
+
+/**
+ * TRTC's proxy setting, as the SDK takes it: trtc-js-sdk's `client.setProxyServer()` (a `wss://` URL or
+ * `{ websocketProxy, loggerProxy, … }`) or trtc-sdk-v5's `enterRoom({ proxy })`.
+ */
+export type TrtcProxy = string | Readonly<Record<string, unknown>>;
 
 export type RoomMode = 'rtc' | 'live';
 export type RoomRole = 'anchor' | 'audience';
@@ -26,6 +34,8 @@ export interface RoomConfig {
   mode: RoomMode;
   /** Only in live mode. */
   role?: RoomRole;
+  /** Where the SDK's signalling goes instead of Tencent's servers; part of the room's key, so a change rejoins. */
+  proxy?: TrtcProxy;
 }
 
 /** The attribute names, which is what `field` in an `invalid-config` error names. */
@@ -123,6 +133,8 @@ export function parseConfig(inputs: RoomInputs): ConfigResult {
 
     const config: RoomConfig = { sdkAppId, roomId: roomId ?? (strRoomId as string), userId, userSig, mode };
     if (mode === 'live') config.role = role;
+    // Any truthy value goes to the SDK unchecked: the SDK validates its own setting.
+    if (inputs.proxy) config.proxy = inputs.proxy as TrtcProxy;
     return { status: 'valid', config };
   } catch (error) {
     if (error instanceof InvalidInput) return { status: 'invalid', field: error.field, message: error.message };
@@ -130,7 +142,10 @@ export function parseConfig(inputs: RoomInputs): ConfigResult {
   }
 }
 
-/** Two configs with the same key are the same room for the same user; the userSig is not part of it. */
+/**
+ * Two configs with the same key are the same room for the same user through the same route; the userSig is not
+ * part of it. JSON keeps 123 and "123" apart, and writes an absent role or proxy as null.
+ */
 export function roomKey(config: RoomConfig): string {
-  return JSON.stringify([config.sdkAppId, typeof config.roomId, config.roomId, config.userId, config.mode, config.role ?? null]);
+  return JSON.stringify([config.sdkAppId, config.roomId, config.userId, config.mode, config.role, config.proxy]);
 }

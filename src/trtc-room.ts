@@ -1,5 +1,5 @@
 import { css, html, LitElement, type PropertyValues } from 'lit';
-import { parseConfig, type ConfigResult, type RoomMode, type RoomRole } from './config.js';
+import { parseConfig, type ConfigResult, type RoomMode, type RoomRole, type TrtcProxy } from './config.js';
 import { emit, TrtcRoomError, type RoomState, type TrtcRoomEventMap } from './events.js';
 import type { SdkGeneration, TrtcSdk } from './sdk/loader.js';
 import { loadVisits, RoomSession } from './session.js';
@@ -44,6 +44,7 @@ export class TrtcRoom extends LitElement {
     mode: {},
     role: {},
     sdk: { attribute: false },
+    proxy: { attribute: false },
     sdkGeneration: { attribute: 'sdk' },
   };
 
@@ -68,6 +69,13 @@ export class TrtcRoom extends LitElement {
    * (default, trtc-js-sdk) or `v5` (trtc-sdk-v5, an optional peer dependency). Attribute: `sdk`.
    */
   declare sdkGeneration: SdkGeneration;
+  /**
+   * TRTC's proxy setting, passed to the SDK unchanged: trtc-js-sdk gets `client.setProxyServer(proxy)` before
+   * its join, trtc-sdk-v5 gets `enterRoom({ proxy })`. For networks that reach Tencent only through a proxy
+   * you deploy, or for the local emulator (`GET /proxy` on it). Property only; a change rejoins through the
+   * new route. See docs/real-sdks.md.
+   */
+  declare proxy: TrtcProxy | undefined;
 
   private readonly session = new RoomSession(
     () => loadVisits(this.sdk, this.sdkGeneration || 'v4'),

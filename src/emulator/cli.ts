@@ -6,14 +6,16 @@ import { parseArgs } from 'node:util';
 import { DEFAULT_SDK_APP_ID } from '../testing/room-service.js';
 import { DEFAULT_DROP_TIMEOUT_MS, startEmulatorServer, type EmulatorServerOptions } from './server.js';
 import { normalizeOrigin } from './local-origin-policy.js';
+import { SIGNALLING_DIALECTS } from './signalling.js';
 
 export const DEFAULT_PORT = 8090;
 
 const USAGE = `Usage: trtc-room-emulator [options]
 
 Runs a local emulator of Tencent RTC's room service: pages join rooms over WebSocket
-(connectTrtcEmulator from trtc-room/testing) and an app server removes users or dismisses
-rooms through Tencent Cloud API 3.0, as against the real service.
+(connectTrtcEmulator from trtc-room/testing, or the unmodified TRTC SDKs through their proxy
+setting, GET /proxy) and an app server removes users or dismisses rooms through Tencent Cloud
+API 3.0, as against the real service.
 
 Options:
   --port <n>              port to listen on (default ${DEFAULT_PORT}; 0 picks a free one)
@@ -138,6 +140,8 @@ async function main(args: string[]): Promise<void> {
     SecretKey                ${server.credentials.secretKey}
   Rooms (JSON)               ${server.url}/rooms
   SDKAppIDs                  ${server.service.knownSdkAppIds.join(', ')}
+  Real SDKs (signalling only, no media; ${server.url}/proxy answers the same JSON)
+${SIGNALLING_DIALECTS.map((d) => `    ${d.sdk.padEnd(23)}${d.key === 'v4' ? 'client.setProxyServer' : 'enterRoom({ proxy })'} ${JSON.stringify(server.proxy[d.key])}`).join('\n')}
   UserSig check              ${serverOptions.appSecretKey !== undefined ? 'on' : 'off (give --app-secret-key to check signatures)'}
   Pages allowed              ${['its own origin', ...(serverOptions.allowedOrigins ?? [])].join(', ')} (--allow-origin adds one)
   Dropped connections leave their room after ${dropTimeout % 1000 === 0 ? `${dropTimeout / 1000} s` : `${dropTimeout} ms`}.

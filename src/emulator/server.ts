@@ -4,7 +4,9 @@
  *   `trtc-room/testing`), one socket per client's stay in a room;
  * - Tencent Cloud API 3.0 (`POST /`) for RemoveUser, RemoveUserByStrRoomId, DismissRoom and
  *   DismissRoomByStrRoomId, signed with TC3-HMAC-SHA256, so Tencent's own server SDKs work against it;
- * - a read-only JSON view of the rooms (`GET /rooms`) for demos.
+ * - a read-only JSON view of the rooms (`GET /rooms`) for demos;
+ * - the unmodified TRTC Web SDKs' signalling (`/signal/v4`, `/signal/v5`; `GET /proxy` says what to give their
+ *   proxy settings), in signalling.ts.
  * It answers only requests naming its own host, and pages from its own origin or allowed ones
  * (local-origin-policy.ts); docs/security.md says what it exposes and to whom.
  */
@@ -16,6 +18,8 @@ import { JOIN_ROOM_FAILED, PEER_LEAVE_REASON, RoomService, type Membership, type
 import { EMULATOR_WEBSOCKET_PATH, type ClientMessage, type ServerMessage } from '../testing/wire-protocol.js';
 import { CloudApi } from './cloud-api.js';
 import { createLocalOriginPolicy, exposureWarning, normalizeOrigin, type LocalOriginPolicy, type Refusal } from './local-origin-policy.js';
+import { escapeControlCharacters, quote } from './log-text.js';
+import { createSdkSignalling, LOGGER_PATH, type SdkProxySettings } from './signalling.js';
 
 export interface EmulatorServerOptions {
   /** Default 0: any free port (read it from the result). */
@@ -79,6 +83,8 @@ export interface EmulatorServer {
   readonly port: number;
   /** The SecretId/SecretKey that sign Tencent Cloud API requests to this server. */
   readonly credentials: EmulatorCredentials;
+  /** What to give the real SDKs' proxy settings (`GET /proxy`): v4 `client.setProxyServer(proxy.v4)`, v5 `enterRoom({ proxy: proxy.v5 })`. */
+  readonly proxy: SdkProxySettings;
   /** The room service behind both sides. */
   readonly service: RoomService;
   /** Every room, its members, and which of them are disconnected. */
@@ -119,6 +125,12 @@ export async function startEmulatorServer(options: EmulatorServerOptions = {}): 
   const dropped = new Map<Membership, ReturnType<typeof setTimeout>>();
   let closed = false;
   let policy!: LocalOriginPolicy; // made once the port is known, before the first request
+  const sdkSignalling = createSdkSignalling({
+    service,
+    log,
+    drop: (membership) => dropMember(membership),
+    undrop: (membership) => dropped.has(membership) && (forgetDrop(membership), true),
+  });
 
   const rooms = (): EmulatorRoomView[] =>
     service.snapshot().map((room) => ({
@@ -158,17 +170,27 @@ export async function startEmulatorServer(options: EmulatorServerOptions = {}): 
       sendJson(response, 200, rooms(), corsOrigin ? { 'Access-Control-Allow-Origin': corsOrigin, Vary: 'Origin' } : { Vary: 'Origin' });
       return;
     }
+    if (url.pathname === '/proxy' && (request.method === 'GET' || request.method === 'HEAD')) {
+      sendJson(response, 200, server.proxy);
+      return;
+    }
+    if (url.pathname.startsWith(`${LOGGER_PATH}/`)) {
+      // The SDKs' quality reports (their loggerProxy), taken and dropped.
+      response.writeHead(204).end();
+      return;
+    }
     if (url.pathname === '/' && request.method === 'GET' && request.headers['x-tc-action'] === undefined) {
       sendJson(response, 200, {
         emulator: 'trtc-room-emulator',
         webSocket: server.webSocketUrl,
         tencentCloudApi: { endpoint: server.apiEndpoint, protocol: 'http://', version: '2019-07-22' },
         rooms: `${server.url}/rooms`,
+        proxy: `${server.url}/proxy`,
       });
       return;
     }
     if (url.pathname !== '/') {
-      sendJson(response, 404, { error: `Nothing at ${url.pathname}: the emulator serves POST / (Tencent Cloud API), GET /rooms and WebSocket ${EMULATOR_WEBSOCKET_PATH}.` });
+      sendJson(response, 404, { error: `Nothing at ${url.pathname}: the emulator serves POST / (Tencent Cloud API), GET /rooms, GET /proxy and WebSockets ${EMULATOR_WEBSOCKET_PATH}, /signal/v4 and /signal/v5.` });
       return;
     }
     const body = await readBody(request);
@@ -193,11 +215,13 @@ export async function startEmulatorServer(options: EmulatorServerOptions = {}): 
       else done(true);
     },
   });
+  // One server for every path: the emulated SDKs' and the real SDKs' signalling (ws lets one server per HTTP server).
+  sockets.shouldHandle = (request) => new URL(request.url ?? '/', 'http://emulator').pathname === EMULATOR_WEBSOCKET_PATH || sdkSignalling.handles(request);
   const alive = new WeakSet<WebSocket>();
-  sockets.on('connection', (socket) => {
+  sockets.on('connection', (socket, request) => {
     alive.add(socket);
     socket.on('pong', () => alive.add(socket));
-    serveMember(socket);
+    if (!sdkSignalling.serve(socket, request)) serveMember(socket);
   });
   const heartbeat = setInterval(() => {
     for (const socket of sockets.clients) {
@@ -345,6 +369,7 @@ export async function startEmulatorServer(options: EmulatorServerOptions = {}): 
     url: `http://${hostInUrl}:${port}`,
     webSocketUrl: `ws://${hostInUrl}:${port}${EMULATOR_WEBSOCKET_PATH}`,
     apiEndpoint: `${hostInUrl}:${port}`,
+    proxy: sdkSignalling.proxy(`http://${hostInUrl}:${port}`),
     host,
     port,
     credentials,
@@ -370,16 +395,6 @@ function sendJson(response: ServerResponse, status: number, body: unknown, heade
   const text = JSON.stringify(body);
   response.writeHead(status, { 'Content-Type': 'application/json; charset=utf-8', 'Content-Length': Buffer.byteLength(text), ...headers });
   response.end(text);
-}
-
-/** A value someone else chose, for a log line: a number as it is, anything else quoted, so it cannot pass for the line's own words. */
-function quote(value: unknown): string {
-  return typeof value === 'number' ? String(value) : JSON.stringify(typeof value === 'string' ? value : String(value));
-}
-
-/** Control characters (C0, DEL, C1, line and paragraph separators) written as \u escapes, not emitted. */
-function escapeControlCharacters(text: string): string {
-  return text.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
 
 /** The request body, or undefined if it is larger than MAX_BODY_BYTES. */

@@ -5,6 +5,8 @@ import { messageOf, sdkCodeOf, type ConnectionHandlers, type RoomConnection, typ
 export interface TrtcV4Client {
   join(options: { roomId: number | string; role?: 'anchor' | 'audience' }): Promise<void>;
   leave(): Promise<void>;
+  /** Routes the client's signalling through a proxy; before `join()`. */
+  setProxyServer?(proxy: string | object): void;
   destroy?(): void;
   on(event: string, handler: (payload: any) => void): void;
   off(event: string, handler: (payload: any) => void): void;
@@ -52,6 +54,7 @@ export class V4Adapter implements SdkAdapter {
       error: (error) => handlers.onError(error),
     };
     for (const [event, listener] of Object.entries(listeners)) client.on(event, listener);
+    if (config.proxy !== undefined) client.setProxyServer!(config.proxy);
 
     let destroyed = false;
     return {

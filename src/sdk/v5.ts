@@ -12,6 +12,8 @@ export interface TrtcV5EnterRoomParams {
   strRoomId?: string;
   scene?: 'rtc' | 'live';
   role?: 'anchor' | 'audience';
+  /** Where the signalling goes instead of Tencent's servers: `{ websocketProxy, loggerProxy, … }` or a URL. */
+  proxy?: string | object;
 }
 
 /** The part of a trtc-sdk-v5 `TRTC` instance (from `TRTC.create()`) the element uses. */
@@ -86,6 +88,7 @@ export class V5Adapter implements SdkAdapter {
       ...(typeof config.roomId === 'string' ? { strRoomId: config.roomId } : { roomId: config.roomId }),
       scene: config.mode,
       ...(config.role ? { role: config.role } : {}),
+      ...(config.proxy !== undefined ? { proxy: config.proxy } : {}),
     };
 
     let destroyed = false;

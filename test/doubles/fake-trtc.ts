@@ -87,6 +87,13 @@ export class FakeClient implements TrtcV4Client {
     readonly config: Parameters<TrtcV4Namespace['createClient']>[0],
   ) {}
 
+  /** Each setProxyServer() value, with how many joins this client had been asked for before it. */
+  readonly proxyCalls: Array<{ proxy: string | object; joinsBefore: number }> = [];
+
+  setProxyServer(proxy: string | object): void {
+    this.proxyCalls.push({ proxy, joinsBefore: this.joinCalls.length });
+  }
+
   join(options: { roomId: number | string; role?: 'anchor' | 'audience' }): Promise<void> {
     this.joinCalls.push(options);
     return settleAs(this.sdk.joinBehaviour, (d) => (this.pendingJoin = d));

@@ -1,5 +1,7 @@
 // End to end: the demo server (`npm start`) and the demo page in real Chromium pages, driven through
-// the page's own UI. Screenshots of each banned page go to .artifacts/e2e/ (git-ignored).
+// the page's own UI, once on the emulated SDK and once on the unmodified trtc-js-sdk pointed at the
+// emulator (the demo's SDK selector). Screenshots of each banned page go to .artifacts/e2e/ (git-ignored).
+// Chromium reaches nothing but this machine.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
@@ -10,12 +12,17 @@ import { loadTs } from '../../scripts/load-ts.mjs';
 const root = resolve(import.meta.dirname, '../..');
 const shots = resolve(root, '.artifacts/e2e');
 
-test('the demo shows every forced exit through its own UI', async (t) => {
+const SDK_CHOICES = [
+  ['emulated', 'the emulated SDK', ''],
+  ['v4-emulator', 'the real trtc-js-sdk against the emulator', 'real-v4-'],
+];
+
+for (const [choice, what, shot] of SDK_CHOICES) test(`the demo shows every forced exit through its own UI, on ${what}`, async (t) => {
   mkdirSync(shots, { recursive: true });
   const { startDemoServer } = await loadTs('demo/server.ts');
   const server = await startDemoServer({ port: 0 });
   t.after(() => server.close());
-  const browser = await launchChromium();
+  const browser = await launchChromium(['--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1, EXCLUDE localhost']);
   t.after(() => browser.close());
   const problems = [];
   let alice; // the two pages of case 1, used again in cases 2 to 4
@@ -24,7 +31,8 @@ test('the demo shows every forced exit through its own UI', async (t) => {
   async function joinAs(userId, room) {
     const page = await browser.newPage({ viewport: { width: 1100, height: 900 } });
     page.on('pageerror', (error) => problems.push(`${userId}: ${error.message}`));
-    await page.goto(server.url);
+    await page.goto(`${server.url}?sdk=${choice}`);
+    assert.equal(await page.$eval('#sdk-choice', (select) => select.value), choice);
     await page.fill('input[name=userId]', userId);
     if (typeof room === 'string') await page.check('input[name=roomKind][value=string]');
     await page.fill('input[name=roomId]', String(room));
@@ -43,7 +51,7 @@ test('the demo shows every forced exit through its own UI', async (t) => {
     assert.equal(await banReason(first), 'duplicate-user-id');
     assert.match(await first.textContent('#ban'), /same user id joined it from another tab/);
     assert.equal(await second.getAttribute('trtc-room', 'state'), 'joined');
-    await first.screenshot({ path: resolve(shots, 'duplicate-user-id.png'), fullPage: true });
+    await first.screenshot({ path: resolve(shots, shot + 'duplicate-user-id.png'), fullPage: true });
     alice = { first, second };
   });
 
@@ -60,7 +68,7 @@ test('the demo shows every forced exit through its own UI', async (t) => {
     await alice.second.waitForFunction(() => ![...document.querySelectorAll('#peers li')].some((li) => li.textContent === 'bob'));
     assert.deepEqual(await peers(alice.second), []);
     assert.match(await alice.second.textContent('#log'), /peer-leave\{"userId":"bob"\}/);
-    await bob.screenshot({ path: resolve(shots, 'removed-by-admin.png'), fullPage: true });
+    await bob.screenshot({ path: resolve(shots, shot + 'removed-by-admin.png'), fullPage: true });
   });
 
   await t.test('3. dismissing a string room (DismissRoomByStrRoomId) bans everyone in it with room-dismissed', async () => {
@@ -75,10 +83,14 @@ test('the demo shows every forced exit through its own UI', async (t) => {
     assert.equal(await banReason(dave), 'room-dismissed');
     assert.match(await dave.textContent('#ban'), /dismissed this room/);
     assert.equal(await alice.second.getAttribute('trtc-room', 'state'), 'joined', 'other rooms are untouched');
-    await dave.screenshot({ path: resolve(shots, 'room-dismissed.png'), fullPage: true });
+    await dave.screenshot({ path: resolve(shots, shot + 'room-dismissed.png'), fullPage: true });
   });
 
-  await t.test('4. "Join again" after a ban enters the room again', async () => {
+  // The real trtc-js-sdk keeps a page-wide join guard for a banned client until leave() is called on it: the
+  // element's v4 adapter does that with issue 12's fix (branch fidelity); until it lands, real v4 refuses
+  // this rejoin with "please avoid repeated join" (0x1001).
+  const guardPending = choice === 'v4-emulator' && 'needs the v4 adapter to leave() a banned client (issue 12)';
+  await t.test('4. "Join again" after a ban enters the room again', { skip: guardPending }, async () => {
     const { first, second } = alice;
     await first.click('#join-again');
     await first.waitForSelector('trtc-room[state=joined]');

@@ -1,0 +1,181 @@
+// The unmodified TRTC SDKs (trtc-js-sdk 4.15.22 and trtc-sdk-v5 5.17.1, as installed) against the networked
+// emulator: <trtc-room> in Chromium pages with only `el.proxy` set from GET /proxy joins, sees peers, and gets
+// each forced exit from the SDK's own `client-banned` / `KICKED_OUT`; Tencent's Node SDK drives the admin
+// actions; a real-SDK page and a page on the emulated SDK share rooms and kick each other. Nothing leaves
+// the machine (other host names do not resolve, other requests are aborted).
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { CommonClient } from 'tencentcloud-sdk-nodejs-common';
+import { reportsOf, startRealSdkRig, waitForReport } from './support/real-sdk-page.mjs';
+
+const SDK_APP_ID = 1400000001;
+
+for (const sdk of ['v4', 'v5']) {
+  const name = sdk === 'v4' ? 'trtc-js-sdk 4.15.22' : 'trtc-sdk-v5 5.17.1';
+  test(`${name} against the emulator, through <trtc-room>'s proxy property alone`, async (t) => {
+    const rig = await startRealSdkRig(t);
+    const admin = new CommonClient('trtc.tencentcloudapi.com', '2019-07-22', {
+      credential: rig.server.credentials,
+      region: 'ap-guangzhou',
+      profile: { httpProfile: { endpoint: rig.server.apiEndpoint, protocol: 'http://' } },
+    });
+    let nextRoom = 100;
+    // Three tabs for the whole run, each holding the elements of the subtests (a fresh room each time).
+    const tabs = [];
+    for (let i = 0; i < 3; i++) tabs.push(await rig.open(`tab ${i}`));
+    /** A <trtc-room> on `on` ('v4', 'v5' or the emulated 'double') in tab `tab`, resolved once joined: { page, el }. */
+    async function enter(tab, userId, room, on = sdk) {
+      const page = tabs[tab];
+      const el = await page.evaluate((options) => window.enterRoom(options), { sdk: on, userId, ...room });
+      await waitForReport(page, { el, type: 'joined' });
+      return { page, el };
+    }
+    const reports = ({ page, el }) => reportsOf(page, el);
+    const waitFor = ({ page, el }, match) => waitForReport(page, { el, ...match });
+    const remove = (...entered) => Promise.all(entered.map(({ page, el }) => page.evaluate((el) => window.removeElement(el), el)));
+    const without = (list, ...types) => list.filter((r) => !types.includes(r.type));
+    const bannedAs = async (entered, reason) => {
+      await waitFor(entered, { type: 'banned' });
+      const banned = (await reports(entered)).filter((r) => r.type === 'banned');
+      assert.equal(banned.length, 1);
+      assert.equal(banned[0].reason, reason);
+      return banned[0];
+    };
+    const stateOf = ({ page, el }) => page.$eval(`trtc-room[data-number="${el}"]`, (element) => element.state);
+    const membersOf = (roomId) => rig.server.rooms().find((room) => room.roomId === roomId)?.members ?? [];
+
+    await t.test('GET /proxy names this SDK\'s signalling path', async () => {
+      const proxy = await (await fetch(`${rig.server.url}/proxy`)).json();
+      assert.deepEqual(proxy, rig.server.proxy);
+      assert.equal(proxy[sdk].websocketProxy, `${rig.server.url.replace('http', 'ws')}/signal/${sdk}`);
+    });
+
+    await t.test('joins, and sees the peers present at its join and those who come and go later', async () => {
+      const roomId = nextRoom++;
+      const bob = await enter(0, 'bob', { roomId });
+      const alice = await enter(1, 'alice', { roomId });
+      await waitFor(alice, { type: 'peer-join', userId: 'bob' });
+      await waitFor(bob, { type: 'peer-join', userId: 'alice' });
+      const carol = await enter(2, 'carol', { roomId });
+      await waitFor(alice, { type: 'peer-join', userId: 'carol' });
+      await remove(carol);
+      await waitFor(carol, { type: 'left' });
+      await waitFor(alice, { type: 'peer-leave', userId: 'carol' });
+      assert.deepEqual(await reports(alice), [
+        { type: 'joined' },
+        { type: 'peer-join', userId: 'bob' },
+        { type: 'peer-join', userId: 'carol' },
+        { type: 'peer-leave', userId: 'carol' },
+      ]);
+      assert.deepEqual(membersOf(roomId), ['bob', 'alice']);
+      await remove(alice, bob);
+    });
+
+    await t.test('the same userId joining from another page bans the first with duplicate-user-id (SDK reason "kick"); the second stays', async () => {
+      const roomId = nextRoom++;
+      const first = await enter(0, 'alice', { roomId });
+      const second = await enter(1, 'alice', { roomId });
+      const banned = await bannedAs(first, 'duplicate-user-id');
+      assert.equal(banned.sdkReason, 'kick');
+      if (sdk === 'v4') assert.match(banned.message, /^client was banned because of duplicated userId joining the room\./);
+      assert.deepEqual(without(await reports(second), 'peer-join', 'peer-leave'), [{ type: 'joined' }]);
+      assert.equal(await stateOf(second), 'joined');
+      assert.deepEqual(membersOf(roomId), ['alice']);
+      await remove(first, second);
+    });
+
+    for (const [action, room] of [['RemoveUser', () => ({ roomId: nextRoom++ })], ['RemoveUserByStrRoomId', () => ({ strRoomId: `room-${nextRoom++}` })]]) {
+      await t.test(`${action} through Tencent's Node SDK bans the user with removed-by-admin; the peer sees it leave`, async () => {
+        const where = room();
+        const alice = await enter(0, 'alice', where);
+        const bob = await enter(1, 'bob', where);
+        await admin.request(action, { SdkAppId: SDK_APP_ID, RoomId: where.roomId ?? where.strRoomId, UserIds: ['bob'] });
+        const banned = await bannedAs(bob, 'removed-by-admin');
+        assert.equal(banned.sdkReason, 'banned');
+        await waitFor(alice, { type: 'peer-leave', userId: 'bob' });
+        assert.equal(await stateOf(alice), 'joined');
+        await remove(alice, bob);
+      });
+    }
+
+    for (const [action, room] of [['DismissRoom', () => ({ roomId: nextRoom++ })], ['DismissRoomByStrRoomId', () => ({ strRoomId: `room-${nextRoom++}` })]]) {
+      await t.test(`${action} through Tencent's Node SDK bans everyone in the room with room-dismissed`, async () => {
+        const where = room();
+        const entered = [await enter(0, 'alice', where), await enter(1, 'bob', where)];
+        await admin.request(action, { SdkAppId: SDK_APP_ID, RoomId: where.roomId ?? where.strRoomId });
+        for (const one of entered) {
+          const banned = await bannedAs(one, 'room-dismissed');
+          // v4 rewrites the server's room_disband to room-disband; v5 passes it on as sent.
+          assert.equal(banned.sdkReason, sdk === 'v4' ? 'room-disband' : 'room_disband');
+        }
+        assert.deepEqual(membersOf(where.roomId ?? where.strRoomId), []);
+        await remove(...entered);
+      });
+    }
+
+    await t.test('a real-SDK page and an emulated-SDK page (/trtc) share the room: each kicks the other with the same userId', async () => {
+      const roomId = nextRoom++;
+      const onDouble = await enter(0, 'alice', { roomId }, 'double');
+      const onReal = await enter(1, 'alice', { roomId });
+      await bannedAs(onDouble, 'duplicate-user-id');
+      const onDoubleAgain = await enter(2, 'alice', { roomId }, 'double');
+      const banned = await bannedAs(onReal, 'duplicate-user-id');
+      assert.equal(banned.sdkReason, 'kick');
+      const peer = await enter(0, 'bob', { roomId }, 'double');
+      await waitFor(peer, { type: 'peer-join', userId: 'alice' });
+      assert.deepEqual(membersOf(roomId), ['alice', 'bob']);
+      await remove(onDouble, onReal, onDoubleAgain, peer);
+    });
+
+    assert.deepEqual(rig.problems, [], 'no uncaught error in any page');
+    assert.deepEqual(rig.aborted, [], 'no request to another host');
+  });
+}
+
+test('publishing through the emulator is refused in each SDK\'s own shape: v4 publish() rejects with UNKNOWN 0xFFFF naming the emulator; v5 reports publish-state-changed stopped with the error', async (t) => {
+  const rig = await startRealSdkRig(t);
+  const page = await rig.open('publisher');
+  const v4 = await page.evaluate(async () => {
+    const client = TRTCv4.createClient({ mode: 'rtc', sdkAppId: 1400000001, userId: 'pub4', userSig: 'sig' });
+    client.setProxyServer((await (await fetch('/proxy')).json()).v4);
+    await client.join({ roomId: 77 });
+    const stream = TRTCv4.createStream({ userId: 'pub4', audio: true, video: false });
+    await stream.initialize();
+    try {
+      await client.publish(stream);
+      return 'published';
+    } catch (error) {
+      return { code: error.getCode(), message: error.message };
+    } finally {
+      stream.close();
+      await client.leave();
+    }
+  });
+  assert.equal(v4.code, 0xffff);
+  assert.match(v4.message, /The trtc-room emulator does not serve "publish"/);
+
+  await page.evaluate(async () => {
+    window.trtc = TRTCv5.create();
+    await window.trtc.enterRoom({ sdkAppId: 1400000001, userId: 'pub5', userSig: 'sig', roomId: 78, proxy: (await (await fetch('/proxy')).json()).v5 });
+  });
+  // Published once the SDK has moved to separate peer connections (right after its join), the attempt is refused.
+  for (let i = 0; i < 200 && !rig.lines.some((line) => line.startsWith('pub5 (trtc-sdk-v5 5.17.1) reconnected')); i++) await new Promise((resolve) => setTimeout(resolve, 50));
+  const v5 = await page.evaluate(async () => {
+    const { trtc } = window;
+    const states = [];
+    const stopped = new Promise((resolve) => {
+      trtc.on(TRTCv5.EVENT.PUBLISH_STATE_CHANGED, (event) => {
+        states.push(`${event.state}:${event.reason ?? ''}`);
+        if (event.state === 'stopped') resolve({ reason: event.reason, message: event.error?.message, states });
+      });
+    });
+    await trtc.startLocalAudio();
+    const result = await Promise.race([stopped, new Promise((resolve) => setTimeout(() => resolve({ states }), 20_000))]);
+    await trtc.exitRoom();
+    return result;
+  });
+  assert.equal(v5.reason, 'error');
+  assert.match(v5.message, /The trtc-room emulator does not serve \\?"publish\\?"/);
+  assert.deepEqual(rig.problems, []);
+  assert.deepEqual(rig.aborted, []);
+});

@@ -1,0 +1,202 @@
+// The emulator's side of the real TRTC SDKs' signalling (/signal/v4, /signal/v5), driven frame by frame with
+// `ws` as the SDKs send them (see src/emulator/signalling*.ts); the SDKs themselves run in real-sdk-emulator.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { WebSocket } from 'ws';
+import { loadTs } from '../../scripts/load-ts.mjs';
+
+const { startEmulatorServer } = await loadTs('src/emulator/server.ts');
+const SDK_APP_ID = 1400000001;
+
+/** A socket opened as the SDK opens it, keeping every frame the emulator sent. */
+async function connect(server, sdk, userId, extraQuery = '') {
+  const base = server.proxy[sdk].websocketProxy;
+  const socket = new WebSocket(`${base}?sdkAppId=${SDK_APP_ID}&userId=${userId}&userSig=sig${extraQuery}`);
+  const frames = [];
+  let seq = 0;
+  socket.on('message', (data) => frames.push(JSON.parse(String(data))));
+  await new Promise((resolve, reject) => {
+    socket.once('open', resolve);
+    socket.once('error', reject);
+  });
+  const client = {
+    socket,
+    frames,
+    send(cmd, data = {}) {
+      socket.send(JSON.stringify({ cmd, data, userId, tinyId: 'x', seq: ++seq }));
+      return seq;
+    },
+    /** The first frame with `cmd` (and `seq`, if given), once it arrives. */
+    async next(cmd, sent) {
+      for (let i = 0; i < 200; i++) {
+        const frame = frames.find((f) => f.cmd === cmd && (sent === undefined || f.seq === sent));
+        if (frame) return frame;
+        await new Promise((resolve) => setTimeout(resolve, 10));
+      }
+      throw new Error(`no frame ${cmd} in ${JSON.stringify(frames)}`);
+    },
+    async join(roomId = 1234) {
+      const sent = client.send(sdk === 'v4' ? 'join' : 'join/v2', { roomId: String(roomId), useStringRoomId: typeof roomId === 'string' });
+      return client.next(20, sent);
+    },
+    close: () => new Promise((resolve) => {
+      socket.once('close', resolve);
+      socket.close(1000);
+    }),
+  };
+  return client;
+}
+
+async function start(t, options = {}) {
+  const lines = [];
+  const server = await startEmulatorServer({ log: (line) => lines.push(line), ...options });
+  t.after(() => server.close());
+  return { server, lines };
+}
+
+test('the SDK versions the emulator states it serves are the versions installed and tested here (a bump needs its signalling checked again)', async () => {
+  const { TRTC_JS_SDK_VERSION } = await loadTs('src/emulator/signalling-v4.ts');
+  const { TRTC_SDK_V5_VERSION } = await loadTs('src/emulator/signalling-v5.ts');
+  const installed = (name) => JSON.parse(readFileSync(new URL(`../../node_modules/${name}/package.json`, import.meta.url), 'utf8')).version;
+  assert.equal(installed('trtc-js-sdk'), TRTC_JS_SDK_VERSION);
+  assert.equal(installed('trtc-sdk-v5'), TRTC_SDK_V5_VERSION);
+});
+
+test('GET /proxy answers the value for trtc-js-sdk\'s setProxyServer and for trtc-sdk-v5\'s enterRoom proxy, on the emulator\'s own paths', async (t) => {
+  const { server } = await start(t);
+  const proxy = await (await fetch(`${server.url}/proxy`)).json();
+  const ws = server.url.replace('http://', 'ws://');
+  assert.deepEqual(proxy, {
+    v4: { websocketProxy: `${ws}/signal/v4`, loggerProxy: `${server.url}/sdk-log` },
+    v5: { websocketProxy: `${ws}/signal/v5`, loggerProxy: `${server.url}/sdk-log` },
+  });
+  assert.equal((await fetch(`${server.url}/sdk-log/v5/AVQualityReportSvc/C2S?sdkappid=1`, { method: 'POST', body: '{}' })).status, 204);
+});
+
+for (const sdk of ['v4', 'v5']) {
+  test(`${sdk}: the welcome comes first, the join is answered by cmd 20, and peers hear 4134 / 4135`, async (t) => {
+    const { server } = await start(t);
+    const alice = await connect(server, sdk, 'alice');
+    assert.equal((await alice.next(19)).code, 0);
+    const joined = await alice.join();
+    assert.equal(joined.code, 0);
+    assert.deepEqual(joined.data.publishers, []);
+    if (sdk === 'v5') assert.equal(typeof joined.data.ability, 'object', 'v5 reads ability after its join resolves');
+    const bob = await connect(server, sdk, 'bob');
+    await bob.join();
+    assert.deepEqual((await bob.next(4134)).data, { srcTinyId: 'emu-alice', userId: 'alice', role: 20 });
+    assert.equal((await alice.next(4134)).data.userId, 'bob');
+    const list = await alice.next(4137, alice.send('get_user_list'));
+    assert.deepEqual(list.data.userList.map((user) => user.userId), ['alice', 'bob']);
+    bob.send('leave');
+    assert.deepEqual((await alice.next(4135)).data, { srcTinyId: 'emu-bob', userId: 'bob', reason: 0 });
+    assert.deepEqual(server.rooms().map((room) => room.members), [['alice']]);
+  });
+
+  test(`${sdk}: an unknown command is answered in the SDK's result shape with a non-zero code, and logged once with its name`, async (t) => {
+    const { server, lines } = await start(t);
+    const alice = await connect(server, sdk, 'alice');
+    await alice.join();
+    const first = await alice.next('frobnicate', alice.send('frobnicate'));
+    const second = await alice.next('frobnicate', alice.send('frobnicate'));
+    for (const answer of [first, second]) {
+      assert.equal(answer.code, -1);
+      assert.match(answer.message, /does not know the command "frobnicate"/);
+    }
+    assert.equal(lines.filter((line) => line.includes('"frobnicate"')).length, 1);
+  });
+
+  test(`${sdk}: publishing is refused on the result command the SDK waits for, with a non-zero code and a sentence`, async (t) => {
+    const { server } = await start(t);
+    const alice = await connect(server, sdk, 'alice');
+    await alice.join();
+    const [command, result] = sdk === 'v4' ? ['publish', 4098] : ['publish/v2', 4146];
+    const answer = await alice.next(result, alice.send(command, { type: 'offer', sdp: 'v=0' }));
+    assert.equal(answer.code, -1);
+    assert.match(answer.message, /not media/);
+  });
+
+  test(`${sdk}: a join the room service refuses (a userSig that does not verify) is answered by cmd 20 with a non-zero code and the reason`, async (t) => {
+    const { server } = await start(t, { appSecretKey: 'app-secret' });
+    const alice = await connect(server, sdk, 'alice');
+    const answer = await alice.join();
+    assert.equal(answer.code, -1);
+    assert.match(answer.message, /^Join refused/);
+    assert.deepEqual(server.rooms(), []);
+  });
+
+  test(`${sdk}: a reconnection to a dropped member resumes it (cmd 514, code 0) and its peers see no leave; with none to resume, 514 fails so the SDK joins again`, async (t) => {
+    const { server } = await start(t);
+    const alice = await connect(server, sdk, 'alice');
+    await alice.join();
+    const bob = await connect(server, sdk, 'bob');
+    await bob.join();
+    alice.socket.terminate();
+    await new Promise((resolve) => alice.socket.once('close', resolve));
+    for (let i = 0; i < 100 && server.rooms()[0].disconnected.length === 0; i++) await new Promise((resolve) => setTimeout(resolve, 10));
+    assert.deepEqual(server.rooms()[0].disconnected, ['alice']);
+    let again;
+    if (sdk === 'v4') again = await connect(server, sdk, 'alice', '&rc=1&roomId=1234&useStringRoomId=false');
+    else {
+      again = await connect(server, sdk, 'alice');
+      again.send('reconnect', { roomId: '1234', useStringRoomId: false });
+    }
+    assert.equal((await again.next(514)).code, 0);
+    assert.deepEqual(server.rooms(), [{ sdkAppId: SDK_APP_ID, roomId: 1234, members: ['alice', 'bob'], disconnected: [] }]);
+    assert.equal(bob.frames.filter((f) => f.cmd === 4135).length, 0);
+    // The resumed member is reached on its new socket.
+    server.service.removeUsers({ sdkAppId: SDK_APP_ID, roomId: 1234, userIds: ['alice'] });
+    assert.deepEqual((await again.next(9)).data, { reason: 'banned' });
+
+    const stranger = sdk === 'v4' ? await connect(server, sdk, 'carol', '&rc=1&roomId=1234&useStringRoomId=false') : await connect(server, sdk, 'carol');
+    if (sdk === 'v5') stranger.send('reconnect', { roomId: '1234', useStringRoomId: false });
+    assert.notEqual((await stranger.next(514)).code, 0);
+  });
+}
+
+test('v5: every heartbeat is answered (the SDK reconnects after 12 s without a frame); v4 heartbeats take no answer', async (t) => {
+  const { server } = await start(t);
+  const v5 = await connect(server, 'v5', 'alice');
+  await v5.join();
+  v5.send('quality_report', {});
+  assert.deepEqual((await v5.next(23)).data, { userList: [] });
+  const v4 = await connect(server, 'v4', 'bob');
+  await v4.join();
+  const before = v4.frames.length;
+  v4.send('quality_report', {});
+  await v4.next(4137, v4.send('get_user_list'));
+  assert.deepEqual(v4.frames.slice(before).map((f) => f.cmd), [4137]);
+});
+
+test('v5: a ban that finds the client between sockets (its peer connection rebuild refused, its rejoin not in yet) is delivered after the rejoin', async (t) => {
+  const { server } = await start(t);
+  const alice = await connect(server, 'v5', 'alice');
+  await alice.join();
+  await alice.next(4150, alice.send('rebuild_pc', {}));
+  alice.socket.terminate();
+  server.service.removeUsers({ sdkAppId: SDK_APP_ID, roomId: 1234, userIds: ['alice'] });
+  const again = await connect(server, 'v5', 'alice');
+  const sent = again.send('join', { roomId: '1234', useStringRoomId: false });
+  assert.equal((await again.next(20, sent)).code, 0);
+  assert.deepEqual((await again.next(9)).data, { reason: 'banned' });
+  assert.deepEqual(server.rooms(), []);
+});
+
+test('v4: a reconnection (&rc=1) while the server still holds the old socket takes the member over and closes the old socket; peers see no leave', async (t) => {
+  const { server } = await start(t);
+  const alice = await connect(server, 'v4', 'alice');
+  await alice.join();
+  const bob = await connect(server, 'v4', 'bob');
+  await bob.join();
+  const closed = new Promise((resolve) => alice.socket.once('close', resolve));
+  const again = await connect(server, 'v4', 'alice', '&rc=1&roomId=1234&useStringRoomId=false');
+  assert.equal((await again.next(514)).code, 0);
+  await closed;
+  assert.deepEqual(server.rooms(), [{ sdkAppId: SDK_APP_ID, roomId: 1234, members: ['alice', 'bob'], disconnected: [] }]);
+  assert.equal(bob.frames.filter((f) => f.cmd === 4135).length, 0);
+  // A join from another page with the same userId still kicks: it is not a reconnection.
+  const other = await connect(server, 'v4', 'alice');
+  await other.join();
+  assert.deepEqual((await again.next(9)).data, { reason: 'kick' });
+});

@@ -1,0 +1,135 @@
+// A page served from the emulator's own origin that puts <trtc-room> elements on the unmodified TRTC SDKs
+// (trtc-js-sdk and trtc-sdk-v5, bundled as installed) or on the emulated SDK, and records what they report.
+// Chromium reaches nothing but this machine: other hosts do not resolve and other requests are aborted.
+import { resolve } from 'node:path';
+import { build } from 'esbuild';
+import { launchChromium } from '../../../scripts/chromium.mjs';
+import { loadTs } from '../../../scripts/load-ts.mjs';
+
+const root = resolve(import.meta.dirname, '../../..');
+
+const pageScript = `
+import TRTCv4 from 'trtc-js-sdk';
+import TRTCv5 from 'trtc-sdk-v5';
+import '${root}/src/index.ts';
+import { connectTrtcEmulator } from '${root}/src/testing/remote.ts';
+window.TRTCv4 = TRTCv4;
+window.TRTCv5 = TRTCv5;
+window.reports = [];
+let elements = 0;
+/**
+ * Puts one <trtc-room> in the page: on the real SDK ('v4', 'v5') with only el.proxy set from GET /proxy, or on
+ * the emulated one ('double'). Resolves to its number, which its reports carry as \`el\`.
+ */
+window.enterRoom = async ({ sdk, userId, roomId, strRoomId }) => {
+  const el = document.createElement('trtc-room');
+  const number = ++elements;
+  el.dataset.number = String(number);
+  if (sdk === 'double') el.sdk = connectTrtcEmulator(location.origin.replace(/^http/, 'ws') + '/trtc').sdk;
+  else {
+    el.sdk = sdk === 'v5' ? TRTCv5 : TRTCv4;
+    el.proxy = (await (await fetch('/proxy')).json())[sdk];
+  }
+  el.sdkAppId = 1400000001;
+  if (strRoomId !== undefined) el.strRoomId = strRoomId;
+  else el.roomId = roomId;
+  el.userId = userId;
+  el.userSig = 'sig';
+  for (const type of ['joined', 'left', 'banned', 'error', 'peer-join', 'peer-leave']) {
+    el.addEventListener(type, (event) => {
+      const { reason, sdkReason, code, sdkCode, message } = event.detail;
+      const report = { el: number, type };
+      if (type === 'banned') Object.assign(report, { reason, sdkReason, message });
+      if (type === 'error') Object.assign(report, { code, sdkCode, message });
+      if (type.startsWith('peer-')) report.userId = event.detail.userId;
+      window.reports.push(report);
+    });
+  }
+  document.body.append(el);
+  return number;
+};
+/** Removes element \`number\` (it leaves, unless it is already out). */
+window.removeElement = (number) => document.querySelector(\`trtc-room[data-number="\${number}"]\`).remove();
+`;
+
+let bundle;
+/** The page script with both SDKs, built once per process. */
+async function pageBundle() {
+  bundle ??= build({
+    stdin: { contents: pageScript, resolveDir: root, loader: 'ts' },
+    bundle: true,
+    format: 'esm',
+    target: 'es2022',
+    write: false,
+    ignoreAnnotations: true,
+    logLevel: 'silent',
+  }).then((result) => result.outputFiles[0].text);
+  return bundle;
+}
+
+/**
+ * Starts the emulator (serving the test page at /real-sdk-page) and Chromium; `t.after` stops both.
+ * Returns { server, browser, open(), lines }: open() makes a page in a fresh context (its own tab and storage).
+ */
+export async function startRealSdkRig(t, { log = false, extraArgs = [] } = {}) {
+  const { startEmulatorServer } = await loadTs('src/emulator/server.ts');
+  const script = await pageBundle();
+  const lines = [];
+  const server = await startEmulatorServer({
+    log: (line) => {
+      lines.push(line);
+      if (log) console.log(line);
+    },
+    handleRequest(request, response) {
+      if (request.url === '/real-sdk-page') {
+        response.writeHead(200, { 'content-type': 'text/html' }).end('<!doctype html><meta charset=utf-8><title>real SDK</title><body><script type="module" src="/real-sdk-page.js"></script>');
+        return true;
+      }
+      if (request.url === '/real-sdk-page.js') {
+        response.writeHead(200, { 'content-type': 'text/javascript' }).end(script);
+        return true;
+      }
+      return false;
+    },
+  });
+  t.after(() => server.close());
+  const browser = await launchChromium([
+    '--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1, EXCLUDE localhost',
+    // A fake camera and microphone, for the publish attempts.
+    '--use-fake-device-for-media-stream',
+    '--use-fake-ui-for-media-stream',
+    ...extraArgs,
+  ]);
+  t.after(() => browser.close());
+  const problems = [];
+  const aborted = [];
+  async function open(name = 'page') {
+    const context = await browser.newContext();
+    await context.route('**/*', (route) => {
+      const { hostname } = new URL(route.request().url());
+      if (hostname === '127.0.0.1' || hostname === 'localhost') return route.continue();
+      aborted.push(route.request().url());
+      return route.abort();
+    });
+    const page = await context.newPage();
+    page.on('pageerror', (error) => problems.push(`${name}: ${error.message}`));
+    await page.goto(`${server.url}/real-sdk-page`);
+    await page.waitForFunction(() => typeof window.enterRoom === 'function');
+    return page;
+  }
+  return { server, browser, open, problems, aborted, lines };
+}
+
+/** The page's reports so far: of every element, or only of element `el`, without its number. */
+export async function reportsOf(page, el) {
+  const reports = await page.evaluate(() => window.reports);
+  return el === undefined ? reports : reports.filter((r) => r.el === el).map(({ el: _, ...report }) => report);
+}
+/** Waits until the page has reported `count` events matching `match` (el, type, and optionally userId). */
+export function waitForReport(page, match, { count = 1, timeout = 20_000 } = {}) {
+  return page.waitForFunction(
+    ({ match, count }) => window.reports.filter((r) => Object.entries(match).every(([k, v]) => r[k] === v)).length >= count,
+    { match, count },
+    { timeout },
+  );
+}
