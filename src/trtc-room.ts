@@ -25,8 +25,8 @@ const numericAttribute = {
  * @fires {CustomEvent<LeftDetail>} left - The user left the room: `{ roomId, userId }`.
  * @fires {CustomEvent<BannedDetail>} banned - The user was forced out: `{ roomId, userId, reason, message, sdkReason? }`. No automatic rejoin follows.
  * @fires {CustomEvent<ErrorDetail>} error - Something failed: `{ code, message, field?, sdkCode?, cause? }`. Does not bubble.
- * @fires {CustomEvent<PeerDetail>} peer-join - Another user entered the room: `{ userId }`.
- * @fires {CustomEvent<PeerDetail>} peer-leave - Another user left the room: `{ userId }`.
+ * @fires {CustomEvent<PeerDetail>} peer-join - Another user entered the room, or was in it when this user joined (reported right after `joined`): `{ userId }`, once per user while present.
+ * @fires {CustomEvent<PeerDetail>} peer-leave - Another user, reported by `peer-join`, left the room: `{ userId }`.
  * @fires {CustomEvent<ConnectionStateChangeDetail>} connection-state-change - The SDK's connection state changed: `{ state, prevState }`.
  * @fires {CustomEvent<StateChangeDetail>} state-change - The element's `state` changed: `{ state, prevState }`.
  *

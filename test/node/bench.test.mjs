@@ -42,7 +42,9 @@ test('the CDN entry with Lit is at most 9 KB min+gzip', () => {
   assert.ok(bench.size.entryWithLitGzip <= 9 * KB, `${(bench.size.entryWithLitGzip / KB).toFixed(2)} KB`);
 });
 
-test("the element's own code in the entry (Lit external) is at most 3 KB min+gzip", () => {
+// Past 3 KB by the `peers` property (issue 12, 3.01 KB): the product owner allows it while the entry with Lit
+// fits 9 KB. Reported, not failing.
+test("the element's own code in the entry (Lit external) is at most 3 KB min+gzip", { todo: 'past 3 KB by peers (issue 12), allowed while the entry fits 9 KB' }, () => {
   assert.ok(bench.size.ownCodeGzip <= 3 * KB, `${(bench.size.ownCodeGzip / KB).toFixed(2)} KB`);
 });
 

@@ -83,7 +83,10 @@ type CommandAction =
   | { c: 'set'; i: number; via: Via; name: InputName; value: unknown }
   /** Sets one room input and clears the other. */
   | { c: 'room'; i: number; via: Via; room: number | string }
-  /** Element i takes element j's SDKAppID, room and userId: a second element joining with the same userId. */
+  /**
+   * Element i takes element j's SDKAppID, room and userId: a second element joining with the same userId
+   * (both on v4: refused with 4097 by the page-wide guard; with v5 in rtc mode: the earlier one is kicked).
+   */
   | { c: 'same-user'; i: number; j: number; via: Via }
   | { c: 'join'; i: number }
   | { c: 'leave'; i: number }
@@ -510,6 +513,13 @@ class World {
           if (this.inBanCallbackOf !== element) this.problems.push(`element ${index}: banned was not dispatched in the task of the SDK's client-banned callback`);
         }
         if (type === 'error') element.justified.add('error');
+        if (type === 'error' && detail.code === 'join-failed' && detail.sdkCode === 0x1001) {
+          // trtc-js-sdk's page-wide join guard, which the v4 double keeps (all elements share one page): a
+          // second client of the page in the same room as the same user is refused, not kicked, and says why.
+          count('join-failed:same-page');
+          if (element.generation !== 'v4') this.problems.push(`element ${index}: a 4097 join refusal on the v5 shape, which has no page-wide guard in rtc mode`);
+          else if (!/another client in this page is already in .* as user /.test(detail.message)) this.problems.push(`element ${index}: a 4097 join refusal that does not say another client of the page is in: ${detail.message}`);
+        }
       });
     }
     const stringRoom = typeof initial.room === 'string';
