@@ -26,16 +26,25 @@ const config: DemoConfig = await (await fetch('/api/config')).json();
 /** What the emulator says to give each real SDK's proxy setting. */
 const proxies: { v4: Record<string, string>; v5: Record<string, string> } = await (await fetch('/proxy')).json();
 
-/** What each ban reason means, in words a person understands. */
-const BAN_WORDS: Record<BanReason, [string, string]> = {
-  'duplicate-user-id': [
-    'Signed in somewhere else',
-    'You left this room because the same user id joined it from another tab or device. TRTC allows one connection per user id in a room; this page will not rejoin by itself.',
-  ],
-  'removed-by-admin': ['Removed from the room', "The app's server removed you from this room (server API RemoveUser)."],
-  'room-dismissed': ['The room was closed', "The app's server dismissed this room (server API DismissRoom); everyone in it was removed."],
-  unknown: ['Removed from the room', 'TRTC removed you from this room.'],
-};
+/** What each ban reason means, in words a person understands, naming the server API the room's kind takes. */
+function banWords(reason: BanReason, roomId: number | string): [string, string] {
+  switch (reason) {
+    case 'duplicate-user-id':
+      return [
+        'Signed in somewhere else',
+        'TRTC removed you from this room because the same user id joined it from another tab or device. TRTC allows one connection per user id in a room; this page will not rejoin by itself.',
+      ];
+    case 'removed-by-admin':
+      return ['Removed from the room', `The app's server removed you from this room (server API ${actionFor('remove', roomId)}).`];
+    case 'room-dismissed':
+      return ['The room was closed', `The app's server dismissed this room (server API ${actionFor('dismiss', roomId)}); everyone in it was removed.`];
+    default:
+      return ['Removed from the room', 'TRTC removed you from this room.'];
+  }
+}
+
+/** The rule the user-id field's pattern enforces, said in the page and in the browser's own message. */
+const USER_ID_RULE = 'A user id is 1–32 characters of A–Z a–z 0–9 _ -';
 
 // --- the form --------------------------------------------------------------------------------------
 
@@ -47,6 +56,14 @@ if (params.get('strRoom')) {
   form.roomId.value = params.get('strRoom');
   (form.querySelector('input[value=string]') as HTMLInputElement).checked = true;
 }
+
+/** Replaces the browser's "match the requested format" with the rule itself. */
+function checkUserId(): void {
+  form.userId.setCustomValidity('');
+  if (form.userId.validity.patternMismatch) form.userId.setCustomValidity(`${USER_ID_RULE}.`);
+}
+form.userId.addEventListener('input', checkUserId);
+checkUserId();
 
 type SdkChoice = 'emulated' | 'v4-emulator' | 'v5-emulator' | 'cloud';
 
@@ -81,11 +98,39 @@ async function userSigFor(sdkAppId: number, userId: string): Promise<string> {
   return body.userSig;
 }
 
+/** Shows why a join did not start, and what to do, in the room's failure box. */
+function showFailure(text: string): void {
+  $('failure').textContent = text;
+  $('failure').hidden = false;
+}
+
+/** Turns a failed request to the demo server into a sentence saying what to do. */
+function serverTrouble(error: unknown): string {
+  if (error instanceof TypeError) {
+    // fetch() rejects with a TypeError when nothing answers at all.
+    return `The demo server at ${location.origin} does not answer: it was stopped. Start it again with npm start, then press Join.`;
+  }
+  return error instanceof Error ? error.message : String(error);
+}
+
 async function joinFromForm(): Promise<void> {
   const sdkAppId = Number(form.sdkAppId.value);
   const userId = form.userId.value.trim();
   const stringRoom = (form.querySelector('input[name=roomKind]:checked') as HTMLInputElement).value === 'string';
-  room.userSig = await userSigFor(sdkAppId, userId);
+  $('failure').hidden = true;
+  if (sdkChoice.value !== 'cloud' && sdkAppId !== config.sdkAppId) {
+    showFailure(
+      `The local emulator serves SDKAppID ${config.sdkAppId} only, not ${form.sdkAppId.value}. ` +
+        `Put ${config.sdkAppId} back to join here, or choose "Real trtc-js-sdk → TRTC cloud" above to use your own SDKAppID and UserSig.`,
+    );
+    return;
+  }
+  try {
+    room.userSig = await userSigFor(sdkAppId, userId);
+  } catch (error) {
+    showFailure(`Could not get a UserSig for ${userId}. ${serverTrouble(error)}`);
+    return;
+  }
   room.sdkAppId = sdkAppId;
   room.userId = userId;
   room.roomId = stringRoom ? undefined : (form.roomId.value as unknown as number);
@@ -103,13 +148,19 @@ $('join-again').addEventListener('click', () => void room.join().catch(() => und
 // --- the room --------------------------------------------------------------------------------------
 
 const peers = new Set<string>();
+/** This page's own user id while it is in the room, listed first among the people here. */
+let me: string | undefined;
 function renderPeers(): void {
-  const list = $('peers');
-  list.replaceChildren(
-    ...(peers.size
-      ? [...peers].map((userId) => Object.assign(document.createElement('li'), { textContent: userId }))
-      : [Object.assign(document.createElement('li'), { className: 'muted', textContent: 'nobody else' })]),
-  );
+  const item = (userId: string) => Object.assign(document.createElement('li'), { textContent: userId });
+  const note = (text: string) => Object.assign(document.createElement('li'), { className: 'muted', textContent: text });
+  if (me === undefined) {
+    $('peers').replaceChildren(note('not in a room'));
+    return;
+  }
+  const you = item(me);
+  you.className = 'you';
+  you.append(Object.assign(document.createElement('span'), { className: 'you-tag', textContent: ' (you)' }));
+  $('peers').replaceChildren(you, ...(peers.size ? [...peers].map(item) : [note('nobody else')]));
 }
 
 room.addEventListener('state-change', (event) => {
@@ -121,6 +172,7 @@ room.addEventListener('state-change', (event) => {
     $('failure').hidden = true;
   }
   if (state !== 'joined') {
+    me = undefined;
     peers.clear();
     renderPeers();
   }
@@ -128,21 +180,19 @@ room.addEventListener('state-change', (event) => {
 room.addEventListener('joined', (event) => {
   const { roomId, userId } = event.detail;
   $('room-label').textContent = `${userId} in ${typeof roomId === 'string' ? `string room "${roomId}"` : `room ${roomId}`}`;
+  me = userId;
+  renderPeers();
 });
 room.addEventListener('left', () => ($('room-label').textContent = 'not in a room'));
 room.addEventListener('banned', (event) => {
-  const [title, text] = BAN_WORDS[event.detail.reason];
+  const [title, text] = banWords(event.detail.reason, event.detail.roomId);
   $('ban-title').textContent = title;
   $('ban-text').textContent = text;
   $('ban').hidden = false;
   $('ban').dataset.reason = event.detail.reason;
   $('room-label').textContent = 'not in a room';
 });
-room.addEventListener('error', (event) => {
-  const { code, message } = event.detail;
-  $('failure').textContent = `${code}: ${message}`;
-  $('failure').hidden = false;
-});
+room.addEventListener('error', (event) => showFailure(`${event.detail.code}: ${event.detail.message}`));
 room.addEventListener('peer-join', (event) => {
   peers.add(event.detail.userId);
   renderPeers();
@@ -175,14 +225,24 @@ function actionFor(kind: 'remove' | 'dismiss', roomId: number | string): string 
   return typeof roomId === 'string' ? `${base}ByStrRoomId` : base;
 }
 
+/** How long the admin panel's result line stays before it clears (a newer call replaces it sooner). */
+const ADMIN_RESULT_MS = 8000;
+let clearAdminResult: ReturnType<typeof setTimeout> | undefined;
+
 async function callAdmin(action: string, body: Record<string, unknown>): Promise<void> {
   const result = $('admin-result');
+  clearTimeout(clearAdminResult);
   result.textContent = `Calling ${action}…`;
-  const response = await fetch('/api/admin', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ action, ...body }) });
-  const answer = await response.json();
-  result.textContent = answer.error
-    ? `${action} failed: ${answer.error.code}: ${answer.error.message}`
-    : `${action} done (RequestId ${answer.requestId}).`;
+  try {
+    const response = await fetch('/api/admin', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ action, ...body }) });
+    const answer = await response.json();
+    result.textContent = answer.error
+      ? `${action} failed: ${answer.error.code}: ${answer.error.message}`
+      : `${action} done (RequestId ${answer.requestId}).`;
+  } catch (error) {
+    result.textContent = `${action} failed. ${serverTrouble(error)}`;
+  }
+  clearAdminResult = setTimeout(() => (result.textContent = ''), ADMIN_RESULT_MS);
   void refreshRooms();
 }
 
@@ -195,21 +255,26 @@ function adminButton(label: string, action: string, body: Record<string, unknown
 }
 
 let lastRooms = '';
+/** Whether this page has seen a room: then an empty list is "now", not "yet". */
+let sawRooms = false;
 async function refreshRooms(): Promise<void> {
   let rooms: RoomView[];
   try {
     rooms = await (await fetch('/api/rooms')).json();
   } catch {
-    return; // the server is restarting: try again at the next tick
+    $('server-down').hidden = false; // asked again at the next tick: the notice goes when the server is back
+    return;
   }
+  $('server-down').hidden = true;
   const text = JSON.stringify(rooms);
   if (text === lastRooms) return;
   lastRooms = text;
   const holder = $('rooms');
   if (!rooms.length) {
-    holder.innerHTML = '<p class="muted">No rooms yet.</p>';
+    holder.innerHTML = `<p class="muted">${sawRooms ? 'No rooms now.' : 'No rooms yet.'}</p>`;
     return;
   }
+  sawRooms = true;
   const table = document.createElement('table');
   table.className = 'rooms-table';
   table.innerHTML = '<thead><tr><th>SDKAppID</th><th>Room</th><th>Members</th><th></th></tr></thead>';
