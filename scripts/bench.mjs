@@ -2,7 +2,7 @@
 // would) and measures it in headless Chromium. Prints one table (or JSON with --json) and exits non-zero
 // when a budget is breached. Budgets are bytes, counts and reachability only, never wall-clock times:
 //   the CDN entry (src/sdk-v5.ts, what a page loads before any join) with Lit ≤ 9 KB gzipped; the element's
-//   own code in the npm entry (src/index.ts, Lit external) ≤ 3 KB gzipped; 0 SDK bytes before the first
+//   own code in the npm entry (src/index.ts, Lit external) ≤ 3.25 KB gzipped; 0 SDK bytes before the first
 //   join; 0 elements or clients reachable after the cycles and a forced GC; `banned` in the SDK callback's task.
 // Build output goes to .artifacts/bench/, the run's JSON to bench/runs/latest.json (both git-ignored).
 import { build } from 'esbuild';
@@ -24,7 +24,9 @@ const CYCLES = Number(options.cycles);
 const KB = 1024;
 export const BUDGETS = {
   entryWithLitGzip: 9 * KB,
-  ownCodeGzip: 3 * KB,
+  // 3 KB until issue 14: the product owner let camera, microphone, layout, client and resumeAudio take the
+  // element's own code past it as long as the CDN entry with Lit fits 9 KB. 3.25 KB keeps a guard on it.
+  ownCodeGzip: 3.25 * KB,
   sdkBytesBeforeJoin: 0,
   reachableElements: 0,
   reachableClients: 0,
@@ -180,7 +182,7 @@ async function main() {
 
   const checks = [
     ['entry with Lit ≤ 9 KB gzipped', results.size.entryWithLitGzip <= BUDGETS.entryWithLitGzip],
-    ['own code ≤ 3 KB gzipped', results.size.ownCodeGzip <= BUDGETS.ownCodeGzip],
+    ['own code ≤ 3.25 KB gzipped', results.size.ownCodeGzip <= BUDGETS.ownCodeGzip],
     ['0 SDK bytes before the first join', results.sdk.sdkBytesBeforeJoin === BUDGETS.sdkBytesBeforeJoin],
     ['the SDK is fetched at the first join (the measurement sees it)', results.sdk.sdkBytesAtFirstJoin > 0],
     ['0 elements reachable after the cycles', results.cycles.forcedGc && results.cycles.reachableElements === BUDGETS.reachableElements],
@@ -204,7 +206,7 @@ function table(r) {
   const rows = [
     ['metric', 'value', 'budget', ''],
     ['CDN entry with Lit (src/sdk-v5.ts), min+gzip', kb(r.size.entryWithLitGzip), '≤ 9 KB', check('entry with Lit')],
-    ["element's own code (src/index.ts), Lit external, min+gzip", kb(r.size.ownCodeGzip), '≤ 3 KB', check('own code')],
+    ["element's own code (src/index.ts), Lit external, min+gzip", kb(r.size.ownCodeGzip), '≤ 3.25 KB', check('own code')],
     ["  and its code imported at the first join", kb(r.size.ownCodeAtFirstJoinGzip), '', ''],
     ...Object.entries(r.size.sdkChunks).map(([name, chunk]) => [`SDK chunk ${name}, min+gzip`, kb(chunk.gzip), '', '']),
     ['SDK bytes fetched before the first join', `${r.sdk.sdkBytesBeforeJoin} B`, '0', check('0 SDK bytes')],

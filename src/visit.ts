@@ -5,6 +5,8 @@ import type { ErrorDetail } from './events.js';
 import { messageOf, sdkCodeOf, type RoomConnection, type SdkAdapter } from './sdk/adapter.js';
 import { loadAdapter, type SdkGeneration } from './sdk/loader.js';
 import type { SessionEmit } from './session.js';
+import { CallMedia, type Layout, type MediaWish } from './media/call.js';
+import type { HtmlTag } from './media/tiles.js';
 
 /** What a visit tells the session that opened it. The session decides; the visit only reports. */
 export interface VisitOwner {
@@ -18,6 +20,10 @@ export interface VisitOwner {
   banned(visit: RoomVisit, info: BanInfo): void;
   /** The join failed, or the SDK failed for good. */
   failed(visit: RoomVisit, detail: ErrorDetail): void;
+  /** The devices wanted when the visit starts (later changes come through `setMedia`). */
+  readonly mediaWish: MediaWish;
+  /** What the tiles show has changed. */
+  mediaChanged(): void;
 }
 
 /** Opens a visit to one room; made once the SDK is loaded. */
@@ -43,17 +49,40 @@ export class RoomVisit {
   /** A ban that arrived while the join was still pending, reported once the join settles. */
   private pendingBan: unknown;
   private connection: RoomConnection | undefined;
+  /** Camera, microphone, remote media and tiles (src/media/): captured from the start of the join. */
+  private readonly media: CallMedia;
 
   constructor(
     private readonly adapter: SdkAdapter,
     readonly config: RoomConfig,
     private readonly owner: VisitOwner,
-  ) {}
+  ) {
+    this.media = new CallMedia(config, owner.mediaWish, owner.emit, () => owner.mediaChanged());
+  }
+
+  /** The SDK's client while the visit has one. */
+  get client(): unknown {
+    return this.connection?.client ?? null;
+  }
+
+  setMedia(wish: MediaWish): void {
+    this.media.setWish(wish);
+  }
+
+  resumeAudio(): Promise<void> {
+    return this.media.resumeAudio();
+  }
+
+  /** The tiles as a Lit template, made with the element's `html`. */
+  renderTiles(layout: Layout, html: HtmlTag): unknown {
+    return this.media.render(layout, html);
+  }
 
   /** Creates the client and enters the room. Every outcome reaches the owner; this never rejects. */
   async join(): Promise<void> {
     try {
-      this.connection = this.adapter.connect(this.config, this.handlers());
+      this.connection = this.adapter.connect(this.config, { ...this.handlers(), ...this.media.handlers });
+      this.media.attach(this.connection.media);
       await this.connection.join();
     } catch (error) {
       // A ban during the join explains its failure: reported as the ban.
@@ -64,6 +93,7 @@ export class RoomVisit {
     }
     this.joined = true;
     this.owner.joined(this);
+    this.media.joined();
     if (this.pendingBan !== undefined) this.ban(this.pendingBan);
   }
 
@@ -82,6 +112,7 @@ export class RoomVisit {
   }
 
   private destroy(): void {
+    this.media.release();
     this.connection?.destroy();
     this.owner.detach(this);
   }
@@ -104,9 +135,11 @@ export class RoomVisit {
         else this.pendingBan ??= payload;
       },
       onPeerJoin: (userId: string) => {
+        if (current()) this.media.peerJoined(userId);
         if (current() && this.joined) owner.emit('peer-join', { userId });
       },
       onPeerLeave: (userId: string) => {
+        if (current()) this.media.peerLeft(userId);
         if (current() && this.joined) owner.emit('peer-leave', { userId });
       },
       onConnectionStateChange: (state: string, prevState: string) => {

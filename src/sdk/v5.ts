@@ -1,5 +1,6 @@
 import type { RoomConfig } from '../config.js';
-import type { ConnectionHandlers, RoomConnection, SdkAdapter } from './adapter.js';
+import type { ConnectionHandlers, MediaHandlers, RoomConnection, SdkAdapter } from './adapter.js';
+import { connectV5Media, V5_MEDIA_EVENTS, type TrtcV5MediaEventNames, type TrtcV5MediaInstance } from './media-v5.js';
 
 /** What trtc-sdk-v5's `enterRoom()` takes, as far as the element fills it in (see the SDK's index.d.ts). */
 export interface TrtcV5EnterRoomParams {
@@ -15,7 +16,7 @@ export interface TrtcV5EnterRoomParams {
 }
 
 /** The part of a trtc-sdk-v5 `TRTC` instance (from `TRTC.create()`) the element uses. */
-export interface TrtcV5Instance {
+export interface TrtcV5Instance extends Omit<TrtcV5MediaInstance, 'on' | 'off'> {
   enterRoom(params: TrtcV5EnterRoomParams): Promise<void>;
   exitRoom(): Promise<void>;
   destroy(): void;
@@ -24,7 +25,7 @@ export interface TrtcV5Instance {
 }
 
 /** The event names the element listens to, as `TRTC.EVENT` holds them. */
-export interface TrtcV5EventNames {
+export interface TrtcV5EventNames extends Partial<TrtcV5MediaEventNames> {
   ERROR: string;
   KICKED_OUT: string;
   REMOTE_USER_ENTER: string;
@@ -39,7 +40,8 @@ export interface TrtcV5Sdk {
 }
 
 /** The values of `TRTC.EVENT` in trtc-sdk-v5's index.d.ts, for an SDK object whose EVENT lacks one. */
-const DOCUMENTED_EVENTS: TrtcV5EventNames = {
+const DOCUMENTED_EVENTS: Required<TrtcV5EventNames> = {
+  ...V5_MEDIA_EVENTS,
   ERROR: 'error',
   KICKED_OUT: 'kicked-out',
   REMOTE_USER_ENTER: 'remote-user-enter',
@@ -59,9 +61,9 @@ export class V5Adapter implements SdkAdapter {
 
   constructor(private readonly sdk: TrtcV5Sdk) {}
 
-  connect(config: RoomConfig, handlers: ConnectionHandlers): RoomConnection {
+  connect(config: RoomConfig, handlers: ConnectionHandlers & MediaHandlers): RoomConnection {
     const trtc = this.sdk.create();
-    const name = (key: keyof TrtcV5EventNames) => {
+    const name = (key: keyof Required<TrtcV5EventNames>) => {
       const value: unknown = this.sdk.EVENT[key];
       return typeof value === 'string' && value ? value : DOCUMENTED_EVENTS[key];
     };
@@ -88,13 +90,18 @@ export class V5Adapter implements SdkAdapter {
       ...(config.role ? { role: config.role } : {}),
     };
 
+    const media = connectV5Media(trtc, name, handlers);
+
     let destroyed = false;
     return {
+      client: trtc,
+      media,
       join: () => trtc.enterRoom(params),
       leave: () => trtc.exitRoom(),
       destroy: () => {
         if (destroyed) return;
         destroyed = true;
+        media.release();
         for (const [event, listener] of listeners) trtc.off(event, listener);
         trtc.destroy();
       },
