@@ -180,6 +180,59 @@ for (const gen of GENERATIONS) {
       expect(alice.el.client).to.equal(null);
     });
 
+    it('autoplay-blocked when the browser refuses to play remote audio; resumeAudio() from a gesture plays it', async () => {
+      const emulator = createTrtcEmulator();
+      const original = HTMLMediaElement.prototype.play;
+      // What a browser does without a user gesture: muted media may autoplay, audible media may not.
+      HTMLMediaElement.prototype.play = function (this: HTMLMediaElement) {
+        return this.muted ? original.call(this) : Promise.reject(new DOMException('play() failed because the user didn\'t interact with the document first.', 'NotAllowedError'));
+      };
+      let alice: Awaited<ReturnType<typeof join>> | undefined;
+      try {
+        alice = await join(emulator, gen, 'alice', {});
+        await join(emulator, gen, 'bob', { microphone: '' });
+        await waitUntil(() => alice!.events.some((e) => e.type === 'autoplay-blocked'), 'autoplay-blocked', TIMEOUT);
+      } finally {
+        HTMLMediaElement.prototype.play = original;
+      }
+      const played: HTMLMediaElement[] = [];
+      HTMLMediaElement.prototype.play = function (this: HTMLMediaElement) {
+        played.push(this);
+        return original.call(this);
+      };
+      try {
+        await alice.el.resumeAudio();
+      } finally {
+        HTMLMediaElement.prototype.play = original;
+      }
+      const audible = played.filter((element) => !element.muted && (element.srcObject as MediaStream).getAudioTracks().length);
+      expect(audible.length).to.be.greaterThan(0);
+      expect(audible.every((element) => !element.paused)).to.equal(true);
+      expect(alice.events.find((e) => e.type === 'autoplay-blocked')!.detail).to.deep.equal({});
+    });
+
+    it('a capture still under way when the element leaves is released when it arrives', async () => {
+      const emulator = createTrtcEmulator();
+      const devices = navigator.mediaDevices;
+      const original = devices.getUserMedia;
+      let arrive!: () => void;
+      const gate = new Promise<void>((resolve) => (arrive = resolve));
+      devices.getUserMedia = async (constraints) => {
+        await gate;
+        return original.call(devices, constraints);
+      };
+      try {
+        const alice = await join(emulator, gen, 'alice', { camera: '', microphone: '' });
+        await alice.el.leave();
+        arrive();
+        await waitUntil(() => emulator.media.capturedTracks.size > 0, 'the capture arrived', TIMEOUT);
+        await waitUntil(() => [...emulator.media.capturedTracks].every((track) => track.readyState === 'ended'), 'and was released', TIMEOUT);
+        expect(alice.el.shadowRoot!.querySelectorAll('video').length).to.equal(0);
+      } finally {
+        devices.getUserMedia = original;
+      }
+    });
+
     it('a live audience ignores camera and microphone: nothing is captured', async () => {
       const emulator = createTrtcEmulator();
       const audience = await join(emulator, gen, 'carol', { camera: '', microphone: '', mode: 'live', role: 'audience' });
