@@ -55,8 +55,9 @@ export class CallMedia {
   /** What the adapter reports, for `connect()`. */
   readonly handlers: MediaHandlers = {
     onRemoteMedia: (userId, media) => {
-      if (this.released) return;
       const before = this.remote.get(userId);
+      // Nothing published by a user not (or no longer) in the call: an unpublish after their peer-leave.
+      if (this.released || (!before && !media.audio && !media.video)) return;
       this.remote.set(userId, media);
       if (!before || before.audio !== media.audio || before.video !== media.video) {
         this.emit('peer-media', { userId, ...media });

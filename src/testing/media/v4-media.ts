@@ -306,9 +306,10 @@ export class EmulatedV4MediaClient extends EmulatedV4Client {
     stream.disconnect();
   }
 
+  /** As the SDK: what it published and received stops before it leaves, so the others hear stream-removed first. */
   override async leave(): Promise<void> {
-    await super.leave();
     this.leaveMedia();
+    await super.leave();
   }
 
   override destroy(): void {

@@ -182,8 +182,9 @@ export class EmulatedV5MediaTrtc extends EmulatedV5Trtc {
 
   /** Leaves the room; the local tracks stay captured (a preview), as in the SDK. */
   override async exitRoom(): Promise<void> {
-    await super.exitRoom();
+    // What it published and received stops before it leaves: the others hear *_UNAVAILABLE first.
     this.leaveMedia();
+    await super.exitRoom();
   }
 
   /** The SDK's destroy() also stops the local audio and video. */
