@@ -99,6 +99,8 @@ export class RoomVisit {
 
   /** Leaves the room (unless the SDK already put us out) and destroys the client. Resolves with a leave failure, if any. */
   async leave(): Promise<ErrorDetail | undefined> {
+    // The camera goes off at once, and nothing is published while leaving.
+    this.media.release();
     let leaveFailure: ErrorDetail | undefined;
     if (this.exit !== 'banned') {
       try {

@@ -111,7 +111,8 @@ export function connectV4Media(createStream: TrtcV4CreateStream | undefined, cli
         throw new DeviceError(device, v4DeviceName(error), error);
       }
       captured[device] = stream;
-      if (view && device === 'camera') await play(stream, view, { muted: true, mirror: true });
+      // Not awaited: play() settles when the video plays, which may be never for a view out of the document.
+      if (view && device === 'camera') void play(stream, view, { muted: true, mirror: true });
     },
     async stopLocal(device) {
       const stream = captured[device];
