@@ -21,6 +21,7 @@ const ADVICE: Record<string, string> = {
   NotFoundError: 'no such device was found: connect one, then turn it on again',
   NotReadableError: 'the device is in use by another application or could not be started: close the other application, then turn it on again',
   OverconstrainedError: 'the device cannot satisfy the requested settings: choose another device, then turn it on again',
+  NotSupportedError: 'this page cannot use devices: serve it over https (or from localhost)',
 };
 
 /**
@@ -196,7 +197,7 @@ export class CallMedia {
   }
 
   private deviceFailed(device: LocalDevice, error: unknown): void {
-    const name = error instanceof DeviceError ? error.domName : 'NotReadableError';
+    const name = error instanceof DeviceError ? error.domName : String((error as { name?: unknown })?.name ?? 'UnknownError');
     const cause = error instanceof DeviceError ? error.sdkError : error;
     const detail: ErrorDetail = {
       code: 'media-failed',

@@ -38,17 +38,21 @@ export type TrtcV4CreateStream = (config: {
   videoSource?: MediaStreamTrack;
 }) => TrtcV4LocalStream;
 
+const INVALID_OPERATION = 0x1001;
 const DEVICE_NOT_FOUND = 0x1003;
 const PLAY_NOT_ALLOWED = 0x4043;
 
 /**
  * v4's device error carries the DOMException's name as its own `name`, except "no such device": RtcError with
- * DEVICE_NOT_FOUND (0x1003).
+ * DEVICE_NOT_FOUND (0x1003). Anything else unnamed is `UnknownError` (a DOMException name too).
  */
 export function v4DeviceName(error: unknown): string {
-  if (sdkCodeOf(error) === DEVICE_NOT_FOUND) return 'NotFoundError';
+  const code = sdkCodeOf(error);
+  if (code === DEVICE_NOT_FOUND) return 'NotFoundError';
+  // INVALID_OPERATION: capture refused on a page that is not a secure context (http: other than localhost).
+  if (code === INVALID_OPERATION) return 'NotSupportedError';
   const name = (error as { name?: unknown })?.name;
-  return typeof name === 'string' && name !== 'RtcError' && name !== 'Error' ? name : 'NotReadableError';
+  return typeof name === 'string' && /^[A-Z]\w*Error$/.test(name) && name !== 'RtcError' ? name : 'UnknownError';
 }
 
 /**

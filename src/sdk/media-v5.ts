@@ -38,7 +38,9 @@ const NAME_OF_EXTRA_CODE: Record<number, string> = {
 export function v5DeviceName(error: unknown): string {
   const { originError, extraCode } = (error ?? {}) as { originError?: { name?: unknown }; extraCode?: unknown };
   if (typeof originError?.name === 'string' && /^[A-Z]\w*Error$/.test(originError.name) && originError.name !== 'RtcError') return originError.name;
-  return NAME_OF_EXTRA_CODE[extraCode as number] ?? 'NotReadableError';
+  if (NAME_OF_EXTRA_CODE[extraCode as number]) return NAME_OF_EXTRA_CODE[extraCode as number];
+  // ENV_NOT_SUPPORTED (5200): capture refused on a page that is not a secure context.
+  return (error as { code?: unknown })?.code === 5200 ? 'NotSupportedError' : 'UnknownError';
 }
 
 /**

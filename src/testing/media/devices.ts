@@ -6,6 +6,15 @@
  */
 import type { MediaKind, MediaRelay } from './relay.js';
 
+/** Both SDKs refuse to capture outside a secure context (http: other than localhost), where the page has no mediaDevices. */
+export const canCapture = () => typeof navigator !== 'undefined' && !!navigator.mediaDevices && globalThis.isSecureContext !== false;
+
+let lastId = 0;
+/** An id like the SDKs' (a UUID where the page can make one: crypto.randomUUID is for secure contexts only). */
+export function playerId(): string {
+  return typeof crypto.randomUUID === 'function' ? crypto.randomUUID() : `emulated-${++lastId}`;
+}
+
 /** Captures one device's track; rejects with the browser's own DOMException (NotAllowedError, NotFoundError, …). */
 export async function captureTrack(relay: MediaRelay, kind: MediaKind): Promise<MediaStreamTrack> {
   const stream = await navigator.mediaDevices.getUserMedia(kind === 'audio' ? { audio: true } : { video: true });

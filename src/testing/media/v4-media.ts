@@ -8,7 +8,7 @@
  * `audio`/`video` `{ userId }` (one of each pair when a stream is first seen, then on change).
  */
 import { EmulatedRtcError, EmulatedV4Client, INVALID_OPERATION, INVALID_PARAMETER, type EmulatedClientConfig } from '../v4-client.js';
-import { audioElement, detach, playRefused, resolveView, videoElement } from './devices.js';
+import { audioElement, canCapture, playerId, detach, playRefused, resolveView, videoElement } from './devices.js';
 import { NOTHING_PUBLISHED, type MediaKind, type MediaLink, type MediaRelay, type Publication, type RelayMember } from './relay.js';
 
 type Handler = (payload: any) => void;
@@ -63,7 +63,7 @@ abstract class EmulatedStream {
   private audio: HTMLAudioElement | undefined;
   private video: HTMLVideoElement | undefined;
   private options: Required<PlaybackOptions> | undefined;
-  readonly id = crypto.randomUUID();
+  readonly id = playerId();
 
   constructor(protected userId: string) {}
 
@@ -218,6 +218,9 @@ export class EmulatedLocalStream extends EmulatedStream {
       return;
     }
     if (!audio && !video) throw new EmulatedRtcError(INVALID_PARAMETER, 'createStream needs audio or video.');
+    if (!canCapture()) {
+      throw new EmulatedRtcError(INVALID_OPERATION, 'http protocol does not support the ability to capture and publish streams, please use https protocol or localhost. <INVALID_OPERATION 0x1001>');
+    }
     let stream: MediaStream;
     try {
       stream = await navigator.mediaDevices.getUserMedia({ audio, video });

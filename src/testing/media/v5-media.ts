@@ -10,7 +10,7 @@
  * refused autoplay is AUTOPLAY_FAILED `{ userId, mediaType, resume }`. `destroy()` stops the local tracks.
  */
 import { EmulatedV5RtcError, EmulatedV5Trtc, V5_ERROR_CODE, type EmulatedEnterRoomConfig } from '../v5-client.js';
-import { audioElement, captureTrack, detach, playRefused, resolveView, videoElement } from './devices.js';
+import { audioElement, canCapture, captureTrack, playerId, detach, playRefused, resolveView, videoElement } from './devices.js';
 import { NOTHING_PUBLISHED, type MediaKind, type MediaLink, type MediaRelay, type Publication, type RelayMember } from './relay.js';
 import { relayRoom } from './v4-media.js';
 
@@ -32,6 +32,11 @@ const DEVICE_EXTRA_CODE: Record<string, number> = {
   SecurityError: 5306,
   AbortError: 5307,
 };
+
+/** v5 refuses capture outside a secure context: ENV_NOT_SUPPORTED (5200), extraCode 5201. */
+function notSecure(fnName: string): EmulatedV5RtcError {
+  return new EmulatedV5RtcError({ code: V5_ERROR_CODE.ENV_NOT_SUPPORTED, extraCode: 5201, fnName, message: `the current browser does not support the capability of the function '${fnName}' you are calling, please check the API documentation.` });
+}
 
 /** v5's DEVICE_ERROR for a failed capture in `fnName`: extraCode from the DOMException's name, kept as `originError.name`. */
 export function v5DeviceError(error: unknown, fnName: string): EmulatedV5RtcError {
@@ -97,6 +102,7 @@ export class EmulatedV5MediaTrtc extends EmulatedV5Trtc {
   async startLocalVideo(config: { view?: View; publish?: boolean; option?: { mirror?: boolean | string; fillMode?: string } } = {}): Promise<void> {
     if (this.local.video) return; // the SDK warns "local video is already started"
     const views = this.views(config.view, 'startLocalVideo');
+    if (!canCapture()) throw notSecure('startLocalVideo');
     let track: MediaStreamTrack;
     try {
       track = await captureTrack(this.relay, 'video');
@@ -109,7 +115,7 @@ export class EmulatedV5MediaTrtc extends EmulatedV5Trtc {
     }
     const mirror = config.option?.mirror ?? 'view';
     const players = views.map((view) => {
-      const video = videoElement(crypto.randomUUID(), track, { objectFit: config.option?.fillMode ?? 'cover', mirror: mirror === true || mirror === 'view' || mirror === 'both', background: true });
+      const video = videoElement(playerId(), track, { objectFit: config.option?.fillMode ?? 'cover', mirror: mirror === true || mirror === 'view' || mirror === 'both', background: true });
       view.append(video);
       void playRefused(video);
       return video;
@@ -124,6 +130,7 @@ export class EmulatedV5MediaTrtc extends EmulatedV5Trtc {
 
   async startLocalAudio(config: { publish?: boolean } = {}): Promise<void> {
     if (this.local.audio) return; // the SDK warns "local audio is already started"
+    if (!canCapture()) throw notSecure('startLocalAudio');
     let track: MediaStreamTrack;
     try {
       track = await captureTrack(this.relay, 'audio');
@@ -166,7 +173,7 @@ export class EmulatedV5MediaTrtc extends EmulatedV5Trtc {
     }
     video.link = link;
     for (const view of views) {
-      const player = videoElement(crypto.randomUUID(), link.track, { objectFit: config.option?.fillMode ?? 'cover', mirror: config.option?.mirror === true, background: true });
+      const player = videoElement(playerId(), link.track, { objectFit: config.option?.fillMode ?? 'cover', mirror: config.option?.mirror === true, background: true });
       view.append(player);
       video.players.push(player);
     }
