@@ -5,7 +5,7 @@
 import { FaultQueue, type RoomBackend } from './backend.js';
 import { EmulatedV4Client, type EmulatedClientConfig } from './v4-client.js';
 import { EmulatedV5Trtc, V5JoinGuard, V5_ERROR_CODE, V5_EVENT } from './v5-client.js';
-import { MediaRelay } from './media/relay.js';
+import { MediaRelay, type MediaPlane } from './media/relay.js';
 import { EmulatedLocalStream, EmulatedV4MediaClient, type EmulatedStreamConfig } from './media/v4-media.js';
 import { EmulatedV5MediaTrtc, V5_MEDIA_EVENT } from './media/v5-media.js';
 
@@ -33,15 +33,15 @@ export interface EmulatedSdks {
   /** The clients (v4) and TRTC instances (v5) created and not yet destroyed. */
   readonly liveClients: readonly (EmulatedV4Client | EmulatedV5Trtc)[];
   /** The media plane: real peer connections between publishers and subscribers in this page, and every captured track. */
-  readonly media: MediaRelay;
+  readonly media: MediaPlane;
 }
 
-export function createEmulatedSdks(backend: RoomBackend): EmulatedSdks {
+/** The SDK shapes over `backend`; their media go through `media` (in this page unless told). */
+export function createEmulatedSdks(backend: RoomBackend, media: MediaPlane = new MediaRelay()): EmulatedSdks {
   const faults = new FaultQueue();
   const live = new Set<EmulatedV4Client | EmulatedV5Trtc>();
   // trtc-sdk-v5 keeps one join guard for every TRTC instance of the page: here, of this SDK object.
   const v5JoinGuard = new V5JoinGuard();
-  const media = new MediaRelay();
   const sdk: EmulatedTrtcV4 = {
     createClient(config) {
       if (typeof config !== 'object' || config === null) throw new TypeError('createClient needs a config object.');

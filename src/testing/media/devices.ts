@@ -4,7 +4,7 @@
  * elements the SDKs create inside the container an app passes. Read from trtc-js-sdk 4.15.22 and
  * trtc-sdk-v5 5.17.1 (docs/media.md, and the research notes it cites).
  */
-import type { MediaKind, MediaRelay } from './relay.js';
+import type { MediaKind, MediaPlane } from './relay.js';
 
 /** Both SDKs refuse to capture outside a secure context (http: other than localhost), where the page has no mediaDevices. */
 export const canCapture = () => typeof navigator !== 'undefined' && !!navigator.mediaDevices && globalThis.isSecureContext !== false;
@@ -16,7 +16,7 @@ export function playerId(): string {
 }
 
 /** Captures one device's track; rejects with the browser's own DOMException (NotAllowedError, NotFoundError, …). */
-export async function captureTrack(relay: MediaRelay, kind: MediaKind): Promise<MediaStreamTrack> {
+export async function captureTrack(relay: MediaPlane, kind: MediaKind): Promise<MediaStreamTrack> {
   const stream = await navigator.mediaDevices.getUserMedia(kind === 'audio' ? { audio: true } : { video: true });
   const track = kind === 'audio' ? stream.getAudioTracks()[0] : stream.getVideoTracks()[0];
   for (const other of stream.getTracks()) if (other !== track) other.stop();

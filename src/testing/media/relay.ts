@@ -35,8 +35,55 @@ export interface MediaLink {
   close(): void;
 }
 
+/** Where the SDK doubles publish and subscribe: in this page (MediaRelay) or across pages (NetworkMediaRelay). */
+export interface MediaPlane {
+  /** Links not yet closed, for tests. */
+  readonly links: Set<MediaLink>;
+  /** Every track the SDK doubles captured from a device, ended or not, for leak checks. */
+  readonly capturedTracks: Set<MediaStreamTrack>;
+  /** Puts a client in a room's media plane; it hears every current publication, then each change. */
+  enter(room: string, userId: string, peer: RelayPeer): PlaneMember;
+}
+
+/** One client in a room's media plane. */
+export interface PlaneMember {
+  setTrack(kind: MediaKind, track: MediaStreamTrack | undefined): void;
+  setTracks(tracks: Partial<Record<MediaKind, MediaStreamTrack | undefined>>): void;
+  setMuted(kind: MediaKind, muted: boolean): void;
+  subscribe(publisherId: string, kind: MediaKind): Promise<MediaLink>;
+  exit(): void;
+}
+
+/**
+ * Sets a member's published tracks (a kind left out is unchanged); `replaced(kind)` runs before each kind whose
+ * track changes, for its subscriptions to close. Returns whether anything changed.
+ */
+export function applyTracks(
+  current: Partial<Record<MediaKind, MediaStreamTrack>>,
+  tracks: Partial<Record<MediaKind, MediaStreamTrack | undefined>>,
+  replaced: (kind: MediaKind) => void,
+): boolean {
+  let changed = false;
+  for (const kind of ['audio', 'video'] as const) {
+    if (!(kind in tracks) || current[kind] === tracks[kind]) continue;
+    changed = true;
+    replaced(kind);
+    const track = tracks[kind];
+    if (track) current[kind] = track;
+    else delete current[kind];
+  }
+  return changed;
+}
+
+/** Sets one kind's mute flag; returns whether it changed. */
+export function applyMuted(muted: Record<MediaKind, boolean>, kind: MediaKind, value: boolean): boolean {
+  if (muted[kind] === value) return false;
+  muted[kind] = value;
+  return true;
+}
+
 /** The relay of one emulator: in-memory rooms of publishers and their subscribers. */
-export class MediaRelay {
+export class MediaRelay implements MediaPlane {
   private readonly rooms = new Map<string, Map<string, RelayMember>>();
   /** Links not yet closed, for tests. */
   readonly links = new Set<MediaLink>();
@@ -68,7 +115,7 @@ export class MediaRelay {
   }
 }
 
-export class RelayMember {
+export class RelayMember implements PlaneMember {
   private readonly tracks: Partial<Record<MediaKind, MediaStreamTrack>> = {};
   private readonly muted: Record<MediaKind, boolean> = { audio: false, video: false };
   private gone = false;
@@ -92,22 +139,12 @@ export class RelayMember {
   /** Sets several kinds at once: the others hear one change (a LocalStream published with both tracks). */
   setTracks(tracks: Partial<Record<MediaKind, MediaStreamTrack | undefined>>): void {
     if (this.gone) return;
-    let changed = false;
-    for (const kind of ['audio', 'video'] as const) {
-      if (!(kind in tracks) || this.tracks[kind] === tracks[kind]) continue;
-      changed = true;
-      this.closeLinks((link) => link.publisherId === this.userId && link.kind === kind);
-      const track = tracks[kind];
-      if (track) this.tracks[kind] = track;
-      else delete this.tracks[kind];
-    }
-    if (changed) this.announce();
+    const replaced = (kind: MediaKind) => this.closeLinks((link) => link.publisherId === this.userId && link.kind === kind);
+    if (applyTracks(this.tracks, tracks, replaced)) this.announce();
   }
 
   setMuted(kind: MediaKind, muted: boolean): void {
-    if (this.gone || this.muted[kind] === muted) return;
-    this.muted[kind] = muted;
-    this.announce();
+    if (!this.gone && applyMuted(this.muted, kind, muted)) this.announce();
   }
 
   /**
@@ -168,7 +205,7 @@ export class RelayMember {
  * Sends `source` from one RTCPeerConnection to another in this page: the offer, the answer and each ICE
  * candidate go straight across. Resolves with the receiving side's track once the connection is up.
  */
-async function connectLoopback(
+export async function connectLoopback(
   source: MediaStreamTrack,
   about: Pick<MediaLink, 'room' | 'publisherId' | 'subscriberId' | 'kind'>,
   onClose: (link: MediaLink) => void,

@@ -9,7 +9,7 @@
  */
 import { EmulatedRtcError, EmulatedV4Client, INVALID_OPERATION, INVALID_PARAMETER, type EmulatedClientConfig } from '../v4-client.js';
 import { audioElement, canCapture, playerId, detach, playRefused, resolveView, videoElement } from './devices.js';
-import { NOTHING_PUBLISHED, type MediaKind, type MediaLink, type MediaRelay, type Publication, type RelayMember } from './relay.js';
+import { NOTHING_PUBLISHED, type MediaKind, type MediaLink, type MediaPlane, type PlaneMember, type Publication } from './relay.js';
 
 type Handler = (payload: any) => void;
 
@@ -201,7 +201,7 @@ export class EmulatedLocalStream extends EmulatedStream {
   private initialized = false;
 
   constructor(
-    private readonly relay: MediaRelay,
+    private readonly relay: MediaPlane,
     readonly config: EmulatedStreamConfig,
   ) {
     super(config.userId ?? '');
@@ -265,12 +265,12 @@ export class EmulatedRemoteStream extends EmulatedStream {
 
 /** A v4 Client that also publishes and subscribes, through the relay. */
 export class EmulatedV4MediaClient extends EmulatedV4Client {
-  private relay!: MediaRelay;
-  private member: RelayMember | null = null;
+  private relay!: MediaPlane;
+  private member: PlaneMember | null = null;
   private published: EmulatedLocalStream | null = null;
   private readonly remoteStreams = new Map<string, EmulatedRemoteStream>();
 
-  static create(relay: MediaRelay, ...args: ConstructorParameters<typeof EmulatedV4Client>): EmulatedV4MediaClient {
+  static create(relay: MediaPlane, ...args: ConstructorParameters<typeof EmulatedV4Client>): EmulatedV4MediaClient {
     const client = new EmulatedV4MediaClient(...args);
     client.relay = relay;
     return client;

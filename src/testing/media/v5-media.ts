@@ -11,7 +11,7 @@
  */
 import { EmulatedV5RtcError, EmulatedV5Trtc, V5_ERROR_CODE, type EmulatedEnterRoomConfig } from '../v5-client.js';
 import { audioElement, canCapture, captureTrack, playerId, detach, playRefused, resolveView, videoElement } from './devices.js';
-import { NOTHING_PUBLISHED, type MediaKind, type MediaLink, type MediaRelay, type Publication, type RelayMember } from './relay.js';
+import { NOTHING_PUBLISHED, type MediaKind, type MediaLink, type MediaPlane, type PlaneMember, type Publication } from './relay.js';
 import { relayRoom } from './v4-media.js';
 
 /** trtc-sdk-v5's media event names (`TRTC.EVENT`). */
@@ -75,13 +75,13 @@ type View = string | HTMLElement | HTMLElement[] | null | undefined;
 
 /** A v5 TRTC instance that also captures, publishes and receives, through the relay. */
 export class EmulatedV5MediaTrtc extends EmulatedV5Trtc {
-  private relay!: MediaRelay;
-  private member: RelayMember | null = null;
+  private relay!: MediaPlane;
+  private member: PlaneMember | null = null;
   private readonly local: Partial<Record<MediaKind, LocalTrack>> = {};
   private readonly remote = new Map<string, RemoteUser>();
   private autoReceiveAudio = true;
 
-  static create(relay: MediaRelay, ...args: ConstructorParameters<typeof EmulatedV5Trtc>): EmulatedV5MediaTrtc {
+  static create(relay: MediaPlane, ...args: ConstructorParameters<typeof EmulatedV5Trtc>): EmulatedV5MediaTrtc {
     const trtc = new EmulatedV5MediaTrtc(...args);
     trtc.relay = relay;
     return trtc;
