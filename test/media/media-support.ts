@@ -1,4 +1,5 @@
 /** Helpers of the media suites: they run in Chromium with fake devices (web-test-runner.config.mjs). */
+import '../support/guard.js';
 import { waitUntil } from '@open-wc/testing';
 
 /** Resolves once `video` shows a picture (videoWidth > 0) and then two more frames: the video is moving. */
