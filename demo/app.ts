@@ -26,7 +26,7 @@ const config: DemoConfig = await (await fetch('/api/config')).json();
 const BAN_WORDS: Record<BanReason, [string, string]> = {
   'duplicate-user-id': [
     'Signed in somewhere else',
-    'You left this room because the same user id joined it from another tab or device. TRTC allows one connection per user id in a room; this page will not rejoin by itself.',
+    'You were put out of this room because the same user id joined it from another tab or device. TRTC allows one connection per user id in a room; this page will not rejoin by itself.',
   ],
   'removed-by-admin': ['Removed from the room', "The app's server removed you from this room (server API RemoveUser)."],
   'room-dismissed': ['The room was closed', "The app's server dismissed this room (server API DismissRoom); everyone in it was removed."],
@@ -78,9 +78,16 @@ async function joinFromForm(): Promise<void> {
   await room.join().catch(() => undefined); // failures are shown from the `error` event
 }
 
+/** Shows a failure in the room's box (not only in the console). */
+function showFailure(message: string): void {
+  $('failure').textContent = message;
+  $('failure').hidden = false;
+}
+
 form.addEventListener('submit', (event) => {
   event.preventDefault();
-  void joinFromForm();
+  // A wrong SDKAppID or a stopped demo server fails before the element is asked: say so on the page.
+  joinFromForm().catch((error: unknown) => showFailure(`Could not join: ${error instanceof Error ? error.message : String(error)}`));
 });
 $('leave').addEventListener('click', () => void room.leave());
 $('join-again').addEventListener('click', () => void room.join().catch(() => undefined));
@@ -90,7 +97,9 @@ $('join-again').addEventListener('click', () => void room.join().catch(() => und
 const peers = new Set<string>();
 function renderPeers(): void {
   const list = $('peers');
+  const self = room.state === 'joined' && room.userId ? [Object.assign(document.createElement('li'), { className: 'self', textContent: `${room.userId} (you)` })] : [];
   list.replaceChildren(
+    ...self,
     ...(peers.size
       ? [...peers].map((userId) => Object.assign(document.createElement('li'), { textContent: userId }))
       : [Object.assign(document.createElement('li'), { className: 'muted', textContent: 'nobody else' })]),
@@ -111,6 +120,7 @@ room.addEventListener('state-change', (event) => {
   }
 });
 room.addEventListener('joined', (event) => {
+  renderPeers();
   const { roomId, userId } = event.detail;
   $('room-label').textContent = `${userId} in ${typeof roomId === 'string' ? `string room "${roomId}"` : `room ${roomId}`}`;
 });
@@ -125,8 +135,7 @@ room.addEventListener('banned', (event) => {
 });
 room.addEventListener('error', (event) => {
   const { code, message } = event.detail;
-  $('failure').textContent = `${code}: ${message}`;
-  $('failure').hidden = false;
+  showFailure(`${code}: ${message}`);
 });
 room.addEventListener('peer-join', (event) => {
   peers.add(event.detail.userId);
@@ -177,14 +186,17 @@ function actionFor(kind: 'remove' | 'dismiss', roomId: number | string): string 
   return typeof roomId === 'string' ? `${base}ByStrRoomId` : base;
 }
 
+let clearAdminResult: ReturnType<typeof setTimeout> | undefined;
 async function callAdmin(action: string, body: Record<string, unknown>): Promise<void> {
   const result = $('admin-result');
+  clearTimeout(clearAdminResult);
   result.textContent = `Calling ${action}…`;
   const response = await fetch('/api/admin', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ action, ...body }) });
   const answer = await response.json();
   result.textContent = answer.error
     ? `${action} failed: ${answer.error.code}: ${answer.error.message}`
     : `${action} done (RequestId ${answer.requestId}).`;
+  clearAdminResult = setTimeout(() => (result.textContent = ''), 8000);
   void refreshRooms();
 }
 
@@ -197,6 +209,7 @@ function adminButton(label: string, action: string, body: Record<string, unknown
 }
 
 let lastRooms = '';
+let roomsSeen = false;
 async function refreshRooms(): Promise<void> {
   let rooms: RoomView[];
   try {
@@ -209,9 +222,10 @@ async function refreshRooms(): Promise<void> {
   lastRooms = text;
   const holder = $('rooms');
   if (!rooms.length) {
-    holder.innerHTML = '<p class="muted">No rooms yet.</p>';
+    holder.innerHTML = `<p class="muted">${roomsSeen ? 'No rooms now: everyone has left.' : 'No rooms yet.'}</p>`;
     return;
   }
+  roomsSeen = true;
   const table = document.createElement('table');
   table.className = 'rooms-table';
   table.innerHTML = '<thead><tr><th>SDKAppID</th><th>Room</th><th>Members</th><th></th></tr></thead>';

@@ -34,7 +34,8 @@ test('the demo shows every forced exit through its own UI', async (t) => {
   }
   const banReason = (page) => page.$eval('#ban', (el) => (el.hidden ? null : el.dataset.reason));
   const banned = (page) => page.waitForSelector('trtc-room[state=banned]');
-  const peers = (page) => page.$$eval('#peers li:not(.muted)', (items) => items.map((li) => li.textContent));
+  // The others in the room (the page lists the user too, as "alice (you)").
+  const peers = (page) => page.$$eval('#peers li:not(.muted):not(.self)', (items) => items.map((li) => li.textContent));
 
   await t.test('1. the same userId in a second page bans the first with duplicate-user-id; the second stays', async () => {
     const first = await joinAs('alice', 1234);
