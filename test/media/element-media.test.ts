@@ -143,11 +143,15 @@ for (const gen of GENERATIONS) {
       });
     }
 
-    it('renders the parts: tiles, a local tile first, remote tiles with data-user-id, labels; the default slot stays', async () => {
+    it('renders the parts: tiles, the local tile first (mirrored, muted preview), remote tiles in join order with data-user-id, labels; the default slot stays', async () => {
       const emulator = createTrtcEmulator();
-      const alice = await join(emulator, gen, 'alice', {});
+      const alice = await join(emulator, gen, 'alice', { camera: '' });
       const bob = await join(emulator, gen, 'bob', { microphone: '' });
-      await waitUntil(() => tile(alice.el, 'bob'), 'bob’s tile', TIMEOUT);
+      await join(emulator, gen, 'carol', {});
+      await waitUntil(() => tile(alice.el, 'bob') && tile(alice.el, 'carol'), 'bob’s and carol’s tiles', TIMEOUT);
+      const preview = await waitUntil(() => tileVideo(alice.el, 'alice'), 'alice’s preview', TIMEOUT).then(() => tileVideo(alice.el, 'alice')!);
+      expect(preview.muted, 'the preview is muted').to.equal(true);
+      expect(preview.style.transform, 'the preview is mirrored').to.equal('scaleX(-1)');
       await waitUntil(() => alice.events.some((e) => e.type === 'peer-media' && e.detail.userId === 'bob' && e.detail.audio), 'bob’s microphone', TIMEOUT);
       const root = alice.el.shadowRoot!;
       const tiles = [...root.querySelectorAll('[part~="tile"]')];
@@ -155,8 +159,10 @@ for (const gen of GENERATIONS) {
       expect(tiles.map((t) => [t.getAttribute('part'), (t as HTMLElement).dataset.userId])).to.deep.equal([
         ['tile local', 'alice'],
         ['tile remote', 'bob'],
+        ['tile remote', 'carol'],
       ]);
-      expect(tiles.map((t) => t.querySelector('[part="label"]')!.textContent)).to.deep.equal(['alice', 'bob']);
+      expect(tiles.map((t) => t.querySelector('[part="label"]')!.textContent)).to.deep.equal(['alice', 'bob', 'carol']);
+      expect(tile(alice.el, 'carol')!.dataset.video, 'carol publishes no video: her tile shows her userId').to.equal('false');
       expect(root.querySelector('slot:not([name])')).to.exist;
       // Removed by the app server: alice hears peer-leave first, then that bob's microphone is gone.
       await emulator.admin.removeUsers({ sdkAppId: 1400000001, roomId: 42, userIds: ['bob'] });
