@@ -8,6 +8,11 @@ import { svelteComponents } from './scripts/svelte-components.mjs';
 // The README's framework snippets import the package by name: in the tests that is the source.
 const packageSource = { name: 'package-source', resolveImport: ({ source }) => (source === 'trtc-room' ? '/src/index.ts' : undefined) };
 
+// Chromium's fake camera and microphone (a moving test pattern and a tone), with permission granted without a
+// prompt: the media suites (test/media/) capture from them. No other suite asks for a device, so one browser
+// serves all (a group of its own would also run whenever a single file is given on the command line).
+export const MEDIA_ARGS = ['--use-fake-device-for-media-stream', '--use-fake-ui-for-media-stream'];
+
 export default {
   files: ['test/**/*.test.ts', 'test/**/*.test.tsx'],
   nodeResolve: { exportConditions: ['production'] },
@@ -15,7 +20,7 @@ export default {
   plugins: [esbuildPlugin({ ts: true, tsx: true, target: 'es2021', tsconfig: 'tsconfig.json' }), bundledTrtcSdkV5(), commonjsPackages(['react', 'react-dom/client']), svelteComponents(), packageSource],
   browsers: [
     chromeLauncher({
-      launchOptions: { executablePath: findChromium(), headless: true, args: chromiumArgs },
+      launchOptions: { executablePath: findChromium(), headless: true, args: [...chromiumArgs, ...MEDIA_ARGS] },
     }),
   ],
   testFramework: { config: { timeout: 10000 } },

@@ -140,7 +140,8 @@ async function joinFromForm(): Promise<void> {
 
 form.addEventListener('submit', (event) => {
   event.preventDefault();
-  void joinFromForm();
+  // A wrong SDKAppID or a stopped demo server fails before the element is asked: say so on the page.
+  joinFromForm().catch((error: unknown) => showFailure(`Could not join: ${error instanceof Error ? error.message : String(error)}`));
 });
 $('leave').addEventListener('click', () => void room.leave());
 $('join-again').addEventListener('click', () => void room.join().catch(() => undefined));
@@ -178,6 +179,7 @@ room.addEventListener('state-change', (event) => {
   }
 });
 room.addEventListener('joined', (event) => {
+  renderPeers();
   const { roomId, userId } = event.detail;
   $('room-label').textContent = `${userId} in ${typeof roomId === 'string' ? `string room "${roomId}"` : `room ${roomId}`}`;
   me = userId;
@@ -202,9 +204,26 @@ room.addEventListener('peer-leave', (event) => {
   renderPeers();
 });
 
+// --- camera, microphone and audio ------------------------------------------------------------------
+// The tiles are the element's own (its shadow root, before this slotted content); these are the app's controls.
+
+for (const device of ['camera', 'microphone'] as const) {
+  const button = $(device);
+  button.addEventListener('click', () => {
+    room[device] = !room[device];
+    button.setAttribute('aria-pressed', String(room[device]));
+  });
+}
+// The browser refused to play remote audio before any click on the page: a click on this button plays it.
+room.addEventListener('autoplay-blocked', () => ($('play-audio').hidden = false));
+$('play-audio').addEventListener('click', () => {
+  void room.resumeAudio().finally(() => ($('play-audio').hidden = true));
+});
+
 // --- the event log ---------------------------------------------------------------------------------
 
-const EVENTS = ['joined', 'left', 'banned', 'error', 'peer-join', 'peer-leave', 'connection-state-change', 'state-change'] as const;
+const ROOM_EVENTS = ['joined', 'left', 'banned', 'error', 'peer-join', 'peer-leave', 'connection-state-change', 'state-change'] as const;
+const EVENTS = [...ROOM_EVENTS, 'local-media', 'peer-media', 'autoplay-blocked'] as const;
 for (const type of EVENTS) {
   room.addEventListener(type, (event: Event) => {
     const detail = JSON.stringify((event as CustomEvent).detail, (key, value) => (key === 'cause' ? undefined : value));

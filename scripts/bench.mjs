@@ -1,9 +1,10 @@
-// `npm run bench [-- --json] [-- --cycles N]`: builds the element with esbuild (minified, as an app's bundler
+// `npm run bench [-- --json] [-- --cycles N] [-- --media off]`: builds the element with esbuild (minified, as an app's bundler
 // would) and measures it in headless Chromium. Prints one table (or JSON with --json) and exits non-zero
 // when a budget is breached. Budgets are bytes, counts and reachability only, never wall-clock times:
 //   the CDN entry (src/sdk-v5.ts, what a page loads before any join) with Lit ≤ 9 KB gzipped; the element's
-//   own code in the npm entry (src/index.ts, Lit external) ≤ 3 KB gzipped; 0 SDK bytes before the first
+//   own code in the npm entry (src/index.ts, Lit external) ≤ 3.25 KB gzipped; 0 SDK bytes before the first
 //   join; 0 elements or clients reachable after the cycles and a forced GC; `banned` in the SDK callback's task.
+//   The media rows (bench/media-page.js, fake devices) are times against targets, not budgets.
 // Build output goes to .artifacts/bench/, the run's JSON to bench/runs/latest.json (both git-ignored).
 import { build } from 'esbuild';
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -18,13 +19,20 @@ const { values: options } = parseArgs({
   options: {
     json: { type: 'boolean', default: false },
     cycles: { type: 'string', default: '1000' },
+    // Media rows: how many first-frame measurements of each variant, and seconds of each three-person call.
+    'media-runs': { type: 'string', default: '8' },
+    'call-seconds': { type: 'string', default: '5' },
+    // `--media off` leaves the media rows out (the budget check in test/node/bench.test.mjs does).
+    media: { type: 'string', default: 'on' },
   },
 });
 const CYCLES = Number(options.cycles);
 const KB = 1024;
 export const BUDGETS = {
   entryWithLitGzip: 9 * KB,
-  ownCodeGzip: 3 * KB,
+  // 3 KB until issue 14: the product owner let camera, microphone, layout, client and resumeAudio take the
+  // element's own code past it as long as the CDN entry with Lit fits 9 KB. 3.25 KB keeps a guard on it.
+  ownCodeGzip: 3.25 * KB,
   sdkBytesBeforeJoin: 0,
   reachableElements: 0,
   reachableClients: 0,
@@ -91,6 +99,93 @@ async function serve(dir) {
   return { ...server, served };
 }
 
+/**
+ * The media rows, in Chromium with fake devices, on the in-memory emulator's v4 double with real WebRTC. Times, not
+ * budgets: (1) from a peer's publish() to the first frame of its video presented in the receiver's page, for
+ * `<trtc-room>` and for the same SDK calls written by hand, alternating; (2) main-thread CPU time per second of a
+ * three-person call in one page (CDP Performance metrics, TaskDuration), element and by hand, alternating.
+ */
+async function measureMedia() {
+  const runs = Number(options['media-runs']);
+  const seconds = Number(options['call-seconds']);
+  log(`media: ${runs} × publish → first remote frame, and ${seconds} s of a three-person call, element and by hand…`);
+  const server = await serve(join(out, 'media'));
+  const browser = await launchChromium(['--use-fake-device-for-media-stream', '--use-fake-ui-for-media-stream']);
+  const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
+  try {
+    const open = async () => {
+      const page = await browser.newPage();
+      page.on('pageerror', (error) => log(`media page error: ${error.message}`));
+      await page.goto(`${server.url}/index.html`);
+      await page.waitForFunction(() => typeof window.firstFrameElement === 'function');
+      return page;
+    };
+    let page = await open();
+    // One of each first, unmeasured: the first peer connection of a page warms up the codecs.
+    await page.evaluate(() => window.firstFrameByHand(1));
+    await page.evaluate(() => window.firstFrameElement(2));
+    const element = [];
+    const byHand = [];
+    for (let i = 0; i < runs; i++) {
+      const room = 10 + i;
+      if (i % 2 === 0) {
+        byHand.push(await page.evaluate((room) => window.firstFrameByHand(room), room));
+        element.push(await page.evaluate((room) => window.firstFrameElement(room), room + 100));
+      } else {
+        element.push(await page.evaluate((room) => window.firstFrameElement(room), room + 100));
+        byHand.push(await page.evaluate((room) => window.firstFrameByHand(room), room));
+      }
+    }
+    await page.close();
+    const firstFrame = { runs, elementMedianMs: median(element), byHandMedianMs: median(byHand), ratio: median(element) / median(byHand), elementMs: element, byHandMs: byHand };
+
+    const callCpu = async (start) => {
+      const call = await open();
+      const cdp = await call.context().newCDPSession(call);
+      await cdp.send('Performance.enable');
+      await call.evaluate(start === 'element' ? () => window.startCallElement() : () => window.startCallByHand());
+      await new Promise((done) => setTimeout(done, 1000));
+      const metric = async () => Object.fromEntries((await cdp.send('Performance.getMetrics')).metrics.map(({ name, value }) => [name, value]));
+      const before = await metric();
+      await new Promise((done) => setTimeout(done, seconds * 1000));
+      const after = await metric();
+      await call.evaluate(() => window.hangUp());
+      await call.close();
+      // TaskDuration: seconds the renderer's main thread spent on tasks; Timestamp: seconds of wall time.
+      return ((after.TaskDuration - before.TaskDuration) * 1000) / (after.Timestamp - before.Timestamp);
+    };
+    const cpuElement = [];
+    const cpuByHand = [];
+    for (let i = 0; i < 2; i++) {
+      if (i % 2 === 0) {
+        cpuByHand.push(await callCpu('hand'));
+        cpuElement.push(await callCpu('element'));
+      } else {
+        cpuElement.push(await callCpu('element'));
+        cpuByHand.push(await callCpu('hand'));
+      }
+    }
+    const mean = (values) => values.reduce((a, b) => a + b, 0) / values.length;
+    const call = { seconds, rounds: 2, elementMsPerSecond: mean(cpuElement), byHandMsPerSecond: mean(cpuByHand), ratio: mean(cpuElement) / mean(cpuByHand) };
+    return { firstFrame, call };
+  } finally {
+    await browser.close();
+    await server.close();
+  }
+}
+
+/** The media rows of the table: times and ratios, against the issue's targets (not budgets). */
+function mediaRows({ firstFrame, call }) {
+  return [
+    [`publish → first remote frame, <trtc-room>, median of ${firstFrame.runs}`, `${firstFrame.elementMedianMs.toFixed(1)} ms`, '', ''],
+    [`publish → first remote frame, by hand, median of ${firstFrame.runs}`, `${firstFrame.byHandMedianMs.toFixed(1)} ms`, '', ''],
+    ['  element / by hand', `${firstFrame.ratio.toFixed(2)}×`, '(target ≤ 1.2×)', ''],
+    [`three-person call, main-thread CPU, <trtc-room>, ${call.rounds} × ${call.seconds} s`, `${call.elementMsPerSecond.toFixed(1)} ms/s`, '', ''],
+    [`three-person call, main-thread CPU, by hand, ${call.rounds} × ${call.seconds} s`, `${call.byHandMsPerSecond.toFixed(1)} ms/s`, '', ''],
+    ['  element / by hand', `${call.ratio.toFixed(2)}×`, '(target ≤ 1.1×)', ''],
+  ];
+}
+
 async function main() {
   mkdirSync(out, { recursive: true });
   log('Building with esbuild (minified)…');
@@ -101,6 +196,8 @@ async function main() {
   const own = await bundle('src/index.ts', join(out, 'own'), [...LIT, ...SDKS]);
   // package.json's sideEffects names the built files, not src/index.ts: keep the page's bare import of it.
   const pageBuild = await bundle('bench/page.js', join(out, 'page'), [], { ignoreAnnotations: true });
+  await bundle('bench/media-page.js', join(out, 'media'), [], { ignoreAnnotations: true });
+  writeFileSync(join(out, 'media/index.html'), '<!doctype html><html><head><meta charset="utf-8"><script type="module" src="./media-page.js"></script></head><body></body></html>');
   writeFileSync(join(out, 'page/index.html'), '<!doctype html><html><head><meta charset="utf-8"><script type="module" src="./page.js"></script></head><body></body></html>');
 
   const server = await serve(join(out, 'page'));
@@ -166,6 +263,7 @@ async function main() {
     await browser.close();
     await server.close();
   }
+  if (options.media !== 'off') results.media = await measureMedia();
 
   results.size = {
     entryWithLitGzip: withLit.entryGzip,
@@ -180,7 +278,7 @@ async function main() {
 
   const checks = [
     ['entry with Lit ≤ 9 KB gzipped', results.size.entryWithLitGzip <= BUDGETS.entryWithLitGzip],
-    ['own code ≤ 3 KB gzipped', results.size.ownCodeGzip <= BUDGETS.ownCodeGzip],
+    ['own code ≤ 3.25 KB gzipped', results.size.ownCodeGzip <= BUDGETS.ownCodeGzip],
     ['0 SDK bytes before the first join', results.sdk.sdkBytesBeforeJoin === BUDGETS.sdkBytesBeforeJoin],
     ['the SDK is fetched at the first join (the measurement sees it)', results.sdk.sdkBytesAtFirstJoin > 0],
     ['0 elements reachable after the cycles', results.cycles.forcedGc && results.cycles.reachableElements === BUDGETS.reachableElements],
@@ -204,7 +302,7 @@ function table(r) {
   const rows = [
     ['metric', 'value', 'budget', ''],
     ['CDN entry with Lit (src/sdk-v5.ts), min+gzip', kb(r.size.entryWithLitGzip), '≤ 9 KB', check('entry with Lit')],
-    ["element's own code (src/index.ts), Lit external, min+gzip", kb(r.size.ownCodeGzip), '≤ 3 KB', check('own code')],
+    ["element's own code (src/index.ts), Lit external, min+gzip", kb(r.size.ownCodeGzip), '≤ 3.25 KB', check('own code')],
     ["  and its code imported at the first join", kb(r.size.ownCodeAtFirstJoinGzip), '', ''],
     ...Object.entries(r.size.sdkChunks).map(([name, chunk]) => [`SDK chunk ${name}, min+gzip`, kb(chunk.gzip), '', '']),
     ['SDK bytes fetched before the first join', `${r.sdk.sdkBytesBeforeJoin} B`, '0', check('0 SDK bytes')],
@@ -214,6 +312,7 @@ function table(r) {
     [`${r.cycles.cycles} cycles, <trtc-room>`, `${r.cycles.elementMicrosPerCycle.toFixed(1)} µs/cycle`, '', ''],
     ['  element time / baseline time', `${r.cycles.ratio.toFixed(2)}×`, '(not a budget)', ''],
     ['  element time / baseline + one task', `${r.cycles.ratioToBaselineWithTask.toFixed(2)}×`, '(not a budget)', ''],
+    ...(r.media ? mediaRows(r.media) : []),
     ['elements reachable after the cycles + GC', `${r.cycles.reachableElements} of ${r.cycles.elementsMade}`, '0', check('0 elements')],
     ['SDK clients reachable after the cycles + GC', `${r.cycles.reachableClients} of ${r.cycles.clientsMade}`, '0', check('0 clients')],
     ['heap growth after the cycles + GC', kb(r.cycles.heapGrowthBytes), '', ''],

@@ -2,7 +2,7 @@ import type { BanReason } from './ban-reason.js';
 
 export type RoomState = 'idle' | 'joining' | 'joined' | 'leaving' | 'left' | 'banned' | 'error';
 
-export type ErrorCode = 'invalid-config' | 'join-failed' | 'leave-failed' | 'sdk-load-failed' | 'sdk-error';
+export type ErrorCode = 'invalid-config' | 'join-failed' | 'leave-failed' | 'sdk-load-failed' | 'sdk-error' | 'media-failed';
 
 export interface RoomDetail {
   /** A number for numeric rooms, a string for string rooms. */
@@ -23,8 +23,10 @@ export interface BannedDetail extends RoomDetail {
 export interface ErrorDetail {
   code: ErrorCode;
   message: string;
-  /** For `invalid-config`: the attribute at fault. */
+  /** For `invalid-config`: the attribute at fault. For `media-failed`: `camera` or `microphone`. */
   field?: string;
+  /** For `media-failed`: the DOMException's name (`NotAllowedError`, `NotFoundError`, `NotReadableError`, `OverconstrainedError`, …). */
+  name?: string;
   /** The SDK error's `getCode()`, when there is one. */
   sdkCode?: number;
   /** The underlying error object. */
@@ -39,6 +41,22 @@ export interface ConnectionStateChangeDetail {
   state: string;
   prevState: string;
 }
+
+/** What the element is publishing now. */
+export interface LocalMediaDetail {
+  camera: boolean;
+  microphone: boolean;
+}
+
+/** What a remote user publishes now (published and not muted). */
+export interface PeerMediaDetail {
+  userId: string;
+  audio: boolean;
+  video: boolean;
+}
+
+/** The browser refused to play remote media until a user gesture: call `resumeAudio()` from a click. */
+export type AutoplayBlockedDetail = Record<string, never>;
 
 export interface StateChangeDetail {
   state: RoomState;
@@ -55,6 +73,9 @@ export interface TrtcRoomEventDetails {
   'peer-leave': PeerDetail;
   'connection-state-change': ConnectionStateChangeDetail;
   'state-change': StateChangeDetail;
+  'local-media': LocalMediaDetail;
+  'peer-media': PeerMediaDetail;
+  'autoplay-blocked': AutoplayBlockedDetail;
 }
 export type TrtcRoomEventName = keyof TrtcRoomEventDetails;
 
@@ -98,5 +119,8 @@ declare global {
     'peer-leave': CustomEvent<PeerDetail>;
     'connection-state-change': CustomEvent<ConnectionStateChangeDetail>;
     'state-change': CustomEvent<StateChangeDetail>;
+    'local-media': CustomEvent<LocalMediaDetail>;
+    'peer-media': CustomEvent<PeerMediaDetail>;
+    'autoplay-blocked': CustomEvent<AutoplayBlockedDetail>;
   }
 }

@@ -3,6 +3,7 @@ import { roomKey, type RoomConfig } from './config.js';
 import { TrtcRoomError, type ErrorDetail, type RoomState, type TrtcRoomEventDetails, type TrtcRoomEventName } from './events.js';
 import type { SdkGeneration } from './sdk/loader.js';
 import type { OpenVisit, RoomVisit, VisitOwner } from './visit.js';
+import type { MediaWish } from './media/call.js';
 
 /** What keeps a session out of a room its inputs describe, until join(), a reconnect or a new room/identity. */
 export type Hold = 'left' | 'banned' | 'error';
@@ -32,17 +33,28 @@ export class RoomSession implements VisitOwner {
   private stateWhenAbsent: 'idle' | 'error' = 'idle';
   private lastDesiredKey: string | null = null;
   private hold: Hold | null = null;
-  private visit: RoomVisit | null = null;
+  /** The current visit, if any (read by the element for its media: client, tiles, resumeAudio). */
+  visit: RoomVisit | null = null;
   private converging = false;
   private settleWaiters: Array<() => void> = [];
   private currentState: RoomState = 'idle';
   /** The error of the latest failed attempt, which `join()` rejects with. */
   lastError: TrtcRoomError | null = null;
+  /** The devices to publish while in a room; each visit starts with it. */
+  mediaWish: MediaWish = { camera: false, microphone: false };
 
   constructor(
     private readonly loadVisits: () => Promise<OpenVisit>,
     readonly emit: SessionEmit,
+    /** What the tiles show has changed (a render is due). */
+    readonly mediaChanged: () => void,
   ) {}
+
+  /** Camera and microphone as the inputs give them; a device set again after a failure is tried again. */
+  setMedia(wish: MediaWish): void {
+    this.mediaWish = wish;
+    this.visit?.setMedia(wish);
+  }
 
   get state(): RoomState {
     return this.currentState;
@@ -182,6 +194,7 @@ export class RoomSession implements VisitOwner {
 
   detach(visit: RoomVisit): void {
     if (this.visit === visit) this.visit = null;
+    this.mediaChanged();
   }
 
   joined(visit: RoomVisit): void {

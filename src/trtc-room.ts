@@ -19,7 +19,7 @@ const numericAttribute = {
  * @tagname trtc-room
  * @summary Joins a TRTC room while it is in the document.
  *
- * @slot - Content shown inside the room (video containers, controls).
+ * @slot - Content shown inside the room, after the tiles (the app's own controls).
  *
  * @fires {CustomEvent<JoinedDetail>} joined - The user is in the room: `{ roomId, userId }`.
  * @fires {CustomEvent<LeftDetail>} left - The user left the room: `{ roomId, userId }`.
@@ -29,6 +29,18 @@ const numericAttribute = {
  * @fires {CustomEvent<PeerDetail>} peer-leave - Another user, reported by `peer-join`, left the room: `{ userId }`.
  * @fires {CustomEvent<ConnectionStateChangeDetail>} connection-state-change - The SDK's connection state changed: `{ state, prevState }`.
  * @fires {CustomEvent<StateChangeDetail>} state-change - The element's `state` changed: `{ state, prevState }`.
+ * @fires {CustomEvent<LocalMediaDetail>} local-media - What the element publishes changed: `{ camera, microphone }`.
+ * @fires {CustomEvent<PeerMediaDetail>} peer-media - What a remote user publishes changed (publish, unpublish, mute): `{ userId, audio, video }`.
+ * @fires {CustomEvent<AutoplayBlockedDetail>} autoplay-blocked - The browser refused to play remote audio until a user gesture: call `resumeAudio()` from a click.
+ *
+ * @csspart tiles - The grid of tiles (layout `tiles`).
+ * @csspart tile - One participant's tile; also `local` (the user, mirrored and muted) or `remote`. Carries `data-user-id`.
+ * @csspart label - The userId shown on a tile.
+ * @cssprop [--trtc-room-tile-gap=8px] - The space between tiles.
+ * @cssprop [--trtc-room-tile-aspect-ratio=16 / 9] - The tiles' aspect ratio.
+ * @cssprop [--trtc-room-tile-min-width=240px] - The narrowest a tile gets before the grid wraps.
+ * @cssprop [--trtc-room-tile-background=#222] - A tile's background (seen when there is no video).
+ * @cssprop [--trtc-room-tile-radius=8px] - A tile's corner radius.
  *
  * @attr {string} state - Read only, reflected: `idle`, `joining`, `joined`, `leaving`, `left`, `banned` or `error`.
  */
@@ -46,6 +58,10 @@ export class TrtcRoom extends LitElement {
     sdk: { attribute: false },
     proxy: { attribute: false },
     sdkGeneration: { attribute: 'sdk' },
+    // Setting a device input again (to the same value) is a change: a device that failed is tried again.
+    camera: { type: Boolean, hasChanged: () => true },
+    microphone: { type: Boolean, hasChanged: () => true },
+    layout: {},
   };
 
   /** The TRTC application's SDKAppID. Required; a positive integer. */
@@ -76,6 +92,12 @@ export class TrtcRoom extends LitElement {
    * new route. See docs/real-sdks.md.
    */
   declare proxy: TrtcProxy | undefined;
+  /** Publish the camera while in the room (ignored for a live audience). False releases it: its track ends. */
+  declare camera: boolean;
+  /** Publish the microphone while in the room (ignored for a live audience). False releases it. */
+  declare microphone: boolean;
+  /** `tiles` (default): a tile per participant in the shadow root. `none`: no tiles, for an app that lays out video itself. */
+  declare layout: 'tiles' | 'none';
 
   private readonly session = new RoomSession(
     () => loadVisits(this.sdk, this.sdkGeneration || 'v4'),
@@ -83,6 +105,7 @@ export class TrtcRoom extends LitElement {
       if (name === 'state-change') this.setAttribute('state', (detail as { state: RoomState }).state);
       emit(this, name, detail);
     },
+    () => this.requestUpdate(),
   );
   /** Connected, and not merely between the two halves of a move. */
   private inDocument = false;
@@ -96,6 +119,21 @@ export class TrtcRoom extends LitElement {
     this.mode = 'rtc';
     this.role = 'anchor';
     this.sdkGeneration = 'v4';
+    this.camera = this.microphone = false;
+    this.layout = 'tiles';
+  }
+
+  /**
+   * The SDK's own client while in a room (v4 `Client`, v5 `TRTC` instance), else `null`: for what the element
+   * does not cover (screen share, beauty, stats). An escape hatch: the element still owns join, leave and destroy.
+   */
+  get client(): unknown {
+    return this.session.visit?.client ?? null;
+  }
+
+  /** Plays remote audio the browser refused to autoplay (after `autoplay-blocked`). Call it from a click. */
+  async resumeAudio(): Promise<void> {
+    await this.session.visit?.resumeAudio();
   }
 
   /** Where the element is: `idle`, `joining`, `joined`, `leaving`, `left`, `banned` or `error`. */
@@ -140,12 +178,13 @@ export class TrtcRoom extends LitElement {
 
   protected override updated(changed: PropertyValues<this>): void {
     super.updated(changed);
+    if (changed.has('camera') || changed.has('microphone')) this.session.setMedia({ camera: this.camera, microphone: this.microphone });
     this.syncSession({ clearHold: this.clearHoldAtFirstUpdate });
     this.clearHoldAtFirstUpdate = false;
   }
 
   protected override render() {
-    return html`<slot></slot>`;
+    return html`${this.session.visit?.renderTiles(this.layout, html)}<slot></slot>`;
   }
 
   /**

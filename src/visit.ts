@@ -5,6 +5,8 @@ import type { ErrorDetail } from './events.js';
 import { messageOf, sdkCodeOf, type RoomConnection, type SdkAdapter } from './sdk/adapter.js';
 import { loadAdapter, type SdkGeneration } from './sdk/loader.js';
 import type { SessionEmit } from './session.js';
+import { CallMedia, type Layout, type MediaWish } from './media/call.js';
+import type { HtmlTag } from './media/tiles.js';
 
 /** What a visit tells the session that opened it. The session decides; the visit only reports. */
 export interface VisitOwner {
@@ -18,6 +20,10 @@ export interface VisitOwner {
   banned(visit: RoomVisit, info: BanInfo): void;
   /** The join failed, or the SDK failed for good. */
   failed(visit: RoomVisit, detail: ErrorDetail): void;
+  /** The devices wanted when the visit starts (later changes come through `setMedia`). */
+  readonly mediaWish: MediaWish;
+  /** What the tiles show has changed. */
+  mediaChanged(): void;
 }
 
 /** Opens a visit to one room; made once the SDK is loaded. */
@@ -57,18 +63,41 @@ export class RoomVisit {
   /** leave() was called: it does what the SDK needs after a ban, too. */
   private leaving = false;
   private connection: RoomConnection | undefined;
+  /** Camera, microphone, remote media and tiles (src/media/): captured from the start of the join. */
+  private readonly media: CallMedia;
 
   constructor(
     private readonly adapter: SdkAdapter,
     readonly config: RoomConfig,
     private readonly owner: VisitOwner,
-  ) {}
+  ) {
+    this.media = new CallMedia(config, owner.mediaWish, owner.emit, () => owner.mediaChanged());
+  }
+
+  /** The SDK's client while the visit has one. */
+  get client(): unknown {
+    return this.connection?.client ?? null;
+  }
+
+  setMedia(wish: MediaWish): void {
+    this.media.setWish(wish);
+  }
+
+  resumeAudio(): Promise<void> {
+    return this.media.resumeAudio();
+  }
+
+  /** The tiles as a Lit template, made with the element's `html`. */
+  renderTiles(layout: Layout, html: HtmlTag): unknown {
+    return this.media.render(layout, html);
+  }
 
   /** Creates the client and enters the room. Every outcome reaches the owner; this never rejects. */
   async join(): Promise<void> {
     try {
       if (releasing.size) await Promise.all(releasing);
-      this.connection = this.adapter.connect(this.config, this.handlers());
+      this.connection = this.adapter.connect(this.config, { ...this.handlers(), ...this.media.handlers });
+      this.media.attach(this.connection.media);
       await this.connection.join();
     } catch (error) {
       // A ban during the join explains its failure: reported as the ban.
@@ -83,6 +112,7 @@ export class RoomVisit {
     this.joined = true;
     this.owner.joined(this);
     for (const userId of early) this.peerJoined(userId);
+    this.media.joined();
     if (this.pendingBan !== undefined) this.ban(this.pendingBan);
   }
 
@@ -95,6 +125,8 @@ export class RoomVisit {
   async leave(): Promise<ErrorDetail | undefined> {
     this.leaving = true;
     this.close();
+    // The camera goes off at once, and nothing is published while leaving.
+    this.media.release();
     let leaveFailure: ErrorDetail | undefined;
     if (this.exit !== 'banned') {
       try {
@@ -108,6 +140,7 @@ export class RoomVisit {
   }
 
   private destroy(): void {
+    this.media.release();
     this.connection?.destroy();
     this.owner.detach(this);
   }
@@ -133,6 +166,7 @@ export class RoomVisit {
   private ban(payload: unknown): void {
     this.exit = 'banned';
     this.close();
+    this.media.release();
     const connection = this.connection;
     this.owner.detach(this);
     if (connection?.afterBan && !this.leaving) {
@@ -162,10 +196,12 @@ export class RoomVisit {
       // Once per userId: a repeat is dropped, and so is a leave of someone not reported. While joining,
       // users are only kept, to be reported right after `joined` (see join()).
       onPeerJoin: (userId: string) => {
+        if (current()) this.media.peerJoined(userId);
         if (this.early) this.early.add(userId);
         else this.peerJoined(userId);
       },
       onPeerLeave: (userId: string) => {
+        if (current()) this.media.peerLeft(userId);
         if (current() && !this.early?.delete(userId) && this.peerIds.delete(userId)) owner.emit('peer-leave', { userId });
       },
       onConnectionStateChange: (state: string, prevState: string) => {

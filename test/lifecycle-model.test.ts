@@ -35,6 +35,18 @@ const REPLAYS: Array<{ name: string; sequence: LifecycleSequence }> = [
       steps: [{ c: 'connect', i: 0 }, { c: 'fault-leave', kind: 'hang' }, { c: 'disconnect', i: 0, wait: 'none' }, { c: 'dismiss-room', i: 0 }],
     },
   },
+  {
+    // Found by the media run (seed 20261126): the v4 adapter awaited the preview's play(), which never settled
+    // once the view had left the document, so a capture that arrived after the leave was never released.
+    name: 'camera set before connecting: the capture that arrives after the element is removed is released',
+    sequence: {
+      elements: [{ generation: 'v4', sdkAppId: 1400000001, room: 1, userId: 'alice', userSig: 'sig-SECRET-1', mode: 'rtc', via: 'attribute', connected: false }],
+      steps: [
+        { c: 'media', i: 0, via: 'attribute', device: 'camera', on: true },
+        { c: 'connect', i: 0 },
+      ],
+    },
+  },
 ];
 
 describe('<trtc-room> lifecycle model (fast-check, shared in-memory emulator)', () => {
@@ -42,6 +54,12 @@ describe('<trtc-room> lifecycle model (fast-check, shared in-memory emulator)', 
     this.timeout(0);
     const result = await checkLifecycleModel({ runs: 1000, seed: 20261125, maxSteps: 40 });
     console.log(`lifecycle model: ${result.runs} sequences, ${result.steps} steps`, JSON.stringify(coverage));
+  });
+
+  it('with camera and microphone toggles, keeps every invariant and leaves 0 live tracks and 0 peer connections (200 sequences)', async function () {
+    this.timeout(0);
+    const result = await checkLifecycleModel({ runs: 200, seed: 20261126, maxSteps: 40, media: true });
+    console.log(`lifecycle model with media: ${result.runs} sequences, ${result.steps} steps`, JSON.stringify(coverage));
   });
 
   for (const { name, sequence } of REPLAYS) {

@@ -1,5 +1,5 @@
 import { expect } from '@open-wc/testing';
-import { EVENT, FakeTrtcV5, rtcErrorV5 } from './doubles/fake-trtc-v5.js';
+import { EVENT, FakeTrtcV5, MEDIA_EVENT, rtcErrorV5 } from './doubles/fake-trtc-v5.js';
 import { V5 } from './support/generations.js';
 import { mount, mountJoining, settle, types, VALID } from './support/room.js';
 
@@ -30,14 +30,14 @@ describe('<trtc-room> on trtc-sdk-v5: the exact SDK calls', () => {
     expect(rtc.sdk.joins).to.deep.equal([{ ...IDENTITY, roomId: 1234, scene: 'rtc' }]);
   });
 
-  it('listens on the TRTC.EVENT names before entering the room, one handler each', async () => {
+  it('listens on the TRTC.EVENT names, the room’s and the media’s, before entering the room, one handler each', async () => {
     const { el, sdk } = await mountJoining(new FakeTrtcV5());
     const instance = sdk.lastClient;
     expect(instance.calls).to.deep.equal(['enterRoom']);
     expect([...instance.handlers.keys()].sort()).to.deep.equal(
-      [EVENT.ERROR, EVENT.KICKED_OUT, EVENT.REMOTE_USER_ENTER, EVENT.REMOTE_USER_EXIT, EVENT.CONNECTION_STATE_CHANGED].sort(),
+      [EVENT.ERROR, EVENT.KICKED_OUT, EVENT.REMOTE_USER_ENTER, EVENT.REMOTE_USER_EXIT, EVENT.CONNECTION_STATE_CHANGED, ...Object.values(MEDIA_EVENT)].sort(),
     );
-    expect(instance.handlerCount).to.equal(5);
+    expect(instance.handlerCount).to.equal(10);
     instance.pendingJoin!.resolve();
     await settle(el);
   });

@@ -3,7 +3,7 @@ import './support/guard.js';
 import { expect } from '@open-wc/testing';
 import type { RoomConfig } from '../src/config.js';
 import type { TrtcRoomEventName } from '../src/events.js';
-import type { ConnectionHandlers, RoomConnection, SdkAdapter } from '../src/sdk/adapter.js';
+import type { ConnectionHandlers, ConnectionMedia, RoomConnection, SdkAdapter } from '../src/sdk/adapter.js';
 import { RoomSession } from '../src/session.js';
 import { visitsThrough } from '../src/visit.js';
 
@@ -11,6 +11,15 @@ interface Pending {
   resolve(): void;
   reject(error: unknown): void;
 }
+
+/** A connection's media with no devices: the session's rules do not depend on it. */
+const NO_MEDIA: ConnectionMedia = {
+  startLocal: async () => undefined,
+  stopLocal: async () => undefined,
+  publish: async () => undefined,
+  resume: async () => undefined,
+  release: () => undefined,
+};
 
 /** An adapter whose joins wait for the test, and which records every SDK call. */
 function adapterDouble() {
@@ -25,6 +34,8 @@ function adapterDouble() {
       live += 1;
       let destroyed = false;
       return {
+        client: null,
+        media: NO_MEDIA,
         join: () => {
           calls.push(`join ${String(config.roomId)}`);
           return new Promise<void>((resolve, reject) => joins.push({ resolve, reject }));
@@ -44,7 +55,7 @@ function adapterDouble() {
 
 function sessionWith(double: ReturnType<typeof adapterDouble>) {
   const events: Array<[TrtcRoomEventName, unknown]> = [];
-  const session = new RoomSession(async () => visitsThrough(double.adapter), (name, detail) => events.push([name, detail]));
+  const session = new RoomSession(async () => visitsThrough(double.adapter), (name, detail) => events.push([name, detail]), () => undefined);
   return { session, events, named: (name: TrtcRoomEventName) => events.filter(([n]) => n === name).map(([, d]) => d) };
 }
 
@@ -130,6 +141,7 @@ describe('RoomSession (no DOM)', () => {
         return visitsThrough(double.adapter);
       },
       (name, detail) => events.push([name, detail]),
+      () => undefined,
     );
     session.setDesired(room(1));
     await session.settled();

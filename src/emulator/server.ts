@@ -15,7 +15,8 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { JOIN_ROOM_FAILED, PEER_LEAVE_REASON, RoomService, type Membership, type MemberSink, type RoomId } from '../testing/room-service.js';
-import { EMULATOR_WEBSOCKET_PATH, type ClientMessage, type ServerMessage } from '../testing/wire-protocol.js';
+import { EMULATOR_WEBSOCKET_PATH, type ClientMessage, type MediaClientMessage, type ServerMessage } from '../testing/wire-protocol.js';
+import { createMediaHub } from './media-hub.js';
 import { CloudApi } from './cloud-api.js';
 import { createLocalOriginPolicy, exposureWarning, normalizeOrigin, type LocalOriginPolicy, type Refusal } from './local-origin-policy.js';
 import { escapeControlCharacters, quote } from './log-text.js';
@@ -203,6 +204,7 @@ export async function startEmulatorServer(options: EmulatorServerOptions = {}): 
     sendJson(response, 200, answer);
   }
 
+  const mediaHub = createMediaHub(log);
   const sockets = new WebSocketServer({
     server: http,
     path: EMULATOR_WEBSOCKET_PATH,
@@ -258,12 +260,20 @@ export async function startEmulatorServer(options: EmulatorServerOptions = {}): 
     const fail = (id: number | null, code: number, message: string, extraCode?: number) =>
       send({ type: 'reply', id, ok: false, error: { code, message, ...(extraCode !== undefined ? { extraCode } : {}) } });
 
+    let media: ((message: MediaClientMessage) => void) | undefined;
     socket.on('message', (data, isBinary) => {
       let message: ClientMessage;
       try {
         message = JSON.parse(isBinary ? '' : data.toString());
       } catch {
         fail(null, INVALID_PARAMETER, 'The message is not JSON text.');
+        return;
+      }
+      // A media socket (src/emulator/media-hub.ts): it carries no join.
+      const mediaMessage = message as unknown as MediaClientMessage;
+      if (media) return media(mediaMessage);
+      if (state === 'new' && mediaMessage?.type === 'media-enter') {
+        media = mediaHub.serve(socket, mediaMessage);
         return;
       }
       const id = typeof message?.id === 'number' ? message.id : null;

@@ -11,8 +11,49 @@ export interface ConnectionHandlers {
   onError(error: unknown): void;
 }
 
+/** A local device the element captures and publishes. */
+export type LocalDevice = 'camera' | 'microphone';
+
+/** What the element hears about media, in its own words (src/media/ handles it). */
+export interface MediaHandlers {
+  /** A remote user's media as the others can use it now: published and not muted. */
+  onRemoteMedia(userId: string, media: { audio: boolean; video: boolean }): void;
+  /** The browser refused to play remote media until the user interacts with the page. */
+  onAutoplayBlocked(): void;
+  /** The container a remote user's video plays in. */
+  viewFor(userId: string): HTMLElement;
+}
+
+/** A capture that failed: `name` is the DOMException's (`NotAllowedError`, `NotFoundError`, …), read from the SDK's error. */
+export class DeviceError extends Error {
+  constructor(
+    readonly device: LocalDevice,
+    readonly domName: string,
+    readonly sdkError: unknown,
+  ) {
+    super(messageOf(sdkError, domName));
+  }
+}
+
+/** One connection's media, through the SDK's own calls. One call at a time (src/media/ serialises them). */
+export interface ConnectionMedia {
+  /** Captures the device (the camera's preview plays in `view`). Rejects with a DeviceError. Published once `publish()` is called in the room. */
+  startLocal(device: LocalDevice, view: HTMLElement | null): Promise<void>;
+  /** Unpublishes the device and releases it: its track ends. */
+  stopLocal(device: LocalDevice): Promise<void>;
+  /** In the room: publishes what is captured now (and nothing else). */
+  publish(): Promise<void>;
+  /** Plays again what the browser refused to autoplay; call from a user gesture. */
+  resume(): Promise<void>;
+  /** At once: every captured track stopped, every remote player removed, every media listener off. */
+  release(): void;
+}
+
 /** One SDK client bound to one room config. Created fresh for every join. */
 export interface RoomConnection {
+  /** The SDK's own client (v4 Client, v5 TRTC instance), for the element's `client` property. */
+  readonly client: unknown;
+  readonly media: ConnectionMedia;
   join(): Promise<void>;
   leave(): Promise<void>;
   /**
@@ -27,7 +68,7 @@ export interface RoomConnection {
 /** The seam to one SDK generation: the only code that knows an SDK's API. */
 export interface SdkAdapter {
   readonly generation: string;
-  connect(config: RoomConfig, handlers: ConnectionHandlers): RoomConnection;
+  connect(config: RoomConfig, handlers: ConnectionHandlers & MediaHandlers): RoomConnection;
 }
 
 /** The numeric code of an SDK error (`getCode()` in both generations), if it has one. */

@@ -1,8 +1,9 @@
 import type { RoomConfig } from '../config.js';
-import { messageOf, sdkCodeOf, type ConnectionHandlers, type RoomConnection, type SdkAdapter } from './adapter.js';
+import { messageOf, sdkCodeOf, type ConnectionHandlers, type MediaHandlers, type RoomConnection, type SdkAdapter } from './adapter.js';
+import { connectV4Media, type TrtcV4CreateStream, type TrtcV4MediaClient } from './media-v4.js';
 
 /** The part of trtc-js-sdk v4's `Client` the element uses (see the SDK's index.d.ts). */
-export interface TrtcV4Client {
+export interface TrtcV4Client extends Partial<Pick<TrtcV4MediaClient, 'publish' | 'unpublish'>> {
   join(options: { roomId: number | string; role?: 'anchor' | 'audience' }): Promise<void>;
   leave(): Promise<void>;
   /** Routes the client's signalling through a proxy; before `join()`. */
@@ -21,6 +22,8 @@ export interface TrtcV4Namespace {
     mode: 'rtc' | 'live';
     useStringRoomId?: boolean;
   }): TrtcV4Client;
+  /** Captures camera and microphone (src/sdk/media-v4.ts); an SDK object without it cannot publish. */
+  createStream?: TrtcV4CreateStream;
 }
 
 export function isV4Namespace(sdk: unknown): sdk is TrtcV4Namespace {
@@ -36,7 +39,7 @@ export class V4Adapter implements SdkAdapter {
 
   constructor(private readonly sdk: TrtcV4Namespace) {}
 
-  connect(config: RoomConfig, handlers: ConnectionHandlers): RoomConnection {
+  connect(config: RoomConfig, handlers: ConnectionHandlers & MediaHandlers): RoomConnection {
     const stringRoom = typeof config.roomId === 'string';
     const client = this.sdk.createClient({
       sdkAppId: config.sdkAppId,
@@ -56,8 +59,12 @@ export class V4Adapter implements SdkAdapter {
     for (const [event, listener] of Object.entries(listeners)) client.on(event, listener);
     if (config.proxy !== undefined) client.setProxyServer!(config.proxy);
 
+    const media = connectV4Media(this.sdk.createStream?.bind(this.sdk), client as TrtcV4Client & TrtcV4MediaClient, config.userId, handlers);
+
     let destroyed = false;
     return {
+      client,
+      media,
       join: () =>
         client.join({ roomId: config.roomId, ...(config.role ? { role: config.role } : {}) }).catch((error: unknown) => {
           throw samePageRefusal(error, config) ?? error;
@@ -70,6 +77,7 @@ export class V4Adapter implements SdkAdapter {
       destroy: () => {
         if (destroyed) return;
         destroyed = true;
+        media.release();
         for (const [event, listener] of Object.entries(listeners)) client.off(event, listener);
         client.destroy?.();
       },

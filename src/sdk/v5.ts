@@ -1,5 +1,6 @@
 import type { RoomConfig } from '../config.js';
-import type { ConnectionHandlers, RoomConnection, SdkAdapter } from './adapter.js';
+import type { ConnectionHandlers, MediaHandlers, RoomConnection, SdkAdapter } from './adapter.js';
+import { connectV5Media, V5_MEDIA_EVENTS, type TrtcV5MediaEventNames, type TrtcV5MediaInstance } from './media-v5.js';
 
 /** What trtc-sdk-v5's `enterRoom()` takes, as far as the element fills it in (see the SDK's index.d.ts). */
 export interface TrtcV5EnterRoomParams {
@@ -17,7 +18,7 @@ export interface TrtcV5EnterRoomParams {
 }
 
 /** The part of a trtc-sdk-v5 `TRTC` instance (from `TRTC.create()`) the element uses. */
-export interface TrtcV5Instance {
+export interface TrtcV5Instance extends Omit<TrtcV5MediaInstance, 'on' | 'off'> {
   enterRoom(params: TrtcV5EnterRoomParams): Promise<void>;
   exitRoom(): Promise<void>;
   destroy(): void;
@@ -26,7 +27,7 @@ export interface TrtcV5Instance {
 }
 
 /** The event names the element listens to, as `TRTC.EVENT` holds them. */
-export interface TrtcV5EventNames {
+export interface TrtcV5EventNames extends Partial<TrtcV5MediaEventNames> {
   ERROR: string;
   KICKED_OUT: string;
   REMOTE_USER_ENTER: string;
@@ -41,7 +42,8 @@ export interface TrtcV5Sdk {
 }
 
 /** The values of `TRTC.EVENT` in trtc-sdk-v5's index.d.ts, for an SDK object whose EVENT lacks one. */
-const DOCUMENTED_EVENTS: TrtcV5EventNames = {
+const DOCUMENTED_EVENTS: Required<TrtcV5EventNames> = {
+  ...V5_MEDIA_EVENTS,
   ERROR: 'error',
   KICKED_OUT: 'kicked-out',
   REMOTE_USER_ENTER: 'remote-user-enter',
@@ -61,9 +63,9 @@ export class V5Adapter implements SdkAdapter {
 
   constructor(private readonly sdk: TrtcV5Sdk) {}
 
-  connect(config: RoomConfig, handlers: ConnectionHandlers): RoomConnection {
+  connect(config: RoomConfig, handlers: ConnectionHandlers & MediaHandlers): RoomConnection {
     const trtc = this.sdk.create();
-    const name = (key: keyof TrtcV5EventNames) => {
+    const name = (key: keyof Required<TrtcV5EventNames>) => {
       const value: unknown = this.sdk.EVENT[key];
       return typeof value === 'string' && value ? value : DOCUMENTED_EVENTS[key];
     };
@@ -91,13 +93,18 @@ export class V5Adapter implements SdkAdapter {
       ...(config.proxy !== undefined ? { proxy: config.proxy } : {}),
     };
 
+    const media = connectV5Media(trtc, name, handlers);
+
     let destroyed = false;
     return {
+      client: trtc,
+      media,
       join: () => trtc.enterRoom(params),
       leave: () => trtc.exitRoom(),
       destroy: () => {
         if (destroyed) return;
         destroyed = true;
+        media.release();
         for (const [event, listener] of listeners) trtc.off(event, listener);
         trtc.destroy();
       },

@@ -5,6 +5,7 @@
 import type { RoomBackend } from './backend.js';
 import { RoomService, type RemoveUsersRequest, type RoomRef, type RoomServiceOptions, type RoomSnapshot } from './room-service.js';
 import { createEmulatedSdks, type EmulatedSdkOptions, type EmulatedSdks } from './sdk-shapes.js';
+import { MediaRelay } from './media/relay.js';
 
 export type { EmulatedTrtcV4, EmulatedTrtcV5 } from './sdk-shapes.js';
 
@@ -40,7 +41,8 @@ export function createTrtcEmulator(options: TrtcEmulatorOptions = {}): TrtcEmula
       return { leave: async () => service.leave(membership) };
     },
   };
-  const sdkOptions: EmulatedSdkOptions = options.reconnectAttempts === undefined ? {} : { reconnectAttempts: options.reconnectAttempts };
+  // One media relay for the emulator: newPage()'s clients see and hear this page's, as separate tabs would.
+  const sdkOptions: EmulatedSdkOptions = { media: new MediaRelay(), ...(options.reconnectAttempts === undefined ? {} : { reconnectAttempts: options.reconnectAttempts }) };
   const sdks = createEmulatedSdks(backend, sdkOptions);
   const admin: TrtcEmulatorAdmin = {
     removeUsers: async (request) => service.removeUsers(request),

@@ -37,3 +37,6 @@ export {
   type RoomSnapshot,
 } from './room-service.js';
 export { generateTestUserSig, verifyUserSig, UserSigError } from './user-sig.js';
+export { MediaRelay, RelayMember, NOTHING_PUBLISHED, type MediaKind, type MediaLink, type Publication, type RelayPeer } from './media/relay.js';
+export { EmulatedLocalStream, EmulatedRemoteStream, EmulatedV4MediaClient, DEVICE_NOT_FOUND, INITIALIZE_FAILED, PLAY_NOT_ALLOWED, type EmulatedStreamConfig, type PlaybackOptions } from './media/v4-media.js';
+export { EmulatedV5MediaTrtc, V5_MEDIA_EVENT, v5DeviceError } from './media/v5-media.js';

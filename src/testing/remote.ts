@@ -5,6 +5,8 @@
  */
 import type { BackendMembership, RoomBackend } from './backend.js';
 import { createEmulatedSdks, type EmulatedSdkOptions, type EmulatedSdks } from './sdk-shapes.js';
+import { MediaRelay } from './media/relay.js';
+import { NetworkMediaRelay } from './media/network-relay.js';
 import { PEER_LEAVE_REASON, type JoinRequest, type MemberSink } from './room-service.js';
 import { EmulatedRtcError, JOIN_ROOM_FAILED, UNKNOWN } from './v4-client.js';
 import { EMULATOR_WEBSOCKET_PATH, type ClientMessage, type ServerMessage } from './wire-protocol.js';
@@ -43,7 +45,10 @@ export function connectTrtcEmulator(url: string | URL, options: TrtcEmulatorConn
   const WebSocketClass = options.WebSocket ?? (globalThis as { WebSocket?: WebSocketConstructor }).WebSocket;
   if (!WebSocketClass) throw new TypeError('connectTrtcEmulator needs a WebSocket class: this runtime has none; pass { WebSocket } (in Node, from the `ws` package).');
   const backend: RoomBackend = { join: (request, sink, onLost) => joinOverWebSocket(WebSocketClass, webSocketUrl, request, sink, onLost) };
-  return Object.defineProperties({ url: webSocketUrl } as TrtcEmulatorConnection, Object.getOwnPropertyDescriptors(createEmulatedSdks(backend, options.reconnectAttempts === undefined ? {} : { reconnectAttempts: options.reconnectAttempts })));
+  // Media across pages where the runtime has WebRTC (a browser); elsewhere (Node) nothing can capture anyway.
+  const media = typeof RTCPeerConnection === 'function' ? new NetworkMediaRelay(webSocketUrl, WebSocketClass) : new MediaRelay();
+  const sdkOptions: EmulatedSdkOptions = { media, ...(options.reconnectAttempts === undefined ? {} : { reconnectAttempts: options.reconnectAttempts }) };
+  return Object.defineProperties({ url: webSocketUrl } as TrtcEmulatorConnection, Object.getOwnPropertyDescriptors(createEmulatedSdks(backend, sdkOptions)));
 }
 
 function toWebSocketUrl(url: string | URL): string {

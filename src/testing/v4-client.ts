@@ -363,7 +363,7 @@ export class EmulatedV4Client {
     this.fire('connection-state-changed', { prevState, state });
   }
 
-  private fire(event: string, payload: unknown): void {
+  protected fire(event: string, payload: unknown): void {
     for (const handler of [...(this.handlers.get(event) ?? [])]) handler(payload);
   }
 }

@@ -322,7 +322,7 @@ export class EmulatedV5Trtc {
     this.fire(V5_EVENT.CONNECTION_STATE_CHANGED, { prevState, state });
   }
 
-  private fire(event: string, payload: unknown): void {
+  protected fire(event: string, payload: unknown): void {
     for (const handler of [...(this.handlers.get(event) ?? [])]) handler(payload);
   }
 }

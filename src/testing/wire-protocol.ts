@@ -20,3 +20,26 @@ export type ServerMessage =
   | { type: 'removed'; reason: RemovalReason; message: string }
   | { type: 'peer-join'; userId: string }
   | { type: 'peer-leave'; userId: string; reason?: PeerLeaveReason };
+
+/**
+ * The media plane of the networked emulator, on a WebSocket of its own per client in a room (same path):
+ * publications go to every member of the room, and the offers, answers and ICE candidates of each
+ * subscription go to the one member they are for. The media itself flows between the browsers, peer to peer.
+ */
+export interface MediaPublication {
+  audio: boolean;
+  video: boolean;
+  audioMuted: boolean;
+  videoMuted: boolean;
+}
+
+export type MediaClientMessage =
+  /** The first message: this socket carries `userId`'s media in `room` (the relay's room key). */
+  | { type: 'media-enter'; room: string; userId: string }
+  | { type: 'media-publish'; publication: MediaPublication }
+  /** For one other member of the room (offer, answer, ICE candidate, subscribe, close: the peers' own protocol). */
+  | { type: 'media-signal'; to: string; payload: unknown };
+
+export type MediaServerMessage =
+  | { type: 'media-published'; userId: string; publication: MediaPublication }
+  | { type: 'media-signal'; from: string; payload: unknown };

@@ -12,7 +12,8 @@ let bench;
 before(async () => {
   // The script exits 1 when a budget is breached; its JSON says which, and each test below checks one.
   const stdout = await new Promise((done, fail) =>
-    execFile(process.execPath, ['scripts/bench.mjs', '--json'], { cwd: root, maxBuffer: 1 << 24 }, (error, out, err) =>
+    // The media rows are times, not budgets, and need fake devices and seconds of calls: left out here.
+    execFile(process.execPath, ['scripts/bench.mjs', '--json', '--media', 'off'], { cwd: root, maxBuffer: 1 << 24 }, (error, out, err) =>
       out.trim().startsWith('{') ? done(out) : fail(new Error(`the bench did not run: ${error?.message}\n${err}`)),
     ),
   );
@@ -42,14 +43,14 @@ test('the CDN entry with Lit is at most 9 KB min+gzip', () => {
   assert.ok(bench.size.entryWithLitGzip <= 9 * KB, `${(bench.size.entryWithLitGzip / KB).toFixed(2)} KB`);
 });
 
-// Past 3 KB by the `peers` property (issue 12, 3.01 KB): the product owner allows it while the entry with Lit
-// fits 9 KB. Reported, not failing.
-test("the element's own code in the entry (Lit external) is at most 3 KB min+gzip", { todo: 'past 3 KB by peers (issue 12), allowed while the entry fits 9 KB' }, () => {
-  assert.ok(bench.size.ownCodeGzip <= 3 * KB, `${(bench.size.ownCodeGzip / KB).toFixed(2)} KB`);
+// 3 KB until issue 14; the product owner let the media inputs take it past 3 KB while the entry fits 9 KB.
+test("the element's own code in the entry (Lit external) is at most 3.25 KB min+gzip", () => {
+  assert.ok(bench.size.ownCodeGzip <= 3.25 * KB, `${(bench.size.ownCodeGzip / KB).toFixed(2)} KB`);
 });
 
 test('the element code imported at the first join is measured, and none of the SDK is in it', () => {
-  // The visit code, the adapters and the loader: a chunk of its own, well under the SDK's ~100 KB.
+  // The visit code, the media code (src/media/, the adapters' media halves), the adapters and the loader: a chunk
+  // of its own, well under the SDK's ~100 KB.
   assert.ok(bench.size.ownCodeAtFirstJoinGzip > 0, 'the visit chunk was found');
-  assert.ok(bench.size.ownCodeAtFirstJoinGzip < 4 * KB, `${(bench.size.ownCodeAtFirstJoinGzip / KB).toFixed(2)} KB`);
+  assert.ok(bench.size.ownCodeAtFirstJoinGzip < 8 * KB, `${(bench.size.ownCodeAtFirstJoinGzip / KB).toFixed(2)} KB`);
 });

@@ -65,10 +65,11 @@ test('the manifest lists every attribute and property of <trtc-room>, as its sta
   assert.ok(fields.get('state')?.readonly, 'the read-only state property');
   assert.ok(fields.get('peers')?.readonly, 'the read-only peers property');
   assert.equal(fields.get('peers').type?.text, 'string[]', 'peers is a list of userIds');
+  assert.ok(fields.get('client')?.readonly, 'the read-only client property');
   assert.ok(attributes.some((entry) => entry.name === 'state'), 'the reflected state attribute');
   assert.deepEqual(
     members.filter((member) => member.kind === 'method').map((member) => member.name).sort(),
-    ['join', 'leave'],
+    ['join', 'leave', 'resumeAudio'],
     'the public methods, and nothing private',
   );
 });

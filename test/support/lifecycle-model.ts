@@ -106,7 +106,9 @@ type CommandAction =
   /** The next dynamic import of the SDK fails (element 0 has no `sdk` property and uses the import). */
   | { c: 'fail-import' }
   /** A listener on element i's next `on` event does `then` right away, inside the dispatch (as app code does). */
-  | { c: 'react'; i: number; on: ReactionEvent; then: Reaction };
+  | { c: 'react'; i: number; on: ReactionEvent; then: Reaction }
+  /** Element i's camera or microphone on or off (only in sequences made with `{ media: true }`). */
+  | { c: 'media'; i: number; via: Via; device: 'camera' | 'microphone'; on: boolean };
 
 type ReactionEvent = 'joined' | 'left' | 'banned' | 'error' | 'state-change';
 type Reaction = Extract<CommandAction, { c: 'join' | 'leave' | 'connect' | 'disconnect' | 'move' | 'room' }>;
@@ -178,9 +180,20 @@ const reaction: fc.Arbitrary<CommandAction> = fc
   })
   .map((r): CommandAction => ({ c: 'react', ...r }));
 
-const command: fc.Arbitrary<Command> = fc
-  .tuple(fc.oneof({ weight: 12, arbitrary: action }, { weight: 1, arbitrary: reaction }), fc.oneof({ weight: 6, arbitrary: fc.constant(undefined) }, { weight: 1, arbitrary: fc.constantFrom('none' as const, 'task' as const) }))
-  .map(([act, wait]) => (wait ? { ...act, wait } : act));
+const mediaToggle: fc.Arbitrary<CommandAction> = fc
+  .record({ i: slot, via, device: fc.constantFrom<'camera' | 'microphone'>('camera', 'microphone'), on: fc.boolean() })
+  .map((r): CommandAction => ({ c: 'media', ...r }));
+
+/** One step; with `media`, camera and microphone toggles join the actions (twice as often as a leave). */
+const commandOf = (media: boolean): fc.Arbitrary<Command> =>
+  fc
+    .tuple(
+      media
+        ? fc.oneof({ weight: 12, arbitrary: action }, { weight: 1, arbitrary: reaction }, { weight: 4, arbitrary: mediaToggle })
+        : fc.oneof({ weight: 12, arbitrary: action }, { weight: 1, arbitrary: reaction }),
+      fc.oneof({ weight: 6, arbitrary: fc.constant(undefined) }, { weight: 1, arbitrary: fc.constantFrom('none' as const, 'task' as const) }),
+    )
+    .map(([act, wait]) => (wait ? { ...act, wait } : act));
 
 const initialElement: fc.Arbitrary<InitialElement> = fc.record({
   generation: fc.constantFrom<Generation>('v4', 'v5'),
@@ -193,10 +206,10 @@ const initialElement: fc.Arbitrary<InitialElement> = fc.record({
   connected: fc.boolean(),
 });
 
-export function lifecycleSequences(maxSteps = 40): fc.Arbitrary<LifecycleSequence> {
+export function lifecycleSequences(maxSteps = 40, options: { media?: boolean } = {}): fc.Arbitrary<LifecycleSequence> {
   return fc.record({
     elements: fc.array(initialElement, { minLength: 1, maxLength: 4 }),
-    steps: fc.array(command, { maxLength: maxSteps, size: 'max' }),
+    steps: fc.array(commandOf(options.media === true), { maxLength: maxSteps, size: 'max' }),
   });
 }
 
@@ -308,6 +321,7 @@ class World {
     this.channel.port1.onmessage = () => this.taskWaiters.shift()?.();
     this.trackTimers();
     this.watchErrors();
+    this.countCaptures();
     this.elements = initial.map((config, index) => this.createElement(index, config));
     // Element 0 sets no `sdk` property: it imports the SDK of its generation, the emulator's here.
     const importer = this.elements[0];
@@ -354,6 +368,25 @@ class World {
     });
   }
 
+  /** Captures asked of the page's devices and not yet answered: the model waits for them before it looks for leaks. */
+  capturesInFlight = 0;
+
+  private countCaptures(): void {
+    const devices = navigator.mediaDevices;
+    const original = devices.getUserMedia;
+    devices.getUserMedia = async (constraints) => {
+      this.capturesInFlight += 1;
+      try {
+        return await original.call(devices, constraints);
+      } finally {
+        this.capturesInFlight -= 1;
+      }
+    };
+    this.restorers.push(() => {
+      devices.getUserMedia = original;
+    });
+  }
+
   private watchErrors(): void {
     const onRejection = (event: PromiseRejectionEvent) => this.problems.push(`unhandled rejection: ${String(event.reason?.stack ?? event.reason)}`);
     const onError = (event: ErrorEvent) => this.problems.push(`uncaught error: ${String(event.error?.stack ?? event.message)}`);
@@ -374,6 +407,7 @@ class World {
     };
     if (element.generation === 'v4') {
       return {
+        createStream: (config: Parameters<TrtcEmulator['sdk']['createStream']>[0]) => this.emulator.sdk.createStream(config),
         createClient: (config: Parameters<TrtcEmulator['sdk']['createClient']>[0]) => {
           created();
           const client: EmulatedV4Client = this.emulator.sdk.createClient(config);
@@ -792,6 +826,16 @@ class World {
       case 'fail-import':
         this.failNextImport = true;
         return;
+      case 'media':
+        if (command.via === 'property') (element!.el as unknown as Record<string, boolean>)[command.device] = command.on;
+        else if (command.on) {
+          element!.el.setAttribute(command.device, '');
+          element!.attributes.set(command.device, '');
+        } else {
+          element!.el.removeAttribute(command.device);
+          element!.attributes.delete(command.device);
+        }
+        return;
       case 'react': {
         const then = command.then;
         const other = this.elementAt(then.i);
@@ -997,6 +1041,8 @@ class World {
         if (!element.openJoin) this.fail(element, `dispatched ${type} while not in a room`);
       } else if (type === 'error') {
         if (typeof detail.code !== 'string' || typeof detail.message !== 'string' || !detail.message) this.fail(element, `dispatched a malformed error ${JSON.stringify(detail)}`);
+        // Chromium's fake devices never fail: a media-failed here is the element's own fault (a publish after it left).
+        if (detail.code === 'media-failed') this.fail(element, `dispatched media-failed with fake devices: ${detail.message}`);
       }
     }
     element.checkedEvents = element.events.length;
@@ -1035,6 +1081,24 @@ class World {
     // A live room its last (audience) member left is kept, empty, for 10 minutes: only members count here.
     if (this.emulator.admin.rooms.some((room) => room.members.length)) this.fail(null, `the emulator still has members: ${JSON.stringify(this.emulator.admin.rooms)} (invariant 5)`);
     if (this.pendingTimers.size) this.fail(null, `${this.pendingTimers.size} timers are still pending (invariant 5)`);
+    await this.checkNoMediaLeft();
+  }
+
+  /**
+   * 5, media: once the captures still under way have arrived (real devices answer outside the tasks `settle`
+   * counts), every track the elements captured has ended and no peer connection is left.
+   */
+  private async checkNoMediaLeft(): Promise<void> {
+    const { media } = this.emulator;
+    for (let round = 0; round < 200 && (this.capturesInFlight > 0 || media.links.size > 0); round++) {
+      await new Promise((resolve) => this.realSetTimeout.call(window, resolve, 10));
+      await this.settle();
+    }
+    if (this.capturesInFlight) this.fail(null, `${this.capturesInFlight} captures never answered`);
+    const live = [...media.capturedTracks].filter((track) => track.readyState !== 'ended');
+    if (live.length) this.fail(null, `${live.length} captured tracks (${live.map((track) => track.kind).join(', ')}) are still live after every element was removed (invariant 5)`);
+    if (media.links.size) this.fail(null, `${media.links.size} media connections are still open after every element was removed (invariant 5)`);
+    if (media.capturedTracks.size) count('sequences-that-captured');
   }
 
   /** Leaves the page as it was, even after a failure. */
@@ -1104,6 +1168,8 @@ export interface LifecycleRunOptions {
   runs: number;
   seed: number;
   maxSteps?: number;
+  /** Add camera and microphone toggles to the steps (real captures and peer connections: slower). */
+  media?: boolean;
   /** fast-check's replay path of a failure, to replay it directly. */
   path?: string;
   /** false: report the first failing sequence as it is, without shrinking it. */
@@ -1121,7 +1187,7 @@ export interface LifecycleRunResult {
  */
 export async function checkLifecycleModel(options: LifecycleRunOptions): Promise<LifecycleRunResult> {
   let steps = 0;
-  const property = fc.asyncProperty(lifecycleSequences(options.maxSteps ?? 40), async (sequence) => {
+  const property = fc.asyncProperty(lifecycleSequences(options.maxSteps ?? 40, { media: options.media }), async (sequence) => {
     steps += sequence.steps.length;
     await runLifecycleSequence(sequence);
   });

@@ -1,0 +1,157 @@
+import { DeviceError, sdkCodeOf, type ConnectionMedia, type LocalDevice, type MediaHandlers } from './adapter.js';
+
+/** The part of trtc-js-sdk v4's Stream (LocalStream and RemoteStream) the element uses (index.d.ts). */
+export interface TrtcV4Stream {
+  play(element: HTMLElement, options?: { objectFit?: string; muted?: boolean; mirror?: boolean }): Promise<void>;
+  stop(): void;
+  resume(): Promise<void>;
+  close(): void;
+  getUserId(): string;
+  getAudioTrack(): MediaStreamTrack | null;
+  getVideoTrack(): MediaStreamTrack | null;
+}
+
+/** The part of v4's LocalStream the element uses. */
+export interface TrtcV4LocalStream extends TrtcV4Stream {
+  initialize(): Promise<void>;
+}
+
+/** The part of v4's RemoteStream the element uses. */
+export interface TrtcV4RemoteStream extends TrtcV4Stream {
+  getType(): string;
+}
+
+/** The media half of v4's Client. */
+export interface TrtcV4MediaClient {
+  publish(stream: TrtcV4LocalStream): Promise<void>;
+  unpublish(stream: TrtcV4LocalStream): Promise<void>;
+  on(event: string, handler: (payload: any) => void): void;
+  off(event: string, handler: (payload: any) => void): void;
+}
+
+/** v4's `TRTC.createStream()`: a StreamConfig with the devices to capture, or tracks already captured. */
+export type TrtcV4CreateStream = (config: {
+  userId: string;
+  audio?: boolean;
+  video?: boolean;
+  audioSource?: MediaStreamTrack;
+  videoSource?: MediaStreamTrack;
+}) => TrtcV4LocalStream;
+
+const INVALID_OPERATION = 0x1001;
+const DEVICE_NOT_FOUND = 0x1003;
+const PLAY_NOT_ALLOWED = 0x4043;
+
+/**
+ * v4's device error carries the DOMException's name as its own `name`, except "no such device": RtcError with
+ * DEVICE_NOT_FOUND (0x1003). Anything else unnamed is `UnknownError` (a DOMException name too).
+ */
+export function v4DeviceName(error: unknown): string {
+  const code = sdkCodeOf(error);
+  if (code === DEVICE_NOT_FOUND) return 'NotFoundError';
+  // INVALID_OPERATION: capture refused on a page that is not a secure context (http: other than localhost).
+  if (code === INVALID_OPERATION) return 'NotSupportedError';
+  const name = (error as { name?: unknown })?.name;
+  return typeof name === 'string' && /^[A-Z]\w*Error$/.test(name) && name !== 'RtcError' ? name : 'UnknownError';
+}
+
+/**
+ * v4 media: each device captured by a LocalStream of its own (so a failure names its device), the camera's
+ * played as the muted, mirrored preview; in the room one LocalStream made of those tracks is published, and
+ * made again when a device comes or goes (a client publishes one stream). Remote streams are subscribed by
+ * the SDK (autoSubscribe) and played at `stream-subscribed`: audio and video in the user's view.
+ */
+export function connectV4Media(createStream: TrtcV4CreateStream | undefined, client: TrtcV4MediaClient, userId: string, handlers: MediaHandlers): ConnectionMedia {
+  const captured: Partial<Record<LocalDevice, TrtcV4LocalStream>> = {};
+  let published: TrtcV4LocalStream | undefined;
+  const remote = new Map<string, TrtcV4RemoteStream>();
+  const available = new Map<string, { audio: boolean; video: boolean }>();
+  const blocked = new Set<TrtcV4Stream>();
+
+  const report = (user: string, change: Partial<{ audio: boolean; video: boolean }>) => {
+    const media = { ...(available.get(user) ?? { audio: false, video: false }), ...change };
+    available.set(user, media);
+    handlers.onRemoteMedia(user, media);
+  };
+  const play = (stream: TrtcV4Stream, view: HTMLElement, options?: { muted: boolean; mirror: boolean }) =>
+    stream.play(view, options).catch((error) => {
+      if (sdkCodeOf(error) !== PLAY_NOT_ALLOWED) return;
+      blocked.add(stream);
+      handlers.onAutoplayBlocked();
+    });
+  const listeners: Record<string, (payload: any) => void> = {
+    'stream-subscribed': ({ stream }: { stream: TrtcV4RemoteStream }) => {
+      if (stream.getType() !== 'main') return;
+      remote.set(stream.getUserId(), stream);
+      void play(stream, handlers.viewFor(stream.getUserId()));
+    },
+    // The SDK has stopped the stream itself.
+    'stream-removed': ({ stream }: { stream: TrtcV4RemoteStream }) => {
+      if (stream.getType() !== 'main') return;
+      const user = stream.getUserId();
+      if (remote.get(user) === stream) remote.delete(user);
+      blocked.delete(stream);
+      report(user, { audio: false, video: false });
+    },
+    'mute-audio': ({ userId: user }) => report(user, { audio: false }),
+    'unmute-audio': ({ userId: user }) => report(user, { audio: true }),
+    'mute-video': ({ userId: user }) => report(user, { video: false }),
+    'unmute-video': ({ userId: user }) => report(user, { video: true }),
+  };
+  for (const [event, listener] of Object.entries(listeners)) client.on(event, listener);
+
+  const stopStream = (stream: TrtcV4Stream | undefined) => {
+    stream?.stop();
+    stream?.close();
+  };
+
+  return {
+    async startLocal(device, view) {
+      if (!createStream) throw new DeviceError(device, 'NotSupportedError', new Error('This SDK object has no createStream().'));
+      const stream = createStream({ userId, audio: device === 'microphone', video: device === 'camera' });
+      try {
+        await stream.initialize();
+      } catch (error) {
+        throw new DeviceError(device, v4DeviceName(error), error);
+      }
+      captured[device] = stream;
+      // Not awaited: play() settles when the video plays, which may be never for a view out of the document.
+      if (view && device === 'camera') void play(stream, view, { muted: true, mirror: true });
+    },
+    async stopLocal(device) {
+      const stream = captured[device];
+      delete captured[device];
+      stopStream(stream);
+    },
+    async publish() {
+      const audioSource = captured.microphone?.getAudioTrack() ?? undefined;
+      const videoSource = captured.camera?.getVideoTrack() ?? undefined;
+      if (published && published.getAudioTrack() === (audioSource ?? null) && published.getVideoTrack() === (videoSource ?? null)) return;
+      const previous = published;
+      published = undefined;
+      // Not close(): that would stop the tracks, which the captured streams still own.
+      if (previous) await client.unpublish(previous);
+      if (!createStream || (!audioSource && !videoSource)) return;
+      const stream = createStream({ userId, ...(audioSource ? { audioSource } : {}), ...(videoSource ? { videoSource } : {}) });
+      await stream.initialize();
+      await client.publish(stream);
+      published = stream;
+    },
+    async resume() {
+      const streams = [...blocked];
+      blocked.clear();
+      await Promise.all(streams.map((stream) => stream.resume()));
+    },
+    release() {
+      for (const [event, listener] of Object.entries(listeners)) client.off(event, listener);
+      stopStream(captured.camera);
+      stopStream(captured.microphone);
+      delete captured.camera;
+      delete captured.microphone;
+      published = undefined;
+      for (const stream of remote.values()) stream.stop();
+      remote.clear();
+      blocked.clear();
+    },
+  };
+}

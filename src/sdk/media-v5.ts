@@ -1,0 +1,128 @@
+import { DeviceError, type ConnectionMedia, type MediaHandlers } from './adapter.js';
+
+/** The media half of a trtc-sdk-v5 TRTC instance the element uses (index.d.ts). */
+export interface TrtcV5MediaInstance {
+  startLocalVideo?(config?: { view?: HTMLElement | null; publish?: boolean }): Promise<void>;
+  stopLocalVideo?(): Promise<void>;
+  startLocalAudio?(config?: { publish?: boolean }): Promise<void>;
+  stopLocalAudio?(): Promise<void>;
+  // streamType is TRTC.TYPE.STREAM_TYPE_MAIN ('main'), an enum in the SDK's typings.
+  startRemoteVideo?(config: { userId: string; streamType: any; view?: HTMLElement | null }): Promise<void>;
+  stopRemoteVideo?(config: { userId: string; streamType?: any }): Promise<void>;
+  on(event: string, handler: (...args: any[]) => void): unknown;
+  off(event: string, handler: (...args: any[]) => void): unknown;
+}
+
+/** `TRTC.EVENT`'s media names, as index.d.ts documents them. */
+export const V5_MEDIA_EVENTS = {
+  REMOTE_AUDIO_AVAILABLE: 'remote-audio-available',
+  REMOTE_AUDIO_UNAVAILABLE: 'remote-audio-unavailable',
+  REMOTE_VIDEO_AVAILABLE: 'remote-video-available',
+  REMOTE_VIDEO_UNAVAILABLE: 'remote-video-unavailable',
+  AUTOPLAY_FAILED: 'autoplay-failed',
+} as const;
+export type TrtcV5MediaEventNames = { [K in keyof typeof V5_MEDIA_EVENTS]: string };
+
+/** DEVICE_ERROR's extraCode → the DOMException name it came from (RtcError.convertFrom). */
+const NAME_OF_EXTRA_CODE: Record<number, string> = {
+  5301: 'NotFoundError',
+  5302: 'NotAllowedError',
+  5303: 'NotReadableError',
+  5304: 'OverconstrainedError',
+  5305: 'InvalidStateError',
+  5306: 'SecurityError',
+  5307: 'AbortError',
+};
+
+/** v5's RtcError is named after its code (DEVICE_ERROR): the DOMException's name is `originError.name`, or follows from `extraCode`. */
+export function v5DeviceName(error: unknown): string {
+  const { originError, extraCode } = (error ?? {}) as { originError?: { name?: unknown }; extraCode?: unknown };
+  if (typeof originError?.name === 'string' && /^[A-Z]\w*Error$/.test(originError.name) && originError.name !== 'RtcError') return originError.name;
+  if (NAME_OF_EXTRA_CODE[extraCode as number]) return NAME_OF_EXTRA_CODE[extraCode as number];
+  // ENV_NOT_SUPPORTED (5200): capture refused on a page that is not a secure context.
+  return (error as { code?: unknown })?.code === 5200 ? 'NotSupportedError' : 'UnknownError';
+}
+
+/**
+ * v5 media: startLocalVideo/startLocalAudio (they publish by themselves once in the room), REMOTE_*_AVAILABLE
+ * for what others publish, startRemoteVideo into the user's view (the SDK plays remote audio itself), and
+ * AUTOPLAY_FAILED's `resume` kept for `resume()`.
+ */
+export function connectV5Media(trtc: TrtcV5MediaInstance, eventName: (key: keyof TrtcV5MediaEventNames) => string, handlers: MediaHandlers): ConnectionMedia {
+  const started = { camera: false, microphone: false };
+  const playing = new Set<string>();
+  const available = new Map<string, { audio: boolean; video: boolean }>();
+  let resumers: Array<() => Promise<void>> = [];
+
+  const report = (userId: string, change: Partial<{ audio: boolean; video: boolean }>) => {
+    const media = { ...(available.get(userId) ?? { audio: false, video: false }), ...change };
+    available.set(userId, media);
+    handlers.onRemoteMedia(userId, media);
+  };
+  const listeners: Array<[string, (payload: any) => void]> = [
+    [
+      eventName('REMOTE_VIDEO_AVAILABLE'),
+      ({ userId, streamType }) => {
+        if (streamType !== 'main') return;
+        report(userId, { video: true });
+        playing.add(userId);
+        trtc.startRemoteVideo?.({ userId, streamType: 'main', view: handlers.viewFor(userId) }).catch(() => playing.delete(userId));
+      },
+    ],
+    [
+      eventName('REMOTE_VIDEO_UNAVAILABLE'),
+      ({ userId, streamType }) => {
+        if (streamType !== 'main') return;
+        report(userId, { video: false });
+        if (playing.delete(userId)) trtc.stopRemoteVideo?.({ userId, streamType: 'main' }).catch(() => undefined);
+      },
+    ],
+    [eventName('REMOTE_AUDIO_AVAILABLE'), ({ userId }) => report(userId, { audio: true })],
+    [eventName('REMOTE_AUDIO_UNAVAILABLE'), ({ userId }) => report(userId, { audio: false })],
+    [
+      eventName('AUTOPLAY_FAILED'),
+      ({ resume }) => {
+        if (typeof resume === 'function') resumers.push(resume);
+        handlers.onAutoplayBlocked();
+      },
+    ],
+  ];
+  for (const [event, listener] of listeners) trtc.on(event, listener);
+
+  const missing = (device: 'camera' | 'microphone') => new DeviceError(device, 'NotSupportedError', new Error('This SDK object cannot capture.'));
+
+  return {
+    async startLocal(device, view) {
+      const start = device === 'camera' ? () => trtc.startLocalVideo?.({ view, publish: true }) : () => trtc.startLocalAudio?.({ publish: true });
+      if (!(device === 'camera' ? trtc.startLocalVideo : trtc.startLocalAudio)) throw missing(device);
+      try {
+        await start();
+      } catch (error) {
+        throw new DeviceError(device, v5DeviceName(error), error);
+      }
+      started[device] = true;
+    },
+    async stopLocal(device) {
+      if (!started[device]) return;
+      started[device] = false;
+      await (device === 'camera' ? trtc.stopLocalVideo?.() : trtc.stopLocalAudio?.());
+    },
+    // The SDK publishes what was started with `publish: true` once it is in the room.
+    async publish() {},
+    async resume() {
+      const pending = resumers;
+      resumers = [];
+      await Promise.all(pending.map((resume) => resume()));
+    },
+    release() {
+      for (const [event, listener] of listeners) trtc.off(event, listener);
+      // Each stops its track before its first await (trtc.esm.js); destroy() would stop them too.
+      if (started.camera) void trtc.stopLocalVideo?.().catch(() => undefined);
+      if (started.microphone) void trtc.stopLocalAudio?.().catch(() => undefined);
+      started.camera = started.microphone = false;
+      if (playing.size) void trtc.stopRemoteVideo?.({ userId: '*' }).catch(() => undefined);
+      playing.clear();
+      resumers = [];
+    },
+  };
+}

@@ -1,0 +1,79 @@
+/**
+ * What both SDK doubles share about devices and playback: capture through the page's own
+ * `navigator.mediaDevices.getUserMedia` (fake devices in the tests, or a stub that fails), and the media
+ * elements the SDKs create inside the container an app passes. Read from trtc-js-sdk 4.15.22 and
+ * trtc-sdk-v5 5.17.1 (docs/media.md, and the research notes it cites).
+ */
+import type { MediaKind, MediaPlane } from './relay.js';
+
+/** Both SDKs refuse to capture outside a secure context (http: other than localhost), where the page has no mediaDevices. */
+export const canCapture = () => typeof navigator !== 'undefined' && !!navigator.mediaDevices && globalThis.isSecureContext !== false;
+
+let lastId = 0;
+/** An id like the SDKs' (a UUID where the page can make one: crypto.randomUUID is for secure contexts only). */
+export function playerId(): string {
+  return typeof crypto.randomUUID === 'function' ? crypto.randomUUID() : `emulated-${++lastId}`;
+}
+
+/** Captures one device's track; rejects with the browser's own DOMException (NotAllowedError, NotFoundError, …). */
+export async function captureTrack(relay: MediaPlane, kind: MediaKind): Promise<MediaStreamTrack> {
+  const stream = await navigator.mediaDevices.getUserMedia(kind === 'audio' ? { audio: true } : { video: true });
+  const track = kind === 'audio' ? stream.getAudioTracks()[0] : stream.getVideoTracks()[0];
+  for (const other of stream.getTracks()) if (other !== track) other.stop();
+  if (!track) throw new DOMException(`getUserMedia gave no ${kind} track.`, 'NotFoundError');
+  relay.capturedTracks.add(track);
+  return track;
+}
+
+/** Both SDKs resolve a string view with `document.getElementById` (so an id inside a shadow root is not found). */
+export function resolveView(view: string | HTMLElement | null | undefined): HTMLElement | null {
+  if (typeof view === 'string') return document.getElementById(view);
+  return view ?? null;
+}
+
+/** The `<video>` both SDKs' VideoPlayer creates: muted, autoplaying, filling its container. */
+export function videoElement(id: string, track: MediaStreamTrack, options: { objectFit?: string; mirror?: boolean; background?: boolean }): HTMLVideoElement {
+  const video = document.createElement('video');
+  video.id = `video_${id}`;
+  video.setAttribute(
+    'style',
+    `width: 100%; height: 100%; object-fit: ${options.objectFit ?? 'cover'};${options.background ? ' background-color: black;' : ''}${options.mirror ? ' transform: scaleX(-1);' : ''}`,
+  );
+  video.autoplay = true;
+  video.playsInline = true;
+  video.setAttribute('autoplay', '');
+  video.setAttribute('playsinline', '');
+  video.muted = true;
+  video.srcObject = new MediaStream([track]);
+  return video;
+}
+
+export function audioElement(track: MediaStreamTrack, muted: boolean, id?: string): HTMLAudioElement {
+  const audio = document.createElement('audio');
+  if (id) audio.id = `audio_${id}`;
+  audio.autoplay = true;
+  audio.setAttribute('autoplay', '');
+  audio.setAttribute('playsinline', '');
+  audio.muted = muted;
+  audio.srcObject = new MediaStream([track]);
+  return audio;
+}
+
+/** Detaches a media element: paused, no source, out of the document. */
+export function detach(element: HTMLMediaElement | undefined): void {
+  if (!element) return;
+  element.pause();
+  element.srcObject = null;
+  element.remove();
+}
+
+/** `element.play()`; resolves with the error when the browser refuses to play without a gesture (NotAllowedError). */
+export async function playRefused(element: HTMLMediaElement): Promise<DOMException | undefined> {
+  try {
+    await element.play();
+  } catch (error) {
+    if (error instanceof DOMException && error.name === 'NotAllowedError') return error;
+    // Other play errors (an AbortError when the source changes) the SDKs swallow.
+  }
+  return undefined;
+}

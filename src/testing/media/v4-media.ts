@@ -1,0 +1,398 @@
+/**
+ * trtc-js-sdk v4's media API over the emulator's relay, with the SDK's own names, payloads and error shapes
+ * (trtc-js-sdk 4.15.22: index.d.ts and trtc.esm.js): `TRTC.createStream()` gives a LocalStream whose
+ * `initialize()` captures with getUserMedia; `play(div)` appends `<div id="player_…">` with an `<audio>` and a
+ * muted `<video>`; a refused autoplay is RtcError 0x4043 (PLAY_NOT_ALLOWED), on the stream's `error` and from
+ * `play()`, until `resume()`. The client publishes one LocalStream, and hears `stream-added`, `-subscribed`
+ * (it subscribes by itself unless `autoSubscribe: false`), `-updated`, `-removed`, and `mute-`/`unmute-`
+ * `audio`/`video` `{ userId }` (one of each pair when a stream is first seen, then on change).
+ */
+import { EmulatedRtcError, EmulatedV4Client, INVALID_OPERATION, INVALID_PARAMETER, type EmulatedClientConfig } from '../v4-client.js';
+import { audioElement, canCapture, playerId, detach, playRefused, resolveView, videoElement } from './devices.js';
+import { NOTHING_PUBLISHED, type MediaKind, type MediaLink, type MediaPlane, type PlaneMember, type Publication } from './relay.js';
+
+type Handler = (payload: any) => void;
+
+export const DEVICE_NOT_FOUND = 0x1003;
+export const INITIALIZE_FAILED = 0x1004;
+export const PLAY_NOT_ALLOWED = 0x4043;
+
+/** v4's StreamConfig, as far as the double reads it. */
+export interface EmulatedStreamConfig {
+  userId?: string;
+  audio?: boolean;
+  video?: boolean;
+  audioSource?: MediaStreamTrack;
+  videoSource?: MediaStreamTrack;
+}
+
+export interface PlaybackOptions {
+  objectFit?: string;
+  muted?: boolean;
+  mirror?: boolean;
+}
+
+/** The relay's key of a room: numeric and string rooms apart, shared by both SDK shapes. */
+export const relayRoom = (sdkAppId: number, roomId: number | string) => `${sdkAppId}/${typeof roomId === 'number' ? 'n' : 's'}:${roomId}`;
+
+/**
+ * v4's capture failure: an RtcError named after the DOMException (`NotAllowedError`, `NotReadableError`, …)
+ * with code INITIALIZE_FAILED, except a missing device, which loses the DOMException's name: `RtcError`,
+ * DEVICE_NOT_FOUND, "no camera detected…" (trtc.esm.js, the retrying getUserMedia wrapper).
+ */
+export function v4DeviceError(error: unknown, wanted: { audio: boolean; video: boolean }): EmulatedRtcError {
+  const name = (error as { name?: unknown })?.name;
+  const message = error instanceof Error ? error.message : String(error);
+  if (name === 'NotFoundError') {
+    const device = wanted.video ? 'camera' : 'microphone';
+    return new EmulatedRtcError(
+      DEVICE_NOT_FOUND,
+      `no ${device} detected, please check your ${device} and the configuration on TRTC.createStream. \nRefer to: https://web.sdk.qcloud.com/trtc/webrtc/doc/en/tutorial-22-advanced-audio-video-config.html\n <DEVICE_NOT_FOUND 0x1003>`,
+    );
+  }
+  const rtcError = new EmulatedRtcError(INITIALIZE_FAILED, `${message} <INITIALIZE_FAILED 0x1004>`);
+  if (typeof name === 'string' && name) rtcError.name = name;
+  return rtcError;
+}
+
+/** v4's Stream: the tracks, and the player div `play()` builds in the container. */
+abstract class EmulatedStream {
+  private readonly handlers = new Map<string, Set<Handler>>();
+  protected readonly tracks: Partial<Record<MediaKind, MediaStreamTrack>> = {};
+  private player: HTMLDivElement | undefined;
+  private audio: HTMLAudioElement | undefined;
+  private video: HTMLVideoElement | undefined;
+  private options: Required<PlaybackOptions> | undefined;
+  readonly id = playerId();
+
+  constructor(protected userId: string) {}
+
+  protected abstract readonly defaults: Required<PlaybackOptions>;
+
+  on(event: string, handler: Handler): void {
+    if (!this.handlers.has(event)) this.handlers.set(event, new Set());
+    this.handlers.get(event)!.add(handler);
+  }
+
+  off(event: string, handler?: Handler): void {
+    if (event === '*') this.handlers.clear();
+    else if (handler) this.handlers.get(event)?.delete(handler);
+    else this.handlers.delete(event);
+  }
+
+  getId(): string {
+    return this.id;
+  }
+
+  getUserId(): string {
+    return this.userId;
+  }
+
+  hasAudio(): boolean {
+    return !!this.tracks.audio;
+  }
+
+  hasVideo(): boolean {
+    return !!this.tracks.video;
+  }
+
+  getAudioTrack(): MediaStreamTrack | null {
+    return this.tracks.audio ?? null;
+  }
+
+  getVideoTrack(): MediaStreamTrack | null {
+    return this.tracks.video ?? null;
+  }
+
+  getMediaStream(): MediaStream {
+    return new MediaStream(Object.values(this.tracks));
+  }
+
+  /**
+   * Appends `<div id="player_<id>">` (with `<audio>` and muted `<video>`) to the element; a second call moves it
+   * and updates the options. Rejects with RtcError 0x4043 (and fires `error`) when the browser refuses to autoplay.
+   */
+  async play(elementOrId: string | HTMLElement, options: PlaybackOptions = {}): Promise<void> {
+    const container = resolveView(elementOrId);
+    // The SDK calls `appendChild` on what getElementById gave: a TypeError for an id it cannot find.
+    if (!container) throw new TypeError("Cannot read properties of null (reading 'appendChild')");
+    this.options = { ...this.defaults, ...(this.options ?? {}), ...options };
+    if (!this.player) {
+      this.player = document.createElement('div');
+      this.player.id = `player_${this.id}`;
+      this.player.setAttribute('style', 'width: 100%; height: 100%; position: relative; background-color: black; overflow: hidden;');
+    }
+    if (this.player.parentElement !== container) container.appendChild(this.player);
+    this.renderPlayers();
+    await this.startPlayers();
+  }
+
+  /** Plays again what the browser refused; call it from a user gesture. */
+  async resume(): Promise<void> {
+    await this.startPlayers();
+  }
+
+  /** Stops playing: the player div is removed. */
+  stop(): void {
+    detach(this.audio);
+    detach(this.video);
+    this.audio = this.video = undefined;
+    this.player?.remove();
+    this.player = undefined;
+    this.options = undefined;
+  }
+
+  /** Stops playing; a LocalStream also stops its tracks (the device is released). */
+  close(): void {
+    this.stop();
+  }
+
+  /** @internal Sets or clears one track; a playing stream updates its players. */
+  setTrack(kind: MediaKind, track: MediaStreamTrack | undefined): void {
+    if (this.tracks[kind] === track) return;
+    if (track) this.tracks[kind] = track;
+    else delete this.tracks[kind];
+    if (kind === 'audio') {
+      detach(this.audio);
+      this.audio = undefined;
+    } else {
+      detach(this.video);
+      this.video = undefined;
+    }
+    if (this.player) {
+      this.renderPlayers();
+      void this.startPlayers().catch(() => undefined);
+    }
+  }
+
+  protected fire(event: string, payload: unknown): void {
+    for (const handler of [...(this.handlers.get(event) ?? [])]) handler(payload);
+  }
+
+  private renderPlayers(): void {
+    const player = this.player!;
+    const options = this.options!;
+    if (this.tracks.audio && !this.audio) {
+      this.audio = audioElement(this.tracks.audio, options.muted, this.id);
+      player.prepend(this.audio);
+    }
+    if (this.audio) this.audio.muted = options.muted;
+    if (this.tracks.video && !this.video) {
+      this.video = videoElement(this.id, this.tracks.video, options);
+      player.append(this.video);
+    }
+  }
+
+  private async startPlayers(): Promise<void> {
+    for (const element of [this.audio, this.video]) {
+      if (!element) continue;
+      const refused = await playRefused(element);
+      if (!refused) continue;
+      const error = new EmulatedRtcError(PLAY_NOT_ALLOWED, `${refused.name}: ${refused.message} <PLAY_NOT_ALLOWED 0x4043>`);
+      this.fire('error', error);
+      throw error;
+    }
+  }
+}
+
+/** v4's LocalStream, from `TRTC.createStream()`. */
+export class EmulatedLocalStream extends EmulatedStream {
+  protected readonly defaults = { objectFit: 'cover', muted: true, mirror: true };
+  private initialized = false;
+
+  constructor(
+    private readonly relay: MediaPlane,
+    readonly config: EmulatedStreamConfig,
+  ) {
+    super(config.userId ?? '');
+  }
+
+  /** Captures (getUserMedia, or the given sources); rejects with v4's device error. */
+  async initialize(): Promise<void> {
+    if (this.initialized) return;
+    const { audio = false, video = false, audioSource, videoSource } = this.config;
+    if (audioSource || videoSource) {
+      if (audioSource) this.setTrack('audio', audioSource);
+      if (videoSource) this.setTrack('video', videoSource);
+      this.initialized = true;
+      return;
+    }
+    if (!audio && !video) throw new EmulatedRtcError(INVALID_PARAMETER, 'createStream needs audio or video.');
+    if (!canCapture()) {
+      throw new EmulatedRtcError(INVALID_OPERATION, 'http protocol does not support the ability to capture and publish streams, please use https protocol or localhost. <INVALID_OPERATION 0x1001>');
+    }
+    let stream: MediaStream;
+    try {
+      stream = await navigator.mediaDevices.getUserMedia({ audio, video });
+    } catch (error) {
+      throw v4DeviceError(error, { audio, video });
+    }
+    for (const track of stream.getTracks()) this.relay.capturedTracks.add(track);
+    this.setTrack('audio', stream.getAudioTracks()[0]);
+    this.setTrack('video', stream.getVideoTracks()[0]);
+    this.initialized = true;
+  }
+
+  override close(): void {
+    super.close();
+    for (const track of [this.tracks.audio, this.tracks.video]) track?.stop();
+  }
+}
+
+/** v4's RemoteStream: one per remote user (type `main`), filled by the subscription. */
+export class EmulatedRemoteStream extends EmulatedStream {
+  protected readonly defaults = { objectFit: 'cover', muted: false, mirror: false };
+  /** @internal */
+  publication: Publication = NOTHING_PUBLISHED;
+  /** @internal The links carrying this stream's tracks. */
+  readonly links: Partial<Record<MediaKind, MediaLink>> = {};
+  /** @internal What the app subscribed to (undefined: not subscribed). */
+  subscribed: { audio: boolean; video: boolean } | undefined;
+
+  getType(): 'main' {
+    return 'main';
+  }
+
+  /** @internal Closes the links; the tracks end. */
+  disconnect(kinds: MediaKind[] = ['audio', 'video']): void {
+    for (const kind of kinds) {
+      this.links[kind]?.close();
+      delete this.links[kind];
+      this.setTrack(kind, undefined);
+    }
+  }
+}
+
+/** A v4 Client that also publishes and subscribes, through the relay. */
+export class EmulatedV4MediaClient extends EmulatedV4Client {
+  private relay!: MediaPlane;
+  private member: PlaneMember | null = null;
+  private published: EmulatedLocalStream | null = null;
+  private readonly remoteStreams = new Map<string, EmulatedRemoteStream>();
+
+  static create(relay: MediaPlane, ...args: ConstructorParameters<typeof EmulatedV4Client>): EmulatedV4MediaClient {
+    const client = new EmulatedV4MediaClient(...args);
+    client.relay = relay;
+    return client;
+  }
+
+  override async join(options: { roomId: number | string; role?: 'anchor' | 'audience' }): Promise<void> {
+    await super.join(options);
+    const { sdkAppId, userId } = this.config as EmulatedClientConfig;
+    this.member = this.relay.enter(relayRoom(sdkAppId, options.roomId), userId, { published: (who, publication) => this.onPublished(who, publication) });
+  }
+
+  /** Publishes the LocalStream (one at a time). */
+  async publish(stream: EmulatedLocalStream): Promise<void> {
+    if (!this.member) throw new EmulatedRtcError(INVALID_OPERATION, 'please call join() before publish()');
+    if (this.published) throw new EmulatedRtcError(INVALID_OPERATION, 'duplicate publishing, please unpublish your prePublished localStream and then publish it again');
+    this.published = stream;
+    this.member.setTracks({ audio: stream.getAudioTrack() ?? undefined, video: stream.getVideoTrack() ?? undefined });
+  }
+
+  async unpublish(stream: EmulatedLocalStream): Promise<void> {
+    if (this.published !== stream) throw new EmulatedRtcError(INVALID_OPERATION, 'stream has not been published yet');
+    this.published = null;
+    this.member?.setTracks({ audio: undefined, video: undefined });
+  }
+
+  /** Receives a remote stream's tracks; fires `stream-subscribed` when they are connected. */
+  async subscribe(stream: EmulatedRemoteStream, options: { audio?: boolean; video?: boolean } = {}): Promise<void> {
+    if (!this.member || this.remoteStreams.get(stream.getUserId()) !== stream) throw new EmulatedRtcError(INVALID_OPERATION, 'the remote stream is not in this room');
+    stream.subscribed = { audio: options.audio ?? true, video: options.video ?? true };
+    await this.connect(stream);
+    if (this.remoteStreams.get(stream.getUserId()) === stream) this.fire('stream-subscribed', { stream });
+  }
+
+  async unsubscribe(stream: EmulatedRemoteStream): Promise<void> {
+    stream.subscribed = undefined;
+    stream.disconnect();
+  }
+
+  /** As the SDK: what it published and received stops before it leaves, so the others hear stream-removed first. */
+  override async leave(): Promise<void> {
+    this.leaveMedia();
+    await super.leave();
+  }
+
+  override destroy(): void {
+    this.leaveMedia();
+    super.destroy();
+  }
+
+  /** Out of the room by any path (left, removed, lost): everything published or received stops. */
+  protected override fire(event: string, payload: any): void {
+    if (event === 'connection-state-changed' && payload?.state === 'DISCONNECTED') this.leaveMedia();
+    super.fire(event, payload);
+  }
+
+  private leaveMedia(): void {
+    const member = this.member;
+    this.member = null;
+    this.published = null;
+    member?.exit();
+    for (const stream of this.remoteStreams.values()) {
+      stream.stop();
+      stream.disconnect();
+    }
+    this.remoteStreams.clear();
+  }
+
+  private onPublished(userId: string, publication: Publication): void {
+    if (!this.member) return;
+    const has = publication.audio || publication.video;
+    let stream = this.remoteStreams.get(userId);
+    if (!stream) {
+      if (!has) return;
+      stream = new EmulatedRemoteStream(userId);
+      stream.publication = publication;
+      this.remoteStreams.set(userId, stream);
+      this.fire('stream-added', { stream });
+      this.fire(publication.audio && !publication.audioMuted ? 'unmute-audio' : 'mute-audio', { userId });
+      this.fire(publication.video && !publication.videoMuted ? 'unmute-video' : 'mute-video', { userId });
+      if ((this.config as { autoSubscribe?: boolean }).autoSubscribe !== false) void this.subscribe(stream).catch(() => undefined);
+      return;
+    }
+    const previous = stream.publication;
+    stream.publication = publication;
+    if (!has) {
+      // The SDK stops the stream itself before it fires stream-removed.
+      this.remoteStreams.delete(userId);
+      stream.stop();
+      stream.disconnect();
+      this.fire('stream-removed', { stream });
+      return;
+    }
+    if (previous.audio !== publication.audio || previous.video !== publication.video) {
+      if (stream.subscribed) void this.connect(stream).then(() => this.fire('stream-updated', { stream }), () => undefined);
+      else this.fire('stream-updated', { stream });
+    }
+    const availableBefore = { audio: previous.audio && !previous.audioMuted, video: previous.video && !previous.videoMuted };
+    const availableNow = { audio: publication.audio && !publication.audioMuted, video: publication.video && !publication.videoMuted };
+    for (const kind of ['audio', 'video'] as const) {
+      if (availableBefore[kind] !== availableNow[kind]) this.fire(`${availableNow[kind] ? 'unmute' : 'mute'}-${kind}`, { userId });
+    }
+  }
+
+  /** Brings the stream's links in line with what is published and subscribed. */
+  private async connect(stream: EmulatedRemoteStream): Promise<void> {
+    const member = this.member;
+    if (!member) return;
+    const wanted = stream.subscribed ?? { audio: false, video: false };
+    const kinds = (['audio', 'video'] as const).filter((kind) => wanted[kind] && stream.publication[kind]);
+    stream.disconnect((['audio', 'video'] as const).filter((kind) => !kinds.includes(kind)));
+    await Promise.all(
+      kinds.map(async (kind) => {
+        const current = stream.links[kind];
+        if (current && !current.closed) return;
+        const link = await member.subscribe(stream.getUserId(), kind);
+        if (this.member !== member || this.remoteStreams.get(stream.getUserId()) !== stream) {
+          link.close();
+          return;
+        }
+        stream.links[kind] = link;
+        stream.setTrack(kind, link.track);
+      }),
+    );
+  }
+}

@@ -1,0 +1,300 @@
+/**
+ * trtc-sdk-v5's media API over the emulator's relay, with the SDK's own names, payloads and error shapes
+ * (trtc-sdk-v5 5.17.1: index.d.ts and trtc.esm.js). `startLocalVideo({ view })` captures (before or after
+ * `enterRoom`) and appends a mirrored, muted `<video id="video_…">` to the view; `startLocalAudio()` renders
+ * nothing; both publish once in the room unless `publish: false`. A device failure is RtcError DEVICE_ERROR
+ * (5300) with `extraCode` 5301–5307 from the DOMException's name, which survives as `originError.name`.
+ * Remote users come as REMOTE_AUDIO_AVAILABLE `{ userId }` (the SDK then plays the audio itself, in an
+ * `Audio` element outside the document) and REMOTE_VIDEO_AVAILABLE `{ userId, streamType: 'main' }` (the app
+ * calls `startRemoteVideo({ userId, streamType, view })`); a muted or unpublished track is `*_UNAVAILABLE`. A
+ * refused autoplay is AUTOPLAY_FAILED `{ userId, mediaType, resume }`. `destroy()` stops the local tracks.
+ */
+import { EmulatedV5RtcError, EmulatedV5Trtc, V5_ERROR_CODE, type EmulatedEnterRoomConfig } from '../v5-client.js';
+import { audioElement, canCapture, captureTrack, playerId, detach, playRefused, resolveView, videoElement } from './devices.js';
+import { NOTHING_PUBLISHED, type MediaKind, type MediaLink, type MediaPlane, type PlaneMember, type Publication } from './relay.js';
+import { relayRoom } from './v4-media.js';
+
+/** trtc-sdk-v5's media event names (`TRTC.EVENT`). */
+export const V5_MEDIA_EVENT = Object.freeze({
+  REMOTE_AUDIO_AVAILABLE: 'remote-audio-available',
+  REMOTE_AUDIO_UNAVAILABLE: 'remote-audio-unavailable',
+  REMOTE_VIDEO_AVAILABLE: 'remote-video-available',
+  REMOTE_VIDEO_UNAVAILABLE: 'remote-video-unavailable',
+  AUTOPLAY_FAILED: 'autoplay-failed',
+} as const);
+
+const DEVICE_EXTRA_CODE: Record<string, number> = {
+  NotFoundError: 5301,
+  NotAllowedError: 5302,
+  NotReadableError: 5303,
+  OverconstrainedError: 5304,
+  InvalidStateError: 5305,
+  SecurityError: 5306,
+  AbortError: 5307,
+};
+
+/** v5 refuses capture outside a secure context: ENV_NOT_SUPPORTED (5200), extraCode 5201. */
+function notSecure(fnName: string): EmulatedV5RtcError {
+  return new EmulatedV5RtcError({ code: V5_ERROR_CODE.ENV_NOT_SUPPORTED, extraCode: 5201, fnName, message: `the current browser does not support the capability of the function '${fnName}' you are calling, please check the API documentation.` });
+}
+
+/** v5's DEVICE_ERROR for a failed capture in `fnName`: extraCode from the DOMException's name, kept as `originError.name`. */
+export function v5DeviceError(error: unknown, fnName: string): EmulatedV5RtcError {
+  const name = String((error as { name?: unknown })?.name ?? '');
+  const reason = error instanceof Error ? error.message : String(error);
+  const device = fnName.includes('Video') ? 'camera' : 'microphone';
+  const messages: Record<string, string> = {
+    NotFoundError: `NotFoundError, no ${device} detected, please check your device and the configuration on '${fnName}', error: ${reason}.`,
+    NotAllowedError: `NotAllowedError, you have disabled ${device} access, please allow the current application to use the ${device}, error: ${reason}.`,
+    NotReadableError: `NotReadableError, the ${device} maybe in use by another APP, please check if the device is pre-occupied by another APP.`,
+    OverconstrainedError: `OverconstrainedError, the device ID is incorrect, please check whether the device ID passed in is correct, error: ${reason}.`,
+  };
+  const rtcError = new EmulatedV5RtcError({
+    code: V5_ERROR_CODE.DEVICE_ERROR,
+    extraCode: DEVICE_EXTRA_CODE[name] ?? 5300,
+    fnName,
+    message: messages[name] ?? `'${fnName}' got device exception, error: ${reason}.`,
+  });
+  // The SDK's internal error (code 4100, INITIALIZE_FAILED) that carries the DOMException's name.
+  return Object.assign(rtcError, { originError: Object.assign(new Error(`${reason} <INITIALIZE_FAILED 0x1004>`), { name, code: 4100 }) });
+}
+
+interface LocalTrack {
+  track: MediaStreamTrack;
+  publish: boolean;
+  players: HTMLVideoElement[];
+}
+
+interface RemoteUser {
+  publication: Publication;
+  audio?: { link?: MediaLink; player?: HTMLAudioElement };
+  video?: { link?: MediaLink; players: HTMLVideoElement[] };
+}
+
+type View = string | HTMLElement | HTMLElement[] | null | undefined;
+
+/** A v5 TRTC instance that also captures, publishes and receives, through the relay. */
+export class EmulatedV5MediaTrtc extends EmulatedV5Trtc {
+  private relay!: MediaPlane;
+  private member: PlaneMember | null = null;
+  private readonly local: Partial<Record<MediaKind, LocalTrack>> = {};
+  private readonly remote = new Map<string, RemoteUser>();
+  private autoReceiveAudio = true;
+
+  static create(relay: MediaPlane, ...args: ConstructorParameters<typeof EmulatedV5Trtc>): EmulatedV5MediaTrtc {
+    const trtc = new EmulatedV5MediaTrtc(...args);
+    trtc.relay = relay;
+    return trtc;
+  }
+
+  override async enterRoom(params: EmulatedEnterRoomConfig & { autoReceiveAudio?: boolean }): Promise<void> {
+    await super.enterRoom(params);
+    this.autoReceiveAudio = params.autoReceiveAudio !== false;
+    const room = relayRoom(params.sdkAppId, params.roomId ? params.roomId : params.strRoomId!);
+    this.member = this.relay.enter(room, params.userId, { published: (userId, publication) => this.onPublished(userId, publication) });
+    // What was started before the join is published now (an audience publishes nothing).
+    if (params.scene !== 'live' || params.role !== 'audience') {
+      const published = (kind: MediaKind) => (this.local[kind]?.publish ? this.local[kind]!.track : undefined);
+      this.member.setTracks({ audio: published('audio'), video: published('video') });
+    }
+  }
+
+  async startLocalVideo(config: { view?: View; publish?: boolean; option?: { mirror?: boolean | string; fillMode?: string } } = {}): Promise<void> {
+    if (this.local.video) return; // the SDK warns "local video is already started"
+    const views = this.views(config.view, 'startLocalVideo');
+    if (!canCapture()) throw notSecure('startLocalVideo');
+    let track: MediaStreamTrack;
+    try {
+      track = await captureTrack(this.relay, 'video');
+    } catch (error) {
+      throw v5DeviceError(error, 'startLocalVideo');
+    }
+    if (this.destroyed) {
+      track.stop();
+      return;
+    }
+    const mirror = config.option?.mirror ?? 'view';
+    const players = views.map((view) => {
+      const video = videoElement(playerId(), track, { objectFit: config.option?.fillMode ?? 'cover', mirror: mirror === true || mirror === 'view' || mirror === 'both', background: true });
+      view.append(video);
+      void playRefused(video);
+      return video;
+    });
+    this.local.video = { track, publish: config.publish !== false, players };
+    if (this.local.video.publish) this.member?.setTrack('video', track);
+  }
+
+  async stopLocalVideo(): Promise<void> {
+    this.stopLocal('video');
+  }
+
+  async startLocalAudio(config: { publish?: boolean } = {}): Promise<void> {
+    if (this.local.audio) return; // the SDK warns "local audio is already started"
+    if (!canCapture()) throw notSecure('startLocalAudio');
+    let track: MediaStreamTrack;
+    try {
+      track = await captureTrack(this.relay, 'audio');
+    } catch (error) {
+      throw v5DeviceError(error, 'startLocalAudio');
+    }
+    if (this.destroyed) {
+      track.stop();
+      return;
+    }
+    this.local.audio = { track, publish: config.publish !== false, players: [] };
+    if (this.local.audio.publish) this.member?.setTrack('audio', track);
+  }
+
+  async stopLocalAudio(): Promise<void> {
+    this.stopLocal('audio');
+  }
+
+  /**
+   * Receives and plays a remote user's video in `view`. As the SDK: returns silently if that user publishes
+   * no video, and does nothing for a second call (it warns).
+   */
+  async startRemoteVideo(config: { userId: string; streamType: 'main' | 'sub'; view?: View; option?: { fillMode?: string; mirror?: boolean } }): Promise<void> {
+    const user = this.remote.get(config.userId);
+    if (!this.member || !user || !user.publication.video || config.streamType !== 'main') return;
+    if (user.video) return;
+    const views = this.views(config.view, 'startRemoteVideo');
+    const video: NonNullable<RemoteUser['video']> = { players: [] };
+    user.video = video;
+    let link: MediaLink;
+    try {
+      link = await this.member.subscribe(config.userId, 'video');
+    } catch (error) {
+      if (user.video === video) delete user.video;
+      throw new EmulatedV5RtcError({ code: V5_ERROR_CODE.OPERATION_FAILED, fnName: 'startRemoteVideo', message: `'startRemoteVideo' failed, reason: ${error instanceof Error ? error.message : String(error)}` });
+    }
+    if (user.video !== video || this.remote.get(config.userId) !== user) {
+      link.close();
+      return;
+    }
+    video.link = link;
+    for (const view of views) {
+      const player = videoElement(playerId(), link.track, { objectFit: config.option?.fillMode ?? 'cover', mirror: config.option?.mirror === true, background: true });
+      view.append(player);
+      video.players.push(player);
+    }
+    for (const player of video.players) {
+      if (await playRefused(player)) this.autoplayFailed(config.userId, 'video', player);
+    }
+  }
+
+  /** Stops one user's video (`'*'`: everyone's) and removes its players. */
+  async stopRemoteVideo(config: { userId: string; streamType?: 'main' | 'sub' }): Promise<void> {
+    for (const [userId, user] of this.remote) if (config.userId === '*' || config.userId === userId) this.dropRemoteVideo(user);
+  }
+
+  /** Leaves the room; the local tracks stay captured (a preview), as in the SDK. */
+  override async exitRoom(): Promise<void> {
+    // What it published and received stops before it leaves: the others hear *_UNAVAILABLE first.
+    this.leaveMedia();
+    await super.exitRoom();
+  }
+
+  /** The SDK's destroy() also stops the local audio and video. */
+  override destroy(): void {
+    this.leaveMedia();
+    this.stopLocal('audio');
+    this.stopLocal('video');
+    super.destroy();
+  }
+
+  protected override fire(event: string, payload: any): void {
+    if (event === 'connection-state-changed' && payload?.state === 'DISCONNECTED') this.leaveMedia();
+    super.fire(event, payload);
+  }
+
+  private views(view: View, fnName: string): HTMLElement[] {
+    if (view === null || view === undefined) return [];
+    if (Array.isArray(view)) return view;
+    const element = resolveView(view);
+    if (!element) {
+      throw new EmulatedV5RtcError({ code: V5_ERROR_CODE.INVALID_PARAMETER, extraCode: 5009, fnName, message: `'view' is not found in the document object when calling ${fnName}().` });
+    }
+    return [element];
+  }
+
+  private stopLocal(kind: MediaKind): void {
+    const local = this.local[kind];
+    if (!local) return;
+    delete this.local[kind];
+    this.member?.setTrack(kind, undefined);
+    local.track.stop();
+    for (const player of local.players) detach(player);
+  }
+
+  private leaveMedia(): void {
+    const member = this.member;
+    this.member = null;
+    member?.exit();
+    for (const user of this.remote.values()) {
+      this.dropRemoteVideo(user);
+      this.dropRemoteAudio(user);
+    }
+    this.remote.clear();
+  }
+
+  private dropRemoteVideo(user: RemoteUser): void {
+    user.video?.link?.close();
+    for (const player of user.video?.players ?? []) detach(player);
+    delete user.video;
+  }
+
+  private dropRemoteAudio(user: RemoteUser): void {
+    user.audio?.link?.close();
+    detach(user.audio?.player);
+    delete user.audio;
+  }
+
+  private autoplayFailed(userId: string, mediaType: 'audio' | 'video', element: HTMLMediaElement): void {
+    this.fire(V5_MEDIA_EVENT.AUTOPLAY_FAILED, {
+      userId,
+      mediaType,
+      resume: async () => {
+        await element.play();
+      },
+    });
+  }
+
+  private onPublished(userId: string, publication: Publication): void {
+    if (!this.member) return;
+    const user = this.remote.get(userId) ?? { publication: NOTHING_PUBLISHED };
+    this.remote.set(userId, user);
+    const before = { audio: user.publication.audio && !user.publication.audioMuted, video: user.publication.video && !user.publication.videoMuted };
+    const now = { audio: publication.audio && !publication.audioMuted, video: publication.video && !publication.videoMuted };
+    user.publication = publication;
+    if (!now.video) this.dropRemoteVideo(user);
+    if (!now.audio) this.dropRemoteAudio(user);
+    if (before.audio !== now.audio) {
+      this.fire(now.audio ? V5_MEDIA_EVENT.REMOTE_AUDIO_AVAILABLE : V5_MEDIA_EVENT.REMOTE_AUDIO_UNAVAILABLE, { userId });
+      if (now.audio && this.autoReceiveAudio) void this.receiveAudio(userId, user);
+    }
+    if (before.video !== now.video) this.fire(now.video ? V5_MEDIA_EVENT.REMOTE_VIDEO_AVAILABLE : V5_MEDIA_EVENT.REMOTE_VIDEO_UNAVAILABLE, { userId, streamType: 'main' });
+    if (!publication.audio && !publication.video) this.remote.delete(userId);
+  }
+
+  /** The SDK plays remote audio by itself, in an `Audio` element it keeps out of the document. */
+  private async receiveAudio(userId: string, user: RemoteUser): Promise<void> {
+    const member = this.member;
+    if (!member || user.audio) return;
+    const audio: NonNullable<RemoteUser['audio']> = {};
+    user.audio = audio;
+    let link: MediaLink;
+    try {
+      link = await member.subscribe(userId, 'audio');
+    } catch {
+      if (user.audio === audio) delete user.audio;
+      return;
+    }
+    if (user.audio !== audio || this.member !== member) {
+      link.close();
+      return;
+    }
+    audio.link = link;
+    audio.player = audioElement(link.track, false);
+    if (await playRefused(audio.player)) this.autoplayFailed(userId, 'audio', audio.player);
+  }
+}

@@ -1,0 +1,256 @@
+import { expect, waitUntil } from '@open-wc/testing';
+import '../../src/index.js';
+import type { TrtcRoom } from '../../src/index.js';
+import { createTrtcEmulator, type TrtcEmulator } from '../../src/testing/index.js';
+import { framesAdvance, stubGetUserMedia } from './media-support.js';
+
+type Generation = { name: 'v4' | 'v5'; sdk: (emulator: TrtcEmulator) => unknown };
+const GENERATIONS: Generation[] = [
+  { name: 'v4', sdk: (emulator) => emulator.sdk },
+  { name: 'v5', sdk: (emulator) => emulator.sdkV5 },
+];
+
+const TIMEOUT = { timeout: 8000 };
+
+/** Puts a `<trtc-room>` for `userId` in room 42 of the emulator and waits until it is joined. */
+async function join(emulator: TrtcEmulator, gen: Generation, userId: string, attributes: Record<string, string> = { camera: '', microphone: '' }) {
+  const el = document.createElement('trtc-room');
+  el.sdk = gen.sdk(emulator) as TrtcRoom['sdk'];
+  for (const [name, value] of Object.entries({ 'sdk-app-id': '1400000001', 'room-id': '42', 'user-id': userId, 'user-sig': 'sig', ...attributes })) el.setAttribute(name, value);
+  const events: Array<{ type: string; detail: any }> = [];
+  for (const type of ['local-media', 'peer-media', 'autoplay-blocked', 'error', 'banned', 'left']) el.addEventListener(type, (event) => events.push({ type, detail: (event as CustomEvent).detail }));
+  document.body.append(el);
+  await waitUntil(() => el.state === 'joined', `${userId} joined`, TIMEOUT);
+  return { el, events };
+}
+
+const tile = (el: TrtcRoom, userId: string) => el.shadowRoot!.querySelector<HTMLElement>(`[data-user-id="${userId}"]`);
+const tileVideo = (el: TrtcRoom, userId: string) => tile(el, userId)?.querySelector('video') ?? null;
+const videoTrackOf = (video: HTMLVideoElement) => (video.srcObject as MediaStream).getVideoTracks()[0];
+
+/** Every track the emulator's SDK doubles captured has ended, and no media element is left in the element or the page. */
+function expectNothingLeft(emulator: TrtcEmulator, ...elements: TrtcRoom[]) {
+  const live = [...emulator.media.capturedTracks].filter((track) => track.readyState !== 'ended');
+  expect(live.map((track) => track.kind), 'captured tracks still live').to.deep.equal([]);
+  for (const el of elements) expect(el.shadowRoot!.querySelectorAll('video, audio').length, 'media elements left in the shadow root').to.equal(0);
+  expect(document.querySelectorAll('video, audio').length, 'media elements left in the page').to.equal(0);
+}
+
+afterEach(() => {
+  for (const el of document.querySelectorAll('trtc-room')) el.remove();
+});
+
+for (const gen of GENERATIONS) {
+  describe(`<trtc-room> camera and microphone (${gen.name}, in-memory emulator, real WebRTC)`, () => {
+    it('two elements with camera and microphone see each other move and receive each other’s live audio', async () => {
+      const emulator = createTrtcEmulator();
+      const alice = await join(emulator, gen, 'alice');
+      const bob = await join(emulator, gen, 'bob');
+      await waitUntil(() => tileVideo(alice.el, 'bob') && tileVideo(bob.el, 'alice'), 'each shows the other’s video', TIMEOUT);
+      await framesAdvance(tileVideo(alice.el, 'bob')!);
+      await framesAdvance(tileVideo(bob.el, 'alice')!);
+      for (const [subscriber, publisher] of [['alice', 'bob'], ['bob', 'alice']]) {
+        await waitUntil(
+          () => [...emulator.media.links].some((link) => link.kind === 'audio' && link.subscriberId === subscriber && link.publisherId === publisher && link.track.readyState === 'live'),
+          `${subscriber} receives ${publisher}'s audio`,
+          TIMEOUT,
+        );
+      }
+      expect(alice.events.filter((e) => e.type === 'local-media').at(-1)!.detail).to.deep.equal({ camera: true, microphone: true });
+      await waitUntil(() => alice.events.some((e) => e.type === 'peer-media' && e.detail.userId === 'bob' && e.detail.audio && e.detail.video), 'peer-media for bob');
+      expect(alice.events.filter((e) => e.type === 'error')).to.deep.equal([]);
+    });
+
+    it('turning the camera off ends its track, removes its video from the other’s tile and keeps the tile', async () => {
+      const emulator = createTrtcEmulator();
+      const alice = await join(emulator, gen, 'alice');
+      const bob = await join(emulator, gen, 'bob');
+      await waitUntil(() => tileVideo(alice.el, 'bob') && tileVideo(bob.el, 'bob'), 'bob’s video everywhere', TIMEOUT);
+      const bobCamera = videoTrackOf(tileVideo(bob.el, 'bob')!);
+      expect(bobCamera.readyState).to.equal('live');
+      bob.el.camera = false;
+      await waitUntil(() => !tileVideo(alice.el, 'bob'), 'bob’s video left alice’s tile', TIMEOUT);
+      await waitUntil(() => bobCamera.readyState === 'ended', 'bob’s camera track ended', TIMEOUT);
+      expect(tileVideo(bob.el, 'bob')).to.equal(null);
+      expect(tile(alice.el, 'bob'), 'the tile stays, with the userId').to.exist;
+      expect(tile(alice.el, 'bob')!.dataset.video).to.equal('false');
+      await waitUntil(() => bob.events.some((e) => e.type === 'local-media' && e.detail.camera === false && e.detail.microphone === true), 'local-media without camera');
+      await waitUntil(() => alice.events.some((e) => e.type === 'peer-media' && e.detail.userId === 'bob' && !e.detail.video && e.detail.audio), 'peer-media without video', TIMEOUT);
+      bob.el.camera = true;
+      await waitUntil(() => tileVideo(alice.el, 'bob'), 'bob’s video is back', TIMEOUT);
+      await framesAdvance(tileVideo(alice.el, 'bob')!);
+    });
+
+    for (const [what, act] of [
+      ['a leave()', async (_emulator: TrtcEmulator, el: TrtcRoom) => el.leave()],
+      ['removal from the document', async (_emulator: TrtcEmulator, el: TrtcRoom) => el.remove()],
+      ['a ban by RemoveUser (banned)', async (emulator: TrtcEmulator) => emulator.admin.removeUsers({ sdkAppId: 1400000001, roomId: 42, userIds: ['alice'] })],
+      ['a ban by DismissRoom (room-disband)', async (emulator: TrtcEmulator) => emulator.admin.dismissRoom({ sdkAppId: 1400000001, roomId: 42 })],
+      ['a ban by the same userId joining elsewhere (kick)', async (emulator: TrtcEmulator) => void (await join(emulator, gen, 'alice', {}))],
+      ['an SDK error', async (emulator: TrtcEmulator) => (emulator.liveClients[0] as unknown as { failWith(): void }).failWith()],
+      ['a room switch without camera and microphone', async (_emulator: TrtcEmulator, el: TrtcRoom) => Object.assign(el, { camera: false, microphone: false, roomId: 43 })],
+    ] as const) {
+      it(`after ${what}, every captured track has ended and no remote <video> is left`, async () => {
+        const emulator = createTrtcEmulator();
+        const alice = await join(emulator, gen, 'alice');
+        const bob = await join(emulator, gen, 'bob', {});
+        await waitUntil(() => tileVideo(bob.el, 'alice') && tileVideo(alice.el, 'alice'), 'alice’s video is shown', TIMEOUT);
+        await act(emulator, alice.el);
+        await waitUntil(() => [...emulator.media.capturedTracks].every((track) => track.readyState === 'ended'), 'every captured track ended', TIMEOUT);
+        await waitUntil(() => !tileVideo(bob.el, 'alice'), 'alice’s video left bob’s tile', TIMEOUT);
+        expect(alice.el.shadowRoot!.querySelectorAll('video, audio').length).to.equal(0);
+        expect(emulator.media.links.size === 0 || [...emulator.media.links].every((link) => link.publisherId !== 'alice' || link.subscriberId === 'alice')).to.equal(true);
+        if (what.startsWith('a ban')) expect(alice.events.some((e) => e.type === 'banned')).to.equal(true);
+        for (const el of document.querySelectorAll('trtc-room')) el.remove();
+        await waitUntil(() => emulator.liveClients.length === 0, 'every client destroyed', TIMEOUT);
+        expectNothingLeft(emulator, alice.el, bob.el);
+        expect(emulator.media.links.size).to.equal(0);
+      });
+    }
+
+    it('a room switch keeps the camera when it stays wanted: the old track ends, a new one is published', async () => {
+      const emulator = createTrtcEmulator();
+      const alice = await join(emulator, gen, 'alice');
+      await waitUntil(() => tileVideo(alice.el, 'alice'), 'preview', TIMEOUT);
+      const first = videoTrackOf(tileVideo(alice.el, 'alice')!);
+      alice.el.roomId = 43;
+      await waitUntil(() => first.readyState === 'ended', 'the first room’s camera track ended', TIMEOUT);
+      await waitUntil(() => alice.el.state === 'joined' && tileVideo(alice.el, 'alice'), 'joined again with a preview', TIMEOUT);
+      expect(videoTrackOf(tileVideo(alice.el, 'alice')!).readyState).to.equal('live');
+      const bob = await join(emulator, gen, 'bob', { 'room-id': '43' });
+      await waitUntil(() => tileVideo(bob.el, 'alice'), 'bob sees alice in room 43', TIMEOUT);
+    });
+
+    for (const name of ['NotFoundError', 'NotReadableError', 'NotAllowedError']) {
+      it(`a capture failing with ${name} reports media-failed (field, name) and stays joined; setting camera again retries`, async () => {
+        const emulator = createTrtcEmulator();
+        const restore = stubGetUserMedia(name);
+        let alice: Awaited<ReturnType<typeof join>> | undefined;
+        try {
+          alice = await join(emulator, gen, 'alice', { camera: '' });
+          await waitUntil(() => alice!.events.some((e) => e.type === 'error'), 'media-failed', TIMEOUT);
+        } finally {
+          restore();
+        }
+        const error = alice.events.find((e) => e.type === 'error')!.detail;
+        expect(error).to.include({ code: 'media-failed', field: 'camera', name });
+        expect(error.message).to.match(/camera/);
+        expect(alice.el.state).to.equal('joined');
+        expect(alice.el.camera, 'the property stays as set').to.equal(true);
+        alice.el.camera = true;
+        await waitUntil(() => tileVideo(alice!.el, 'alice'), 'the retry captured the camera', TIMEOUT);
+        expect(alice.events.filter((e) => e.type === 'error')).to.have.length(1);
+      });
+    }
+
+    it('renders the parts: tiles, the local tile first (mirrored, muted preview), remote tiles in join order with data-user-id, labels; the default slot stays', async () => {
+      const emulator = createTrtcEmulator();
+      const alice = await join(emulator, gen, 'alice', { camera: '' });
+      const bob = await join(emulator, gen, 'bob', { microphone: '' });
+      await join(emulator, gen, 'carol', {});
+      await waitUntil(() => tile(alice.el, 'bob') && tile(alice.el, 'carol'), 'bob’s and carol’s tiles', TIMEOUT);
+      const preview = await waitUntil(() => tileVideo(alice.el, 'alice'), 'alice’s preview', TIMEOUT).then(() => tileVideo(alice.el, 'alice')!);
+      expect(preview.muted, 'the preview is muted').to.equal(true);
+      expect(preview.style.transform, 'the preview is mirrored').to.equal('scaleX(-1)');
+      await waitUntil(() => alice.events.some((e) => e.type === 'peer-media' && e.detail.userId === 'bob' && e.detail.audio), 'bob’s microphone', TIMEOUT);
+      const root = alice.el.shadowRoot!;
+      const tiles = [...root.querySelectorAll('[part~="tile"]')];
+      expect(root.querySelector('[part="tiles"]')).to.exist;
+      expect(tiles.map((t) => [t.getAttribute('part'), (t as HTMLElement).dataset.userId])).to.deep.equal([
+        ['tile local', 'alice'],
+        ['tile remote', 'bob'],
+        ['tile remote', 'carol'],
+      ]);
+      expect(tiles.map((t) => t.querySelector('[part="label"]')!.textContent)).to.deep.equal(['alice', 'bob', 'carol']);
+      expect(tile(alice.el, 'carol')!.dataset.video, 'carol publishes no video: her tile shows her userId').to.equal('false');
+      expect(root.querySelector('slot:not([name])')).to.exist;
+      // Removed by the app server: alice hears peer-leave first, then that bob's microphone is gone.
+      await emulator.admin.removeUsers({ sdkAppId: 1400000001, roomId: 42, userIds: ['bob'] });
+      await waitUntil(() => bob.el.state === 'banned', 'bob is out', TIMEOUT);
+      // The unpublish is delivered in a task queued before these.
+      for (let i = 0; i < 3; i++) await new Promise((resolve) => setTimeout(resolve));
+      expect(tile(alice.el, 'bob'), 'bob’s tile goes when bob leaves, and does not come back').to.equal(null);
+    });
+
+    it('layout="none" renders no tiles and still publishes', async () => {
+      const emulator = createTrtcEmulator();
+      const alice = await join(emulator, gen, 'alice', { camera: '', layout: 'none' });
+      await waitUntil(() => alice.events.some((e) => e.type === 'local-media' && e.detail.camera), 'publishing the camera', TIMEOUT);
+      expect(alice.el.shadowRoot!.querySelector('[part~="tile"], [part="tiles"]')).to.equal(null);
+      const bob = await join(emulator, gen, 'bob', {});
+      await waitUntil(() => tileVideo(bob.el, 'alice'), 'bob sees alice', TIMEOUT);
+    });
+
+    it('client is the SDK’s own client while in a room, and null before and after', async () => {
+      const emulator = createTrtcEmulator();
+      const el = document.createElement('trtc-room');
+      expect(el.client).to.equal(null);
+      const alice = await join(emulator, gen, 'alice', {});
+      expect(alice.el.client).to.equal(emulator.liveClients[0]);
+      await alice.el.leave();
+      expect(alice.el.client).to.equal(null);
+    });
+
+    it('autoplay-blocked when the browser refuses to play remote audio; resumeAudio() from a gesture plays it', async () => {
+      const emulator = createTrtcEmulator();
+      const original = HTMLMediaElement.prototype.play;
+      // What a browser does without a user gesture: muted media may autoplay, audible media may not.
+      HTMLMediaElement.prototype.play = function (this: HTMLMediaElement) {
+        return this.muted ? original.call(this) : Promise.reject(new DOMException('play() failed because the user didn\'t interact with the document first.', 'NotAllowedError'));
+      };
+      let alice: Awaited<ReturnType<typeof join>> | undefined;
+      try {
+        alice = await join(emulator, gen, 'alice', {});
+        await join(emulator, gen, 'bob', { microphone: '' });
+        await waitUntil(() => alice!.events.some((e) => e.type === 'autoplay-blocked'), 'autoplay-blocked', TIMEOUT);
+      } finally {
+        HTMLMediaElement.prototype.play = original;
+      }
+      const played: HTMLMediaElement[] = [];
+      HTMLMediaElement.prototype.play = function (this: HTMLMediaElement) {
+        played.push(this);
+        return original.call(this);
+      };
+      try {
+        await alice.el.resumeAudio();
+      } finally {
+        HTMLMediaElement.prototype.play = original;
+      }
+      const audible = played.filter((element) => !element.muted && (element.srcObject as MediaStream).getAudioTracks().length);
+      expect(audible.length).to.be.greaterThan(0);
+      expect(audible.every((element) => !element.paused)).to.equal(true);
+      expect(alice.events.find((e) => e.type === 'autoplay-blocked')!.detail).to.deep.equal({});
+    });
+
+    it('a capture still under way when the element leaves is released when it arrives', async () => {
+      const emulator = createTrtcEmulator();
+      const devices = navigator.mediaDevices;
+      const original = devices.getUserMedia;
+      let arrive!: () => void;
+      const gate = new Promise<void>((resolve) => (arrive = resolve));
+      devices.getUserMedia = async (constraints) => {
+        await gate;
+        return original.call(devices, constraints);
+      };
+      try {
+        const alice = await join(emulator, gen, 'alice', { camera: '', microphone: '' });
+        await alice.el.leave();
+        arrive();
+        await waitUntil(() => emulator.media.capturedTracks.size > 0, 'the capture arrived', TIMEOUT);
+        await waitUntil(() => [...emulator.media.capturedTracks].every((track) => track.readyState === 'ended'), 'and was released', TIMEOUT);
+        expect(alice.el.shadowRoot!.querySelectorAll('video').length).to.equal(0);
+      } finally {
+        devices.getUserMedia = original;
+      }
+    });
+
+    it('a live audience ignores camera and microphone: nothing is captured', async () => {
+      const emulator = createTrtcEmulator();
+      const audience = await join(emulator, gen, 'carol', { camera: '', microphone: '', mode: 'live', role: 'audience' });
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      expect(emulator.media.capturedTracks.size).to.equal(0);
+      expect(audience.events.filter((e) => e.type === 'error' || e.type === 'local-media')).to.deep.equal([]);
+      expect(audience.el.shadowRoot!.querySelector('[part~="local"]')).to.equal(null);
+    });
+  });
+}

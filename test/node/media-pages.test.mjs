@@ -1,0 +1,126 @@
+// The networked emulator carries media between pages: two Chromium pages (two tabs, fake devices), each with a
+// `<trtc-room camera microphone>` on `connectTrtcEmulator`, see each other's moving video and receive each
+// other's live audio; the emulator server only passes on publications, offers, answers and ICE candidates.
+// With autoplay restricted, a page that only receives gets `autoplay-blocked`, and resumeAudio() from a
+// click plays the audio.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { resolve } from 'node:path';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { launchChromium } from '../../scripts/chromium.mjs';
+import { bundlePageScript, loadTs } from '../../scripts/load-ts.mjs';
+import { serveDirectory } from '../../scripts/static-server.mjs';
+
+const root = resolve(import.meta.dirname, '../..');
+const { startEmulatorServer } = await loadTs('src/emulator/server.ts');
+
+const pageScript = `
+import '${root}/src/index.ts';
+import { connectTrtcEmulator } from '${root}/src/testing/remote.ts';
+window.reports = [];
+window.enterRoom = (url, generation, userId, devices) => {
+  const connection = connectTrtcEmulator(url);
+  const el = document.createElement('trtc-room');
+  el.sdk = generation === 'v5' ? connection.sdkV5 : connection.sdk;
+  Object.assign(el, { sdkAppId: 1400000001, roomId: 4321, userId, userSig: 'sig', camera: devices, microphone: devices });
+  for (const type of ['joined', 'error', 'autoplay-blocked']) el.addEventListener(type, (event) => window.reports.push({ type, ...event.detail }));
+  el.addEventListener('autoplay-blocked', () => console.log('autoplay-blocked'));
+  document.body.append(el);
+  window.element = el;
+  window.connection = connection;
+};
+// Joins on load when the address says so: no script from the test runs in the page before, which would count as
+// a user gesture (Playwright evaluates as one) and let it autoplay.
+const query = new URLSearchParams(location.search);
+if (query.get('user')) window.enterRoom(query.get('url'), query.get('generation'), query.get('user'), query.get('devices') === '1');
+// Resolves once the other user's video in this page has a picture and two more frames arrive.
+window.framesOf = (userId) => new Promise((resolve) => {
+  const look = () => {
+    const video = window.element.shadowRoot.querySelector('[data-user-id="' + userId + '"] video');
+    if (!video || !video.videoWidth) return setTimeout(look, 50);
+    video.requestVideoFrameCallback(() => video.requestVideoFrameCallback((now, meta) => resolve({ width: video.videoWidth, frames: meta.presentedFrames })));
+  };
+  look();
+});
+window.liveAudioFrom = (userId) => [...window.connection.media.links].some((link) => link.kind === 'audio' && link.publisherId === userId && link.track.readyState === 'live');
+window.liveTracks = () => [...window.connection.media.capturedTracks].filter((track) => track.readyState === 'live').length;
+`;
+
+/**
+ * Serves the bundled page from http://127.0.0.1 (a secure context, so it may capture, and on the same local
+ * network as the emulator, which Chromium's local network access checks require of a page that opens its socket).
+ */
+async function servePage(t) {
+  const dir = mkdtempSync(join(tmpdir(), 'trtc-room-media-'));
+  writeFileSync(join(dir, 'page.js'), await bundlePageScript(pageScript));
+  writeFileSync(join(dir, 'index.html'), '<!doctype html><html><body><button id="play">Play</button><script type="module" src="./page.js"></script></body></html>');
+  const server = await serveDirectory(dir);
+  t.after(async () => {
+    await server.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+  return server.url;
+}
+
+async function openPage(browser, url, problems) {
+  const page = await (await browser.newContext()).newPage();
+  page.on('pageerror', (error) => problems.push(error.message));
+  await page.goto(`${url}/`);
+  await page.waitForFunction(() => typeof window.enterRoom === 'function');
+  return page;
+}
+
+for (const generation of ['v4', 'v5']) {
+  test(`two pages on the networked emulator (${generation}) see each other move and receive each other's live audio; leaving ends every track`, { timeout: 90_000 }, async (t) => {
+    const server = await startEmulatorServer({ port: 0, host: '127.0.0.1' });
+    t.after(() => server.close());
+    const url = await servePage(t);
+    const browser = await launchChromium(['--use-fake-device-for-media-stream', '--use-fake-ui-for-media-stream']);
+    t.after(() => browser.close());
+    const problems = [];
+    const [alice, bob] = [await openPage(browser, url, problems), await openPage(browser, url, problems)];
+    await alice.evaluate(({ url, generation }) => window.enterRoom(url, generation, 'alice', true), { url: server.webSocketUrl, generation });
+    await bob.evaluate(({ url, generation }) => window.enterRoom(url, generation, 'bob', true), { url: server.webSocketUrl, generation });
+    const [aliceSees, bobSees] = await Promise.all([
+      alice.waitForFunction(() => window.framesOf('bob'), null, { timeout: 30_000 }).then((handle) => handle.jsonValue()),
+      bob.waitForFunction(() => window.framesOf('alice'), null, { timeout: 30_000 }).then((handle) => handle.jsonValue()),
+    ]);
+    assert.ok(aliceSees.width > 0 && bobSees.width > 0, 'each shows the other with a picture');
+    await alice.waitForFunction(() => window.liveAudioFrom('bob'), null, { timeout: 15_000 });
+    await bob.waitForFunction(() => window.liveAudioFrom('alice'), null, { timeout: 15_000 });
+    for (const page of [alice, bob]) assert.deepEqual((await page.evaluate(() => window.reports)).filter((r) => r.type === 'error'), []);
+
+    await bob.evaluate(() => window.element.leave());
+    await bob.waitForFunction(() => window.liveTracks() === 0, null, { timeout: 10_000 });
+    await alice.waitForFunction(() => !window.element.shadowRoot.querySelector('[data-user-id="bob"] video'), null, { timeout: 10_000 });
+    assert.deepEqual(problems, []);
+  });
+}
+
+test('autoplay restricted: a page that only receives gets autoplay-blocked, and resumeAudio() from a click plays the audio', { timeout: 90_000 }, async (t) => {
+  const server = await startEmulatorServer({ port: 0, host: '127.0.0.1' });
+  t.after(() => server.close());
+  const url = await servePage(t);
+  const browser = await launchChromium(['--use-fake-device-for-media-stream', '--use-fake-ui-for-media-stream', '--autoplay-policy=document-user-activation-required']);
+  t.after(() => browser.close());
+  const problems = [];
+  // The listener joins by itself and publishes nothing: a page that does not capture, and has had no gesture.
+  const listener = await (await browser.newContext()).newPage();
+  listener.on('pageerror', (error) => problems.push(error.message));
+  const blocked = listener.waitForEvent('console', { predicate: (message) => message.text() === 'autoplay-blocked', timeout: 30_000 });
+  await listener.goto(`${url}/?${new URLSearchParams({ url: server.webSocketUrl, generation: 'v4', user: 'listener', devices: '0' })}`);
+  const speaker = await openPage(browser, url, problems);
+  await speaker.evaluate(({ url }) => window.enterRoom(url, 'v4', 'speaker', true), { url: server.webSocketUrl });
+  await blocked;
+  const audio = () => listener.evaluate(() => {
+    const element = window.element.shadowRoot.querySelector('[data-user-id="speaker"] audio');
+    return element && { paused: element.paused, live: element.srcObject.getAudioTracks()[0].readyState === 'live' };
+  });
+  assert.deepEqual(await audio(), { paused: true, live: true }, 'the browser refused to play it');
+  await listener.evaluate(() => document.getElementById('play').addEventListener('click', () => window.element.resumeAudio()));
+  await listener.click('#play');
+  await listener.waitForFunction(() => !window.element.shadowRoot.querySelector('[data-user-id="speaker"] audio').paused, null, { timeout: 10_000 });
+  assert.deepEqual(problems, []);
+});
