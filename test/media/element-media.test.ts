@@ -4,7 +4,7 @@ import type { TrtcRoom } from '../../src/index.js';
 import { createTrtcEmulator, type TrtcEmulator } from '../../src/testing/index.js';
 import { framesAdvance, stubGetUserMedia } from './media-support.js';
 
-type Generation = { name: 'v4' | 'v5'; sdk: (emulator: TrtcEmulator) => unknown };
+type Generation = { name: 'v4' | 'v5'; sdk: (emulator: Pick<TrtcEmulator, 'sdk' | 'sdkV5'>) => unknown };
 const GENERATIONS: Generation[] = [
   { name: 'v4', sdk: (emulator) => emulator.sdk },
   { name: 'v5', sdk: (emulator) => emulator.sdkV5 },
@@ -13,7 +13,7 @@ const GENERATIONS: Generation[] = [
 const TIMEOUT = { timeout: 8000 };
 
 /** Puts a `<trtc-room>` for `userId` in room 42 of the emulator and waits until it is joined. */
-async function join(emulator: TrtcEmulator, gen: Generation, userId: string, attributes: Record<string, string> = { camera: '', microphone: '' }) {
+async function join(emulator: Pick<TrtcEmulator, 'sdk' | 'sdkV5'>, gen: Generation, userId: string, attributes: Record<string, string> = { camera: '', microphone: '' }) {
   const el = document.createElement('trtc-room');
   el.sdk = gen.sdk(emulator) as TrtcRoom['sdk'];
   for (const [name, value] of Object.entries({ 'sdk-app-id': '1400000001', 'room-id': '42', 'user-id': userId, 'user-sig': 'sig', ...attributes })) el.setAttribute(name, value);
@@ -86,7 +86,8 @@ for (const gen of GENERATIONS) {
       ['removal from the document', async (_emulator: TrtcEmulator, el: TrtcRoom) => el.remove()],
       ['a ban by RemoveUser (banned)', async (emulator: TrtcEmulator) => emulator.admin.removeUsers({ sdkAppId: 1400000001, roomId: 42, userIds: ['alice'] })],
       ['a ban by DismissRoom (room-disband)', async (emulator: TrtcEmulator) => emulator.admin.dismissRoom({ sdkAppId: 1400000001, roomId: 42 })],
-      ['a ban by the same userId joining elsewhere (kick)', async (emulator: TrtcEmulator) => void (await join(emulator, gen, 'alice', {}))],
+      // Another page: within one page trtc-js-sdk refuses the second join (its page-wide guard) instead.
+      ['a ban by the same userId joining elsewhere (kick)', async (emulator: TrtcEmulator) => void (await join(emulator.newPage(), gen, 'alice', {}))],
       ['an SDK error', async (emulator: TrtcEmulator) => (emulator.liveClients[0] as unknown as { failWith(): void }).failWith()],
       ['a room switch without camera and microphone', async (_emulator: TrtcEmulator, el: TrtcRoom) => Object.assign(el, { camera: false, microphone: false, roomId: 43 })],
     ] as const) {
