@@ -74,9 +74,10 @@ async function openPage(browser, url, problems) {
 
 for (const generation of ['v4', 'v5']) {
   test(`two pages on the networked emulator (${generation}) see each other move and receive each other's live audio; leaving ends every track`, { timeout: 90_000 }, async (t) => {
-    const server = await startEmulatorServer({ port: 0, host: '127.0.0.1' });
-    t.after(() => server.close());
     const url = await servePage(t);
+    // The page comes from its own server, as an app's would: the emulator is told to admit that origin (--allow-origin).
+    const server = await startEmulatorServer({ port: 0, host: '127.0.0.1', allowedOrigins: [url] });
+    t.after(() => server.close());
     const browser = await launchChromium(['--use-fake-device-for-media-stream', '--use-fake-ui-for-media-stream']);
     t.after(() => browser.close());
     const problems = [];
@@ -100,9 +101,10 @@ for (const generation of ['v4', 'v5']) {
 }
 
 test('autoplay restricted: a page that only receives gets autoplay-blocked, and resumeAudio() from a click plays the audio', { timeout: 90_000 }, async (t) => {
-  const server = await startEmulatorServer({ port: 0, host: '127.0.0.1' });
-  t.after(() => server.close());
   const url = await servePage(t);
+  // The page comes from its own server, as an app's would: the emulator is told to admit that origin (--allow-origin).
+  const server = await startEmulatorServer({ port: 0, host: '127.0.0.1', allowedOrigins: [url] });
+  t.after(() => server.close());
   const browser = await launchChromium(['--use-fake-device-for-media-stream', '--use-fake-ui-for-media-stream', '--autoplay-policy=document-user-activation-required']);
   t.after(() => browser.close());
   const problems = [];
