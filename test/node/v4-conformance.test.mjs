@@ -22,12 +22,13 @@ const SDK_APP_ID = 1400000001;
 
 const pageScript = `
 import TRTC from 'trtc-js-sdk/trtc.esm.js';
-import { SCENARIOS, runScenario } from '${root}/test/support/v4-conformance.ts';
+import { SCENARIOS, expectedFor, roomFor, runScenario } from '${root}/test/support/v4-conformance.ts';
 import { createTrtcEmulator } from '${root}/src/testing/index.ts';
 
 TRTC.Logger.setLogLevel(TRTC.Logger.LogLevel.NONE);
 window.scenarioNames = SCENARIOS.map((scenario) => scenario.name);
-window.expectedLines = (name, roomId) => SCENARIOS.find((scenario) => scenario.name === name).expected(roomId);
+window.expectedLines = expectedFor;
+window.roomFor = roomFor;
 
 /** A world whose other users and app server are moved from Node (window.moveWorld, exposed by the test). */
 const movedFromNode = (name, proxy) => ({
@@ -40,6 +41,9 @@ const movedFromNode = (name, proxy) => ({
   dismissRoom: (roomId) => window.moveWorld(name, 'dismissRoom', roomId),
 });
 
+const clientConfig = (roomId, userId) => ({ sdkAppId: ${SDK_APP_ID}, userId, userSig: 'stand-in-sig', mode: 'rtc', ...(typeof roomId === 'string' ? { useStringRoomId: true } : {}) });
+const roomRef = (roomId) => ({ sdkAppId: ${SDK_APP_ID}, ...(typeof roomId === 'string' ? { strRoomId: roomId } : { roomId }) });
+
 // (b) The double: the other users are clients of another page of the same emulator.
 const double = () => {
   const emulator = createTrtcEmulator();
@@ -49,13 +53,13 @@ const double = () => {
     name: 'v4 double',
     sdk: emulator.sdk,
     async enter(roomId, userId) {
-      const client = elsewhere.sdk.createClient({ sdkAppId: ${SDK_APP_ID}, userId, userSig: 'stand-in-sig', mode: 'rtc' });
+      const client = elsewhere.sdk.createClient(clientConfig(roomId, userId));
       others.set(roomId + '/' + userId, client);
       await client.join({ roomId });
     },
     exit: (roomId, userId) => others.get(roomId + '/' + userId).leave(),
-    removeUser: (roomId, userId) => emulator.admin.removeUsers({ sdkAppId: ${SDK_APP_ID}, roomId, userIds: [userId] }),
-    dismissRoom: (roomId) => emulator.admin.dismissRoom({ sdkAppId: ${SDK_APP_ID}, roomId }),
+    removeUser: (roomId, userId) => emulator.admin.removeUsers({ ...roomRef(roomId), userIds: [userId] }),
+    dismissRoom: (roomId) => emulator.admin.dismissRoom(roomRef(roomId)),
   };
 };
 
@@ -66,7 +70,7 @@ window.run = (name, column, roomId, proxy) =>
 const others = new Map();
 window.other = {
   async enter(roomId, userId) {
-    const client = TRTC.createClient({ sdkAppId: ${SDK_APP_ID}, userId, userSig: 'stand-in-sig', mode: 'rtc' });
+    const client = TRTC.createClient(clientConfig(roomId, userId));
     client.setProxyServer((await (await fetch('/proxy')).json()).v4);
     others.set(roomId + '/' + userId, client);
     await client.join({ roomId });
@@ -98,6 +102,7 @@ test('<trtc-room> on the real trtc-js-sdk (over a stand-in, and over the network
   const page = await rig.open('elements', { path: '/v4-conformance', ready: 'scenarioNames' });
   const elsewhere = await rig.open('other users', { path: '/v4-conformance', ready: 'other' });
 
+  const byRoom = (action, roomId) => (typeof roomId === 'string' ? `${action}ByStrRoomId` : action);
   // How each column moves its other users and its app server.
   const movers = {
     'trtc-js-sdk over the stand-in': {
@@ -113,8 +118,8 @@ test('<trtc-room> on the real trtc-js-sdk (over a stand-in, and over the network
       proxy: rig.server.proxy.v4,
       enter: (roomId, userId) => elsewhere.evaluate(([roomId, userId]) => window.other.enter(roomId, userId), [roomId, userId]),
       exit: (roomId, userId) => elsewhere.evaluate(([roomId, userId]) => window.other.exit(roomId, userId), [roomId, userId]),
-      removeUser: (roomId, userId) => admin.request('RemoveUser', { SdkAppId: SDK_APP_ID, RoomId: roomId, UserIds: [userId] }),
-      dismissRoom: (roomId) => admin.request('DismissRoom', { SdkAppId: SDK_APP_ID, RoomId: roomId }),
+      removeUser: (roomId, userId) => admin.request(byRoom('RemoveUser', roomId), { SdkAppId: SDK_APP_ID, RoomId: roomId, UserIds: [userId] }),
+      dismissRoom: (roomId) => admin.request(byRoom('DismissRoom', roomId), { SdkAppId: SDK_APP_ID, RoomId: roomId }),
       members: (roomId) => rig.server.rooms().find((room) => room.roomId === roomId)?.members ?? [],
       cleanUp: () => elsewhere.evaluate(() => window.other.leaveAll()),
     },
@@ -127,19 +132,20 @@ test('<trtc-room> on the real trtc-js-sdk (over a stand-in, and over the network
   let roomId = 1000;
   for (const name of names) {
     await t.test(name, async () => {
-      const room = ++roomId;
-      const expected = await page.evaluate(([name, roomId]) => window.expectedLines(name, roomId), [name, room]);
+      const n = ++roomId;
+      const room = await page.evaluate(([name, n]) => window.roomFor(name, n), [name, n]);
+      const expected = await page.evaluate(([name, n]) => window.expectedLines(name, n), [name, n]);
       const stated = (log) => log.filter((line) => !/: (state|connection) /.test(line));
       const records = {};
       for (const [column, mover] of Object.entries(movers)) {
         try {
-          records[column] = await page.evaluate(([name, column, roomId, proxy]) => window.run(name, column, roomId, proxy), [name, column, room, mover.proxy]);
+          records[column] = await page.evaluate(([name, column, n, proxy]) => window.run(name, column, n, proxy), [name, column, n, mover.proxy]);
         } finally {
           await mover.cleanUp();
         }
         assert.deepEqual(mover.members(room).filter((userId) => userId === 'alice'), [], `${column}: the real SDK left`);
       }
-      records['v4 double'] = await page.evaluate(([name, roomId]) => window.run(name, 'double', roomId), [name, room]);
+      records['v4 double'] = await page.evaluate(([name, n]) => window.run(name, 'double', n), [name, n]);
       for (const [column, record] of Object.entries(records)) assert.deepEqual(stated(record), expected, `${column}: the events the table states`);
       const [first, ...others] = Object.entries(records);
       for (const [column, record] of others) assert.deepEqual(record, first[1], `${column} and ${first[0]}: the same record, state and connection changes included`);

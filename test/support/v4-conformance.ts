@@ -8,6 +8,9 @@ import '../../src/index.js';
 import type { TrtcRoom } from '../../src/index.js';
 import type { TrtcSdk } from '../../src/sdk/loader.js';
 
+/** A numeric room id, or a string one (`el.strRoomId`, the `…ByStrRoomId` Cloud API actions). */
+export type Room = number | string;
+
 /** How a world is moved: the other users and the app server, for one room. */
 export interface World {
   readonly name: string;
@@ -16,12 +19,12 @@ export interface World {
   /** What the elements get as `el.proxy` (where the real SDK's signalling goes), if anything. */
   readonly proxy?: TrtcRoom['proxy'];
   /** Another user (on another device) enters the room; with the element's userId it is a duplicate login. */
-  enter(roomId: number, userId: string): Promise<void>;
-  exit(roomId: number, userId: string): Promise<void>;
-  /** The app server's RemoveUser. */
-  removeUser(roomId: number, userId: string): Promise<void>;
-  /** The app server's DismissRoom. */
-  dismissRoom(roomId: number): Promise<void>;
+  enter(roomId: Room, userId: string): Promise<void>;
+  exit(roomId: Room, userId: string): Promise<void>;
+  /** The app server's RemoveUser (RemoveUserByStrRoomId for a string room). */
+  removeUser(roomId: Room, userId: string): Promise<void>;
+  /** The app server's DismissRoom (DismissRoomByStrRoomId for a string room). */
+  dismissRoom(roomId: Room): Promise<void>;
 }
 
 const SDK_APP_ID = 1400000001;
@@ -57,7 +60,7 @@ class Stage {
   private readonly elements: TrtcRoom[] = [];
   constructor(
     readonly world: World,
-    readonly roomId: number,
+    readonly roomId: Room,
   ) {}
 
   /** Puts an element for `userId` in the page; its events go to the log as `<label>: <event>`. */
@@ -65,7 +68,9 @@ class Stage {
     const el = document.createElement('trtc-room') as TrtcRoom;
     el.sdk = this.world.sdk;
     if (this.world.proxy !== undefined) el.proxy = this.world.proxy;
-    Object.assign(el, { sdkAppId: SDK_APP_ID, roomId: this.roomId, userId, userSig: 'stand-in-sig' });
+    Object.assign(el, { sdkAppId: SDK_APP_ID, userId, userSig: 'stand-in-sig' });
+    if (typeof this.roomId === 'string') el.strRoomId = this.roomId;
+    else el.roomId = this.roomId;
     for (const type of TYPES) el.addEventListener(type, (event) => this.log.push(`${label}: ${describe(event, el)}`));
     this.elements.push(el);
     document.body.append(el);
@@ -103,9 +108,11 @@ class Stage {
 
 export interface Scenario {
   name: string;
+  /** Runs in a string room (`room-<n>`) rather than room n. */
+  stringRoom?: boolean;
   run(stage: Stage): Promise<void>;
   /** The element events the scenario must produce, state and connection changes left out. */
-  expected(roomId: number): string[];
+  expected(roomId: Room): string[];
 }
 
 // As trtc-js-sdk builds them (the element trims the trailing newline).
@@ -131,9 +138,10 @@ async function joinAgain(stage: Stage, el: TrtcRoom, peers: string[]): Promise<v
   stage.log.push(`el: join() ${outcome}`);
 }
 
-function afterBan(name: string, ban: (stage: Stage) => Promise<void>, banned: string, peersAfterRejoin: string[]): Scenario {
+function afterBan(name: string, ban: (stage: Stage) => Promise<void>, banned: string, peersAfterRejoin: string[], stringRoom = false): Scenario {
   return {
     name,
+    stringRoom,
     async run(stage) {
       await stage.world.enter(stage.roomId, 'bob');
       const el = stage.mount('el');
@@ -202,10 +210,24 @@ export const SCENARIOS: Scenario[] = [
     ['bob'],
   ),
   afterBan(
+    'RemoveUserByStrRoomId, in a string room: banned removed-by-admin; join() after it joins again',
+    (stage) => stage.world.removeUser(stage.roomId, 'alice'),
+    `banned removed-by-admin (banned) "${BAN_MESSAGE.banned}"`,
+    ['bob'],
+    true,
+  ),
+  afterBan(
     'DismissRoom: banned room-dismissed; join() after it joins again',
     (stage) => stage.world.dismissRoom(stage.roomId),
     `banned room-dismissed (room-disband) "${BAN_MESSAGE.disband}"`,
     [],
+  ),
+  afterBan(
+    'DismissRoomByStrRoomId, in a string room: banned room-dismissed; join() after it joins again',
+    (stage) => stage.world.dismissRoom(stage.roomId),
+    `banned room-dismissed (room-disband) "${BAN_MESSAGE.disband}"`,
+    [],
+    true,
   ),
   {
     name: 'two elements in one page with one userId: the second is refused (join-failed, 4097), the first stays in',
@@ -224,11 +246,22 @@ export const SCENARIOS: Scenario[] = [
   },
 ];
 
-/** Runs one scenario in `world`, in room `roomId`; resolves with every event line, in order. */
-export async function runScenario(name: string, world: World, roomId: number): Promise<string[]> {
+function scenarioNamed(name: string): Scenario {
   const scenario = SCENARIOS.find((entry) => entry.name === name);
   if (!scenario) throw new Error(`No scenario "${name}".`);
-  const stage = new Stage(world, roomId);
+  return scenario;
+}
+
+/** The room scenario `name` runs in when given number `n`: n, or `room-<n>` for a string-room scenario. */
+export const roomFor = (name: string, n: number): Room => (scenarioNamed(name).stringRoom ? `room-${n}` : n);
+
+/** The lines scenario `name` must give when given number `n`. */
+export const expectedFor = (name: string, n: number): string[] => scenarioNamed(name).expected(roomFor(name, n));
+
+/** Runs one scenario in `world`, in the room of number `n` (see roomFor); resolves with every event line, in order. */
+export async function runScenario(name: string, world: World, n: number): Promise<string[]> {
+  const scenario = scenarioNamed(name);
+  const stage = new Stage(world, roomFor(name, n));
   try {
     await scenario.run(stage);
   } finally {
