@@ -1,8 +1,9 @@
 /**
- * One table of room scenarios for <trtc-room> on trtc-js-sdk v4, run in a page against two worlds: the real
- * SDK over a stand-in signalling server (test/support/v4-signalling-stand-in.mjs), and the v4 double of
- * `trtc-room/testing`. Each run records every event the elements dispatch; test/node/v4-conformance.test.mjs
- * checks both records against the table's expectation and against each other.
+ * The tables of room scenarios for <trtc-room>, one per SDK generation, run in a page against several worlds
+ * (columns): the real SDK over a stand-in signalling server (v4, test/support/v4-signalling-stand-in.mjs) or
+ * over the networked emulator, and the double of `trtc-room/testing`. Each run records every event the
+ * elements dispatch; test/node/v4-conformance.test.mjs and v5-conformance.test.mjs check the records against
+ * the table's expectation and against each other.
  */
 import '../../src/index.js';
 import type { TrtcRoom } from '../../src/index.js';
@@ -163,7 +164,57 @@ function afterBan(name: string, ban: (stage: Stage) => Promise<void>, banned: st
   };
 }
 
-export const SCENARIOS: Scenario[] = [
+/** The SDK generation a table is for: trtc-js-sdk (v4) or trtc-sdk-v5. */
+export type Generation = 'v4' | 'v5';
+
+/** The element's `banned` line for each ban, as each SDK reports it (its reason and message). */
+const BANNED_LINE: Record<Generation, Record<'kick' | 'banned' | 'disband', string>> = {
+  v4: {
+    kick: `banned duplicate-user-id (kick) "${BAN_MESSAGE.kick}"`,
+    banned: `banned removed-by-admin (banned) "${BAN_MESSAGE.banned}"`,
+    disband: `banned room-dismissed (room-disband) "${BAN_MESSAGE.disband}"`,
+  },
+  // trtc-sdk-v5's KICKED_OUT carries the server's reason as sent and no message: the element's own words.
+  v5: {
+    kick: 'banned duplicate-user-id (kick) "Another client joined this room with the same userId."',
+    banned: 'banned removed-by-admin (banned) "The app server removed this user from the room."',
+    disband: 'banned room-dismissed (room_disband) "The app server dismissed the room."',
+  },
+};
+
+/** Two elements with one userId in one page: what each SDK does (docs/emulator-rules.md). */
+const SAME_PAGE: Record<Generation, Scenario> = {
+  v4: {
+    name: 'two elements in one page with one userId: the second is refused (join-failed, 4097), the first stays in',
+    async run(stage) {
+      stage.mount('first');
+      await stage.until('first: joined');
+      stage.mount('second');
+      await stage.until('second: error');
+      await stage.removeAll();
+    },
+    expected: (roomId) => [
+      `first: joined ${roomId} alice`,
+      `second: error join-failed 4097 "Joining the room failed: another client in this page is already in room ${roomId} as user "alice": trtc-js-sdk lets one client per page in at a time; leave with that one first." []`,
+      `first: left ${roomId} alice`,
+    ],
+  },
+  // In rtc mode trtc-sdk-v5 has no page guard: the server takes the second in and kicks the first.
+  v5: {
+    name: 'two elements in one page with one userId (rtc mode): the second joins, the server kicks the first',
+    async run(stage) {
+      stage.mount('first');
+      await stage.until('first: joined');
+      stage.mount('second');
+      await stage.until('first: banned');
+      await stage.until('second: joined');
+      await stage.removeAll();
+    },
+    expected: (roomId) => [`first: joined ${roomId} alice`, `second: joined ${roomId} alice`, `first: ${BANNED_LINE.v5.kick} []`, `second: left ${roomId} alice`],
+  },
+};
+
+const scenariosFor = (sdk: Generation): Scenario[] => [
   {
     name: 'joins an empty room, and leaves it when removed',
     async run(stage) {
@@ -200,68 +251,60 @@ export const SCENARIOS: Scenario[] = [
   afterBan(
     'the same userId on another device: banned duplicate-user-id; join() after it joins again',
     (stage) => stage.world.enter(stage.roomId, 'alice'),
-    `banned duplicate-user-id (kick) "${BAN_MESSAGE.kick}"`,
+    BANNED_LINE[sdk].kick,
     ['bob'],
   ),
   afterBan(
     'RemoveUser: banned removed-by-admin; join() after it joins again',
     (stage) => stage.world.removeUser(stage.roomId, 'alice'),
-    `banned removed-by-admin (banned) "${BAN_MESSAGE.banned}"`,
+    BANNED_LINE[sdk].banned,
     ['bob'],
   ),
   afterBan(
     'RemoveUserByStrRoomId, in a string room: banned removed-by-admin; join() after it joins again',
     (stage) => stage.world.removeUser(stage.roomId, 'alice'),
-    `banned removed-by-admin (banned) "${BAN_MESSAGE.banned}"`,
+    BANNED_LINE[sdk].banned,
     ['bob'],
     true,
   ),
   afterBan(
     'DismissRoom: banned room-dismissed; join() after it joins again',
     (stage) => stage.world.dismissRoom(stage.roomId),
-    `banned room-dismissed (room-disband) "${BAN_MESSAGE.disband}"`,
+    BANNED_LINE[sdk].disband,
     [],
   ),
   afterBan(
     'DismissRoomByStrRoomId, in a string room: banned room-dismissed; join() after it joins again',
     (stage) => stage.world.dismissRoom(stage.roomId),
-    `banned room-dismissed (room-disband) "${BAN_MESSAGE.disband}"`,
+    BANNED_LINE[sdk].disband,
     [],
     true,
   ),
-  {
-    name: 'two elements in one page with one userId: the second is refused (join-failed, 4097), the first stays in',
-    async run(stage) {
-      stage.mount('first');
-      await stage.until('first: joined');
-      stage.mount('second');
-      await stage.until('second: error');
-      await stage.removeAll();
-    },
-    expected: (roomId) => [
-      `first: joined ${roomId} alice`,
-      `second: error join-failed 4097 "Joining the room failed: another client in this page is already in room ${roomId} as user "alice": trtc-js-sdk lets one client per page in at a time; leave with that one first." []`,
-      `first: left ${roomId} alice`,
-    ],
-  },
+  SAME_PAGE[sdk],
 ];
 
-function scenarioNamed(name: string): Scenario {
-  const scenario = SCENARIOS.find((entry) => entry.name === name);
-  if (!scenario) throw new Error(`No scenario "${name}".`);
+/** The scenario tables, one per SDK generation. */
+export const TABLES: Record<Generation, Scenario[]> = { v4: scenariosFor('v4'), v5: scenariosFor('v5') };
+
+function scenarioNamed(sdk: Generation, name: string): Scenario {
+  const scenario = TABLES[sdk].find((entry) => entry.name === name);
+  if (!scenario) throw new Error(`No ${sdk} scenario "${name}".`);
   return scenario;
 }
 
+/** The names of the `sdk` table's scenarios, in order. */
+export const scenarioNames = (sdk: Generation): string[] => TABLES[sdk].map((scenario) => scenario.name);
+
 /** The room scenario `name` runs in when given number `n`: n, or `room-<n>` for a string-room scenario. */
-export const roomFor = (name: string, n: number): Room => (scenarioNamed(name).stringRoom ? `room-${n}` : n);
+export const roomFor = (sdk: Generation, name: string, n: number): Room => (scenarioNamed(sdk, name).stringRoom ? `room-${n}` : n);
 
 /** The lines scenario `name` must give when given number `n`. */
-export const expectedFor = (name: string, n: number): string[] => scenarioNamed(name).expected(roomFor(name, n));
+export const expectedFor = (sdk: Generation, name: string, n: number): string[] => scenarioNamed(sdk, name).expected(roomFor(sdk, name, n));
 
-/** Runs one scenario in `world`, in the room of number `n` (see roomFor); resolves with every event line, in order. */
-export async function runScenario(name: string, world: World, n: number): Promise<string[]> {
-  const scenario = scenarioNamed(name);
-  const stage = new Stage(world, roomFor(name, n));
+/** Runs one scenario of the `sdk` table in `world`, in the room of number `n` (see roomFor); resolves with every event line, in order. */
+export async function runScenario(sdk: Generation, name: string, world: World, n: number): Promise<string[]> {
+  const scenario = scenarioNamed(sdk, name);
+  const stage = new Stage(world, roomFor(sdk, name, n));
   try {
     await scenario.run(stage);
   } finally {
