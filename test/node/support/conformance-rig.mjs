@@ -36,16 +36,42 @@ function otherUser(sdk, sdks, roomId, userId, proxy) {
   }
   const trtc = sdks.v5.create();
   return {
-    enter: () => trtc.enterRoom({ ...roomRef(roomId), userId, userSig: USER_SIG, ...(proxy ? { proxy } : {}) }),
+    async enter() {
+      // Against the emulator (no media) the real SDK moves to separate peer connections right after its join,
+      // through a signalling reconnection. Taken as part of entering, so that no ban reaches it mid-move
+      // (real TRTC causes no such move); bounded, should the SDK not move.
+      const moved = proxy ? settledAfterMove(trtc, sdks.v5.EVENT.CONNECTION_STATE_CHANGED) : undefined;
+      await trtc.enterRoom({ ...roomRef(roomId), userId, userSig: USER_SIG, ...(proxy ? { proxy } : {}) });
+      await moved;
+    },
     exit: () => trtc.exitRoom(),
   };
 }
 
+/** Resolves once \`trtc\` is CONNECTED again after a DISCONNECTED, or after 8 s. */
+function settledAfterMove(trtc, eventName) {
+  return new Promise((resolve) => {
+    let dropped = false;
+    const timer = setTimeout(done, 8000);
+    function done() {
+      clearTimeout(timer);
+      trtc.off(eventName, onChange);
+      resolve();
+    }
+    function onChange({ state }) {
+      if (state === 'DISCONNECTED') dropped = true;
+      else if (state === 'CONNECTED' && dropped) done();
+    }
+    trtc.on(eventName, onChange);
+  });
+}
+
 /** A world whose other users and app server are moved from Node (window.moveWorld, exposed by the test). */
-const movedFromNode = (sdk, name, proxy) => ({
+const movedFromNode = (sdk, name, proxy, movesAfterJoin) => ({
   name,
   sdk: REAL[sdk],
   proxy,
+  movesAfterJoin,
   enter: (roomId, userId) => window.moveWorld(name, 'enter', roomId, userId),
   exit: (roomId, userId) => window.moveWorld(name, 'exit', roomId, userId),
   removeUser: (roomId, userId) => window.moveWorld(name, 'removeUser', roomId, userId),
@@ -71,7 +97,8 @@ const double = (sdk) => {
   };
 };
 
-window.run = (sdk, name, column, n, proxy) => runScenario(sdk, name, column === 'double' ? double(sdk) : movedFromNode(sdk, column, proxy), n);
+window.run = (sdk, name, column, n, proxy, movesAfterJoin) =>
+  runScenario(sdk, name, column === 'double' ? double(sdk) : movedFromNode(sdk, column, proxy, movesAfterJoin), n);
 
 // In the other tab: other users, each a real SDK client of its own on the emulator.
 const others = new Map();
@@ -115,6 +142,7 @@ export async function startConformanceRig(t, { extraArgs = [] } = {}) {
   const emulatorColumn = (sdk) => ({
     name: `${sdk === 'v4' ? 'trtc-js-sdk' : 'trtc-sdk-v5'} over the emulator`,
     proxy: rig.server.proxy[sdk],
+    movesAfterJoin: sdk === 'v5',
     enter: (roomId, userId) => elsewhere.evaluate(([sdk, roomId, userId]) => window.other.enter(sdk, roomId, userId), [sdk, roomId, userId]),
     exit: (roomId, userId) => elsewhere.evaluate(([roomId, userId]) => window.other.exit(roomId, userId), [roomId, userId]),
     removeUser: (roomId, userId) => admin.request(byRoom('RemoveUser', roomId), { SdkAppId: SDK_APP_ID, RoomId: roomId, UserIds: [userId] }),
@@ -129,8 +157,11 @@ export async function startConformanceRig(t, { extraArgs = [] } = {}) {
   });
 
   let nextRoom = 1000;
-  /** Runs the `sdk` table: each scenario a subtest, in every Node-driven column of `nodeColumns`, then on the double. */
-  async function run(sdk, nodeColumns) {
+  /**
+   * Runs the `sdk` table: each scenario a subtest, in every Node-driven column of `nodeColumns`, then on the
+   * double. With `connectionChanges: false` the columns are compared without their connection changes.
+   */
+  async function run(sdk, nodeColumns, { connectionChanges = true } = {}) {
     columns = Object.fromEntries(nodeColumns.map((column) => [column.name, column]));
     const names = await page.evaluate((sdk) => window.scenarioNames(sdk), sdk);
     for (const name of names) {
@@ -142,16 +173,18 @@ export async function startConformanceRig(t, { extraArgs = [] } = {}) {
         const records = {};
         for (const column of nodeColumns) {
           try {
-            records[column.name] = await page.evaluate(([sdk, name, column, n, proxy]) => window.run(sdk, name, column, n, proxy), [sdk, name, column.name, n, column.proxy]);
+            records[column.name] = await page.evaluate(([sdk, name, column, n, proxy, moves]) => window.run(sdk, name, column, n, proxy, moves), [sdk, name, column.name, n, column.proxy, column.movesAfterJoin ?? false]);
           } finally {
             await column.cleanUp();
           }
-          assert.deepEqual(column.members(room).filter((userId) => userId === 'alice'), [], `${column.name}: the real SDK left`);
+          assert.deepEqual(column.members(room).filter((userId) => userId === 'alice'), [], `${column.name}: the real SDK left (the emulator's last lines: ${rig.lines.slice(-6).join(' / ')})`);
         }
         records[`${sdk} double`] = await page.evaluate(([sdk, name, n]) => window.run(sdk, name, 'double', n), [sdk, name, n]);
         for (const [column, record] of Object.entries(records)) assert.deepEqual(stated(record), expected, `${column}: the events the table states`);
+        const compared = (log) => (connectionChanges ? log : log.filter((line) => !/: connection /.test(line)));
         const [first, ...others] = Object.entries(records);
-        for (const [column, record] of others) assert.deepEqual(record, first[1], `${column} and ${first[0]}: the same record, state and connection changes included`);
+        const what = connectionChanges ? 'state and connection changes included' : 'state changes included';
+        for (const [column, record] of others) assert.deepEqual(compared(record), compared(first[1]), `${column} and ${first[0]}: the same record, ${what}`);
       });
     }
   }
