@@ -2,10 +2,10 @@
 // in Chromium in three columns (test/node/support/conformance-rig.mjs):
 //   (a) <trtc-room> on the unmodified trtc-js-sdk 4.15.22, its `el.proxy` pointing at a stand-in signalling
 //       server (test/support/v4-signalling-stand-in.mjs), other users being stand-ins moved by the test;
-//   (b) <trtc-room> on the networked emulator with the same unmodified SDK, `el.proxy` from its GET /proxy,
+//   (b) <trtc-room> on the v4 double of `trtc-room/testing`, other users on another page of the same emulator;
+//   (c) <trtc-room> on the networked emulator with the same unmodified SDK, `el.proxy` from its GET /proxy,
 //       other users being real trtc-js-sdk clients in another tab, RemoveUser/DismissRoom sent by Tencent's
-//       Node SDK to the emulator's Cloud API;
-//   (c) <trtc-room> on the v4 double of `trtc-room/testing`, other users on another page of the same emulator.
+//       Node SDK to the emulator's Cloud API.
 // Each scenario must give the events the table states, and all three the very same record, state and
 // connection changes included. Nothing leaves the machine: other host names do not resolve and other
 // requests are aborted.
