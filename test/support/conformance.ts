@@ -71,8 +71,9 @@ class Stage {
   ) {}
 
   /** Puts an element for `userId` in the page; its events go to the log as `<label>: <event>`. */
-  mount(label: string, userId = 'alice'): TrtcRoom {
+  mount(label: string, userId = 'alice', inputs: Partial<Pick<TrtcRoom, 'mode' | 'role'>> = {}): TrtcRoom {
     const el = document.createElement('trtc-room') as TrtcRoom;
+    Object.assign(el, inputs);
     el.sdk = this.world.sdk;
     if (this.world.proxy !== undefined) el.proxy = this.world.proxy;
     Object.assign(el, { sdkAppId: SDK_APP_ID, userId, userSig: 'stand-in-sig' });
@@ -247,6 +248,33 @@ const SAME_PAGE: Record<Generation, Scenario> = {
   },
 };
 
+/** Two live-mode audience elements in one page with one userId: both SDKs' page guards refuse the second. */
+function sameAudiencePage(name: string, expected: Scenario['expected']): Scenario {
+  return {
+    name,
+    async run(stage) {
+      stage.mount('first', 'alice', { mode: 'live', role: 'audience' });
+      await stage.joined('first');
+      stage.mount('second', 'alice', { mode: 'live', role: 'audience' });
+      await stage.until('second: error');
+      await stage.removeAll();
+    },
+    expected,
+  };
+}
+
+const SAME_PAGE_AUDIENCE: Record<Generation, Scenario> = {
+  v4: sameAudiencePage('two audience elements in one page with one userId (live mode): the second is refused (join-failed, 4097), the first stays in', SAME_PAGE.v4.expected),
+  v5: sameAudiencePage(
+    'two audience elements in one page with one userId (live mode): the second is refused (join-failed, 5100), the first stays in',
+    (roomId) => [
+      `first: joined ${roomId} alice`,
+      `second: error join-failed 5100 "Joining the room failed: please avoid repeated join.${REFER}\n <INVALID_OPERATION 0x1001>" []`,
+      `first: left ${roomId} alice`,
+    ],
+  ),
+};
+
 const scenariosFor = (sdk: Generation): Scenario[] => [
   {
     name: 'joins an empty room, and leaves it when removed',
@@ -314,6 +342,7 @@ const scenariosFor = (sdk: Generation): Scenario[] => [
     true,
   ),
   SAME_PAGE[sdk],
+  SAME_PAGE_AUDIENCE[sdk],
 ];
 
 /** The scenario tables, one per SDK generation. */
