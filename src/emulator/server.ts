@@ -172,7 +172,9 @@ export async function startEmulatorServer(options: EmulatorServerOptions = {}): 
       return;
     }
     if (url.pathname === '/proxy' && (request.method === 'GET' || request.method === 'HEAD')) {
-      sendJson(response, 200, server.proxy);
+      // As for /rooms: pages of allowed origins may read where to point the SDKs; other sites' pages cannot.
+      const corsOrigin = policy.corsOrigin(request);
+      sendJson(response, 200, server.proxy, corsOrigin ? { 'Access-Control-Allow-Origin': corsOrigin, Vary: 'Origin' } : { Vary: 'Origin' });
       return;
     }
     if (url.pathname.startsWith(`${LOGGER_PATH}/`)) {

@@ -213,7 +213,8 @@ export class EmulatedV5Trtc {
     }
     const scene = params.scene ?? 'rtc';
     const key = V5JoinGuard.key(params);
-    if (this.guard.refuses(key, scene, params.role)) throw fail(V5_ERROR_CODE.INVALID_OPERATION, 'please avoid repeated join. <INVALID_OPERATION 0x1001>');
+    // In the words of the SDK's published build (trtc.js, its package's main), which adds a documentation link.
+    if (this.guard.refuses(key, scene, params.role)) throw fail(V5_ERROR_CODE.INVALID_OPERATION, 'please avoid repeated join. \nRefer to: https://web.sdk.qcloud.com/trtc/webrtc/doc/en/index.html\n <INVALID_OPERATION 0x1001>');
     this.guard.add(key, scene);
     this.guarded = { key, scene };
 

@@ -102,11 +102,9 @@ for (const [choice, what, shot] of SDK_CHOICES) test(`the demo shows every force
     await dave.screenshot({ path: resolve(shots, shot + 'room-dismissed.png'), fullPage: true });
   });
 
-  // The real trtc-js-sdk keeps a page-wide join guard for a banned client until leave() is called on it: the
-  // element's v4 adapter does that with issue 12's fix (branch fidelity); until it lands, real v4 refuses
-  // this rejoin with "please avoid repeated join" (0x1001).
-  const guardPending = choice === 'v4-emulator' && 'needs the v4 adapter to leave() a banned client (issue 12)';
-  await t.test('4. "Join again" after a ban enters the room again', { skip: guardPending }, async () => {
+  // With the real trtc-js-sdk this needs the v4 adapter to leave() the banned client (issue 12): the SDK keeps
+  // a page-wide join guard until then, and would refuse the rejoin with "please avoid repeated join".
+  await t.test('4. "Join again" after a ban enters the room again', async () => {
     const { first, second } = alice;
     await first.click('#join-again');
     await first.waitForSelector('trtc-room[state=joined]');

@@ -104,13 +104,17 @@ test('a state-changing request (POST /, Tencent Cloud API) from a page of a fore
   assert.deepEqual(server.rooms(), []);
 });
 
-test('GET /rooms sends CORS headers to allowed origins only: not to other sites, not as *', async (t) => {
-  const server = await emulator(t, { allowedOrigins: ['http://localhost:5173'] });
-  const corsFor = async (origin) => (await send(server, { path: '/rooms', headers: origin ? { origin } : {} })).headers['access-control-allow-origin'];
-  assert.equal(await corsFor(FOREIGN), undefined);
-  assert.equal(await corsFor(undefined), undefined);
-  assert.equal(await corsFor('http://localhost:5173'), 'http://localhost:5173');
-});
+for (const path of ['/rooms', '/proxy']) {
+  test(`GET ${path} sends CORS headers to allowed origins only: not to other sites, not as *`, async (t) => {
+    const server = await emulator(t, { allowedOrigins: ['http://localhost:5173'] });
+    const answerTo = (origin) => send(server, { path, headers: origin ? { origin } : {} });
+    const corsFor = async (origin) => (await answerTo(origin)).headers['access-control-allow-origin'];
+    assert.equal(await corsFor(FOREIGN), undefined);
+    assert.equal(await corsFor(undefined), undefined);
+    assert.equal(await corsFor('http://localhost:5173'), 'http://localhost:5173');
+    assert.equal((await answerTo(FOREIGN)).headers.vary, 'Origin', 'caches keep answers to different origins apart');
+  });
+}
 
 test('an allowed origin that is not an origin is refused when the server starts, saying how to write it', async () => {
   await assert.rejects(startEmulatorServer({ port: 0, allowedOrigins: ['localhost:5173/app'] }), /is not an origin.*http:\/\/localhost:5173/);

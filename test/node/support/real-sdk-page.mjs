@@ -69,9 +69,11 @@ async function pageBundle() {
 
 /**
  * Starts the emulator (serving the test page at /real-sdk-page) and Chromium; `t.after` stops both.
- * Returns { server, browser, open(), lines }: open() makes a page in a fresh context (its own tab and storage).
+ * `pages` maps more paths to page scripts (ES modules) the emulator serves from its own origin the same way.
+ * Returns { server, browser, open(), lines }: open() makes a page in a fresh context (its own tab and storage);
+ * `open(name, { path, ready })` opens another served page and waits until its global `ready` is defined.
  */
-export async function startRealSdkRig(t, { log = false, extraArgs = [] } = {}) {
+export async function startRealSdkRig(t, { log = false, extraArgs = [], pages = {} } = {}) {
   const { startEmulatorServer } = await loadTs('src/emulator/server.ts');
   const script = await pageBundle();
   const lines = [];
@@ -81,12 +83,14 @@ export async function startRealSdkRig(t, { log = false, extraArgs = [] } = {}) {
       if (log) console.log(line);
     },
     handleRequest(request, response) {
-      if (request.url === '/real-sdk-page') {
-        response.writeHead(200, { 'content-type': 'text/html' }).end('<!doctype html><meta charset=utf-8><title>real SDK</title><body><script type="module" src="/real-sdk-page.js"></script>');
+      const scripts = { '/real-sdk-page': script, ...pages };
+      const path = request.url ?? '';
+      if (Object.hasOwn(scripts, path)) {
+        response.writeHead(200, { 'content-type': 'text/html' }).end(`<!doctype html><meta charset=utf-8><title>real SDK</title><body><script type="module" src="${path}.js"></script>`);
         return true;
       }
-      if (request.url === '/real-sdk-page.js') {
-        response.writeHead(200, { 'content-type': 'text/javascript' }).end(script);
+      if (path.endsWith('.js') && Object.hasOwn(scripts, path.slice(0, -3))) {
+        response.writeHead(200, { 'content-type': 'text/javascript' }).end(scripts[path.slice(0, -3)]);
         return true;
       }
       return false;
@@ -103,7 +107,7 @@ export async function startRealSdkRig(t, { log = false, extraArgs = [] } = {}) {
   t.after(() => browser.close());
   const problems = [];
   const aborted = [];
-  async function open(name = 'page') {
+  async function open(name = 'page', { path = '/real-sdk-page', ready = 'enterRoom' } = {}) {
     const context = await browser.newContext();
     await context.route('**/*', (route) => {
       const { hostname } = new URL(route.request().url());
@@ -113,8 +117,8 @@ export async function startRealSdkRig(t, { log = false, extraArgs = [] } = {}) {
     });
     const page = await context.newPage();
     page.on('pageerror', (error) => problems.push(`${name}: ${error.message}`));
-    await page.goto(`${server.url}/real-sdk-page`);
-    await page.waitForFunction(() => typeof window.enterRoom === 'function');
+    await page.goto(`${server.url}${path}`);
+    await page.waitForFunction((ready) => window[ready] !== undefined, ready);
     return page;
   }
   return { server, browser, open, problems, aborted, lines };

@@ -1,0 +1,381 @@
+/**
+ * The tables of room scenarios for <trtc-room>, one per SDK generation, run in a page against several worlds
+ * (columns): the real SDK over a stand-in signalling server (v4, test/support/v4-signalling-stand-in.mjs) or
+ * over the networked emulator, and the double of `trtc-room/testing`. Each run records every event the
+ * elements dispatch; test/node/v4-conformance.test.mjs and v5-conformance.test.mjs check the records against
+ * the table's expectation and against each other.
+ */
+import '../../src/index.js';
+import type { TrtcRoom } from '../../src/index.js';
+import type { TrtcSdk } from '../../src/sdk/loader.js';
+
+/** A numeric room id, or a string one (`el.strRoomId`, the `…ByStrRoomId` Cloud API actions). */
+export type Room = number | string;
+
+/** How a world is moved: the other users and the app server, for one room. */
+export interface World {
+  readonly name: string;
+  /** The SDK namespace given to the elements as `el.sdk`. */
+  readonly sdk: TrtcSdk;
+  /** What the elements get as `el.proxy` (where the real SDK's signalling goes), if anything. */
+  readonly proxy?: TrtcRoom['proxy'];
+  /**
+   * The SDK moves its connection once right after joining (trtc-sdk-v5 against the emulator, which serves no
+   * media, moves to separate peer connections through a signalling reconnection; real TRTC causes no move).
+   */
+  readonly movesAfterJoin?: boolean;
+  /** Another user (on another device) enters the room; with the element's userId it is a duplicate login. */
+  enter(roomId: Room, userId: string): Promise<void>;
+  exit(roomId: Room, userId: string): Promise<void>;
+  /** The app server's RemoveUser (RemoveUserByStrRoomId for a string room). */
+  removeUser(roomId: Room, userId: string): Promise<void>;
+  /** The app server's DismissRoom (DismissRoomByStrRoomId for a string room). */
+  dismissRoom(roomId: Room): Promise<void>;
+}
+
+const SDK_APP_ID = 1400000001;
+const WAIT_MS = 15_000;
+
+/** What an element dispatched, in a form both worlds can be compared on (no `cause`, which holds SDK objects). */
+function describe(event: Event, el: TrtcRoom): string {
+  const detail = (event as CustomEvent).detail;
+  switch (event.type) {
+    case 'state-change':
+      return `state ${detail.state}`;
+    case 'connection-state-change':
+      return `connection ${detail.prevState}->${detail.state}`;
+    case 'joined':
+    case 'left':
+      return `${event.type} ${detail.roomId} ${detail.userId}`;
+    case 'peer-join':
+    case 'peer-leave':
+      return `${event.type} ${detail.userId} [${el.peers}]`;
+    case 'banned':
+      return `banned ${detail.reason} (${detail.sdkReason}) "${detail.message}" [${el.peers}]`;
+    case 'error':
+      return `error ${detail.code} ${detail.sdkCode} "${detail.message}" [${el.peers}]`;
+    default:
+      return event.type;
+  }
+}
+
+const TYPES = ['joined', 'left', 'banned', 'error', 'peer-join', 'peer-leave', 'connection-state-change', 'state-change'];
+
+class Stage {
+  readonly log: string[] = [];
+  private readonly elements: TrtcRoom[] = [];
+  private readonly labels: string[] = [];
+  constructor(
+    readonly world: World,
+    readonly roomId: Room,
+  ) {}
+
+  /** Puts an element for `userId` in the page; its events go to the log as `<label>: <event>`. */
+  mount(label: string, userId = 'alice', inputs: Partial<Pick<TrtcRoom, 'mode' | 'role'>> = {}): TrtcRoom {
+    const el = document.createElement('trtc-room') as TrtcRoom;
+    Object.assign(el, inputs);
+    el.sdk = this.world.sdk;
+    if (this.world.proxy !== undefined) el.proxy = this.world.proxy;
+    Object.assign(el, { sdkAppId: SDK_APP_ID, userId, userSig: 'stand-in-sig' });
+    if (typeof this.roomId === 'string') el.strRoomId = this.roomId;
+    else el.roomId = this.roomId;
+    for (const type of TYPES) el.addEventListener(type, (event) => this.log.push(`${label}: ${describe(event, el)}`));
+    this.elements.push(el);
+    this.labels.push(label);
+    document.body.append(el);
+    return el;
+  }
+
+  /** How many lines of the log start with `line`. */
+  count(line: string): number {
+    return this.log.filter((entry) => entry.startsWith(line)).length;
+  }
+
+  /** Waits until the log has `times` lines starting with `line`. */
+  async until(line: string, times = 1): Promise<void> {
+    const deadline = Date.now() + WAIT_MS;
+    while (this.count(line) < times) {
+      if (Date.now() > deadline) throw new Error(`${this.world.name}: no ${times} × "${line}" within ${WAIT_MS} ms; saw ${JSON.stringify(this.log)}`);
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+  }
+
+  /**
+   * Waits for `label`'s `joined` and, in a world whose SDK moves after joining, until the move is done
+   * (connected a second time; bounded, should it not move), so that what comes next does not meet it mid-move.
+   */
+  async joined(label: string): Promise<void> {
+    await this.until(`${label}: joined`);
+    await this.settled(label);
+  }
+
+  /** In a world whose SDK moves after joining: until `label` has connected twice per join (bounded). */
+  private async settled(label: string): Promise<void> {
+    if (!this.world.movesAfterJoin) return;
+    const joins = this.count(`${label}: joined`);
+    const deadline = Date.now() + 8_000;
+    while (this.count(`${label}: connection CONNECTING->CONNECTED`) < 2 * joins && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+
+  /** Removes every element and waits for each joined one's `left`. */
+  async removeAll(): Promise<void> {
+    // An element removed mid-move would leave no word with the server (its old socket is closing).
+    for (const [i, el] of this.elements.entries()) if (el.state === 'joined') await this.settled(this.labels[i]!);
+    const leaving = this.elements.filter((el) => el.state === 'joined').length;
+    const before = this.log.filter((entry) => / left /.test(entry)).length;
+    for (const el of this.elements) el.remove();
+    const deadline = Date.now() + WAIT_MS;
+    while (this.log.filter((entry) => / left /.test(entry)).length < before + leaving) {
+      if (Date.now() > deadline) throw new Error(`${this.world.name}: elements did not leave; saw ${JSON.stringify(this.log)}`);
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    // Let anything still on its way arrive, so that a stray event after `left` shows in the log.
+    await new Promise((resolve) => setTimeout(resolve, 300));
+  }
+}
+
+export interface Scenario {
+  name: string;
+  /** Runs in a string room (`room-<n>`) rather than room n. */
+  stringRoom?: boolean;
+  /**
+   * The record lists each element's events together (by label, in order of first appearance): the order
+   * between two elements' events is the SDK's, not the element's, to state.
+   */
+  byElement?: boolean;
+  run(stage: Stage): Promise<void>;
+  /** The element events the scenario must produce, state and connection changes left out. */
+  expected(roomId: Room): string[];
+}
+
+// As trtc-js-sdk builds them (the element trims the trailing newline).
+const REFER = ' \nRefer to: https://web.sdk.qcloud.com/trtc/webrtc/doc/en/index.html';
+const BAN_MESSAGE = {
+  kick: `client was banned because of duplicated userId joining the room.${REFER}`,
+  banned: `client was banned because of you got banned by the admin.${REFER}`,
+  disband: `client was banned because of the room has been disbanded by the admin.${REFER}`,
+};
+
+/**
+ * `el.join()` again; once the peers expected after it are reported, logs how it settled. Whether join()
+ * settles before or after those peer-join events is not the element's to say: it is the SDK's (over the
+ * networked emulator, users present at the join come from the SDK's user-list sync, after the join resolves).
+ */
+async function joinAgain(stage: Stage, el: TrtcRoom, peers: string[]): Promise<void> {
+  const reported = peers.map((userId) => stage.count(`el: peer-join ${userId}`));
+  const outcome = await el.join().then(
+    () => 'resolved',
+    (error: Error) => `rejected ${error.message}`,
+  );
+  for (const [i, userId] of peers.entries()) await stage.until(`el: peer-join ${userId}`, reported[i] + 1);
+  stage.log.push(`el: join() ${outcome}`);
+}
+
+function afterBan(name: string, ban: (stage: Stage) => Promise<void>, banned: string, peersAfterRejoin: string[], stringRoom = false): Scenario {
+  return {
+    name,
+    stringRoom,
+    async run(stage) {
+      await stage.world.enter(stage.roomId, 'bob');
+      const el = stage.mount('el');
+      await stage.joined('el');
+      await stage.until('el: peer-join bob');
+      await ban(stage);
+      await stage.until('el: banned');
+      await joinAgain(stage, el, peersAfterRejoin);
+      await stage.removeAll();
+    },
+    expected: (roomId) => [
+      `el: joined ${roomId} alice`,
+      'el: peer-join bob [bob]',
+      `el: ${banned} []`,
+      `el: joined ${roomId} alice`,
+      ...peersAfterRejoin.map((userId, i) => `el: peer-join ${userId} [${peersAfterRejoin.slice(0, i + 1).join(',')}]`),
+      'el: join() resolved',
+      `el: left ${roomId} alice`,
+    ],
+  };
+}
+
+/** The SDK generation a table is for: trtc-js-sdk (v4) or trtc-sdk-v5. */
+export type Generation = 'v4' | 'v5';
+
+/** The element's `banned` line for each ban, as each SDK reports it (its reason and message). */
+const BANNED_LINE: Record<Generation, Record<'kick' | 'banned' | 'disband', string>> = {
+  v4: {
+    kick: `banned duplicate-user-id (kick) "${BAN_MESSAGE.kick}"`,
+    banned: `banned removed-by-admin (banned) "${BAN_MESSAGE.banned}"`,
+    disband: `banned room-dismissed (room-disband) "${BAN_MESSAGE.disband}"`,
+  },
+  // trtc-sdk-v5's KICKED_OUT carries the server's reason as sent and no message: the element's own words.
+  v5: {
+    kick: 'banned duplicate-user-id (kick) "Another client joined this room with the same userId."',
+    banned: 'banned removed-by-admin (banned) "The app server removed this user from the room."',
+    disband: 'banned room-dismissed (room_disband) "The app server dismissed the room."',
+  },
+};
+
+/** Two elements with one userId in one page: what each SDK does (docs/emulator-rules.md). */
+const SAME_PAGE: Record<Generation, Scenario> = {
+  v4: {
+    name: 'two elements in one page with one userId: the second is refused (join-failed, 4097), the first stays in',
+    async run(stage) {
+      stage.mount('first');
+      await stage.until('first: joined');
+      stage.mount('second');
+      await stage.until('second: error');
+      await stage.removeAll();
+    },
+    expected: (roomId) => [
+      `first: joined ${roomId} alice`,
+      `second: error join-failed 4097 "Joining the room failed: another client in this page is already in room ${roomId} as user "alice": trtc-js-sdk lets one client per page in at a time; leave with that one first." []`,
+      `first: left ${roomId} alice`,
+    ],
+  },
+  // In rtc mode trtc-sdk-v5 has no page guard: the server takes the second in and kicks the first.
+  v5: {
+    name: 'two elements in one page with one userId (rtc mode): the second joins, the server kicks the first',
+    byElement: true,
+    async run(stage) {
+      stage.mount('first');
+      await stage.joined('first');
+      stage.mount('second');
+      await stage.until('first: banned');
+      await stage.joined('second');
+      await stage.removeAll();
+    },
+    expected: (roomId) => [`first: joined ${roomId} alice`, `first: ${BANNED_LINE.v5.kick} []`, `second: joined ${roomId} alice`, `second: left ${roomId} alice`],
+  },
+};
+
+/** Two live-mode audience elements in one page with one userId: both SDKs' page guards refuse the second. */
+function sameAudiencePage(name: string, expected: Scenario['expected']): Scenario {
+  return {
+    name,
+    async run(stage) {
+      stage.mount('first', 'alice', { mode: 'live', role: 'audience' });
+      await stage.joined('first');
+      stage.mount('second', 'alice', { mode: 'live', role: 'audience' });
+      await stage.until('second: error');
+      await stage.removeAll();
+    },
+    expected,
+  };
+}
+
+const SAME_PAGE_AUDIENCE: Record<Generation, Scenario> = {
+  v4: sameAudiencePage('two audience elements in one page with one userId (live mode): the second is refused (join-failed, 4097), the first stays in', SAME_PAGE.v4.expected),
+  v5: sameAudiencePage(
+    'two audience elements in one page with one userId (live mode): the second is refused (join-failed, 5100), the first stays in',
+    (roomId) => [
+      `first: joined ${roomId} alice`,
+      `second: error join-failed 5100 "Joining the room failed: please avoid repeated join.${REFER}\n <INVALID_OPERATION 0x1001>" []`,
+      `first: left ${roomId} alice`,
+    ],
+  ),
+};
+
+const scenariosFor = (sdk: Generation): Scenario[] => [
+  {
+    name: 'joins an empty room, and leaves it when removed',
+    async run(stage) {
+      stage.mount('el');
+      await stage.until('el: joined');
+      await stage.removeAll();
+    },
+    expected: (roomId) => [`el: joined ${roomId} alice`, `el: left ${roomId} alice`],
+  },
+  {
+    name: 'users already in the room are reported right after joined, once each, and listed in peers',
+    async run(stage) {
+      await stage.world.enter(stage.roomId, 'bob');
+      await stage.world.enter(stage.roomId, 'carol');
+      stage.mount('el');
+      await stage.until('el: peer-join carol');
+      await stage.removeAll();
+    },
+    expected: (roomId) => [`el: joined ${roomId} alice`, 'el: peer-join bob [bob]', 'el: peer-join carol [bob,carol]', `el: left ${roomId} alice`],
+  },
+  {
+    name: 'a user joining and leaving later: peer-join, then peer-leave',
+    async run(stage) {
+      stage.mount('el');
+      await stage.until('el: joined');
+      await stage.world.enter(stage.roomId, 'bob');
+      await stage.until('el: peer-join bob');
+      await stage.world.exit(stage.roomId, 'bob');
+      await stage.until('el: peer-leave bob');
+      await stage.removeAll();
+    },
+    expected: (roomId) => [`el: joined ${roomId} alice`, 'el: peer-join bob [bob]', 'el: peer-leave bob []', `el: left ${roomId} alice`],
+  },
+  afterBan(
+    'the same userId on another device: banned duplicate-user-id; join() after it joins again',
+    (stage) => stage.world.enter(stage.roomId, 'alice'),
+    BANNED_LINE[sdk].kick,
+    ['bob'],
+  ),
+  afterBan(
+    'RemoveUser: banned removed-by-admin; join() after it joins again',
+    (stage) => stage.world.removeUser(stage.roomId, 'alice'),
+    BANNED_LINE[sdk].banned,
+    ['bob'],
+  ),
+  afterBan(
+    'RemoveUserByStrRoomId, in a string room: banned removed-by-admin; join() after it joins again',
+    (stage) => stage.world.removeUser(stage.roomId, 'alice'),
+    BANNED_LINE[sdk].banned,
+    ['bob'],
+    true,
+  ),
+  afterBan(
+    'DismissRoom: banned room-dismissed; join() after it joins again',
+    (stage) => stage.world.dismissRoom(stage.roomId),
+    BANNED_LINE[sdk].disband,
+    [],
+  ),
+  afterBan(
+    'DismissRoomByStrRoomId, in a string room: banned room-dismissed; join() after it joins again',
+    (stage) => stage.world.dismissRoom(stage.roomId),
+    BANNED_LINE[sdk].disband,
+    [],
+    true,
+  ),
+  SAME_PAGE[sdk],
+  SAME_PAGE_AUDIENCE[sdk],
+];
+
+/** The scenario tables, one per SDK generation. */
+export const TABLES: Record<Generation, Scenario[]> = { v4: scenariosFor('v4'), v5: scenariosFor('v5') };
+
+function scenarioNamed(sdk: Generation, name: string): Scenario {
+  const scenario = TABLES[sdk].find((entry) => entry.name === name);
+  if (!scenario) throw new Error(`No ${sdk} scenario "${name}".`);
+  return scenario;
+}
+
+/** The names of the `sdk` table's scenarios, in order. */
+export const scenarioNames = (sdk: Generation): string[] => TABLES[sdk].map((scenario) => scenario.name);
+
+/** The room scenario `name` runs in when given number `n`: n, or `room-<n>` for a string-room scenario. */
+export const roomFor = (sdk: Generation, name: string, n: number): Room => (scenarioNamed(sdk, name).stringRoom ? `room-${n}` : n);
+
+/** The lines scenario `name` must give when given number `n`. */
+export const expectedFor = (sdk: Generation, name: string, n: number): string[] => scenarioNamed(sdk, name).expected(roomFor(sdk, name, n));
+
+/** Runs one scenario of the `sdk` table in `world`, in the room of number `n` (see roomFor); resolves with every event line, in order. */
+export async function runScenario(sdk: Generation, name: string, world: World, n: number): Promise<string[]> {
+  const scenario = scenarioNamed(sdk, name);
+  const stage = new Stage(world, roomFor(sdk, name, n));
+  try {
+    await scenario.run(stage);
+  } finally {
+    for (const el of document.querySelectorAll('trtc-room')) el.remove();
+  }
+  if (!scenario.byElement) return stage.log;
+  const labels = [...new Set(stage.log.map((line) => line.slice(0, line.indexOf(':'))))];
+  return labels.flatMap((label) => stage.log.filter((line) => line.startsWith(`${label}:`)));
+}
+
+/** The lines of a record the table states (state and connection changes left out). */
+export const stated = (log: string[]) => log.filter((line) => !/: (state|connection) /.test(line));
