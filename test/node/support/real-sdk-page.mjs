@@ -16,6 +16,7 @@ import { connectTrtcEmulator } from '${root}/src/testing/remote.ts';
 window.TRTCv4 = TRTCv4;
 window.TRTCv5 = TRTCv5;
 window.reports = [];
+window.connectionStates = {};
 let elements = 0;
 /**
  * Puts one <trtc-room> in the page: on the real SDK ('v4', 'v5') with only el.proxy set from GET /proxy, or on
@@ -45,6 +46,8 @@ window.enterRoom = async ({ sdk, userId, roomId, strRoomId }) => {
       window.reports.push(report);
     });
   }
+  // The SDK's connection states, apart from the reports (which the tables compare): how a test sees v5's move.
+  el.addEventListener('connection-state-change', (event) => (window.connectionStates[number] ??= []).push(event.detail.state));
   document.body.append(el);
   return number;
 };
