@@ -8,10 +8,10 @@
  * resolves, destroy() refused while joined, leave() resolving when not joined, the SDK's ban messages,
  * and a dropped connection reconnecting before it fails.
  */
+import { HandlerMap, type Handler } from './handlers.js';
 import type { BackendMembership, FaultQueue, RoomBackend } from './backend.js';
 import type { RemovalReason } from './room-service.js';
 
-type Handler = (payload: any) => void;
 type ConnectionState = 'DISCONNECTED' | 'CONNECTING' | 'RECONNECTING' | 'CONNECTED';
 
 export interface EmulatedClientConfig {
@@ -103,7 +103,7 @@ export interface EmulatedClientRules {
 }
 
 export class EmulatedV4Client {
-  private readonly handlers = new Map<string, Set<Handler>>();
+  private readonly handlers = new HandlerMap();
   private membership: BackendMembership | null = null;
   /** The SDK's isJoined_: set when the join succeeds, cleared by leave, ban or failure (not while reconnecting). */
   private isJoined = false;
@@ -132,21 +132,16 @@ export class EmulatedV4Client {
   ) {}
 
   on(event: string, handler: Handler): void {
-    if (!this.handlers.has(event)) this.handlers.set(event, new Set());
-    this.handlers.get(event)!.add(handler);
+    this.handlers.add(event, handler);
   }
 
   off(event: string, handler?: Handler): void {
-    if (event === '*') this.handlers.clear();
-    else if (handler) this.handlers.get(event)?.delete(handler);
-    else this.handlers.delete(event);
+    this.handlers.remove(event, handler);
   }
 
   /** How many handlers are registered, for leak checks. */
   get handlerCount(): number {
-    let count = 0;
-    for (const set of this.handlers.values()) count += set.size;
-    return count;
+    return this.handlers.count;
   }
 
   /**
@@ -364,6 +359,6 @@ export class EmulatedV4Client {
   }
 
   protected fire(event: string, payload: unknown): void {
-    for (const handler of [...(this.handlers.get(event) ?? [])]) handler(payload);
+    this.handlers.fire(event, payload);
   }
 }

@@ -5,11 +5,11 @@
  * errors: an RtcError named after its ERROR_CODE key, with `code` and `extraCode`, converted from the
  * SDK's internal errors as its `RtcError.convertFrom` does. Read from trtc-sdk-v5 5.17.1's trtc.esm.js.
  */
+import { HandlerMap, type Handler } from './handlers.js';
 import type { TrtcV5EnterRoomParams } from '../sdk/v5.js';
 import type { BackendMembership, FaultQueue, RoomBackend } from './backend.js';
 import type { PeerLeaveReason, RemovalReason } from './room-service.js';
 
-type Handler = (payload: any) => void;
 type ConnectionState = 'DISCONNECTED' | 'CONNECTING' | 'RECONNECTING' | 'CONNECTED';
 
 /** trtc-sdk-v5's `TRTC.EVENT` names the emulator fires. */
@@ -156,7 +156,7 @@ export class V5JoinGuard {
 const STR_ROOM_ID = /^[A-Za-z\d\s!#$%&()+\-:;<=.>?@[\]^_{}|~,]{1,64}$/;
 
 export class EmulatedV5Trtc {
-  private readonly handlers = new Map<string, Set<Handler>>();
+  private readonly handlers = new HandlerMap();
   private membership: BackendMembership | null = null;
   private joining = false;
   /** The guard entry of the current or last join, and its scene. */
@@ -172,22 +172,17 @@ export class EmulatedV5Trtc {
   ) {}
 
   on(event: string, handler: Handler): this {
-    if (!this.handlers.has(event)) this.handlers.set(event, new Set());
-    this.handlers.get(event)!.add(handler);
+    this.handlers.add(event, handler);
     return this;
   }
 
   off(event: string, handler?: Handler): this {
-    if (event === '*') this.handlers.clear();
-    else if (handler) this.handlers.get(event)?.delete(handler);
-    else this.handlers.delete(event);
+    this.handlers.remove(event, handler);
     return this;
   }
 
   get handlerCount(): number {
-    let count = 0;
-    for (const set of this.handlers.values()) count += set.size;
-    return count;
+    return this.handlers.count;
   }
 
   /** In a room, as the room service sees it. */
@@ -324,6 +319,6 @@ export class EmulatedV5Trtc {
   }
 
   protected fire(event: string, payload: unknown): void {
-    for (const handler of [...(this.handlers.get(event) ?? [])]) handler(payload);
+    this.handlers.fire(event, payload);
   }
 }

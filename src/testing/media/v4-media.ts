@@ -7,11 +7,11 @@
  * (it subscribes by itself unless `autoSubscribe: false`), `-updated`, `-removed`, and `mute-`/`unmute-`
  * `audio`/`video` `{ userId }` (one of each pair when a stream is first seen, then on change).
  */
+import { HandlerMap, type Handler } from '../handlers.js';
 import { EmulatedRtcError, EmulatedV4Client, INVALID_OPERATION, INVALID_PARAMETER, type EmulatedClientConfig } from '../v4-client.js';
 import { audioElement, canCapture, playerId, detach, playRefused, resolveView, videoElement } from './devices.js';
 import { NOTHING_PUBLISHED, type MediaKind, type MediaLink, type MediaPlane, type PlaneMember, type Publication } from './relay.js';
 
-type Handler = (payload: any) => void;
 
 export const DEVICE_NOT_FOUND = 0x1003;
 export const INITIALIZE_FAILED = 0x1004;
@@ -57,7 +57,7 @@ export function v4DeviceError(error: unknown, wanted: { audio: boolean; video: b
 
 /** v4's Stream: the tracks, and the player div `play()` builds in the container. */
 abstract class EmulatedStream {
-  private readonly handlers = new Map<string, Set<Handler>>();
+  private readonly handlers = new HandlerMap();
   protected readonly tracks: Partial<Record<MediaKind, MediaStreamTrack>> = {};
   private player: HTMLDivElement | undefined;
   private audio: HTMLAudioElement | undefined;
@@ -70,14 +70,11 @@ abstract class EmulatedStream {
   protected abstract readonly defaults: Required<PlaybackOptions>;
 
   on(event: string, handler: Handler): void {
-    if (!this.handlers.has(event)) this.handlers.set(event, new Set());
-    this.handlers.get(event)!.add(handler);
+    this.handlers.add(event, handler);
   }
 
   off(event: string, handler?: Handler): void {
-    if (event === '*') this.handlers.clear();
-    else if (handler) this.handlers.get(event)?.delete(handler);
-    else this.handlers.delete(event);
+    this.handlers.remove(event, handler);
   }
 
   getId(): string {
@@ -166,7 +163,7 @@ abstract class EmulatedStream {
   }
 
   protected fire(event: string, payload: unknown): void {
-    for (const handler of [...(this.handlers.get(event) ?? [])]) handler(payload);
+    this.handlers.fire(event, payload);
   }
 
   private renderPlayers(): void {
