@@ -9,11 +9,11 @@ import { rmSync } from 'node:fs';
 import { WebSocket } from 'ws';
 import { CommonClient } from 'tencentcloud-sdk-nodejs-common';
 import { bundleTs, loadTs } from '../../scripts/load-ts.mjs';
+import { startTestEmulator } from './support/local-server.mjs';
 
 const require = createRequire(import.meta.url);
 const Sign = require('tencentcloud-sdk-nodejs-common/tencentcloud/common/sign.js').default;
 
-const { startEmulatorServer } = await loadTs('src/emulator/server.ts');
 const { connectTrtcEmulator } = await loadTs('src/testing/remote.ts');
 const { CloudApi, MAX_REQUESTS_PER_SECOND } = await loadTs('src/emulator/cloud-api.ts');
 const { RoomService } = await loadTs('src/testing/room-service.ts');
@@ -21,11 +21,7 @@ const { RoomService } = await loadTs('src/testing/room-service.ts');
 const APP = 1400000001;
 const WAIT_MS = 10_000;
 
-async function emulator(t, options = {}) {
-  const server = await startEmulatorServer({ port: 0, host: '127.0.0.1', ...options });
-  t.after(() => server.close());
-  return server;
-}
+const emulator = startTestEmulator;
 
 /** Tencent's own Node SDK, pointed at the emulator; it sends X-TC-Region from `region`. */
 const tencentCloud = (server, region = 'ap-guangzhou') =>

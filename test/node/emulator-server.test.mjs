@@ -11,23 +11,19 @@ import { join, resolve } from 'node:path';
 import { WebSocket } from 'ws';
 import { CommonClient } from 'tencentcloud-sdk-nodejs-common';
 import { loadTs } from '../../scripts/load-ts.mjs';
+import { startTestEmulator } from './support/local-server.mjs';
 
 const require = createRequire(import.meta.url);
 const Sign = require('tencentcloud-sdk-nodejs-common/tencentcloud/common/sign.js').default;
 const { Api: TlsSigApi } = require('tls-sig-api-v2');
 const root = resolve(import.meta.dirname, '../..');
 
-const { startEmulatorServer } = await loadTs('src/emulator/server.ts');
 const { connectTrtcEmulator } = await loadTs('src/testing/remote.ts');
 
 const APP = 1400000001;
 const WAIT_MS = 10_000;
 
-async function emulator(t, options = {}) {
-  const server = await startEmulatorServer({ port: 0, host: '127.0.0.1', ...options });
-  t.after(() => server.close());
-  return server;
-}
+const emulator = startTestEmulator;
 
 /** A page's view of the emulator, in Node: ws's WebSocket, with every socket kept so a test can cut one. */
 function page(server, options = {}) {

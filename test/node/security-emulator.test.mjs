@@ -6,18 +6,13 @@ import assert from 'node:assert/strict';
 import { rmSync } from 'node:fs';
 import { CommonClient } from 'tencentcloud-sdk-nodejs-common';
 import { bundleTs, loadTs } from '../../scripts/load-ts.mjs';
-import { bannerOf, join, openSocket, send } from './support/local-server.mjs';
+import { bannerOf, join, openSocket, send, startTestEmulator } from './support/local-server.mjs';
 
 const { startEmulatorServer } = await loadTs('src/emulator/server.ts');
 const APP = 1400000001;
 const FOREIGN = 'http://evil.example';
 
-async function emulator(t, options = {}) {
-  const lines = [];
-  const server = await startEmulatorServer({ port: 0, host: '127.0.0.1', log: (line) => lines.push(line), ...options });
-  t.after(() => server.close());
-  return Object.assign(server, { lines });
-}
+const emulator = startTestEmulator;
 
 test('HTTP requests naming a foreign Host are refused with 403 and a reason, on every path (DNS rebinding)', async (t) => {
   const server = await emulator(t);

@@ -3,6 +3,17 @@
 import { spawn } from 'node:child_process';
 import { request as httpRequest } from 'node:http';
 import { WebSocket } from 'ws';
+import { loadTs } from '../../../scripts/load-ts.mjs';
+
+const { startEmulatorServer } = await loadTs('src/emulator/server.ts');
+
+/** The emulator in-process on an ephemeral loopback port, closed after the test; `lines` holds what it logged. */
+export async function startTestEmulator(t, options = {}) {
+  const lines = [];
+  const server = await startEmulatorServer({ port: 0, host: '127.0.0.1', log: (line) => lines.push(line), ...options });
+  t.after(() => server.close());
+  return Object.assign(server, { lines });
+}
 
 /** One HTTP request to `address`:`port`: resolves to its status, headers and body. Host defaults to `address:port`. */
 export function send({ address = '127.0.0.1', port }, { method = 'GET', path = '/', headers = {}, body } = {}) {
