@@ -6,11 +6,9 @@ import {
   RoomService,
   RoomServiceError,
   type JoinRequest,
-  type MemberSink,
-  type PeerLeaveReason,
-  type RemovalReason,
 } from '../src/testing/room-service.js';
 import { createTrtcEmulator } from '../src/testing/index.js';
+import { memberSink } from './support/member-sink.js';
 
 // The room service's rules for SDKAppIDs, live mode and roles, peer-leave reasons and room retention.
 
@@ -18,16 +16,7 @@ const APP = 1400000001;
 const MINUTE_S = 60;
 
 /** A member's view of the service: what it was told, in order (peer-leave with its reason). */
-function sink() {
-  const heard: string[] = [];
-  const member: MemberSink & { heard: string[] } = {
-    heard,
-    removed: (reason: RemovalReason) => heard.push(`removed:${reason}`),
-    peerJoin: (userId) => heard.push(`peer-join:${userId}`),
-    peerLeave: (userId, reason: PeerLeaveReason) => heard.push(`peer-leave:${userId}:${reason}`),
-  };
-  return member;
-}
+const sink = () => memberSink({ leaveReasons: true });
 
 /** A service on a clock the test moves (seconds). */
 function serviceAt(options: ConstructorParameters<typeof RoomService>[0] = {}) {

@@ -1,19 +1,10 @@
 import './support/guard.js';
 import { expect } from '@open-wc/testing';
-import { RoomService, RoomServiceError, type MemberSink, type RemovalReason } from '../src/testing/room-service.js';
+import { RoomService, RoomServiceError } from '../src/testing/room-service.js';
+import { memberSink } from './support/member-sink.js';
 import { generateTestUserSig } from '../src/testing/user-sig.js';
 
-/** A member's view of the service: what it was told, in order. */
-function sink() {
-  const heard: string[] = [];
-  const member: MemberSink & { heard: string[] } = {
-    heard,
-    removed: (reason: RemovalReason) => heard.push(`removed:${reason}`),
-    peerJoin: (userId) => heard.push(`peer-join:${userId}`),
-    peerLeave: (userId) => heard.push(`peer-leave:${userId}`),
-  };
-  return member;
-}
+const sink = () => memberSink();
 
 const APP = 1400000001;
 const join = (service: RoomService, roomId: number | string, userId: string, member = sink()) =>
