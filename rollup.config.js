@@ -56,7 +56,7 @@ const inlineCommonJs = (name) => ({
   },
 });
 const emulatorServer = {
-  input: { 'emulator/server': 'src/emulator/server.ts', 'emulator/cli': 'src/emulator/cli.ts' },
+  input: { 'emulator/server': 'src/emulator/node/server.ts', 'emulator/cli': 'src/emulator/node/cli.ts' },
   external: (id) => id.startsWith('node:') || builtinModules.includes(id),
   output: {
     dir: 'dist',

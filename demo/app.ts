@@ -5,7 +5,7 @@
 // The opt-in entry: the element, and trtc-sdk-v5 importable at the first join with sdk="v5".
 import '../src/sdk-v5.js';
 import type { BanReason, TrtcRoom } from '../src/index.js';
-import { connectTrtcEmulator } from '../src/testing/remote.js';
+import { connectTrtcEmulator } from '../src/emulator/page/remote.js';
 
 interface DemoConfig {
   sdkAppId: number;

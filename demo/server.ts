@@ -11,8 +11,8 @@ import { join, resolve } from 'node:path';
 import { build } from 'esbuild';
 import { CommonClient } from 'tencentcloud-sdk-nodejs-common';
 import TLSSigAPIv2 from 'tls-sig-api-v2';
-import { isLoopbackAddress } from '../src/emulator/local-origin-policy.js';
-import { startEmulatorServer, type EmulatorServer } from '../src/emulator/server.js';
+import { isLoopbackAddress } from '../src/emulator/node/local-origin-policy.js';
+import { startEmulatorServer, type EmulatorServer } from '../src/emulator/node/server.js';
 
 /** The SDKAppID the demo's emulator serves. Any positive integer would do. */
 export const DEMO_SDK_APP_ID = 1400000001;

@@ -1,4 +1,4 @@
-// Loads a TypeScript source module into Node (tests, the demo server): `const { RoomService } = await loadTs('src/testing/room-service.ts')`.
+// Loads a TypeScript source module into Node (tests, the demo server): `const { RoomService } = await loadTs('src/emulator/core/room-service.ts')`.
 // esbuild bundles the entry (and the project files it imports) into one ES module; npm packages stay
 // external and are imported from the project's node_modules, as the built package would import them.
 // `import.meta.url`, `.dirname` and `.filename` keep naming each source file, not the bundle.

@@ -6,7 +6,7 @@ import {
   RoomService,
   RoomServiceError,
   type JoinRequest,
-} from '../src/testing/room-service.js';
+} from '../src/emulator/core/room-service.js';
 import { createTrtcEmulator } from '../src/testing/index.js';
 import { memberSink } from './support/member-sink.js';
 

@@ -1,8 +1,8 @@
 import './support/guard.js';
 import { expect } from '@open-wc/testing';
-import { RoomService, RoomServiceError } from '../src/testing/room-service.js';
+import { RoomService, RoomServiceError } from '../src/emulator/core/room-service.js';
 import { memberSink } from './support/member-sink.js';
-import { generateTestUserSig } from '../src/testing/user-sig.js';
+import { generateTestUserSig } from '../src/emulator/core/user-sig.js';
 
 const sink = () => memberSink();
 

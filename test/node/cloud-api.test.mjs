@@ -14,9 +14,9 @@ import { startTestEmulator } from './support/local-server.mjs';
 const require = createRequire(import.meta.url);
 const Sign = require('tencentcloud-sdk-nodejs-common/tencentcloud/common/sign.js').default;
 
-const { connectTrtcEmulator } = await loadTs('src/testing/remote.ts');
-const { CloudApi, MAX_REQUESTS_PER_SECOND } = await loadTs('src/emulator/cloud-api.ts');
-const { RoomService } = await loadTs('src/testing/room-service.ts');
+const { connectTrtcEmulator } = await loadTs('src/emulator/page/remote.ts');
+const { CloudApi, MAX_REQUESTS_PER_SECOND } = await loadTs('src/emulator/node/cloud-api.ts');
+const { RoomService } = await loadTs('src/emulator/core/room-service.ts');
 
 const APP = 1400000001;
 const WAIT_MS = 10_000;
@@ -168,7 +168,7 @@ test('v5 over the network: with no emulator listening, enterRoom rejects with OP
 });
 
 test('the trtc-room-emulator command takes the SDKAppIDs that exist from --sdk-app-id, repeatable, and names them at start', async (t) => {
-  const file = await bundleTs('src/emulator/cli.ts');
+  const file = await bundleTs('src/emulator/node/cli.ts');
   t.after(() => rmSync(file, { force: true }));
   const cli = spawn(process.execPath, [file, '--port', '0', '--quiet', '--sdk-app-id', '1400000007', '--sdk-app-id', '1400000008'], { stdio: ['ignore', 'pipe', 'pipe'] });
   const exited = new Promise((resolve) => cli.on('exit', (code) => resolve(code)));

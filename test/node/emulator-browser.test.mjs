@@ -8,12 +8,12 @@ import { launchChromium, openModulePage } from '../../scripts/chromium.mjs';
 import { bundlePageScript, loadTs } from '../../scripts/load-ts.mjs';
 
 const root = resolve(import.meta.dirname, '../..');
-const { startEmulatorServer } = await loadTs('src/emulator/server.ts');
+const { startEmulatorServer } = await loadTs('src/emulator/node/server.ts');
 
 // A page that puts one <trtc-room> on the networked emulator and keeps what it reports in window.reports.
 const pageScript = `
 import '${root}/src/index.ts';
-import { connectTrtcEmulator } from '${root}/src/testing/remote.ts';
+import { connectTrtcEmulator } from '${root}/src/emulator/page/remote.ts';
 window.reports = [];
 window.enterRoom = (url, userId, roomId) => {
   const el = document.createElement('trtc-room');
@@ -81,7 +81,7 @@ test('in a browser over the networked emulator, users already in the room are an
   const server = await startEmulatorServer({ port: 0, host: '127.0.0.1' });
   t.after(() => server.close());
   const bundle = await bundlePageScript(`
-import { connectTrtcEmulator } from '${root}/src/testing/remote.ts';
+import { connectTrtcEmulator } from '${root}/src/emulator/page/remote.ts';
 window.joinAfterBob = async (url) => {
   const { sdk } = connectTrtcEmulator(url);
   await sdk.createClient({ sdkAppId: 1400000001, userId: 'bob', userSig: 'sig', mode: 'rtc' }).join({ roomId: 42 });

@@ -8,12 +8,12 @@ import { launchChromium, openModulePage } from '../../scripts/chromium.mjs';
 import { bundlePageScript, loadTs } from '../../scripts/load-ts.mjs';
 
 const root = resolve(import.meta.dirname, '../..');
-const { startEmulatorServer } = await loadTs('src/emulator/server.ts');
+const { startEmulatorServer } = await loadTs('src/emulator/node/server.ts');
 
 // One <trtc-room> on the networked emulator; what it reports, and any unhandled rejection or uncaught error.
 const pageScript = `
 import '${root}/src/index.ts';
-import { connectTrtcEmulator } from '${root}/src/testing/remote.ts';
+import { connectTrtcEmulator } from '${root}/src/emulator/page/remote.ts';
 window.reports = [];
 window.problems = [];
 addEventListener('unhandledrejection', (event) => problems.push('unhandled rejection: ' + (event.reason?.stack ?? event.reason)));

@@ -18,7 +18,7 @@ const Sign = require('tencentcloud-sdk-nodejs-common/tencentcloud/common/sign.js
 const { Api: TlsSigApi } = require('tls-sig-api-v2');
 const root = resolve(import.meta.dirname, '../..');
 
-const { connectTrtcEmulator } = await loadTs('src/testing/remote.ts');
+const { connectTrtcEmulator } = await loadTs('src/emulator/page/remote.ts');
 
 const APP = 1400000001;
 const WAIT_MS = 10_000;
@@ -419,7 +419,7 @@ test('the trtc-room-emulator command, built as published, runs with no node_modu
   const { rollup } = await import('rollup');
   const configs = (await import('../../rollup.config.js')).default;
   const config = configs.find((entry) => entry.input?.['emulator/cli']);
-  assert.ok(config, 'rollup.config.js builds src/emulator/cli.ts');
+  assert.ok(config, 'rollup.config.js builds src/emulator/node/cli.ts');
   const work = mkdtempSync(join(tmpdir(), 'trtc-room-emulator-'));
   t.after(() => rmSync(work, { recursive: true, force: true }));
   // Written outside the project, so nothing can be imported from its node_modules: ws must be inside the build.
@@ -468,7 +468,7 @@ test('the trtc-room-emulator command, built as published, runs with no node_modu
 
 test('the trtc-room-emulator command refuses a bad option with its usage', async () => {
   const { bundleTs } = await import('../../scripts/load-ts.mjs');
-  const file = await bundleTs('src/emulator/cli.ts');
+  const file = await bundleTs('src/emulator/node/cli.ts');
   try {
     const result = await new Promise((resolve) => {
       const cli = spawn(process.execPath, [file, '--port', 'eighty'], { stdio: ['ignore', 'pipe', 'pipe'] });

@@ -14,11 +14,11 @@ import { bundlePageScript, loadTs } from '../../scripts/load-ts.mjs';
 import { serveDirectory } from '../../scripts/static-server.mjs';
 
 const root = resolve(import.meta.dirname, '../..');
-const { startEmulatorServer } = await loadTs('src/emulator/server.ts');
+const { startEmulatorServer } = await loadTs('src/emulator/node/server.ts');
 
 const pageScript = `
 import '${root}/src/index.ts';
-import { connectTrtcEmulator } from '${root}/src/testing/remote.ts';
+import { connectTrtcEmulator } from '${root}/src/emulator/page/remote.ts';
 window.reports = [];
 window.enterRoom = (url, generation, userId, devices) => {
   const connection = connectTrtcEmulator(url);

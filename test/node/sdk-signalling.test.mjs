@@ -1,12 +1,12 @@
 // The emulator's side of the real TRTC SDKs' signalling (/signal/v4, /signal/v5), driven frame by frame with
-// `ws` as the SDKs send them (see src/emulator/signalling*.ts); the SDKs themselves run in real-sdk-emulator.
+// `ws` as the SDKs send them (see src/emulator/node/signalling*.ts); the SDKs themselves run in real-sdk-emulator.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { WebSocket } from 'ws';
 import { loadTs } from '../../scripts/load-ts.mjs';
 
-const { startEmulatorServer } = await loadTs('src/emulator/server.ts');
+const { startEmulatorServer } = await loadTs('src/emulator/node/server.ts');
 const SDK_APP_ID = 1400000001;
 
 /** A socket opened as the SDK opens it, keeping every frame the emulator sent. */
@@ -56,8 +56,8 @@ async function start(t, options = {}) {
 }
 
 test('the SDK versions the emulator states it serves are the versions installed and tested here (a bump needs its signalling checked again)', async () => {
-  const { TRTC_JS_SDK_VERSION } = await loadTs('src/emulator/signalling-v4.ts');
-  const { TRTC_SDK_V5_VERSION } = await loadTs('src/emulator/signalling-v5.ts');
+  const { TRTC_JS_SDK_VERSION } = await loadTs('src/emulator/node/signalling-v4.ts');
+  const { TRTC_SDK_V5_VERSION } = await loadTs('src/emulator/node/signalling-v5.ts');
   const installed = (name) => JSON.parse(readFileSync(new URL(`../../node_modules/${name}/package.json`, import.meta.url), 'utf8')).version;
   assert.equal(installed('trtc-js-sdk'), TRTC_JS_SDK_VERSION);
   assert.equal(installed('trtc-sdk-v5'), TRTC_SDK_V5_VERSION);

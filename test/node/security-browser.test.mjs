@@ -12,7 +12,7 @@ import { join, openSocket, send } from './support/local-server.mjs';
 
 const root = resolve(import.meta.dirname, '../..');
 const { startDemoServer, DEMO_SDK_APP_ID } = await loadTs('demo/server.ts');
-const { startEmulatorServer } = await loadTs('src/emulator/server.ts');
+const { startEmulatorServer } = await loadTs('src/emulator/node/server.ts');
 const REMOVE_ALICE = { action: 'RemoveUser', sdkAppId: DEMO_SDK_APP_ID, roomId: 1, userIds: ['alice'] };
 
 /** Another site on this machine: its own server on another port, reached as localhost. */
@@ -93,7 +93,7 @@ test('a page of another origin (an app\'s dev server) joins through connectTrtcE
   t.after(() => browser.close());
   const problems = [];
   const bundle = await bundlePageScript(`
-    import { connectTrtcEmulator } from '${root}/src/testing/remote.ts';
+    import { connectTrtcEmulator } from '${root}/src/emulator/page/remote.ts';
     window.tryJoin = async (url) => {
       const client = connectTrtcEmulator(url).sdk.createClient({ sdkAppId: 1400000001, userId: 'dev', userSig: 'sig', mode: 'rtc' });
       return client.join({ roomId: 7 }).then(() => 'joined', (error) => error.getCode().toString(16) + ': ' + error.message);

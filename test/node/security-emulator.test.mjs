@@ -8,7 +8,7 @@ import { CommonClient } from 'tencentcloud-sdk-nodejs-common';
 import { bundleTs, loadTs } from '../../scripts/load-ts.mjs';
 import { bannerOf, join, openSocket, send, startTestEmulator } from './support/local-server.mjs';
 
-const { startEmulatorServer } = await loadTs('src/emulator/server.ts');
+const { startEmulatorServer } = await loadTs('src/emulator/node/server.ts');
 const APP = 1400000001;
 const FOREIGN = 'http://evil.example';
 
@@ -145,7 +145,7 @@ test('log lines escape control characters inside a forged userSig\'s fields too'
 });
 
 test('the trtc-room-emulator command warns, on stderr, what other machines can reach when it listens on 0.0.0.0', async (t) => {
-  const file = await bundleTs('src/emulator/cli.ts');
+  const file = await bundleTs('src/emulator/node/cli.ts');
   t.after(() => rmSync(file, { force: true }));
   const { stderr } = await bannerOf(t, [file, '--host', '0.0.0.0', '--port', '0', '--quiet']);
   assert.match(stderr, /WARNING: the TRTC emulator listens on 0\.0\.0\.0 \(every network interface\)/);

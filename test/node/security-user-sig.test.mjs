@@ -10,7 +10,7 @@ import { WebSocket } from 'ws';
 import { bundleTs, loadTs } from '../../scripts/load-ts.mjs';
 
 const { verifyUserSig, generateTestUserSig, RoomService } = await loadTs('src/testing/index.ts');
-const { MAX_USER_SIG_LENGTH } = await loadTs('src/testing/user-sig.ts');
+const { MAX_USER_SIG_LENGTH } = await loadTs('src/emulator/core/user-sig.ts');
 const APP = 1400000001;
 const KEY = 'the-app-key';
 const MiB = 1 << 20;
@@ -48,7 +48,7 @@ test('real signatures still pass the size limits', async () => {
 
 /** Starts the emulator (with the app key, as the demo runs it) in a child process that answers GET /peak-rss. */
 async function emulatorProcess(t) {
-  const file = await bundleTs('src/emulator/server.ts');
+  const file = await bundleTs('src/emulator/node/server.ts');
   t.after(() => rmSync(file, { force: true }));
   const child = spawn(
     process.execPath,

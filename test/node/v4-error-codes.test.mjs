@@ -19,8 +19,8 @@ function sdkErrorCodes() {
 
 test("every error code the v4 double exports is trtc-js-sdk's, under its name; 0x4005 and 0x4009 are not used as the double used them", async () => {
   const codes = sdkErrorCodes();
-  const v4 = await loadTs('src/testing/v4-client.ts');
-  const remote = await loadTs('src/testing/remote.ts');
+  const v4 = await loadTs('src/emulator/page/v4-client.ts');
+  const remote = await loadTs('src/emulator/page/remote.ts');
   const exported = {
     INVALID_PARAMETER: v4.INVALID_PARAMETER,
     INVALID_OPERATION: v4.INVALID_OPERATION,
@@ -42,7 +42,7 @@ test("every error code the v4 double exports is trtc-js-sdk's, under its name; 0
 });
 
 test("the v4 double's messages are built from the SDK's own words, as its code has them", async () => {
-  const v4 = await loadTs('src/testing/v4-client.ts');
+  const v4 = await loadTs('src/emulator/page/v4-client.ts');
   // The SDK builds a ban message as "client was banned because of " + its sentence for the reason + ".".
   assert.ok(sdkSource.includes('"client was banned because of " + e.message + "."') || sdkSource.includes('"client was banned because of "+e.message+"."'), 'the SDK builds ban messages so');
   for (const sentence of ['you got banned by the admin', 'duplicated userId joining the room', 'the room has been disbanded by the admin']) {

@@ -15,7 +15,7 @@ import type { RoomState, TrtcRoomEventName } from '../../src/events.js';
 import { setDefaultSdkImporter } from '../../src/sdk/loader.js';
 import { loadVisits } from '../../src/session.js';
 import { createTrtcEmulator, type EmulatedV4Client, type TrtcEmulator } from '../../src/testing/index.js';
-import type { EmulatedV5Trtc } from '../../src/testing/v5-client.js';
+import type { EmulatedV5Trtc } from '../../src/emulator/page/v5-client.js';
 
 // ---------------------------------------------------------------------------------------------------
 // The commands

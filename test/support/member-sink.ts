@@ -1,4 +1,4 @@
-import type { MemberSink, PeerLeaveReason, RemovalReason } from '../../src/testing/room-service.js';
+import type { MemberSink, PeerLeaveReason, RemovalReason } from '../../src/emulator/core/room-service.js';
 
 /**
  * A member's view of the room service: what it was told, in order (`removed:kick`, `peer-join:bob`,

@@ -5,7 +5,7 @@ import { request as httpRequest } from 'node:http';
 import { WebSocket } from 'ws';
 import { loadTs } from '../../../scripts/load-ts.mjs';
 
-const { startEmulatorServer } = await loadTs('src/emulator/server.ts');
+const { startEmulatorServer } = await loadTs('src/emulator/node/server.ts');
 
 /** The emulator in-process on an ephemeral loopback port, closed after the test; `lines` holds what it logged. */
 export async function startTestEmulator(t, options = {}) {

@@ -12,7 +12,7 @@ const pageScript = `
 import TRTCv4 from 'trtc-js-sdk';
 import TRTCv5 from 'trtc-sdk-v5';
 import '${root}/src/index.ts';
-import { connectTrtcEmulator } from '${root}/src/testing/remote.ts';
+import { connectTrtcEmulator } from '${root}/src/emulator/page/remote.ts';
 window.TRTCv4 = TRTCv4;
 window.TRTCv5 = TRTCv5;
 window.reports = [];
@@ -77,7 +77,7 @@ async function pageBundle() {
  * `open(name, { path, ready })` opens another served page and waits until its global `ready` is defined.
  */
 export async function startRealSdkRig(t, { log = false, extraArgs = [], pages = {} } = {}) {
-  const { startEmulatorServer } = await loadTs('src/emulator/server.ts');
+  const { startEmulatorServer } = await loadTs('src/emulator/node/server.ts');
   const script = await pageBundle();
   const lines = [];
   const server = await startEmulatorServer({

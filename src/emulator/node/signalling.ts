@@ -9,7 +9,7 @@
 import { quote } from './log-text.js';
 import type { IncomingMessage } from 'node:http';
 import type { WebSocket } from 'ws';
-import type { Membership, MemberSink, RemovalReason, RoomId, RoomService } from '../testing/room-service.js';
+import type { Membership, MemberSink, RemovalReason, RoomId, RoomService } from '../core/room-service.js';
 import { trtcJsSdkSignalling } from './signalling-v4.js';
 import { trtcSdkV5Signalling } from './signalling-v5.js';
 

@@ -7,9 +7,9 @@ import type { BackendMembership, RoomBackend } from './backend.js';
 import { createEmulatedSdks, type EmulatedSdkOptions, type EmulatedSdks } from './sdk-shapes.js';
 import { MediaRelay } from './media/relay.js';
 import { NetworkMediaRelay } from './media/network-relay.js';
-import { PEER_LEAVE_REASON, type JoinRequest, type MemberSink } from './room-service.js';
+import { PEER_LEAVE_REASON, type JoinRequest, type MemberSink } from '../core/room-service.js';
 import { EmulatedRtcError, JOIN_ROOM_FAILED, UNKNOWN } from './v4-client.js';
-import { EMULATOR_WEBSOCKET_PATH, type ClientMessage, type ServerMessage } from './wire-protocol.js';
+import { EMULATOR_WEBSOCKET_PATH, type ClientMessage, type ServerMessage } from '../core/wire-protocol.js';
 
 /** What the client needs of a WebSocket: the browser's, or `ws`'s in Node. */
 export interface WebSocketLike {

@@ -4,7 +4,7 @@
  * A socket sends `media-enter` first; when it closes, its member published nothing more.
  */
 import type { WebSocket } from 'ws';
-import type { MediaClientMessage, MediaPublication, MediaServerMessage } from '../testing/wire-protocol.js';
+import type { MediaClientMessage, MediaPublication, MediaServerMessage } from '../core/wire-protocol.js';
 
 const NOTHING: MediaPublication = { audio: false, video: false, audioMuted: false, videoMuted: false };
 

@@ -1,4 +1,4 @@
-import type { JoinRequest, MemberSink } from './room-service.js';
+import type { JoinRequest, MemberSink } from '../core/room-service.js';
 
 /** One client's place in a room, as a transport holds it. */
 export interface BackendMembership {

@@ -6,9 +6,9 @@
  * SDK's internal errors as its `RtcError.convertFrom` does. Read from trtc-sdk-v5 5.17.1's trtc.esm.js.
  */
 import { HandlerMap, type Handler } from './handlers.js';
-import type { TrtcV5EnterRoomParams } from '../sdk/v5.js';
+import type { TrtcV5EnterRoomParams } from '../../sdk/v5.js';
 import type { BackendMembership, FaultQueue, RoomBackend } from './backend.js';
-import type { PeerLeaveReason, RemovalReason } from './room-service.js';
+import type { PeerLeaveReason, RemovalReason } from '../core/room-service.js';
 
 type ConnectionState = 'DISCONNECTED' | 'CONNECTING' | 'RECONNECTING' | 'CONNECTED';
 

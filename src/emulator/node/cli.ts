@@ -3,7 +3,7 @@
  * `npx trtc-room-emulator --help` lists the options.
  */
 import { parseArgs } from 'node:util';
-import { DEFAULT_SDK_APP_ID } from '../testing/room-service.js';
+import { DEFAULT_SDK_APP_ID } from '../core/room-service.js';
 import { DEFAULT_DROP_TIMEOUT_MS, startEmulatorServer, type EmulatorServerOptions } from './server.js';
 import { normalizeOrigin } from './local-origin-policy.js';
 import { SIGNALLING_DIALECTS } from './signalling.js';

@@ -6,7 +6,7 @@
  * are answered (the emulator counts them per SecretId).
  */
 import { randomUUID } from 'node:crypto';
-import { RoomServiceError, type RoomService } from '../testing/room-service.js';
+import { RoomServiceError, type RoomService } from '../core/room-service.js';
 import { CloudApiError, verifyTc3Signature, type SignedRequest, type Tc3Credentials } from './tc3-signature.js';
 
 export const TRTC_API_VERSION = '2019-07-22';

@@ -14,8 +14,8 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { WebSocketServer, type WebSocket } from 'ws';
-import { JOIN_ROOM_FAILED, PEER_LEAVE_REASON, RoomService, type Membership, type MemberSink, type RoomId } from '../testing/room-service.js';
-import { EMULATOR_WEBSOCKET_PATH, type ClientMessage, type MediaClientMessage, type ServerMessage } from '../testing/wire-protocol.js';
+import { JOIN_ROOM_FAILED, PEER_LEAVE_REASON, RoomService, type Membership, type MemberSink, type RoomId } from '../core/room-service.js';
+import { EMULATOR_WEBSOCKET_PATH, type ClientMessage, type MediaClientMessage, type ServerMessage } from '../core/wire-protocol.js';
 import { createMediaHub } from './media-hub.js';
 import { CloudApi } from './cloud-api.js';
 import { createLocalOriginPolicy, exposureWarning, normalizeOrigin, type LocalOriginPolicy, type Refusal } from './local-origin-policy.js';
@@ -271,7 +271,7 @@ export async function startEmulatorServer(options: EmulatorServerOptions = {}): 
         fail(null, INVALID_PARAMETER, 'The message is not JSON text.');
         return;
       }
-      // A media socket (src/emulator/media-hub.ts): it carries no join.
+      // A media socket (src/emulator/node/media-hub.ts): it carries no join.
       const mediaMessage = message as unknown as MediaClientMessage;
       if (media) return media(mediaMessage);
       if (state === 'new' && mediaMessage?.type === 'media-enter') {

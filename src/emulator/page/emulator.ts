@@ -3,7 +3,7 @@
  * `admin` with Tencent Cloud's server-side actions, sharing one RoomService in this page.
  */
 import type { RoomBackend } from './backend.js';
-import { RoomService, type RemoveUsersRequest, type RoomRef, type RoomServiceOptions, type RoomSnapshot } from './room-service.js';
+import { RoomService, type RemoveUsersRequest, type RoomRef, type RoomServiceOptions, type RoomSnapshot } from '../core/room-service.js';
 import { createEmulatedSdks, type EmulatedSdkOptions, type EmulatedSdks } from './sdk-shapes.js';
 import { MediaRelay } from './media/relay.js';
 

@@ -1,11 +1,11 @@
 /**
  * The media plane across pages: each client in a room opens a WebSocket of its own to the networked emulator
- * (src/emulator/media-hub.ts), which passes on publications to the room and each subscription's offer,
+ * (src/emulator/node/media-hub.ts), which passes on publications to the room and each subscription's offer,
  * answer and ICE candidates to the one peer they are for. The media flows between the two browsers directly,
  * over a real RTCPeerConnection on each side.
  */
 import { applyMuted, applyTracks, NOTHING_PUBLISHED, type MediaKind, type MediaLink, type MediaPlane, type PlaneMember, type Publication, type RelayPeer } from './relay.js';
-import type { MediaClientMessage, MediaServerMessage } from '../wire-protocol.js';
+import type { MediaClientMessage, MediaServerMessage } from '../../core/wire-protocol.js';
 import type { WebSocketConstructor, WebSocketLike } from '../remote.js';
 
 /** What the two ends of one subscription say to each other (the payload of `media-signal`). */

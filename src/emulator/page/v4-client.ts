@@ -10,7 +10,7 @@
  */
 import { HandlerMap, type Handler } from './handlers.js';
 import type { BackendMembership, FaultQueue, RoomBackend } from './backend.js';
-import type { RemovalReason } from './room-service.js';
+import type { RemovalReason } from '../core/room-service.js';
 
 type ConnectionState = 'DISCONNECTED' | 'CONNECTING' | 'RECONNECTING' | 'CONNECTED';
 
