@@ -10,7 +10,12 @@ function publishedShape() {
   return {
     name: 'trtc-room-published-shape',
     analyzePhase({ ts, node, moduleDoc }) {
-      if (ts.isExportDeclaration(node) && node.isTypeOnly && node.exportClause && ts.isNamedExports(node.exportClause)) {
+      if (
+        ts.isExportDeclaration(node) &&
+        node.isTypeOnly &&
+        node.exportClause &&
+        ts.isNamedExports(node.exportClause)
+      ) {
         const names = typeOnly.get(moduleDoc.path) ?? new Set();
         for (const element of node.exportClause.elements) names.add(element.name.text);
         typeOnly.set(moduleDoc.path, names);
@@ -23,7 +28,10 @@ function publishedShape() {
         for (const entry of module.exports ?? []) {
           const from = entry.declaration?.module;
           // A module path relative to the package, as the schema has it (the analyzer keeps re-exports' specifiers).
-          if (from) entry.declaration.module = toDist(from.startsWith('.') ? posix.join(posix.dirname(module.path), from) : from);
+          if (from)
+            entry.declaration.module = toDist(
+              from.startsWith('.') ? posix.join(posix.dirname(module.path), from) : from,
+            );
         }
         module.path = toDist(module.path);
         for (const declaration of module.declarations ?? []) {

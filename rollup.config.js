@@ -28,14 +28,19 @@ const cdnBundle = {
     entryFileNames: '[name].js',
     chunkFileNames: (chunk) => `${packageName(chunk.facadeModuleId) ?? 'trtc-room-[name]'}-[hash].js`,
   },
-  plugins: [nodeResolve({ browser: true }), esbuild({ target: 'es2021', tsconfig: 'tsconfig.json', optimizeDeps: { include: ['sdp'] } }), terser()],
+  plugins: [
+    nodeResolve({ browser: true }),
+    esbuild({ target: 'es2021', tsconfig: 'tsconfig.json', optimizeDeps: { include: ['sdp'] } }),
+    terser(),
+  ],
 };
 
 // The networked emulator (Node): dist/emulator/server.js (`trtc-room/emulator`) and dist/emulator/cli.js (the
 // `trtc-room-emulator` command). `ws` is bundled in, so the package still depends on lit and the SDK only, and
 // `npx trtc-room-emulator` needs nothing else installed. ws is CommonJS: esbuild converts it to an ES module,
 // with a real `require` for the Node modules it loads (its optional native add-ons stay optional).
-const WS_NOTICE = '/*! Includes ws (https://github.com/websockets/ws), MIT License. Copyright (c) 2011 Einar Otto Stangvik, (c) 2013 Arnout Kazemier and contributors, (c) 2016 Luigi Pinca and contributors. */';
+const WS_NOTICE =
+  '/*! Includes ws (https://github.com/websockets/ws), MIT License. Copyright (c) 2011 Einar Otto Stangvik, (c) 2013 Arnout Kazemier and contributors, (c) 2016 Luigi Pinca and contributors. */';
 const inlineCommonJs = (name) => ({
   name: 'inline-commonjs',
   resolveId: (id) => (id === name ? `\0inline:${name}` : null),
@@ -64,7 +69,12 @@ const emulatorServer = {
     entryFileNames: '[name].js',
     chunkFileNames: 'emulator/[name]-[hash].js',
     banner: (chunk) =>
-      [chunk.name === 'emulator/cli' && '#!/usr/bin/env node', Object.keys(chunk.modules).includes('\0inline:ws') && WS_NOTICE].filter(Boolean).join('\n'),
+      [
+        chunk.name === 'emulator/cli' && '#!/usr/bin/env node',
+        Object.keys(chunk.modules).includes('\0inline:ws') && WS_NOTICE,
+      ]
+        .filter(Boolean)
+        .join('\n'),
   },
   plugins: [inlineCommonJs('ws'), esbuild({ target: 'node18', tsconfig: 'tsconfig.json' })],
 };

@@ -6,7 +6,10 @@ import { bundledTrtcSdkV5 } from './scripts/bundled-sdk-v5.mjs';
 import { svelteComponents } from './scripts/svelte-components.mjs';
 
 // The README's framework snippets import the package by name: in the tests that is the source.
-const packageSource = { name: 'package-source', resolveImport: ({ source }) => (source === 'trtc-room' ? '/src/index.ts' : undefined) };
+const packageSource = {
+  name: 'package-source',
+  resolveImport: ({ source }) => (source === 'trtc-room' ? '/src/index.ts' : undefined),
+};
 
 // Chromium's fake camera and microphone (a moving test pattern and a tone), with permission granted without a
 // prompt: the media suites (test/media/) capture from them. No other suite asks for a device, so one browser
@@ -17,7 +20,13 @@ export default {
   files: ['test/**/*.test.ts', 'test/**/*.test.tsx'],
   nodeResolve: { exportConditions: ['production'] },
   concurrency: 1,
-  plugins: [esbuildPlugin({ ts: true, tsx: true, target: 'es2021', tsconfig: 'tsconfig.json' }), bundledTrtcSdkV5(), commonjsPackages(['react', 'react-dom/client']), svelteComponents(), packageSource],
+  plugins: [
+    esbuildPlugin({ ts: true, tsx: true, target: 'es2021', tsconfig: 'tsconfig.json' }),
+    bundledTrtcSdkV5(),
+    commonjsPackages(['react', 'react-dom/client']),
+    svelteComponents(),
+    packageSource,
+  ],
   browsers: [
     chromeLauncher({
       launchOptions: { executablePath: findChromium(), headless: true, args: [...chromiumArgs, ...MEDIA_ARGS] },

@@ -21,7 +21,8 @@ const waitFor = (find) =>
     look();
   });
 /** The time the video's next frame is presented. */
-const nextFrame = (video) => new Promise((resolve) => video.requestVideoFrameCallback(() => resolve(performance.now())));
+const nextFrame = (video) =>
+  new Promise((resolve) => video.requestVideoFrameCallback(() => resolve(performance.now())));
 
 let camera;
 /** One camera track, captured once and shared by every publisher, so that no capture is timed. */
@@ -124,7 +125,8 @@ window.startCallByHand = async () => {
     box.style.cssText = 'display: grid; grid-template-columns: repeat(3, 240px); gap: 8px';
     const views = new Map();
     const viewOf = (id) => {
-      if (!views.has(id)) views.set(id, box.appendChild(Object.assign(document.createElement('div'), { style: 'aspect-ratio: 16 / 9' })));
+      if (!views.has(id))
+        views.set(id, box.appendChild(Object.assign(document.createElement('div'), { style: 'aspect-ratio: 16 / 9' })));
       return views.get(id);
     };
     const onSubscribed = ({ stream }) => void stream.play(viewOf(stream.getUserId())).catch(() => undefined);

@@ -129,7 +129,11 @@ window.runCycles = async (cycles, { baseline = true } = {}) => {
     else if (r % 2 === 0) await runBaseline().then(runElement);
     else await runElement().then(runBaseline);
   }
-  return { baselineMs: baseline ? baselineMs : null, baselineWithTaskMs: baseline ? baselineWithTaskMs : null, elementMs };
+  return {
+    baselineMs: baseline ? baselineMs : null,
+    baselineWithTaskMs: baseline ? baselineWithTaskMs : null,
+    elementMs,
+  };
 };
 
 /** After a forced GC: how many of the cycles' elements and clients are still reachable. Forgets them. */
@@ -140,7 +144,13 @@ window.countReachable = async () => {
     globalThis.gc?.();
   }
   const alive = (refs) => refs.filter((ref) => ref.deref() !== undefined).length;
-  const result = { elements: alive(elementRefs), elementsMade: elementRefs.length, clients: alive(clientRefs), clientsMade: clientRefs.length, gc: typeof globalThis.gc === 'function' };
+  const result = {
+    elements: alive(elementRefs),
+    elementsMade: elementRefs.length,
+    clients: alive(clientRefs),
+    clientsMade: clientRefs.length,
+    gc: typeof globalThis.gc === 'function',
+  };
   elementRefs = [];
   clientRefs = [];
   return result;
@@ -185,7 +195,13 @@ window.banLatency = async (times) => {
   }
   el.remove();
   micros.sort((a, b) => a - b);
-  return { times, sameTask, medianMicros: micros[Math.floor(micros.length / 2)], maxMicros: micros.at(-1), resolutionMicros: timerResolution() };
+  return {
+    times,
+    sameTask,
+    medianMicros: micros[Math.floor(micros.length / 2)],
+    maxMicros: micros.at(-1),
+    resolutionMicros: timerResolution(),
+  };
 };
 
 /** The smallest step performance.now() takes here, in µs (5 when cross-origin isolated, else 100). */

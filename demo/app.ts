@@ -35,9 +35,15 @@ function banWords(reason: BanReason, roomId: number | string): [string, string] 
         'TRTC removed you from this room because the same user id joined it from another tab or device. TRTC allows one connection per user id in a room; this page will not rejoin by itself.',
       ];
     case 'removed-by-admin':
-      return ['Removed from the room', `The app's server removed you from this room (server API ${actionFor('remove', roomId)}).`];
+      return [
+        'Removed from the room',
+        `The app's server removed you from this room (server API ${actionFor('remove', roomId)}).`,
+      ];
     case 'room-dismissed':
-      return ['The room was closed', `The app's server dismissed this room (server API ${actionFor('dismiss', roomId)}); everyone in it was removed.`];
+      return [
+        'The room was closed',
+        `The app's server dismissed this room (server API ${actionFor('dismiss', roomId)}); everyone in it was removed.`,
+      ];
     default:
       return ['Removed from the room', 'TRTC removed you from this room.'];
   }
@@ -141,7 +147,9 @@ async function joinFromForm(): Promise<void> {
 form.addEventListener('submit', (event) => {
   event.preventDefault();
   // A wrong SDKAppID or a stopped demo server fails before the element is asked: say so on the page.
-  joinFromForm().catch((error: unknown) => showFailure(`Could not join: ${error instanceof Error ? error.message : String(error)}`));
+  joinFromForm().catch((error: unknown) =>
+    showFailure(`Could not join: ${error instanceof Error ? error.message : String(error)}`),
+  );
 });
 $('leave').addEventListener('click', () => void room.leave());
 $('join-again').addEventListener('click', () => void room.join().catch(() => undefined));
@@ -181,7 +189,8 @@ room.addEventListener('state-change', (event) => {
 room.addEventListener('joined', (event) => {
   renderPeers();
   const { roomId, userId } = event.detail;
-  $('room-label').textContent = `${userId} in ${typeof roomId === 'string' ? `string room "${roomId}"` : `room ${roomId}`}`;
+  $('room-label').textContent =
+    `${userId} in ${typeof roomId === 'string' ? `string room "${roomId}"` : `room ${roomId}`}`;
   me = userId;
   renderPeers();
 });
@@ -222,7 +231,16 @@ $('play-audio').addEventListener('click', () => {
 
 // --- the event log ---------------------------------------------------------------------------------
 
-const ROOM_EVENTS = ['joined', 'left', 'banned', 'error', 'peer-join', 'peer-leave', 'connection-state-change', 'state-change'] as const;
+const ROOM_EVENTS = [
+  'joined',
+  'left',
+  'banned',
+  'error',
+  'peer-join',
+  'peer-leave',
+  'connection-state-change',
+  'state-change',
+] as const;
 const EVENTS = [...ROOM_EVENTS, 'local-media', 'peer-media', 'autoplay-blocked'] as const;
 for (const type of EVENTS) {
   room.addEventListener(type, (event: Event) => {
@@ -230,7 +248,8 @@ for (const type of EVENTS) {
     const item = document.createElement('li');
     item.className = type;
     const time = document.createElement('time');
-    time.textContent = new Date().toLocaleTimeString(undefined, { hour12: false }) + `.${String(Date.now() % 1000).padStart(3, '0')}`;
+    time.textContent =
+      new Date().toLocaleTimeString(undefined, { hour12: false }) + `.${String(Date.now() % 1000).padStart(3, '0')}`;
     const name = Object.assign(document.createElement('span'), { className: 'type', textContent: type });
     item.append(time, name, detail);
     $('log').prepend(item);
@@ -253,7 +272,11 @@ async function callAdmin(action: string, body: Record<string, unknown>): Promise
   clearTimeout(clearAdminResult);
   result.textContent = `Calling ${action}…`;
   try {
-    const response = await fetch('/api/admin', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ action, ...body }) });
+    const response = await fetch('/api/admin', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ action, ...body }),
+    });
     const answer = await response.json();
     result.textContent = answer.error
       ? `${action} failed: ${answer.error.code}: ${answer.error.message}`
@@ -266,7 +289,12 @@ async function callAdmin(action: string, body: Record<string, unknown>): Promise
 }
 
 function adminButton(label: string, action: string, body: Record<string, unknown>, testId: string): HTMLButtonElement {
-  const button = Object.assign(document.createElement('button'), { type: 'button', className: 'danger', textContent: label, title: `Calls ${action}` });
+  const button = Object.assign(document.createElement('button'), {
+    type: 'button',
+    className: 'danger',
+    textContent: label,
+    title: `Calls ${action}`,
+  });
   button.dataset.action = action;
   button.dataset.testid = testId;
   button.addEventListener('click', () => void callAdmin(action, body));
@@ -309,12 +337,26 @@ async function refreshRooms(): Promise<void> {
       const action = actionFor('remove', view.roomId);
       span.append(
         `${userId}${view.disconnected.includes(userId) ? ' (connection lost)' : ''}`,
-        adminButton(`Remove (${action})`, action, { sdkAppId: view.sdkAppId, roomId: view.roomId, userIds: [userId] }, `remove-${view.roomId}-${userId}`),
+        adminButton(
+          `Remove (${action})`,
+          action,
+          { sdkAppId: view.sdkAppId, roomId: view.roomId, userIds: [userId] },
+          `remove-${view.roomId}-${userId}`,
+        ),
       );
       members.append(span);
     }
     const dismiss = actionFor('dismiss', view.roomId);
-    row.insertCell().append(adminButton(`Dismiss room (${dismiss})`, dismiss, { sdkAppId: view.sdkAppId, roomId: view.roomId }, `dismiss-${view.roomId}`));
+    row
+      .insertCell()
+      .append(
+        adminButton(
+          `Dismiss room (${dismiss})`,
+          dismiss,
+          { sdkAppId: view.sdkAppId, roomId: view.roomId },
+          `dismiss-${view.roomId}`,
+        ),
+      );
   }
   holder.replaceChildren(table);
 }

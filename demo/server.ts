@@ -75,9 +75,13 @@ async function bundlePage(): Promise<Map<string, Asset>> {
     logLevel: 'silent',
   });
   const assets = new Map<string, Asset>();
-  for (const file of result.outputFiles) assets.set(`/${file.path.split('/').pop()}`, { type: 'text/javascript; charset=utf-8', body: file.contents });
+  for (const file of result.outputFiles)
+    assets.set(`/${file.path.split('/').pop()}`, { type: 'text/javascript; charset=utf-8', body: file.contents });
   assets.set('/', { type: 'text/html; charset=utf-8', body: await readFile(join(root, 'demo/index.html'), 'utf8') });
-  assets.set('/demo/styles.css', { type: 'text/css; charset=utf-8', body: await readFile(join(root, 'demo/styles.css'), 'utf8') });
+  assets.set('/demo/styles.css', {
+    type: 'text/css; charset=utf-8',
+    body: await readFile(join(root, 'demo/styles.css'), 'utf8'),
+  });
   return assets;
 }
 
@@ -110,18 +114,32 @@ export async function startDemoServer(options: DemoServerOptions = {}): Promise<
 
   async function callCloudApi(emulator: EmulatorServer, body: any) {
     const { action, sdkAppId, roomId, userIds } = body ?? {};
-    if (!ADMIN_ACTIONS.has(action)) return { status: 400, body: { error: { code: 'InvalidAction', message: `Unknown action ${JSON.stringify(action)}.` } } };
+    if (!ADMIN_ACTIONS.has(action))
+      return {
+        status: 400,
+        body: { error: { code: 'InvalidAction', message: `Unknown action ${JSON.stringify(action)}.` } },
+      };
     admin ??= new CommonClient('trtc.tencentcloudapi.com', '2019-07-22', {
       credential: emulator.credentials,
       region: 'ap-guangzhou',
       profile: { httpProfile: { endpoint: emulator.apiEndpoint, protocol: 'http://' } },
     });
-    const request = { SdkAppId: sdkAppId, RoomId: roomId, ...(action.startsWith('RemoveUser') ? { UserIds: userIds } : {}) };
+    const request = {
+      SdkAppId: sdkAppId,
+      RoomId: roomId,
+      ...(action.startsWith('RemoveUser') ? { UserIds: userIds } : {}),
+    };
     try {
       const answer: { RequestId?: string } = await admin.request(action, request);
       return { status: 200, body: { requestId: answer.RequestId } };
     } catch (error: any) {
-      return { status: 200, body: { error: { code: error?.code ?? 'InternalError', message: error?.message ?? String(error) }, requestId: error?.requestId } };
+      return {
+        status: 200,
+        body: {
+          error: { code: error?.code ?? 'InternalError', message: error?.message ?? String(error) },
+          requestId: error?.requestId,
+        },
+      };
     }
   }
 
@@ -181,13 +199,20 @@ export async function startDemoServer(options: DemoServerOptions = {}): Promise<
         } else if (!/^[A-Za-z0-9_-]{1,32}$/.test(userId)) {
           sendJson(response, 400, { error: 'userId must be 1 to 32 characters of A-Z, a-z, 0-9, _ and -.' });
         } else {
-          sendJson(response, 200, { userSig: new TLSSigAPIv2.Api(DEMO_SDK_APP_ID, DEMO_APP_SECRET_KEY).genUserSig(userId, 86400) });
+          sendJson(response, 200, {
+            userSig: new TLSSigAPIv2.Api(DEMO_SDK_APP_ID, DEMO_APP_SECRET_KEY).genUserSig(userId, 86400),
+          });
         }
         return true;
       }
       if (request.method === 'POST' && path === '/api/admin') {
         if (!isJsonRequest(request)) {
-          sendJson(response, 415, { error: { code: 'UnsupportedMediaType', message: 'POST /api/admin takes a JSON body: send it with Content-Type: application/json.' } });
+          sendJson(response, 415, {
+            error: {
+              code: 'UnsupportedMediaType',
+              message: 'POST /api/admin takes a JSON body: send it with Content-Type: application/json.',
+            },
+          });
           return true;
         }
         let body: unknown;

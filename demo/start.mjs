@@ -18,7 +18,9 @@ try {
     strict: true,
   }));
 } catch (error) {
-  console.error(`npm start: ${error.message}\nOptions: --verbose, --allow-origin <origin> (repeatable), --allow-host <name> (repeatable), --allow-remote-admin`);
+  console.error(
+    `npm start: ${error.message}\nOptions: --verbose, --allow-origin <origin> (repeatable), --allow-host <name> (repeatable), --allow-remote-admin`,
+  );
   process.exit(2);
 }
 
@@ -36,7 +38,9 @@ const server = await startDemoServer({
 });
 console.log(`<trtc-room> demo: ${server.url}`);
 console.log(`  Local TRTC emulator (SDKAppID ${DEMO_SDK_APP_ID}); WebSocket ${server.emulator.webSocketUrl}`);
-console.log(`  Tencent Cloud API endpoint ${server.emulator.apiEndpoint} (http), SecretId ${server.emulator.credentials.secretId}`);
+console.log(
+  `  Tencent Cloud API endpoint ${server.emulator.apiEndpoint} (http), SecretId ${server.emulator.credentials.secretId}`,
+);
 console.log('  Open the page in two tabs and join with the same user id. Ctrl+C stops.');
 const stop = async () => {
   await server.close();

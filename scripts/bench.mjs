@@ -74,19 +74,27 @@ async function bundle(entry, outdir, external = [], extra = {}) {
   const visit = (path) => {
     if (staticClosure.has(path)) return;
     staticClosure.add(path);
-    for (const imported of outputs[path].imports) if (imported.kind === 'import-statement' && !imported.external) visit(imported.path);
+    for (const imported of outputs[path].imports)
+      if (imported.kind === 'import-statement' && !imported.external) visit(imported.path);
   };
   visit(entryPath);
   const sdkChunks = {};
   for (const [path, output] of Object.entries(outputs)) {
     if (!path.endsWith('.js')) continue;
-    const sdk = ['trtc-js-sdk', 'trtc-sdk-v5'].find((name) => Object.keys(output.inputs).some((input) => input.includes(`node_modules/${name}/`)));
+    const sdk = ['trtc-js-sdk', 'trtc-sdk-v5'].find((name) =>
+      Object.keys(output.inputs).some((input) => input.includes(`node_modules/${name}/`)),
+    );
     if (sdk) sdkChunks[sdk] = { file: path.split('/').at(-1), gzip: gzip(file(path)), bytes: output.bytes };
   }
   const entryGzip = [...staticClosure].reduce((sum, path) => sum + gzip(file(path)), 0);
   const entryBytes = [...staticClosure].reduce((sum, path) => sum + outputs[path].bytes, 0);
   // The element's own code that is imported at the first join (src/visit.ts and the adapters), not with the entry.
-  const lazyOwn = Object.keys(outputs).filter((path) => path.endsWith('.js') && !staticClosure.has(path) && !Object.values(sdkChunks).some((chunk) => path.endsWith(chunk.file)));
+  const lazyOwn = Object.keys(outputs).filter(
+    (path) =>
+      path.endsWith('.js') &&
+      !staticClosure.has(path) &&
+      !Object.values(sdkChunks).some((chunk) => path.endsWith(chunk.file)),
+  );
   const lazyOwnGzip = lazyOwn.reduce((sum, path) => sum + gzip(file(path)), 0);
   return { entryGzip, entryBytes, lazyOwnGzip, sdkChunks };
 }
@@ -95,7 +103,10 @@ async function bundle(entry, outdir, external = [], extra = {}) {
 async function serve(dir) {
   const served = new Map();
   const headers = { 'cross-origin-opener-policy': 'same-origin', 'cross-origin-embedder-policy': 'require-corp' };
-  const server = await serveDirectory(dir, { headers, onServe: (name, bytes) => served.set(name, (served.get(name) ?? 0) + bytes) });
+  const server = await serveDirectory(dir, {
+    headers,
+    onServe: (name, bytes) => served.set(name, (served.get(name) ?? 0) + bytes),
+  });
   return { ...server, served };
 }
 
@@ -137,7 +148,14 @@ async function measureMedia() {
       }
     }
     await page.close();
-    const firstFrame = { runs, elementMedianMs: median(element), byHandMedianMs: median(byHand), ratio: median(element) / median(byHand), elementMs: element, byHandMs: byHand };
+    const firstFrame = {
+      runs,
+      elementMedianMs: median(element),
+      byHandMedianMs: median(byHand),
+      ratio: median(element) / median(byHand),
+      elementMs: element,
+      byHandMs: byHand,
+    };
 
     const callCpu = async (start) => {
       const call = await open();
@@ -145,7 +163,8 @@ async function measureMedia() {
       await cdp.send('Performance.enable');
       await call.evaluate(start === 'element' ? () => window.startCallElement() : () => window.startCallByHand());
       await new Promise((done) => setTimeout(done, 1000));
-      const metric = async () => Object.fromEntries((await cdp.send('Performance.getMetrics')).metrics.map(({ name, value }) => [name, value]));
+      const metric = async () =>
+        Object.fromEntries((await cdp.send('Performance.getMetrics')).metrics.map(({ name, value }) => [name, value]));
       const before = await metric();
       await new Promise((done) => setTimeout(done, seconds * 1000));
       const after = await metric();
@@ -166,7 +185,13 @@ async function measureMedia() {
       }
     }
     const mean = (values) => values.reduce((a, b) => a + b, 0) / values.length;
-    const call = { seconds, rounds: 2, elementMsPerSecond: mean(cpuElement), byHandMsPerSecond: mean(cpuByHand), ratio: mean(cpuElement) / mean(cpuByHand) };
+    const call = {
+      seconds,
+      rounds: 2,
+      elementMsPerSecond: mean(cpuElement),
+      byHandMsPerSecond: mean(cpuByHand),
+      ratio: mean(cpuElement) / mean(cpuByHand),
+    };
     return { firstFrame, call };
   } finally {
     await browser.close();
@@ -177,11 +202,31 @@ async function measureMedia() {
 /** The media rows of the table: times and ratios, against the issue's targets (not budgets). */
 function mediaRows({ firstFrame, call }) {
   return [
-    [`publish → first remote frame, <trtc-room>, median of ${firstFrame.runs}`, `${firstFrame.elementMedianMs.toFixed(1)} ms`, '', ''],
-    [`publish → first remote frame, by hand, median of ${firstFrame.runs}`, `${firstFrame.byHandMedianMs.toFixed(1)} ms`, '', ''],
+    [
+      `publish → first remote frame, <trtc-room>, median of ${firstFrame.runs}`,
+      `${firstFrame.elementMedianMs.toFixed(1)} ms`,
+      '',
+      '',
+    ],
+    [
+      `publish → first remote frame, by hand, median of ${firstFrame.runs}`,
+      `${firstFrame.byHandMedianMs.toFixed(1)} ms`,
+      '',
+      '',
+    ],
     ['  element / by hand', `${firstFrame.ratio.toFixed(2)}×`, '(target ≤ 1.2×)', ''],
-    [`three-person call, main-thread CPU, <trtc-room>, ${call.rounds} × ${call.seconds} s`, `${call.elementMsPerSecond.toFixed(1)} ms/s`, '', ''],
-    [`three-person call, main-thread CPU, by hand, ${call.rounds} × ${call.seconds} s`, `${call.byHandMsPerSecond.toFixed(1)} ms/s`, '', ''],
+    [
+      `three-person call, main-thread CPU, <trtc-room>, ${call.rounds} × ${call.seconds} s`,
+      `${call.elementMsPerSecond.toFixed(1)} ms/s`,
+      '',
+      '',
+    ],
+    [
+      `three-person call, main-thread CPU, by hand, ${call.rounds} × ${call.seconds} s`,
+      `${call.byHandMsPerSecond.toFixed(1)} ms/s`,
+      '',
+      '',
+    ],
     ['  element / by hand', `${call.ratio.toFixed(2)}×`, '(target ≤ 1.1×)', ''],
   ];
 }
@@ -197,8 +242,14 @@ async function main() {
   // package.json's sideEffects names the built files, not src/index.ts: keep the page's bare import of it.
   const pageBuild = await bundle('bench/page.js', join(out, 'page'), [], { ignoreAnnotations: true });
   await bundle('bench/media-page.js', join(out, 'media'), [], { ignoreAnnotations: true });
-  writeFileSync(join(out, 'media/index.html'), '<!doctype html><html><head><meta charset="utf-8"><script type="module" src="./media-page.js"></script></head><body></body></html>');
-  writeFileSync(join(out, 'page/index.html'), '<!doctype html><html><head><meta charset="utf-8"><script type="module" src="./page.js"></script></head><body></body></html>');
+  writeFileSync(
+    join(out, 'media/index.html'),
+    '<!doctype html><html><head><meta charset="utf-8"><script type="module" src="./media-page.js"></script></head><body></body></html>',
+  );
+  writeFileSync(
+    join(out, 'page/index.html'),
+    '<!doctype html><html><head><meta charset="utf-8"><script type="module" src="./page.js"></script></head><body></body></html>',
+  );
 
   const server = await serve(join(out, 'page'));
   const browser = await launchChromium(['--js-flags=--expose-gc']);
@@ -273,7 +324,13 @@ async function main() {
     ownCodeAtFirstJoinGzip: own.lazyOwnGzip,
     sdkChunks: pageBuild.sdkChunks,
   };
-  results.machine = { platform: `${platform()} ${release()} ${arch()}`, cpu: cpus()[0]?.model?.trim(), cpus: cpus().length, memoryGB: Math.round(totalmem() / 2 ** 30), node: process.version };
+  results.machine = {
+    platform: `${platform()} ${release()} ${arch()}`,
+    cpu: cpus()[0]?.model?.trim(),
+    cpus: cpus().length,
+    memoryGB: Math.round(totalmem() / 2 ** 30),
+    node: process.version,
+  };
   results.date = new Date().toISOString();
 
   const checks = [
@@ -281,8 +338,14 @@ async function main() {
     ['own code ≤ 3.25 KB gzipped', results.size.ownCodeGzip <= BUDGETS.ownCodeGzip],
     ['0 SDK bytes before the first join', results.sdk.sdkBytesBeforeJoin === BUDGETS.sdkBytesBeforeJoin],
     ['the SDK is fetched at the first join (the measurement sees it)', results.sdk.sdkBytesAtFirstJoin > 0],
-    ['0 elements reachable after the cycles', results.cycles.forcedGc && results.cycles.reachableElements === BUDGETS.reachableElements],
-    ['0 clients reachable after the cycles', results.cycles.forcedGc && results.cycles.reachableClients === BUDGETS.reachableClients],
+    [
+      '0 elements reachable after the cycles',
+      results.cycles.forcedGc && results.cycles.reachableElements === BUDGETS.reachableElements,
+    ],
+    [
+      '0 clients reachable after the cycles',
+      results.cycles.forcedGc && results.cycles.reachableClients === BUDGETS.reachableClients,
+    ],
     ['banned dispatched in the task of the SDK callback', results.ban.sameTask === results.ban.times],
   ].map(([name, ok]) => ({ name, ok }));
   results.checks = checks;
@@ -302,25 +365,59 @@ function table(r) {
   const rows = [
     ['metric', 'value', 'budget', ''],
     ['CDN entry with Lit (src/sdk-v5.ts), min+gzip', kb(r.size.entryWithLitGzip), '≤ 9 KB', check('entry with Lit')],
-    ["element's own code (src/index.ts), Lit external, min+gzip", kb(r.size.ownCodeGzip), '≤ 3.25 KB', check('own code')],
-    ["  and its code imported at the first join", kb(r.size.ownCodeAtFirstJoinGzip), '', ''],
+    [
+      "element's own code (src/index.ts), Lit external, min+gzip",
+      kb(r.size.ownCodeGzip),
+      '≤ 3.25 KB',
+      check('own code'),
+    ],
+    ['  and its code imported at the first join', kb(r.size.ownCodeAtFirstJoinGzip), '', ''],
     ...Object.entries(r.size.sdkChunks).map(([name, chunk]) => [`SDK chunk ${name}, min+gzip`, kb(chunk.gzip), '', '']),
     ['SDK bytes fetched before the first join', `${r.sdk.sdkBytesBeforeJoin} B`, '0', check('0 SDK bytes')],
     ['SDK bytes fetched at the first join', kb(r.sdk.sdkBytesAtFirstJoin), '', check('the SDK is fetched')],
-    [`${r.cycles.cycles} cycles, baseline (same SDK calls, no element)`, `${r.cycles.baselineMicrosPerCycle.toFixed(1)} µs/cycle`, '', ''],
-    [`${r.cycles.cycles} cycles, baseline + one task before leaving`, `${r.cycles.baselineWithTaskMicrosPerCycle.toFixed(1)} µs/cycle`, '', ''],
+    [
+      `${r.cycles.cycles} cycles, baseline (same SDK calls, no element)`,
+      `${r.cycles.baselineMicrosPerCycle.toFixed(1)} µs/cycle`,
+      '',
+      '',
+    ],
+    [
+      `${r.cycles.cycles} cycles, baseline + one task before leaving`,
+      `${r.cycles.baselineWithTaskMicrosPerCycle.toFixed(1)} µs/cycle`,
+      '',
+      '',
+    ],
     [`${r.cycles.cycles} cycles, <trtc-room>`, `${r.cycles.elementMicrosPerCycle.toFixed(1)} µs/cycle`, '', ''],
     ['  element time / baseline time', `${r.cycles.ratio.toFixed(2)}×`, '(not a budget)', ''],
     ['  element time / baseline + one task', `${r.cycles.ratioToBaselineWithTask.toFixed(2)}×`, '(not a budget)', ''],
     ...(r.media ? mediaRows(r.media) : []),
-    ['elements reachable after the cycles + GC', `${r.cycles.reachableElements} of ${r.cycles.elementsMade}`, '0', check('0 elements')],
-    ['SDK clients reachable after the cycles + GC', `${r.cycles.reachableClients} of ${r.cycles.clientsMade}`, '0', check('0 clients')],
+    [
+      'elements reachable after the cycles + GC',
+      `${r.cycles.reachableElements} of ${r.cycles.elementsMade}`,
+      '0',
+      check('0 elements'),
+    ],
+    [
+      'SDK clients reachable after the cycles + GC',
+      `${r.cycles.reachableClients} of ${r.cycles.clientsMade}`,
+      '0',
+      check('0 clients'),
+    ],
     ['heap growth after the cycles + GC', kb(r.cycles.heapGrowthBytes), '', ''],
-    ['client-banned → banned, median / max', `${r.ban.medianMicros.toFixed(0)} / ${r.ban.maxMicros.toFixed(0)} µs`, `(timer step ${r.ban.resolutionMicros} µs)`, ''],
+    [
+      'client-banned → banned, median / max',
+      `${r.ban.medianMicros.toFixed(0)} / ${r.ban.maxMicros.toFixed(0)} µs`,
+      `(timer step ${r.ban.resolutionMicros} µs)`,
+      '',
+    ],
     ['banned in the SDK callback’s task', `${r.ban.sameTask} of ${r.ban.times}`, 'all', check('banned dispatched')],
   ];
   const widths = [0, 1, 2, 3].map((i) => Math.max(...rows.map((row) => row[i].length)));
-  const line = (row) => row.map((cell, i) => cell.padEnd(widths[i])).join('  ').trimEnd();
+  const line = (row) =>
+    row
+      .map((cell, i) => cell.padEnd(widths[i]))
+      .join('  ')
+      .trimEnd();
   return [
     `trtc-room benchmark, ${r.date.slice(0, 10)}: ${r.browser}, ${r.machine.cpu} ×${r.machine.cpus}, ${r.machine.platform}, Node ${r.machine.node}`,
     '',
@@ -328,7 +425,12 @@ function table(r) {
     widths.map((w) => '-'.repeat(w)).join('  '),
     ...rows.slice(1).map(line),
     '',
-    r.ok ? 'All budgets met.' : `Over budget: ${r.checks.filter((c) => !c.ok).map((c) => c.name).join('; ')}.`,
+    r.ok
+      ? 'All budgets met.'
+      : `Over budget: ${r.checks
+          .filter((c) => !c.ok)
+          .map((c) => c.name)
+          .join('; ')}.`,
   ].join('\n');
 }
 

@@ -13,9 +13,14 @@ export function bundledTrtcSdkV5() {
     name: 'bundled-trtc-sdk-v5',
     async serve(context) {
       if (!context.path.endsWith(`/node_modules/${SDK_FILE}`)) return undefined;
-      bundle ??= build({ entryPoints: [entry], bundle: true, format: 'esm', target: 'es2021', write: false, logLevel: 'silent' }).then(
-        (result) => result.outputFiles[0].text,
-      );
+      bundle ??= build({
+        entryPoints: [entry],
+        bundle: true,
+        format: 'esm',
+        target: 'es2021',
+        write: false,
+        logLevel: 'silent',
+      }).then((result) => result.outputFiles[0].text);
       return { body: await bundle, type: 'js' };
     },
   };

@@ -10,7 +10,10 @@ const urlOf = (specifier) => `/__commonjs__/${specifier}.js`;
 /** A CommonJS package's export names, read in a child process (React writes to the console as it loads). */
 function exportNames(specifier) {
   const script = `console.log(JSON.stringify(Object.keys(require(${JSON.stringify(specifier)}))))`;
-  const output = execFileSync(process.execPath, ['-e', script], { env: { ...process.env, NODE_ENV: 'development' }, encoding: 'utf8' });
+  const output = execFileSync(process.execPath, ['-e', script], {
+    env: { ...process.env, NODE_ENV: 'development' },
+    encoding: 'utf8',
+  });
   return JSON.parse(output);
 }
 
@@ -26,7 +29,9 @@ export function commonjsPackages(specifiers) {
       if (context.path === BUNDLE) {
         bundle ??= build({
           stdin: {
-            contents: specifiers.map((specifier, i) => `export const m${i} = require(${JSON.stringify(specifier)});`).join('\n'),
+            contents: specifiers
+              .map((specifier, i) => `export const m${i} = require(${JSON.stringify(specifier)});`)
+              .join('\n'),
             resolveDir: process.cwd(),
           },
           bundle: true,
@@ -40,7 +45,9 @@ export function commonjsPackages(specifiers) {
       }
       const index = specifiers.findIndex((specifier) => context.path === urlOf(specifier));
       if (index === -1) return undefined;
-      const names = exportNames(specifiers[index]).filter((name) => /^[A-Za-z_$][\w$]*$/.test(name) && name !== 'default');
+      const names = exportNames(specifiers[index]).filter(
+        (name) => /^[A-Za-z_$][\w$]*$/.test(name) && name !== 'default',
+      );
       const body = [
         `import { m${index} as m } from '${BUNDLE}';`,
         'export default m;',

@@ -27,9 +27,14 @@ const params = {
   steps: integer('steps', values.steps),
   ...(values.path ? { path: values.path } : {}),
 };
-console.log(`fuzzing the lifecycle model: ${params.runs} sequences of up to ${params.steps} steps, seed ${params.seed}${params.path ? `, path ${params.path}` : ''}`);
+console.log(
+  `fuzzing the lifecycle model: ${params.runs} sequences of up to ${params.steps} steps, seed ${params.seed}${params.path ? `, path ${params.path}` : ''}`,
+);
 
 const bin = new URL('../node_modules/.bin/web-test-runner', import.meta.url).pathname;
 const config = new URL('./fuzz.wtr.config.mjs', import.meta.url).pathname;
-const child = spawn(bin, ['--config', config], { stdio: 'inherit', env: { ...process.env, TRTC_FUZZ: JSON.stringify(params) } });
+const child = spawn(bin, ['--config', config], {
+  stdio: 'inherit',
+  env: { ...process.env, TRTC_FUZZ: JSON.stringify(params) },
+});
 child.on('close', (code) => process.exit(code ?? 1));

@@ -18,7 +18,9 @@ const sourceImportMeta = {
     build.onLoad({ filter: /\.[cm]?[jt]sx?$/ }, (args) => {
       if (args.path.includes('/node_modules/')) return undefined;
       const contents = readFileSync(args.path, 'utf8').replace(/\bimport\.meta\.(url|dirname|filename)\b/g, (_, key) =>
-        JSON.stringify(key === 'url' ? pathToFileURL(args.path).href : key === 'dirname' ? dirname(args.path) : args.path),
+        JSON.stringify(
+          key === 'url' ? pathToFileURL(args.path).href : key === 'dirname' ? dirname(args.path) : args.path,
+        ),
       );
       return { contents, loader: extname(args.path).slice(1).replace(/^[cm]/, '') };
     });
@@ -26,7 +28,10 @@ const sourceImportMeta = {
 };
 
 /** Bundles `entry` (a path from the project root) for Node and writes it to `outfile`; returns that path. */
-export async function bundleTs(entry, outfile = join(cacheDir, `${basename(entry, '.ts')}-${process.pid}-${++bundles}.mjs`)) {
+export async function bundleTs(
+  entry,
+  outfile = join(cacheDir, `${basename(entry, '.ts')}-${process.pid}-${++bundles}.mjs`),
+) {
   mkdirSync(join(outfile, '..'), { recursive: true });
   await build({
     entryPoints: [resolve(root, entry)],

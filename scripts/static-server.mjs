@@ -4,7 +4,15 @@ import { readFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { extname, resolve, sep } from 'node:path';
 
-const TYPES = { '.js': 'text/javascript', '.mjs': 'text/javascript', '.html': 'text/html', '.json': 'application/json', '.map': 'application/json', '.css': 'text/css', '.wasm': 'application/wasm' };
+const TYPES = {
+  '.js': 'text/javascript',
+  '.mjs': 'text/javascript',
+  '.html': 'text/html',
+  '.json': 'application/json',
+  '.map': 'application/json',
+  '.css': 'text/css',
+  '.wasm': 'application/wasm',
+};
 
 export async function serveDirectory(dir, { headers = {}, onServe = () => {} } = {}) {
   const root = resolve(dir);
@@ -19,7 +27,11 @@ export async function serveDirectory(dir, { headers = {}, onServe = () => {} } =
       return response.writeHead(404).end();
     }
     onServe(path.slice(root.length + 1), body.length);
-    response.writeHead(200, { 'content-type': TYPES[extname(path)] ?? 'application/octet-stream', 'cache-control': 'no-store', ...headers });
+    response.writeHead(200, {
+      'content-type': TYPES[extname(path)] ?? 'application/octet-stream',
+      'cache-control': 'no-store',
+      ...headers,
+    });
     response.end(body);
   });
   await new Promise((done) => server.listen(0, '127.0.0.1', done));

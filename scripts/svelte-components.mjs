@@ -11,7 +11,10 @@ const RUNTIME = /^(svelte|esm-env)(\/|$)/;
 
 export function svelteComponents() {
   let rootDir = process.cwd();
-  const browserResolve = nodeResolvePlugin(rootDir, false, { exportConditions: ['browser', 'production'], browser: true });
+  const browserResolve = nodeResolvePlugin(rootDir, false, {
+    exportConditions: ['browser', 'production'],
+    browser: true,
+  });
   return {
     name: 'svelte-components',
     async serverStart(args) {

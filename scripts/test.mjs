@@ -34,7 +34,9 @@ if (counts) {
 }
 if (browser.code !== 0) exitCode = 1;
 
-const nodeTests = readdirSync('test/node').filter((file) => file.endsWith('.test.mjs')).map((file) => `test/node/${file}`);
+const nodeTests = readdirSync('test/node')
+  .filter((file) => file.endsWith('.test.mjs'))
+  .map((file) => `test/node/${file}`);
 if (nodeTests.length && process.argv.length <= 2) {
   const node = await run(process.execPath, ['--test', '--test-reporter=tap', ...nodeTests]);
   passed += Number(/^# pass (\d+)/m.exec(node.output)?.[1] ?? 0);

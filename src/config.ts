@@ -52,7 +52,10 @@ const USER_ID_PATTERN = /^[A-Za-z0-9_-]{1,32}$/;
 const STR_ROOM_ID_PATTERN = /^[A-Za-z0-9 !#$%&()+\-:;<=.>?@[\]^_{}|~,]{1,64}$/;
 
 class InvalidInput extends Error {
-  constructor(readonly field: ConfigField, message: string) {
+  constructor(
+    readonly field: ConfigField,
+    message: string,
+  ) {
     super(message);
   }
 }
@@ -80,7 +83,10 @@ function matching(field: ConfigField, value: unknown, pattern: RegExp, what: str
 function oneOf<T extends string>(field: ConfigField, value: unknown, allowed: readonly T[], fallback: T): T {
   if (isAbsent(value)) return fallback;
   if (!allowed.includes(value as T)) {
-    throw new InvalidInput(field, `${field} must be ${allowed.map((v) => `"${v}"`).join(' or ')}; got ${describe(value)}.`);
+    throw new InvalidInput(
+      field,
+      `${field} must be ${allowed.map((v) => `"${v}"`).join(' or ')}; got ${describe(value)}.`,
+    );
   }
   return value as T;
 }
@@ -106,7 +112,12 @@ export function parseConfig(inputs: RoomInputs): ConfigResult {
       integerIn('room-id', v, 1, MAX_ROOM_ID, `an integer from 1 to ${MAX_ROOM_ID}`),
     ) as number | undefined;
     const strRoomId = given(inputs.strRoomId, (v) =>
-      matching('str-room-id', v, STR_ROOM_ID_PATTERN, "1 to 64 of TRTC's allowed characters (letters, digits, space and !#$%&()+-:;<=.>?@[]^_{}|~,)"),
+      matching(
+        'str-room-id',
+        v,
+        STR_ROOM_ID_PATTERN,
+        "1 to 64 of TRTC's allowed characters (letters, digits, space and !#$%&()+-:;<=.>?@[]^_{}|~,)",
+      ),
     ) as string | undefined;
     const userId = given(inputs.userId, (v) =>
       matching('user-id', v, USER_ID_PATTERN, '1 to 32 characters of A-Z, a-z, 0-9, _ and -'),
@@ -123,7 +134,10 @@ export function parseConfig(inputs: RoomInputs): ConfigResult {
     // when it renders before the tag is defined) does not block the join.
     if (isAbsent(inputs.sdk)) oneOf('sdk', inputs.sdkGeneration, ['v4', 'v5'] as const, 'v4');
     if (roomId !== undefined && strRoomId !== undefined) {
-      throw new InvalidInput('room-id', 'Give exactly one of room-id and str-room-id, not both: 123 and "123" are different TRTC rooms.');
+      throw new InvalidInput(
+        'room-id',
+        'Give exactly one of room-id and str-room-id, not both: 123 and "123" are different TRTC rooms.',
+      );
     }
 
     if (sdkAppId === undefined) return { status: 'incomplete', missing: 'sdk-app-id' };

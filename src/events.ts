@@ -2,7 +2,8 @@ import type { BanReason } from './ban-reason.js';
 
 export type RoomState = 'idle' | 'joining' | 'joined' | 'leaving' | 'left' | 'banned' | 'error';
 
-export type ErrorCode = 'invalid-config' | 'join-failed' | 'leave-failed' | 'sdk-load-failed' | 'sdk-error' | 'media-failed';
+export type ErrorCode =
+  'invalid-config' | 'join-failed' | 'leave-failed' | 'sdk-load-failed' | 'sdk-error' | 'media-failed';
 
 export interface RoomDetail {
   /** A number for numeric rooms, a string for string rooms. */
@@ -88,7 +89,11 @@ export type TrtcRoomEventMap = Omit<HTMLElementEventMap, 'error'> & {
  * like the native `error` of `<img>` and `<video>`, stays on the element so that page-level error
  * monitors do not take it for an uncaught exception.
  */
-export function emit<K extends TrtcRoomEventName>(target: EventTarget, name: K, detail: TrtcRoomEventDetails[K]): boolean {
+export function emit<K extends TrtcRoomEventName>(
+  target: EventTarget,
+  name: K,
+  detail: TrtcRoomEventDetails[K],
+): boolean {
   const bubbles = name !== 'error';
   return target.dispatchEvent(new CustomEvent(name, { detail, bubbles, composed: bubbles }));
 }

@@ -10,7 +10,9 @@ import type { DetailedHTMLProps, HTMLAttributes } from 'react';
 import type { TrtcRoomEventDetails } from './events.js';
 import type { TrtcRoom } from './trtc-room.js';
 
-type InputProps = Partial<Pick<TrtcRoom, 'sdkAppId' | 'roomId' | 'strRoomId' | 'userId' | 'userSig' | 'mode' | 'role' | 'sdk' | 'sdkGeneration'>>;
+type InputProps = Partial<
+  Pick<TrtcRoom, 'sdkAppId' | 'roomId' | 'strRoomId' | 'userId' | 'userSig' | 'mode' | 'role' | 'sdk' | 'sdkGeneration'>
+>;
 
 /** `onjoined`, `onbanned`, `onpeer-join`, …: each gets the event's CustomEvent type. */
 type EventProps = {

@@ -1,6 +1,12 @@
 import type { BanInfo } from './ban-reason.js';
 import { roomKey, type RoomConfig } from './config.js';
-import { TrtcRoomError, type ErrorDetail, type RoomState, type TrtcRoomEventDetails, type TrtcRoomEventName } from './events.js';
+import {
+  TrtcRoomError,
+  type ErrorDetail,
+  type RoomState,
+  type TrtcRoomEventDetails,
+  type TrtcRoomEventName,
+} from './events.js';
 import type { SdkGeneration } from './sdk/loader.js';
 import type { OpenVisit, RoomVisit, VisitOwner } from './visit.js';
 import type { MediaWish } from './media/call.js';
@@ -122,7 +128,9 @@ export class RoomSession implements VisitOwner {
     if (this.converging) return; // the running loop reads the latest inputs when its operation settles
     const target = this.target();
     const visit = this.visit;
-    const inPlace = visit ? !visit.exit && target !== null && roomKey(target) === roomKey(visit.config) : target === null;
+    const inPlace = visit
+      ? !visit.exit && target !== null && roomKey(target) === roomKey(visit.config)
+      : target === null;
     if (inPlace) {
       this.setState(this.restState());
       return;
@@ -168,7 +176,10 @@ export class RoomSession implements VisitOwner {
     try {
       openVisit = await this.loadVisits();
     } catch (error) {
-      this.fail({ code: 'sdk-load-failed', message: `Could not load the TRTC SDK: ${reasonOf(error)}`, cause: error }, wanted);
+      this.fail(
+        { code: 'sdk-load-failed', message: `Could not load the TRTC SDK: ${reasonOf(error)}`, cause: error },
+        wanted,
+      );
       return;
     }
     // The inputs may have changed while the SDK loaded: join only the latest room.

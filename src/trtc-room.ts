@@ -45,7 +45,14 @@ const numericAttribute = {
  * @attr {string} state - Read only, reflected: `idle`, `joining`, `joined`, `leaving`, `left`, `banned` or `error`.
  */
 export class TrtcRoom extends LitElement {
-  static override styles = css`:host{display:block}:host([hidden]){display:none}`;
+  static override styles = css`
+    :host {
+      display: block;
+    }
+    :host([hidden]) {
+      display: none;
+    }
+  `;
 
   static override properties = {
     sdkAppId: { attribute: 'sdk-app-id', converter: numericAttribute },
@@ -178,7 +185,8 @@ export class TrtcRoom extends LitElement {
 
   protected override updated(changed: PropertyValues<this>): void {
     super.updated(changed);
-    if (changed.has('camera') || changed.has('microphone')) this.session.setMedia({ camera: this.camera, microphone: this.microphone });
+    if (changed.has('camera') || changed.has('microphone'))
+      this.session.setMedia({ camera: this.camera, microphone: this.microphone });
     this.syncSession({ clearHold: this.clearHoldAtFirstUpdate });
     this.clearHoldAtFirstUpdate = false;
   }
@@ -199,13 +207,21 @@ export class TrtcRoom extends LitElement {
     // Properties set before the tag was defined are restored by the first update: read inputs after it.
     if (!this.hasUpdated) await this.updateComplete;
     const result = this.syncSession({ clearHold: true, reportInvalidAgain: true });
-    if (result.status === 'invalid') throw new TrtcRoomError({ code: 'invalid-config', field: result.field, message: result.message });
+    if (result.status === 'invalid')
+      throw new TrtcRoomError({ code: 'invalid-config', field: result.field, message: result.message });
     if (result.status === 'incomplete') {
-      throw new TrtcRoomError({ code: 'invalid-config', field: result.missing, message: `Cannot join: ${result.missing} is not set.` });
+      throw new TrtcRoomError({
+        code: 'invalid-config',
+        field: result.missing,
+        message: `Cannot join: ${result.missing} is not set.`,
+      });
     }
     await this.session.settled();
     if (this.session.state === 'joined') return;
-    throw this.session.lastError ?? new DOMException(`<trtc-room> did not stay in the room (state: ${this.session.state}).`, 'AbortError');
+    throw (
+      this.session.lastError ??
+      new DOMException(`<trtc-room> did not stay in the room (state: ${this.session.state}).`, 'AbortError')
+    );
   }
 
   /** Leaves the room and stays out (state `left`) until `join()`, a reconnect, or a new room or identity. */
@@ -244,11 +260,19 @@ export interface TrtcRoom {
     listener: (this: TrtcRoom, event: TrtcRoomEventMap[K]) => unknown,
     options?: boolean | AddEventListenerOptions,
   ): void;
-  addEventListener(type: string, listener: EventListenerOrEventListenerObject, options?: boolean | AddEventListenerOptions): void;
+  addEventListener(
+    type: string,
+    listener: EventListenerOrEventListenerObject,
+    options?: boolean | AddEventListenerOptions,
+  ): void;
   removeEventListener<K extends keyof TrtcRoomEventMap>(
     type: K,
     listener: (this: TrtcRoom, event: TrtcRoomEventMap[K]) => unknown,
     options?: boolean | EventListenerOptions,
   ): void;
-  removeEventListener(type: string, listener: EventListenerOrEventListenerObject, options?: boolean | EventListenerOptions): void;
+  removeEventListener(
+    type: string,
+    listener: EventListenerOrEventListenerObject,
+    options?: boolean | EventListenerOptions,
+  ): void;
 }

@@ -202,7 +202,8 @@ export class RoomVisit {
       },
       onPeerLeave: (userId: string) => {
         if (current()) this.media.peerLeft(userId);
-        if (current() && !this.early?.delete(userId) && this.peerIds.delete(userId)) owner.emit('peer-leave', { userId });
+        if (current() && !this.early?.delete(userId) && this.peerIds.delete(userId))
+          owner.emit('peer-leave', { userId });
       },
       onConnectionStateChange: (state: string, prevState: string) => {
         if (current()) owner.emit('connection-state-change', { state, prevState });

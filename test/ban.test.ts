@@ -14,7 +14,12 @@ const REASONS: Array<[unknown, string, string | undefined, Array<'v4' | 'v5'>]> 
   [{ reason: 'banned' }, 'removed-by-admin', 'banned', ['v5']],
   [{ reason: 'room_disband' }, 'room-dismissed', 'room_disband', ['v5']],
   // Older v4 releases: an error whose message names the cause.
-  [new Error('client was banned because of duplicated userId joining the room.'), 'duplicate-user-id', undefined, ['v4']],
+  [
+    new Error('client was banned because of duplicated userId joining the room.'),
+    'duplicate-user-id',
+    undefined,
+    ['v4'],
+  ],
   [new Error('client was banned because of you got banned by account admin'), 'removed-by-admin', undefined, ['v4']],
   [undefined, 'unknown', undefined, ['v4', 'v5']],
 ];
@@ -38,7 +43,12 @@ for (const gen of GENERATIONS) {
         expect(banned.detail.message).to.be.a('string').and.not.equal('');
         expect(banned.stateAttribute).to.equal('banned');
         const leaves = gen.leavesAfterBan ? 1 : 0;
-        expect(gen.leaveCalls(client), gen.leavesAfterBan ? 'v4: leave() after the ban, for the SDK\'s page-wide join guard' : 'v5 already left: no exitRoom()').to.equal(leaves);
+        expect(
+          gen.leaveCalls(client),
+          gen.leavesAfterBan
+            ? "v4: leave() after the ban, for the SDK's page-wide join guard"
+            : 'v5 already left: no exitRoom()',
+        ).to.equal(leaves);
         await settle(el);
         expect(client.destroyed).to.equal(true);
         expect(client.handlerCount).to.equal(0);
@@ -82,7 +92,14 @@ for (const gen of GENERATIONS) {
       ['join()', async (el: any) => el.join()],
       ['a new room', async (el: any) => (el.roomId = 4321)],
       ['a new userId', async (el: any) => (el.userId = 'alice-2')],
-      ['a real reconnect', async (el: any) => { el.remove(); await settle(el); document.body.append(el); }],
+      [
+        'a real reconnect',
+        async (el: any) => {
+          el.remove();
+          await settle(el);
+          document.body.append(el);
+        },
+      ],
     ] as const) {
       it(`rejoins after a ban on ${how}`, async () => {
         const { el, sdk } = await mount(VALID, gen.sdk());

@@ -44,7 +44,8 @@ describe('parseConfig', () => {
     const numeric = parseConfig(BASE);
     const string = parseConfig({ ...BASE, roomId: undefined, strRoomId: '1234' });
     const resigned = parseConfig({ ...BASE, userSig: 'other' });
-    if (numeric.status !== 'valid' || string.status !== 'valid' || resigned.status !== 'valid') throw new Error('expected valid');
+    if (numeric.status !== 'valid' || string.status !== 'valid' || resigned.status !== 'valid')
+      throw new Error('expected valid');
     expect(roomKey(numeric.config)).not.to.equal(roomKey(string.config));
     expect(roomKey(numeric.config)).to.equal(roomKey(resigned.config));
   });

@@ -1,4 +1,9 @@
-import { checkLifecycleModel, coverage, runLifecycleSequence, type LifecycleSequence } from './support/lifecycle-model.js';
+import {
+  checkLifecycleModel,
+  coverage,
+  runLifecycleSequence,
+  type LifecycleSequence,
+} from './support/lifecycle-model.js';
 
 /** Sequences the fuzzer once found failing, kept as regular tests (paste a printed shrunk sequence here). */
 const REPLAYS: Array<{ name: string; sequence: LifecycleSequence }> = [
@@ -7,8 +12,26 @@ const REPLAYS: Array<{ name: string; sequence: LifecycleSequence }> = [
     name: 'removed by an error listener and inserted again in the same task is a move: the ban holds',
     sequence: {
       elements: [
-        { generation: 'v4', sdkAppId: 1400000001, room: 1, userId: 'alice', userSig: 'sig-SECRET-1', mode: 'rtc', via: 'attribute', connected: true },
-        { generation: 'v4', sdkAppId: 1400000001, room: 1, userId: 'alice', userSig: 'sig-SECRET-1', mode: 'rtc', via: 'attribute', connected: true },
+        {
+          generation: 'v4',
+          sdkAppId: 1400000001,
+          room: 1,
+          userId: 'alice',
+          userSig: 'sig-SECRET-1',
+          mode: 'rtc',
+          via: 'attribute',
+          connected: true,
+        },
+        {
+          generation: 'v4',
+          sdkAppId: 1400000001,
+          room: 1,
+          userId: 'alice',
+          userSig: 'sig-SECRET-1',
+          mode: 'rtc',
+          via: 'attribute',
+          connected: true,
+        },
       ],
       steps: [
         { c: 'react', i: 1, on: 'error', then: { c: 'disconnect', i: 0 }, wait: 'none' },
@@ -23,16 +46,49 @@ const REPLAYS: Array<{ name: string; sequence: LifecycleSequence }> = [
     // peers kept, and the join's later success threw on them, leaving the element joined after removal.
     name: 'an SDK error while the join hangs, then the join goes through: the element leaves, not stays joined',
     sequence: {
-      elements: [{ generation: 'v4', sdkAppId: 1400000001, room: 1, userId: 'alice', userSig: 'sig-SECRET-1', mode: 'rtc', via: 'attribute', connected: false }],
-      steps: [{ c: 'fault-join', kind: 'hang' }, { c: 'connect', i: 0, wait: 'none' }, { c: 'room', i: 0, via: 'attribute', room: 1 }, { c: 'sdk-error', i: 0 }, { c: 'disconnect', i: 0, wait: 'none' }],
+      elements: [
+        {
+          generation: 'v4',
+          sdkAppId: 1400000001,
+          room: 1,
+          userId: 'alice',
+          userSig: 'sig-SECRET-1',
+          mode: 'rtc',
+          via: 'attribute',
+          connected: false,
+        },
+      ],
+      steps: [
+        { c: 'fault-join', kind: 'hang' },
+        { c: 'connect', i: 0, wait: 'none' },
+        { c: 'room', i: 0, via: 'attribute', room: 1 },
+        { c: 'sdk-error', i: 0 },
+        { c: 'disconnect', i: 0, wait: 'none' },
+      ],
     },
   },
   {
     // Found the same way: a ban while a (hanging) leave is in flight must not call leave() a second time.
     name: 'a ban while a hanging leave is in flight: no second leave() on the client',
     sequence: {
-      elements: [{ generation: 'v4', sdkAppId: 1400000001, room: 1, userId: 'alice', userSig: 'sig-SECRET-1', mode: 'rtc', via: 'attribute', connected: false }],
-      steps: [{ c: 'connect', i: 0 }, { c: 'fault-leave', kind: 'hang' }, { c: 'disconnect', i: 0, wait: 'none' }, { c: 'dismiss-room', i: 0 }],
+      elements: [
+        {
+          generation: 'v4',
+          sdkAppId: 1400000001,
+          room: 1,
+          userId: 'alice',
+          userSig: 'sig-SECRET-1',
+          mode: 'rtc',
+          via: 'attribute',
+          connected: false,
+        },
+      ],
+      steps: [
+        { c: 'connect', i: 0 },
+        { c: 'fault-leave', kind: 'hang' },
+        { c: 'disconnect', i: 0, wait: 'none' },
+        { c: 'dismiss-room', i: 0 },
+      ],
     },
   },
   {
@@ -40,7 +96,18 @@ const REPLAYS: Array<{ name: string; sequence: LifecycleSequence }> = [
     // once the view had left the document, so a capture that arrived after the leave was never released.
     name: 'camera set before connecting: the capture that arrives after the element is removed is released',
     sequence: {
-      elements: [{ generation: 'v4', sdkAppId: 1400000001, room: 1, userId: 'alice', userSig: 'sig-SECRET-1', mode: 'rtc', via: 'attribute', connected: false }],
+      elements: [
+        {
+          generation: 'v4',
+          sdkAppId: 1400000001,
+          room: 1,
+          userId: 'alice',
+          userSig: 'sig-SECRET-1',
+          mode: 'rtc',
+          via: 'attribute',
+          connected: false,
+        },
+      ],
       steps: [
         { c: 'media', i: 0, via: 'attribute', device: 'camera', on: true },
         { c: 'connect', i: 0 },
@@ -59,7 +126,10 @@ describe('<trtc-room> lifecycle model (fast-check, shared in-memory emulator)', 
   it('with camera and microphone toggles, keeps every invariant and leaves 0 live tracks and 0 peer connections (200 sequences)', async function () {
     this.timeout(0);
     const result = await checkLifecycleModel({ runs: 200, seed: 20261126, maxSteps: 40, media: true });
-    console.log(`lifecycle model with media: ${result.runs} sequences, ${result.steps} steps`, JSON.stringify(coverage));
+    console.log(
+      `lifecycle model with media: ${result.runs} sequences, ${result.steps} steps`,
+      JSON.stringify(coverage),
+    );
   });
 
   for (const { name, sequence } of REPLAYS) {

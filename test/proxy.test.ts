@@ -4,7 +4,7 @@ import { FakeTrtcV5 } from './doubles/fake-trtc-v5.js';
 import { create, settle, states, types, VALID } from './support/room.js';
 
 // `proxy`: TRTC's proxy setting, handed to the SDK unchanged (docs/real-sdks.md).
-describe('<trtc-room> proxy: the SDK\'s own proxy setting, passed through', () => {
+describe("<trtc-room> proxy: the SDK's own proxy setting, passed through", () => {
   const PROXY = { websocketProxy: 'ws://127.0.0.1:8090/signal/v4', loggerProxy: 'http://127.0.0.1:8090/sdk-log' };
 
   async function mountWithProxy<S extends FakeTrtc | FakeTrtcV5>(sdk: S, proxy: unknown) {

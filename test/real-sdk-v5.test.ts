@@ -3,10 +3,11 @@ import { expect } from '@open-wc/testing';
 import '../src/sdk-v5.js'; // the opt-in: sdk="v5" imports trtc-sdk-v5 at the first join
 import type { TrtcRoom } from '../src/index.js';
 
-const requestsFor = (pattern: RegExp) => performance.getEntriesByType('resource').filter((entry) => pattern.test(entry.name));
+const requestsFor = (pattern: RegExp) =>
+  performance.getEntriesByType('resource').filter((entry) => pattern.test(entry.name));
 
 describe('<trtc-room sdk="v5"> with the real trtc-sdk-v5 (offline machine)', () => {
-  it('fetches trtc-sdk-v5 only at the first join, never trtc-js-sdk, and reports join-failed with the SDK\'s OPERATION_FAILED code', async function () {
+  it("fetches trtc-sdk-v5 only at the first join, never trtc-js-sdk, and reports join-failed with the SDK's OPERATION_FAILED code", async function () {
     // Offline, enterRoom() retries the schedule request once before it rejects.
     this.timeout(30000);
     expect((globalThis as { TRTC?: unknown }).TRTC).to.equal(undefined);
@@ -21,7 +22,9 @@ describe('<trtc-room sdk="v5"> with the real trtc-sdk-v5 (offline machine)', () 
     expect(el.state).to.equal('idle');
     expect(requestsFor(/trtc-sdk-v5/), 'nothing of the SDK while inputs are incomplete').to.have.length(0);
 
-    const error = new Promise<CustomEvent>((resolve) => el.addEventListener('error', resolve as EventListener, { once: true }));
+    const error = new Promise<CustomEvent>((resolve) =>
+      el.addEventListener('error', resolve as EventListener, { once: true }),
+    );
     el.userSig = 'not-a-real-signature';
     const event = await error;
     expect(requestsFor(/trtc-sdk-v5/).length, 'the v5 SDK was fetched for the join').to.be.greaterThan(0);

@@ -3,8 +3,7 @@ import { expect } from '@open-wc/testing';
 import '../src/index.js';
 import type { TrtcRoom } from '../src/index.js';
 
-const sdkRequests = () =>
-  performance.getEntriesByType('resource').filter((entry) => /trtc-js-sdk/.test(entry.name));
+const sdkRequests = () => performance.getEntriesByType('resource').filter((entry) => /trtc-js-sdk/.test(entry.name));
 
 describe('<trtc-room> with the real trtc-js-sdk (offline machine)', () => {
   it('fetches the SDK only at the first join, and reports join-failed with SCHEDULE_FAILED (0x404c)', async () => {
@@ -19,7 +18,9 @@ describe('<trtc-room> with the real trtc-js-sdk (offline machine)', () => {
     expect(el.state).to.equal('idle');
     expect(sdkRequests(), 'nothing of the SDK while inputs are incomplete').to.have.length(0);
 
-    const error = new Promise<CustomEvent>((resolve) => el.addEventListener('error', resolve as EventListener, { once: true }));
+    const error = new Promise<CustomEvent>((resolve) =>
+      el.addEventListener('error', resolve as EventListener, { once: true }),
+    );
     el.userSig = 'not-a-real-signature';
     const event = await error;
     expect(sdkRequests().length, 'the SDK was fetched for the join').to.be.greaterThan(0);

@@ -25,7 +25,12 @@ function serviceAt(options: ConstructorParameters<typeof RoomService>[0] = {}) {
   return { service, clock };
 }
 
-async function enter(service: RoomService, userId: string, extra: Partial<JoinRequest> = {}, roomId: number | string = 1) {
+async function enter(
+  service: RoomService,
+  userId: string,
+  extra: Partial<JoinRequest> = {},
+  roomId: number | string = 1,
+) {
   const member = sink();
   const membership = await service.join({ sdkAppId: APP, roomId, userId, userSig: 'sig', ...extra }, member);
   return { member, membership };
@@ -47,7 +52,9 @@ describe('RoomService: SDKAppIDs', () => {
   it('knows SDKAppID 1400000001 by default and refuses a join for any other: 0x4004 with the service code -3317 as extraCode', async () => {
     const service = new RoomService();
     await enter(service, 'alice');
-    const error = await refusal(() => service.join({ sdkAppId: APP + 1, roomId: 1, userId: 'bob', userSig: 'sig' }, sink()));
+    const error = await refusal(() =>
+      service.join({ sdkAppId: APP + 1, roomId: 1, userId: 'bob', userSig: 'sig' }, sink()),
+    );
     expect(error.getCode()).to.equal(0x4004);
     expect(error.getExtraCode()).to.equal(JOIN_REFUSAL.SDK_APP_ID_INVALID);
     expect(error.message).to.match(/^Join refused: SDKAppID 1400000002 does not exist/);
@@ -57,13 +64,18 @@ describe('RoomService: SDKAppIDs', () => {
   it('knows the SDKAppIDs it is given, and only those', async () => {
     const service = new RoomService({ sdkAppIds: [1400000007, 1400000008] });
     await service.join({ sdkAppId: 1400000008, roomId: 1, userId: 'a', userSig: 's' }, sink());
-    expect((await refusal(() => service.join({ sdkAppId: APP, roomId: 1, userId: 'a', userSig: 's' }, sink()))).getCode()).to.equal(0x4004);
+    expect(
+      (await refusal(() => service.join({ sdkAppId: APP, roomId: 1, userId: 'a', userSig: 's' }, sink()))).getCode(),
+    ).to.equal(0x4004);
     expect(service.knownSdkAppIds).to.deep.equal([1400000007, 1400000008]);
   });
 
   it('refuses RemoveUser and DismissRoom for an SDKAppID it does not know with UnauthorizedOperation.SdkAppId', async () => {
     const service = new RoomService();
-    for (const request of [() => service.removeUsers({ sdkAppId: APP + 1, roomId: 1, userIds: ['a'] }), () => service.dismissRoom({ sdkAppId: APP + 1, strRoomId: 'x' })]) {
+    for (const request of [
+      () => service.removeUsers({ sdkAppId: APP + 1, roomId: 1, userIds: ['a'] }),
+      () => service.dismissRoom({ sdkAppId: APP + 1, strRoomId: 'x' }),
+    ]) {
       const error = await refusal(request);
       expect(error).to.be.instanceOf(RoomServiceError);
       expect(error.code).to.equal('UnauthorizedOperation.SdkAppId');
@@ -71,19 +83,29 @@ describe('RoomService: SDKAppIDs', () => {
   });
 
   it('the in-memory admin refuses an SDKAppID the emulator does not know with UnauthorizedOperation.SdkAppId; createTrtcEmulator({ sdkAppIds }) adds more', async () => {
-    expect((await refusal(() => createTrtcEmulator().admin.dismissRoom({ sdkAppId: APP + 1, roomId: 1 }))).code).to.equal('UnauthorizedOperation.SdkAppId');
-    expect((await refusal(() => createTrtcEmulator({ sdkAppIds: [APP + 1] }).admin.dismissRoom({ sdkAppId: APP + 1, roomId: 1 }))).code).to.equal('FailedOperation.RoomNotExist');
+    expect(
+      (await refusal(() => createTrtcEmulator().admin.dismissRoom({ sdkAppId: APP + 1, roomId: 1 }))).code,
+    ).to.equal('UnauthorizedOperation.SdkAppId');
+    expect(
+      (
+        await refusal(() =>
+          createTrtcEmulator({ sdkAppIds: [APP + 1] }).admin.dismissRoom({ sdkAppId: APP + 1, roomId: 1 }),
+        )
+      ).code,
+    ).to.equal('FailedOperation.RoomNotExist');
   });
 
   it('gives a refused userSig the service code -100018 (userSig verification failed) as extraCode', async () => {
     const service = new RoomService({ secretKey: 'key' });
-    const error = await refusal(() => service.join({ sdkAppId: APP, roomId: 1, userId: 'a', userSig: 'forged' }, sink()));
+    const error = await refusal(() =>
+      service.join({ sdkAppId: APP, roomId: 1, userId: 'a', userSig: 'forged' }, sink()),
+    );
     expect([error.getCode(), error.getExtraCode()]).to.deep.equal([0x4004, JOIN_REFUSAL.USER_SIG_CHECK_FAILED]);
   });
 });
 
 describe('RoomService: live mode and roles', () => {
-  it('knows each member\'s mode and role (rtc members are anchors; a live member is an anchor unless audience)', async () => {
+  it("knows each member's mode and role (rtc members are anchors; a live member is an anchor unless audience)", async () => {
     const { service } = serviceAt();
     await enter(service, 'a');
     await enter(service, 'b', { mode: 'rtc', role: 'audience' });
@@ -111,7 +133,7 @@ describe('RoomService: live mode and roles', () => {
     expect(guest.member.heard).to.deep.equal(['peer-join:host']);
   });
 
-  it('gives peer-leave the SDK\'s reason: 0 for a leave, 1 for a dropped member removed after its timeout, 2 for RemoveUser and a same-userId kick', async () => {
+  it("gives peer-leave the SDK's reason: 0 for a leave, 1 for a dropped member removed after its timeout, 2 for RemoveUser and a same-userId kick", async () => {
     const { service } = serviceAt();
     const watcher = await enter(service, 'watcher');
     const leaver = await enter(service, 'leaver');
@@ -137,7 +159,9 @@ describe('RoomService: when a room closes', () => {
     const a = await enter(service, 'a');
     service.leave(a.membership);
     expect(service.snapshot()).to.deep.equal([]);
-    expect((await refusal(() => service.removeUsers({ sdkAppId: APP, roomId: 1, userIds: ['a'] }))).code).to.equal('FailedOperation.RoomNotExist');
+    expect((await refusal(() => service.removeUsers({ sdkAppId: APP, roomId: 1, userIds: ['a'] }))).code).to.equal(
+      'FailedOperation.RoomNotExist',
+    );
   });
 
   it('closes a live room at once when its last member to leave was an anchor', async () => {
@@ -154,14 +178,18 @@ describe('RoomService: when a room closes', () => {
     const viewer = await enter(service, 'viewer', audience);
     const leftAt = clock.now;
     service.leave(viewer.membership);
-    expect(service.snapshot()).to.deep.equal([{ sdkAppId: APP, roomId: 1, members: [], memberships: [], closesAt: (leftAt + 10 * MINUTE_S) * 1000 }]);
+    expect(service.snapshot()).to.deep.equal([
+      { sdkAppId: APP, roomId: 1, members: [], memberships: [], closesAt: (leftAt + 10 * MINUTE_S) * 1000 },
+    ]);
 
     clock.now = leftAt + 10 * MINUTE_S - 1;
     service.removeUsers({ sdkAppId: APP, roomId: 1, userIds: ['viewer'] });
     expect(service.snapshot()).to.have.length(1);
     clock.now = leftAt + 10 * MINUTE_S;
     expect(service.snapshot()).to.deep.equal([]);
-    expect((await refusal(() => service.dismissRoom({ sdkAppId: APP, roomId: 1 }))).code).to.equal('FailedOperation.RoomNotExist');
+    expect((await refusal(() => service.dismissRoom({ sdkAppId: APP, roomId: 1 }))).code).to.equal(
+      'FailedOperation.RoomNotExist',
+    );
 
     const again = await enter(service, 'viewer', audience);
     service.leave(again.membership);
@@ -181,7 +209,9 @@ describe('RoomService: when a room closes', () => {
     service.leave((await enter(service, 'viewer', audience)).membership);
     await enter(service, 'host', anchor);
     clock.now += 60 * MINUTE_S;
-    expect(service.snapshot().map(({ members, closesAt }) => ({ members, closesAt }))).to.deep.equal([{ members: ['host'], closesAt: undefined }]);
+    expect(service.snapshot().map(({ members, closesAt }) => ({ members, closesAt }))).to.deep.equal([
+      { members: ['host'], closesAt: undefined },
+    ]);
   });
 
   it('takes the retention of a live room from liveRoomRetentionMs (0: it closes at once)', async () => {

@@ -78,15 +78,39 @@ describe('RoomService', () => {
   });
 
   const badRequests: Array<[string, string, (service: RoomService) => unknown]> = [
-    ['an unknown room', 'FailedOperation.RoomNotExist', (s) => s.removeUsers({ sdkAppId: APP, roomId: 999, userIds: ['a'] })],
-    ['a numeric id that names a string room', 'FailedOperation.RoomNotExist', (s) => s.dismissRoom({ sdkAppId: APP, roomId: 5 })],
+    [
+      'an unknown room',
+      'FailedOperation.RoomNotExist',
+      (s) => s.removeUsers({ sdkAppId: APP, roomId: 999, userIds: ['a'] }),
+    ],
+    [
+      'a numeric id that names a string room',
+      'FailedOperation.RoomNotExist',
+      (s) => s.dismissRoom({ sdkAppId: APP, roomId: 5 }),
+    ],
     ['0 user ids', 'InvalidParameter.UserIds', (s) => s.removeUsers({ sdkAppId: APP, roomId: 1, userIds: [] })],
-    ['11 user ids', 'InvalidParameter.UserIds', (s) => s.removeUsers({ sdkAppId: APP, roomId: 1, userIds: Array.from({ length: 11 }, (_, i) => `u${i}`) })],
-    ['a malformed user id', 'InvalidParameter.UserIds', (s) => s.removeUsers({ sdkAppId: APP, roomId: 1, userIds: ['a', 'no spaces'] })],
+    [
+      '11 user ids',
+      'InvalidParameter.UserIds',
+      (s) => s.removeUsers({ sdkAppId: APP, roomId: 1, userIds: Array.from({ length: 11 }, (_, i) => `u${i}`) }),
+    ],
+    [
+      'a malformed user id',
+      'InvalidParameter.UserIds',
+      (s) => s.removeUsers({ sdkAppId: APP, roomId: 1, userIds: ['a', 'no spaces'] }),
+    ],
     ['no user ids', 'MissingParameter.UserIds', (s) => s.removeUsers({ sdkAppId: APP, roomId: 1 } as never)],
     ['a malformed room id', 'InvalidParameter.RoomId', (s) => s.dismissRoom({ sdkAppId: APP, roomId: 0 })],
-    ['a malformed string room id', 'InvalidParameter.RoomId', (s) => s.dismissRoom({ sdkAppId: APP, strRoomId: 'a/b' })],
-    ['both room ids', 'InvalidParameter.RoomId', (s) => s.dismissRoom({ sdkAppId: APP, roomId: 1, strRoomId: '1' } as never)],
+    [
+      'a malformed string room id',
+      'InvalidParameter.RoomId',
+      (s) => s.dismissRoom({ sdkAppId: APP, strRoomId: 'a/b' }),
+    ],
+    [
+      'both room ids',
+      'InvalidParameter.RoomId',
+      (s) => s.dismissRoom({ sdkAppId: APP, roomId: 1, strRoomId: '1' } as never),
+    ],
     ['no room id', 'MissingParameter.RoomId', (s) => s.dismissRoom({ sdkAppId: APP } as never)],
     ['a malformed SDKAppID', 'InvalidParameter.SdkAppId', (s) => s.dismissRoom({ sdkAppId: -1, roomId: 1 })],
   ];
@@ -112,7 +136,10 @@ describe('RoomService', () => {
       { sdkAppId: APP, roomId: 1, userId: 'bad id', userSig: 's' },
       { sdkAppId: APP, roomId: 1, userId: 'a', userSig: '' },
     ]) {
-      const error: any = await service.join(request, sink()).then(() => undefined, (e: unknown) => e);
+      const error: any = await service.join(request, sink()).then(
+        () => undefined,
+        (e: unknown) => e,
+      );
       expect(error?.getCode?.(), JSON.stringify(request)).to.equal(0x4004);
     }
     expect(service.snapshot()).to.deep.equal([]);
@@ -130,14 +157,32 @@ describe('RoomService', () => {
     };
 
     it('accepts a valid, unexpired signature', async () => {
-      expect(await attempt(await generateTestUserSig({ secretKey, sdkAppId: APP, userId: 'alice', now: now - 10 }))).to.equal('joined');
+      expect(
+        await attempt(await generateTestUserSig({ secretKey, sdkAppId: APP, userId: 'alice', now: now - 10 })),
+      ).to.equal('joined');
     });
 
     for (const [what, make, words] of [
-      ['an expired signature', () => generateTestUserSig({ secretKey, sdkAppId: APP, userId: 'alice', now: now - 200, expireSeconds: 100 }), 'expired'],
-      ['another userId\'s signature', () => generateTestUserSig({ secretKey, sdkAppId: APP, userId: 'bob', now }), 'another userId'],
-      ['another app\'s signature', () => generateTestUserSig({ secretKey, sdkAppId: APP + 1, userId: 'alice', now }), 'SDKAppID'],
-      ['a signature made with another key', () => generateTestUserSig({ secretKey: 'other-key', sdkAppId: APP, userId: 'alice', now }), 'secret key'],
+      [
+        'an expired signature',
+        () => generateTestUserSig({ secretKey, sdkAppId: APP, userId: 'alice', now: now - 200, expireSeconds: 100 }),
+        'expired',
+      ],
+      [
+        "another userId's signature",
+        () => generateTestUserSig({ secretKey, sdkAppId: APP, userId: 'bob', now }),
+        'another userId',
+      ],
+      [
+        "another app's signature",
+        () => generateTestUserSig({ secretKey, sdkAppId: APP + 1, userId: 'alice', now }),
+        'SDKAppID',
+      ],
+      [
+        'a signature made with another key',
+        () => generateTestUserSig({ secretKey: 'other-key', sdkAppId: APP, userId: 'alice', now }),
+        'secret key',
+      ],
       ['something that is no signature', async () => 'not-a-signature', 'does not decode'],
     ] as const) {
       it(`refuses ${what} with 0x4004 and a message naming the reason`, async () => {

@@ -14,7 +14,12 @@ function bare(attributes: Record<string, string> = VALID): TrtcRoom {
 
 /** Restores the lazy imports a test replaced; run after each test. */
 const restoreImporters: Array<() => void> = [];
-afterEach(() => restoreImporters.splice(0).reverse().forEach((restore) => restore()));
+afterEach(() =>
+  restoreImporters
+    .splice(0)
+    .reverse()
+    .forEach((restore) => restore()),
+);
 
 /** Replaces one generation's lazy import for the current test. */
 function stubImport(importer: (() => Promise<unknown>) | undefined, generation: 'v4' | 'v5'): void {
@@ -131,7 +136,10 @@ describe('which SDK the element uses', () => {
 
   it('an sdk property is used whatever generation the attribute names: the object is told apart by what it offers', async () => {
     const { imported } = stubImports({});
-    for (const [gen, attribute] of [[V5, 'v4'], [V4, 'v5']] as const) {
+    for (const [gen, attribute] of [
+      [V5, 'v4'],
+      [V4, 'v5'],
+    ] as const) {
       const own = gen.sdk();
       const el = bare({ ...VALID, sdk: attribute });
       el.sdk = own;
@@ -190,7 +198,9 @@ describe('which SDK the element uses', () => {
     expect(el.state).to.equal('error');
     const error = events.find((e) => e.type === 'error')!;
     expect(error.detail.code).to.equal('sdk-load-failed');
-    expect(error.detail.message).to.contain("import 'trtc-room/sdk-v5'").and.contain("sdk property to trtc-sdk-v5's TRTC");
+    expect(error.detail.message)
+      .to.contain("import 'trtc-room/sdk-v5'")
+      .and.contain("sdk property to trtc-sdk-v5's TRTC");
     expect(imported).to.deep.equal({ v4: 0, v5: 0 });
     // The second fix: the SDK object itself, with no import.
     const v5 = V5.sdk();
@@ -201,7 +211,10 @@ describe('which SDK the element uses', () => {
   });
 
   it('a failing import of trtc-sdk-v5 says how to fix it: install the optional peer dependency', async () => {
-    stubImport(() => Promise.reject(new TypeError('Failed to resolve module specifier "trtc-sdk-v5/trtc.esm.js"')), 'v5');
+    stubImport(
+      () => Promise.reject(new TypeError('Failed to resolve module specifier "trtc-sdk-v5/trtc.esm.js"')),
+      'v5',
+    );
     const el = bare({ ...VALID, sdk: 'v5' });
     const events = record(el);
     document.body.append(el);

@@ -35,7 +35,14 @@ describe('<trtc-room> on trtc-sdk-v5: the exact SDK calls', () => {
     const instance = sdk.lastClient;
     expect(instance.calls).to.deep.equal(['enterRoom']);
     expect([...instance.handlers.keys()].sort()).to.deep.equal(
-      [EVENT.ERROR, EVENT.KICKED_OUT, EVENT.REMOTE_USER_ENTER, EVENT.REMOTE_USER_EXIT, EVENT.CONNECTION_STATE_CHANGED, ...Object.values(MEDIA_EVENT)].sort(),
+      [
+        EVENT.ERROR,
+        EVENT.KICKED_OUT,
+        EVENT.REMOTE_USER_ENTER,
+        EVENT.REMOTE_USER_EXIT,
+        EVENT.CONNECTION_STATE_CHANGED,
+        ...Object.values(MEDIA_EVENT),
+      ].sort(),
     );
     expect(instance.handlerCount).to.equal(10);
     instance.pendingJoin!.resolve();

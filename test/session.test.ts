@@ -55,7 +55,11 @@ function adapterDouble() {
 
 function sessionWith(double: ReturnType<typeof adapterDouble>) {
   const events: Array<[TrtcRoomEventName, unknown]> = [];
-  const session = new RoomSession(async () => visitsThrough(double.adapter), (name, detail) => events.push([name, detail]), () => undefined);
+  const session = new RoomSession(
+    async () => visitsThrough(double.adapter),
+    (name, detail) => events.push([name, detail]),
+    () => undefined,
+  );
   return { session, events, named: (name: TrtcRoomEventName) => events.filter(([n]) => n === name).map(([, d]) => d) };
 }
 
@@ -70,7 +74,13 @@ async function joinedInRoom1() {
   return { double, ...made };
 }
 
-const room = (roomId: number | string, userId = 'alice'): RoomConfig => ({ sdkAppId: 1400000001, roomId, userId, userSig: 'sig', mode: 'rtc' });
+const room = (roomId: number | string, userId = 'alice'): RoomConfig => ({
+  sdkAppId: 1400000001,
+  roomId,
+  userId,
+  userSig: 'sig',
+  mode: 'rtc',
+});
 const tick = () => new Promise((resolve) => setTimeout(resolve));
 
 describe('RoomSession (no DOM)', () => {

@@ -29,9 +29,13 @@ for (const gen of GENERATIONS) {
     it('passes mode and, in live mode only, the role', async () => {
       const live = await mount({ ...VALID, mode: 'live', role: 'audience' }, gen.sdk());
       expect(gen.joinedAs(live.sdk.lastClient).mode).to.equal('live');
-      expect(gen.sdkJoins(live.sdk)).to.deep.equal([gen.expectedJoin({ roomId: 1234, mode: 'live', role: 'audience' })]);
+      expect(gen.sdkJoins(live.sdk)).to.deep.equal([
+        gen.expectedJoin({ roomId: 1234, mode: 'live', role: 'audience' }),
+      ]);
       const liveDefault = await mount({ ...VALID, mode: 'live' }, gen.sdk());
-      expect(gen.sdkJoins(liveDefault.sdk)).to.deep.equal([gen.expectedJoin({ roomId: 1234, mode: 'live', role: 'anchor' })]);
+      expect(gen.sdkJoins(liveDefault.sdk)).to.deep.equal([
+        gen.expectedJoin({ roomId: 1234, mode: 'live', role: 'anchor' }),
+      ]);
       const rtc = await mount({ ...VALID, role: 'audience' }, gen.sdk());
       expect(gen.sdkJoins(rtc.sdk)).to.deep.equal([gen.expectedJoin({ roomId: 1234 })]);
     });
@@ -63,7 +67,14 @@ for (const gen of GENERATIONS) {
 
     it('reflects only state: no input property is written back to an attribute', async () => {
       const { el } = create({}, gen.sdk());
-      Object.assign(el, { sdkAppId: 1400000001, roomId: 5, userId: 'bob', userSig: 'secret-sig-xyz', mode: 'rtc', sdkGeneration: gen.name });
+      Object.assign(el, {
+        sdkAppId: 1400000001,
+        roomId: 5,
+        userId: 'bob',
+        userSig: 'secret-sig-xyz',
+        mode: 'rtc',
+        sdkGeneration: gen.name,
+      });
       document.body.append(el);
       await settle(el);
       expect(el.state).to.equal('joined');
@@ -442,7 +453,9 @@ for (const gen of GENERATIONS) {
       gen.firePeerJoin(sdk.lastClient, 'bob');
       gen.firePeerLeave(sdk.lastClient, 'bob');
       gen.fireConnectionState(sdk.lastClient, 'RECONNECTING', 'CONNECTED');
-      expect(events.filter((e) => e.type !== 'state-change' && e.type !== 'joined').map((e) => [e.type, e.detail])).to.deep.equal([
+      expect(
+        events.filter((e) => e.type !== 'state-change' && e.type !== 'joined').map((e) => [e.type, e.detail]),
+      ).to.deep.equal([
         ['peer-join', { userId: 'bob' }],
         ['peer-leave', { userId: 'bob' }],
         ['connection-state-change', { state: 'RECONNECTING', prevState: 'CONNECTED' }],
@@ -475,7 +488,8 @@ for (const gen of GENERATIONS) {
       await settle(el);
       await el.join().catch(() => undefined);
       expect(events.length).to.be.greaterThan(4);
-      const serialise = (value: unknown) => JSON.stringify(value, (_key, v) => (v instanceof Error ? { message: v.message, stack: v.stack } : v));
+      const serialise = (value: unknown) =>
+        JSON.stringify(value, (_key, v) => (v instanceof Error ? { message: v.message, stack: v.stack } : v));
       for (const event of events) expect(serialise(event.detail)).not.to.contain(secret);
       expect(el.outerHTML).not.to.contain(secret);
       expect(document.documentElement.outerHTML).not.to.contain(secret);
@@ -490,12 +504,20 @@ for (const gen of GENERATIONS) {
       el.remove();
       await settle(el);
       expect(types(events).filter((t) => ['joined', 'left', 'banned'].includes(t))).to.deep.equal([
-        'joined', 'left', 'joined', 'banned', 'joined', 'left',
+        'joined',
+        'left',
+        'joined',
+        'banned',
+        'joined',
+        'left',
       ]);
     });
   });
   describe(`<trtc-room> peers (${gen.name})`, () => {
-    const peerEvents = (events: Recorded[]) => events.filter((e) => e.type === 'joined' || e.type.startsWith('peer-')).map((e) => (e.type === 'joined' ? 'joined' : `${e.type} ${e.detail.userId}`));
+    const peerEvents = (events: Recorded[]) =>
+      events
+        .filter((e) => e.type === 'joined' || e.type.startsWith('peer-'))
+        .map((e) => (e.type === 'joined' ? 'joined' : `${e.type} ${e.detail.userId}`));
 
     it('reports users the SDK announced while joining right after joined, in order, once per userId', async () => {
       const { el, sdk, events } = await mountJoining(gen.sdk());
@@ -536,8 +558,14 @@ for (const gen of GENERATIONS) {
 
     for (const [how, act] of [
       ['leave()', async (el: TrtcRoom, _client: FakeClientControls) => el.leave()],
-      ['a ban', async (_el: TrtcRoom, client: FakeClientControls) => gen.fireBan(client, { reason: 'banned', message: 'x' })],
-      ['an SDK error', async (_el: TrtcRoom, client: FakeClientControls) => gen.fireError(client, gen.rtcError(0x4006, 'lost'))],
+      [
+        'a ban',
+        async (_el: TrtcRoom, client: FakeClientControls) => gen.fireBan(client, { reason: 'banned', message: 'x' }),
+      ],
+      [
+        'an SDK error',
+        async (_el: TrtcRoom, client: FakeClientControls) => gen.fireError(client, gen.rtcError(0x4006, 'lost')),
+      ],
     ] as const) {
       it(`is empty after ${how}, already when its event is dispatched`, async () => {
         const { el, sdk } = await mount(VALID, gen.sdk());
@@ -559,7 +587,12 @@ describe('<trtc-room> on trtc-js-sdk v4: the exact SDK calls', () => {
   it('creates a client with the identity and mode, then joins the numeric room', async () => {
     const { sdk } = await mount(VALID, new FakeTrtc());
     expect(sdk.clients).to.have.length(1);
-    expect(sdk.lastClient.config).to.deep.equal({ sdkAppId: 1400000001, userId: 'alice', userSig: 'sig-secret-1', mode: 'rtc' });
+    expect(sdk.lastClient.config).to.deep.equal({
+      sdkAppId: 1400000001,
+      userId: 'alice',
+      userSig: 'sig-secret-1',
+      mode: 'rtc',
+    });
     expect(sdk.joins).to.deep.equal([{ roomId: 1234 }]);
   });
 

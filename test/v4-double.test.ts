@@ -53,7 +53,9 @@ describe('the v4 double: the page-wide join guard (per SDKAppID + room + userId,
     const secondEvents = heard(second);
     const error = await rejection(second.join({ roomId: 1 }));
     expect(error.getCode()).to.equal(0x1001);
-    expect(error.message).to.match(/^\[alice\] is calling client\.join api or has already joined room, please avoid repeated join\. \nRefer to: /);
+    expect(error.message).to.match(
+      /^\[alice\] is calling client\.join api or has already joined room, please avoid repeated join\. \nRefer to: /,
+    );
     expect(secondEvents, 'refused before any connection').to.deep.equal([]);
     expect(first.joined).to.equal(true);
     expect(emulator.admin.rooms.map((room) => room.members)).to.deep.equal([['alice']]);
@@ -65,7 +67,9 @@ describe('the v4 double: the page-wide join guard (per SDKAppID + room + userId,
     emulator.faults.nextJoin({ type: 'delay', until: new Promise<void>((resolve) => (release = resolve)) });
     const first = emulator.sdk.createClient(identity('alice'));
     const joining = first.join({ roomId: 1 });
-    expect((await rejection(emulator.sdk.createClient(identity('alice')).join({ roomId: 1 }))).getCode()).to.equal(0x1001);
+    expect((await rejection(emulator.sdk.createClient(identity('alice')).join({ roomId: 1 }))).getCode()).to.equal(
+      0x1001,
+    );
     release();
     await joining;
   });
@@ -83,7 +87,10 @@ describe('the v4 double: the page-wide join guard (per SDKAppID + room + userId,
     await emulator.admin.removeUsers({ sdkAppId: APP, roomId: 1, userIds: ['alice'] });
     await tasks();
     expect(banned.joined).to.equal(false);
-    expect((await rejection(emulator.sdk.createClient(identity('alice')).join({ roomId: 1 }))).getCode(), 'the ban left the guard set').to.equal(0x1001);
+    expect(
+      (await rejection(emulator.sdk.createClient(identity('alice')).join({ roomId: 1 }))).getCode(),
+      'the ban left the guard set',
+    ).to.equal(0x1001);
     await banned.leave();
     await emulator.sdk.createClient(identity('alice')).join({ roomId: 1 });
   });
@@ -94,7 +101,11 @@ describe('the v4 double: the page-wide join guard (per SDKAppID + room + userId,
     await emulator.sdk.createClient(identity('alice')).join({ roomId: 2 });
     await emulator.sdk.createClient(identity('bob')).join({ roomId: 1 });
     await emulator.sdk.createClient({ ...identity('alice'), useStringRoomId: true }).join({ roomId: '1' });
-    expect(emulator.admin.rooms.map((room) => [room.roomId, room.members])).to.deep.equal([[1, ['alice', 'bob']], [2, ['alice']], ['1', ['alice']]]);
+    expect(emulator.admin.rooms.map((room) => [room.roomId, room.members])).to.deep.equal([
+      [1, ['alice', 'bob']],
+      [2, ['alice']],
+      ['1', ['alice']],
+    ]);
   });
 
   it('is per page: the same user from another page (emulator.newPage()) joins, and the earlier client is banned with kick', async () => {
@@ -104,7 +115,12 @@ describe('the v4 double: the page-wide join guard (per SDKAppID + room + userId,
     await here.join({ roomId: 1 });
     await emulator.newPage().sdk.createClient(identity('alice')).join({ roomId: 1 });
     await tasks();
-    expect(hereEvents).to.deep.equal(['DISCONNECTED->CONNECTING', 'CONNECTING->CONNECTED', 'CONNECTED->DISCONNECTED', 'banned kick']);
+    expect(hereEvents).to.deep.equal([
+      'DISCONNECTED->CONNECTING',
+      'CONNECTING->CONNECTED',
+      'CONNECTED->DISCONNECTED',
+      'banned kick',
+    ]);
   });
 
   it('is not applied to the v5 shape (trtc-sdk-v5 in rtc mode has no page-wide guard)', async () => {
@@ -124,7 +140,12 @@ describe('the v4 double: joining, leaving, destroying', () => {
     const alice = emulator.sdk.createClient(identity('alice'));
     const events = heard(alice);
     await alice.join({ roomId: 1 });
-    expect(events).to.deep.equal(['DISCONNECTED->CONNECTING', 'CONNECTING->CONNECTED', 'peer-join bob', 'peer-join carol']);
+    expect(events).to.deep.equal([
+      'DISCONNECTED->CONNECTING',
+      'CONNECTING->CONNECTED',
+      'peer-join bob',
+      'peer-join carol',
+    ]);
     await tasks();
     expect(events).to.have.length(4);
   });
@@ -133,7 +154,12 @@ describe('the v4 double: joining, leaving, destroying', () => {
     const emulator = createTrtcEmulator();
     const client = emulator.sdk.createClient(identity('alice'));
     await client.join({ roomId: 1 });
-    expect(() => client.destroy()).to.throw().that.satisfies((error: { getCode(): number; message: string }) => error.getCode() === 0x1001 && error.message.startsWith('please call leave() before destroy().'));
+    expect(() => client.destroy())
+      .to.throw()
+      .that.satisfies(
+        (error: { getCode(): number; message: string }) =>
+          error.getCode() === 0x1001 && error.message.startsWith('please call leave() before destroy().'),
+      );
     expect(client.joined).to.equal(true);
     expect(emulator.liveClients).to.have.length(1);
     await client.leave();
@@ -164,7 +190,7 @@ describe('the v4 double: joining, leaving, destroying', () => {
     emulator.faults.nextLeave({ type: 'reject' });
     await client.leave();
     await client.join({ roomId: 1 });
-    expect((await rejection(client.leave())).getCode(), "UNKNOWN").to.equal(0xffff);
+    expect((await rejection(client.leave())).getCode(), 'UNKNOWN').to.equal(0xffff);
     expect(client.joined, 'an injected leave fault still leaves, as the SDK resets the client').to.equal(false);
     await client.leave();
   });
@@ -180,9 +206,20 @@ describe('the v4 double: joining, leaving, destroying', () => {
 
 describe('the v4 double: bans and peers', () => {
   for (const [reason, act] of [
-    ['kick', (emulator: ReturnType<typeof createTrtcEmulator>) => emulator.newPage().sdk.createClient(identity('alice')).join({ roomId: 1 })],
-    ['banned', (emulator: ReturnType<typeof createTrtcEmulator>) => emulator.admin.removeUsers({ sdkAppId: APP, roomId: 1, userIds: ['alice'] })],
-    ['room-disband', (emulator: ReturnType<typeof createTrtcEmulator>) => emulator.admin.dismissRoom({ sdkAppId: APP, roomId: 1 })],
+    [
+      'kick',
+      (emulator: ReturnType<typeof createTrtcEmulator>) =>
+        emulator.newPage().sdk.createClient(identity('alice')).join({ roomId: 1 }),
+    ],
+    [
+      'banned',
+      (emulator: ReturnType<typeof createTrtcEmulator>) =>
+        emulator.admin.removeUsers({ sdkAppId: APP, roomId: 1, userIds: ['alice'] }),
+    ],
+    [
+      'room-disband',
+      (emulator: ReturnType<typeof createTrtcEmulator>) => emulator.admin.dismissRoom({ sdkAppId: APP, roomId: 1 }),
+    ],
   ] as const) {
     it(`client-banned ${reason} carries the SDK's own message`, async () => {
       const emulator = createTrtcEmulator();
@@ -199,8 +236,10 @@ describe('the v4 double: bans and peers', () => {
   it("the ban messages are the SDK's sentences with its documentation trailer", () => {
     expect(BAN_MESSAGES).to.deep.equal({
       kick: 'client was banned because of duplicated userId joining the room. \nRefer to: https://web.sdk.qcloud.com/trtc/webrtc/doc/en/index.html\n',
-      banned: 'client was banned because of you got banned by the admin. \nRefer to: https://web.sdk.qcloud.com/trtc/webrtc/doc/en/index.html\n',
-      'room-disband': 'client was banned because of the room has been disbanded by the admin. \nRefer to: https://web.sdk.qcloud.com/trtc/webrtc/doc/en/index.html\n',
+      banned:
+        'client was banned because of you got banned by the admin. \nRefer to: https://web.sdk.qcloud.com/trtc/webrtc/doc/en/index.html\n',
+      'room-disband':
+        'client was banned because of the room has been disbanded by the admin. \nRefer to: https://web.sdk.qcloud.com/trtc/webrtc/doc/en/index.html\n',
     });
   });
 });
@@ -226,7 +265,9 @@ function scriptedBackend() {
 describe('the v4 double: peers and a dropped connection (scripted backend)', () => {
   it('drops a repeat peer-join for a userId already present; peer-leave is fired for any userId, as the SDK does', async () => {
     const { backend, sinks } = scriptedBackend();
-    const client = new EmulatedV4Client(identity('alice'), backend, new FaultQueue(), () => undefined, { joinGuard: new PageJoinGuard() });
+    const client = new EmulatedV4Client(identity('alice'), backend, new FaultQueue(), () => undefined, {
+      joinGuard: new PageJoinGuard(),
+    });
     const events = heard(client);
     await client.join({ roomId: 1 });
     sinks[0].peerJoin('bob');
@@ -238,7 +279,9 @@ describe('the v4 double: peers and a dropped connection (scripted backend)', () 
 
   it('a dropped connection goes to RECONNECTING and back to CONNECTED when a retry succeeds; who left meanwhile leaves', async () => {
     const { backend, sinks, lost } = scriptedBackend();
-    const client = new EmulatedV4Client(identity('alice'), backend, new FaultQueue(), () => undefined, { reconnectDelayMs: () => 0 });
+    const client = new EmulatedV4Client(identity('alice'), backend, new FaultQueue(), () => undefined, {
+      reconnectDelayMs: () => 0,
+    });
     const events = heard(client);
     await client.join({ roomId: 1 });
     sinks[0].peerJoin('bob');
@@ -246,20 +289,33 @@ describe('the v4 double: peers and a dropped connection (scripted backend)', () 
     lost[0](new Error('gone'));
     expect(client.joined, 'still joined while reconnecting, as the SDK').to.equal(true);
     await tasks();
-    expect(events.slice(2)).to.deep.equal(['peer-join bob', 'CONNECTED->DISCONNECTED', 'DISCONNECTED->RECONNECTING', 'RECONNECTING->CONNECTED', 'peer-leave bob']);
+    expect(events.slice(2)).to.deep.equal([
+      'peer-join bob',
+      'CONNECTED->DISCONNECTED',
+      'DISCONNECTED->RECONNECTING',
+      'RECONNECTING->CONNECTED',
+      'peer-leave bob',
+    ]);
     expect(client.joined).to.equal(true);
   });
 
   it('error 0x4006 (SIGNAL_CHANNEL_RECONNECTION_FAILED) comes only after every reconnection attempt failed; 30 by default', async () => {
     const { backend, lost, script } = scriptedBackend();
-    const client = new EmulatedV4Client(identity('alice'), backend, new FaultQueue(), () => undefined, { reconnectDelayMs: () => 0 });
+    const client = new EmulatedV4Client(identity('alice'), backend, new FaultQueue(), () => undefined, {
+      reconnectDelayMs: () => 0,
+    });
     const events = heard(client);
     await client.join({ roomId: 1 });
     script.refuse = true;
     lost[0](new Error('gone'));
     for (let i = 0; i < 40 && !events.some((event) => event.startsWith('error')); i++) await tasks();
     expect(script.joins).to.equal(1 + 30);
-    expect(events.slice(2)).to.deep.equal(['CONNECTED->DISCONNECTED', 'DISCONNECTED->RECONNECTING', 'RECONNECTING->DISCONNECTED', 'error 0x4006']);
+    expect(events.slice(2)).to.deep.equal([
+      'CONNECTED->DISCONNECTED',
+      'DISCONNECTED->RECONNECTING',
+      'RECONNECTING->DISCONNECTED',
+      'error 0x4006',
+    ]);
     expect(client.joined).to.equal(false);
   });
 
@@ -271,10 +327,15 @@ describe('the v4 double: peers and a dropped connection (scripted backend)', () 
     // The in-memory emulator never drops a connection by itself; its backend's onLost is what a drop calls.
     (client as unknown as { lost(error: Error): void }).lost(new Error('gone'));
     await tasks();
-    expect(events.slice(2)).to.deep.equal(['CONNECTED->DISCONNECTED', 'DISCONNECTED->RECONNECTING', 'RECONNECTING->DISCONNECTED', 'error 0x4006']);
+    expect(events.slice(2)).to.deep.equal([
+      'CONNECTED->DISCONNECTED',
+      'DISCONNECTED->RECONNECTING',
+      'RECONNECTING->DISCONNECTED',
+      'error 0x4006',
+    ]);
   });
 
-  it("waits as the SDK does between attempts: 2, 2, 3, 3, 5, 5, 8, 8, then 13 s (about 5½ minutes over 30)", () => {
+  it('waits as the SDK does between attempts: 2, 2, 3, 3, 5, 5, 8, 8, then 13 s (about 5½ minutes over 30)', () => {
     const delays = Array.from({ length: 30 }, (_, i) => sdkReconnectDelayMs(i + 1));
     expect(delays.slice(0, 11)).to.deep.equal([2000, 2000, 3000, 3000, 5000, 5000, 8000, 8000, 13000, 13000, 13000]);
     expect(delays.reduce((sum, delay) => sum + delay, 0)).to.equal(322000);
@@ -282,7 +343,9 @@ describe('the v4 double: peers and a dropped connection (scripted backend)', () 
 
   it('leave() while reconnecting stops the attempts and resolves', async () => {
     const { backend, lost, script } = scriptedBackend();
-    const client = new EmulatedV4Client(identity('alice'), backend, new FaultQueue(), () => undefined, { reconnectDelayMs: () => 0 });
+    const client = new EmulatedV4Client(identity('alice'), backend, new FaultQueue(), () => undefined, {
+      reconnectDelayMs: () => 0,
+    });
     await client.join({ roomId: 1 });
     script.refuse = true;
     lost[0](new Error('gone'));

@@ -1,6 +1,14 @@
 import './support/guard.js';
 import { expect } from '@open-wc/testing';
-import { convertToV5Error, createTrtcEmulator, EmulatedV5RtcError, V5_ERROR_CODE, V5_EVENT, type EmulatedV5Trtc, type TrtcEmulator } from '../src/testing/index.js';
+import {
+  convertToV5Error,
+  createTrtcEmulator,
+  EmulatedV5RtcError,
+  V5_ERROR_CODE,
+  V5_EVENT,
+  type EmulatedV5Trtc,
+  type TrtcEmulator,
+} from '../src/testing/index.js';
 import type { TrtcV5EnterRoomParams } from '../src/sdk/v5.js';
 import type { TrtcRoom } from '../src/index.js';
 import { record, settle } from './support/room.js';
@@ -42,13 +50,21 @@ describe('the v5 double (emulator.sdkV5)', () => {
     const error = await rejection(trtc.enterRoom(params('alice', { roomId: undefined })));
     expect(error).to.be.instanceOf(EmulatedV5RtcError);
     expect(error).to.be.instanceOf(Error);
-    expect([error.name, error.code, error.extraCode, error.functionName]).to.deep.equal(['INVALID_PARAMETER', 5000, 5015, 'enterRoom']);
+    expect([error.name, error.code, error.extraCode, error.functionName]).to.deep.equal([
+      'INVALID_PARAMETER',
+      5000,
+      5015,
+      'enterRoom',
+    ]);
     expect(error).not.to.have.property('getCode');
   });
 
-  it('converts the SDK\'s internal errors as its RtcError.convertFrom does: a refused join (0x4004) to SERVER_ERROR with its extraCode, SCHEDULE_FAILED and the rest to OPERATION_FAILED, a non-SDK error to UNKNOWN_ERROR', () => {
+  it("converts the SDK's internal errors as its RtcError.convertFrom does: a refused join (0x4004) to SERVER_ERROR with its extraCode, SCHEDULE_FAILED and the rest to OPERATION_FAILED, a non-SDK error to UNKNOWN_ERROR", () => {
     const internal = (code: number, extraCode?: number) =>
-      Object.assign(new Error(`failed <X 0x${code.toString(16)}>`), { getCode: () => code, getExtraCode: () => extraCode });
+      Object.assign(new Error(`failed <X 0x${code.toString(16)}>`), {
+        getCode: () => code,
+        getExtraCode: () => extraCode,
+      });
     const table: Array<[unknown, string, number | undefined]> = [
       [internal(0x1000), 'INVALID_PARAMETER', undefined],
       [internal(0x1001), 'INVALID_OPERATION', undefined],
@@ -60,22 +76,34 @@ describe('the v5 double (emulator.sdkV5)', () => {
       [internal(0x404c, 3), 'OPERATION_FAILED', undefined],
       [internal(0x4006), 'OPERATION_FAILED', undefined],
       [internal(0xffff), 'UNKNOWN_ERROR', undefined],
-      [new TypeError('not the SDK\'s'), 'UNKNOWN_ERROR', undefined],
+      [new TypeError("not the SDK's"), 'UNKNOWN_ERROR', undefined],
     ];
     for (const [error, name, extraCode] of table) {
       const converted = convertToV5Error(error, 'enterRoom');
-      expect([converted.name, converted.code, converted.extraCode], String(error)).to.deep.equal([name, V5_ERROR_CODE[name as keyof typeof V5_ERROR_CODE], extraCode]);
+      expect([converted.name, converted.code, converted.extraCode], String(error)).to.deep.equal([
+        name,
+        V5_ERROR_CODE[name as keyof typeof V5_ERROR_CODE],
+        extraCode,
+      ]);
       expect(converted.functionName).to.equal('enterRoom');
     }
-    expect(convertToV5Error(internal(0x4004, -1), 'enterRoom').message).to.equal("'enterRoom' got server error: failed, please check the SDK documentation.");
+    expect(convertToV5Error(internal(0x4004, -1), 'enterRoom').message).to.equal(
+      "'enterRoom' got server error: failed, please check the SDK documentation.",
+    );
     expect(convertToV5Error(internal(0x404c), 'enterRoom').message).to.equal("'enterRoom' failed, reason: failed");
   });
 
-  it('a join the room service refuses rejects with SERVER_ERROR (5400) and the service\'s code as extraCode', async () => {
+  it("a join the room service refuses rejects with SERVER_ERROR (5400) and the service's code as extraCode", async () => {
     const emulator = createTrtcEmulator();
     const unknownApp = await rejection(instance(emulator).trtc.enterRoom(params('alice', { sdkAppId: APP + 1 })));
-    expect([unknownApp.name, unknownApp.code, unknownApp.extraCode]).to.deep.equal(['SERVER_ERROR', V5_ERROR_CODE.SERVER_ERROR, -3317]);
-    expect(unknownApp.message).to.match(/^'enterRoom' got server error: Join refused: SDKAppID 1400000002 does not exist/);
+    expect([unknownApp.name, unknownApp.code, unknownApp.extraCode]).to.deep.equal([
+      'SERVER_ERROR',
+      V5_ERROR_CODE.SERVER_ERROR,
+      -3317,
+    ]);
+    expect(unknownApp.message).to.match(
+      /^'enterRoom' got server error: Join refused: SDKAppID 1400000002 does not exist/,
+    );
 
     const checked = createTrtcEmulator({ secretKey: 'app-key' });
     const forged = await rejection(instance(checked).trtc.enterRoom(params('alice', { userSig: 'forged' })));
@@ -124,7 +152,7 @@ describe('the v5 double (emulator.sdkV5)', () => {
     expect(carol.of(V5_EVENT.KICKED_OUT)).to.deep.equal([{ reason: 'banned' }]);
   });
 
-  it('KICKED_OUT gives the SDK\'s reasons: kick, banned, room_disband; the instance is out of the room first', async () => {
+  it("KICKED_OUT gives the SDK's reasons: kick, banned, room_disband; the instance is out of the room first", async () => {
     const emulator = createTrtcEmulator();
     const first = instance(emulator);
     await first.trtc.enterRoom(params('alice'));
@@ -135,7 +163,10 @@ describe('the v5 double (emulator.sdkV5)', () => {
     expect(first.of(V5_EVENT.KICKED_OUT)).to.deep.equal([{ reason: 'kick' }]);
     expect(second.of(V5_EVENT.KICKED_OUT)).to.deep.equal([{ reason: 'room_disband' }]);
     expect([first.trtc.joined, second.trtc.joined]).to.deep.equal([false, false]);
-    expect(second.events.map((e) => e.event).slice(-2)).to.deep.equal([V5_EVENT.CONNECTION_STATE_CHANGED, V5_EVENT.KICKED_OUT]);
+    expect(second.events.map((e) => e.event).slice(-2)).to.deep.equal([
+      V5_EVENT.CONNECTION_STATE_CHANGED,
+      V5_EVENT.KICKED_OUT,
+    ]);
   });
 
   it('an audience member is not announced to the others; the anchors are announced to it', async () => {
@@ -167,7 +198,9 @@ describe('the v5 double (emulator.sdkV5)', () => {
       const emulator = createTrtcEmulator();
       const first = instance(emulator);
       await first.trtc.enterRoom(params('alice', { scene: 'live', role: 'audience' }));
-      const error = await rejection(instance(emulator).trtc.enterRoom(params('alice', { scene: 'live', role: 'audience' })));
+      const error = await rejection(
+        instance(emulator).trtc.enterRoom(params('alice', { scene: 'live', role: 'audience' })),
+      );
       expect([error.name, error.code, error.extraCode]).to.deep.equal(['INVALID_OPERATION', 5100, undefined]);
       expect(error.message).to.contain('please avoid repeated join');
       await pushes();
@@ -179,7 +212,9 @@ describe('the v5 double (emulator.sdkV5)', () => {
       const emulator = createTrtcEmulator();
       const anchor = instance(emulator);
       await anchor.trtc.enterRoom(params('alice', { scene: 'live' }));
-      expect((await rejection(instance(emulator).trtc.enterRoom(params('alice', { scene: 'live', role: 'audience' })))).code).to.equal(5100);
+      expect(
+        (await rejection(instance(emulator).trtc.enterRoom(params('alice', { scene: 'live', role: 'audience' })))).code,
+      ).to.equal(5100);
 
       const other = createTrtcEmulator();
       const viewer = instance(other);
@@ -193,7 +228,12 @@ describe('the v5 double (emulator.sdkV5)', () => {
       const emulator = createTrtcEmulator({ sdkAppIds: [APP, APP + 1] });
       const live = { scene: 'live', role: 'audience' } as const;
       await instance(emulator).trtc.enterRoom(params('alice', live));
-      for (const extra of [{ roomId: 2 }, { userId: 'bob' }, { roomId: undefined, strRoomId: '1' }, { sdkAppId: APP + 1 }]) {
+      for (const extra of [
+        { roomId: 2 },
+        { userId: 'bob' },
+        { roomId: undefined, strRoomId: '1' },
+        { sdkAppId: APP + 1 },
+      ]) {
         await instance(emulator).trtc.enterRoom({ ...params('alice', live), ...extra });
       }
       expect(emulator.admin.rooms.flatMap((room) => room.members)).to.have.length(5);
@@ -216,7 +256,7 @@ describe('the v5 double (emulator.sdkV5)', () => {
       expect(last.trtc.joined).to.equal(true);
     });
 
-    it('the guard belongs to one SDK object: two emulators\' sdkV5 are two pages', async () => {
+    it("the guard belongs to one SDK object: two emulators' sdkV5 are two pages", async () => {
       const live = params('alice', { scene: 'live', role: 'audience' });
       const service = createTrtcEmulator();
       await instance(service).trtc.enterRoom(live);
@@ -253,14 +293,21 @@ describe('<trtc-room> on the v5 double: the same userId twice in one page', () =
   async function mount(emulator: TrtcEmulator, attributes: Record<string, string>) {
     const el = document.createElement('trtc-room') as TrtcRoom;
     el.sdk = emulator.sdkV5;
-    for (const [name, value] of Object.entries({ 'sdk-app-id': String(APP), 'room-id': '1', 'user-id': 'alice', 'user-sig': 'sig', ...attributes })) el.setAttribute(name, value);
+    for (const [name, value] of Object.entries({
+      'sdk-app-id': String(APP),
+      'room-id': '1',
+      'user-id': 'alice',
+      'user-sig': 'sig',
+      ...attributes,
+    }))
+      el.setAttribute(name, value);
     const events = record(el);
     document.body.append(el);
     await settle(el);
     return { el, events };
   }
 
-  it('live audience: the second element fails to join with the SDK\'s INVALID_OPERATION (sdkCode 5100); the first stays joined', async () => {
+  it("live audience: the second element fails to join with the SDK's INVALID_OPERATION (sdkCode 5100); the first stays joined", async () => {
     const emulator = createTrtcEmulator();
     const live = { mode: 'live', role: 'audience' };
     const first = await mount(emulator, live);

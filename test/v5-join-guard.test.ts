@@ -24,8 +24,18 @@ const SCENARIOS: Array<{ rule: string; first: Join; second: Join; refused: boole
   { rule: 'live audience, then live audience: refused', first: audience, second: audience, refused: true },
   { rule: 'live anchor, then live audience: refused', first: anchor, second: audience, refused: true },
   { rule: 'live audience, then live anchor: not refused', first: audience, second: anchor, refused: false },
-  { rule: 'rtc, then live audience: not refused (an rtc join sets no entry)', first: rtc, second: audience, refused: false },
-  { rule: 'live audience in room 7, then in string room "7": not refused', first: { ...audience, roomId: 7 }, second: { ...audience, strRoomId: '7' }, refused: false },
+  {
+    rule: 'rtc, then live audience: not refused (an rtc join sets no entry)',
+    first: rtc,
+    second: audience,
+    refused: false,
+  },
+  {
+    rule: 'live audience in room 7, then in string room "7": not refused',
+    first: { ...audience, roomId: 7 },
+    second: { ...audience, strRoomId: '7' },
+    refused: false,
+  },
 ];
 
 /** What a rejection looks like, in the parts the double copies. */
@@ -35,26 +45,39 @@ const shape = (error: any) => ({
   extraCode: error.extraCode,
   functionName: error.functionName,
   hasGetCode: typeof error.getCode === 'function',
-  message: String(error.message).startsWith("'enterRoom' failed, reason: ") ? "'enterRoom' failed, reason: …" : error.message,
+  message: String(error.message).startsWith("'enterRoom' failed, reason: ")
+    ? "'enterRoom' failed, reason: …"
+    : error.message,
 });
 
 /**
  * Runs every scenario at once (each in rooms of its own); resolves with the second join's code in each,
  * and the shape of the first offline failure.
  */
-async function secondJoinCodes(create: () => Instance): Promise<{ codes: number[]; offline: ReturnType<typeof shape> }> {
+async function secondJoinCodes(
+  create: () => Instance,
+): Promise<{ codes: number[]; offline: ReturnType<typeof shape> }> {
   let offline!: ReturnType<typeof shape>;
   const codes = await Promise.all(
     SCENARIOS.map(async ({ first, second }, index) => {
       const room = { roomId: 100 + index };
       const enter = (join: Join) => {
         const trtc = create();
-        const params = { sdkAppId: 1400000001, userId: `guard${index}`, userSig: 'sig', ...room, ...join } as TrtcV5EnterRoomParams;
+        const params = {
+          sdkAppId: 1400000001,
+          userId: `guard${index}`,
+          userSig: 'sig',
+          ...room,
+          ...join,
+        } as TrtcV5EnterRoomParams;
         if (join.strRoomId !== undefined) delete params.roomId;
-        return trtc.enterRoom(params).then(
-          () => ({ code: 0 }),
-          (error: any) => error,
-        ).finally(() => trtc.destroy());
+        return trtc
+          .enterRoom(params)
+          .then(
+            () => ({ code: 0 }),
+            (error: any) => error,
+          )
+          .finally(() => trtc.destroy());
       };
       const firstOutcome = enter(first);
       const secondCode = (await enter(second)).code;
@@ -68,14 +91,24 @@ async function secondJoinCodes(create: () => Instance): Promise<{ codes: number[
 }
 
 /** The offline failure both must show: OPERATION_FAILED, no extraCode, no getCode(). */
-const OFFLINE = { name: 'OPERATION_FAILED', code: 5500, extraCode: undefined, functionName: 'enterRoom', hasGetCode: false, message: "'enterRoom' failed, reason: …" };
+const OFFLINE = {
+  name: 'OPERATION_FAILED',
+  code: 5500,
+  extraCode: undefined,
+  functionName: 'enterRoom',
+  hasGetCode: false,
+  message: "'enterRoom' failed, reason: …",
+};
 
-describe('trtc-sdk-v5\'s page-wide join guard: the double against the real SDK', () => {
+describe("trtc-sdk-v5's page-wide join guard: the double against the real SDK", () => {
   const expected = SCENARIOS.map((scenario) => (scenario.refused ? 5100 : 5500));
 
   it(`the real SDK refuses exactly these second joins: ${SCENARIOS.map((s) => s.rule).join('; ')}; offline, a join fails with OPERATION_FAILED (5500), no extraCode`, async function () {
     this.timeout(60000);
-    const TRTC = (await import('trtc-sdk-v5/trtc.esm.js')).default as unknown as { create(): Instance; setLogLevel?(level: number): void };
+    const TRTC = (await import('trtc-sdk-v5/trtc.esm.js')).default as unknown as {
+      create(): Instance;
+      setLogLevel?(level: number): void;
+    };
     TRTC.setLogLevel?.(5);
     expect(await secondJoinCodes(() => TRTC.create())).to.deep.equal({ codes: expected, offline: OFFLINE });
   });
@@ -85,7 +118,8 @@ describe('trtc-sdk-v5\'s page-wide join guard: the double against the real SDK',
     let goOffline!: () => void;
     const offline = new Promise<void>((resolve) => (goOffline = resolve));
     const backend: RoomBackend = {
-      join: () => offline.then(() => Promise.reject(Object.assign(new Error('schedule failed'), { getCode: () => 0x404c }))),
+      join: () =>
+        offline.then(() => Promise.reject(Object.assign(new Error('schedule failed'), { getCode: () => 0x404c }))),
     };
     const guard = new V5JoinGuard();
     const codes = secondJoinCodes(() => new EmulatedV5Trtc(backend, new FaultQueue(), guard));

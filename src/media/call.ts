@@ -17,10 +17,13 @@ const DEVICES: readonly LocalDevice[] = ['camera', 'microphone'];
 
 /** A sentence a person can act on, per DOMException name. */
 const ADVICE: Record<string, string> = {
-  NotAllowedError: 'permission was denied: allow it in the browser (the address bar or site settings), then turn it on again',
+  NotAllowedError:
+    'permission was denied: allow it in the browser (the address bar or site settings), then turn it on again',
   NotFoundError: 'no such device was found: connect one, then turn it on again',
-  NotReadableError: 'the device is in use by another application or could not be started: close the other application, then turn it on again',
-  OverconstrainedError: 'the device cannot satisfy the requested settings: choose another device, then turn it on again',
+  NotReadableError:
+    'the device is in use by another application or could not be started: close the other application, then turn it on again',
+  OverconstrainedError:
+    'the device cannot satisfy the requested settings: choose another device, then turn it on again',
   NotSupportedError: 'this page cannot use devices: serve it over https (or from localhost)',
 };
 
@@ -128,8 +131,15 @@ export class CallMedia {
   render(layout: Layout, html: HtmlTag): unknown {
     if (layout === 'none' || this.released) return undefined;
     const tiles: Tile[] = [];
-    if (this.canPublish) tiles.push({ userId: this.config.userId, local: true, video: this.captured.camera, view: this.viewOf(this.config.userId) });
-    for (const [userId, media] of this.remote) tiles.push({ userId, local: false, video: media.video, view: this.viewOf(userId) });
+    if (this.canPublish)
+      tiles.push({
+        userId: this.config.userId,
+        local: true,
+        video: this.captured.camera,
+        view: this.viewOf(this.config.userId),
+      });
+    for (const [userId, media] of this.remote)
+      tiles.push({ userId, local: false, video: media.video, view: this.viewOf(userId) });
     return renderTiles(tiles, html);
   }
 
@@ -153,7 +163,8 @@ export class CallMedia {
     this.working = true;
     void this.run(this.media).finally(() => {
       this.working = false;
-      if (!this.released && this.inRoom && DEVICES.some((device) => this.wanted(device) !== this.captured[device])) this.converge();
+      if (!this.released && this.inRoom && DEVICES.some((device) => this.wanted(device) !== this.captured[device]))
+        this.converge();
     });
   }
 
@@ -184,20 +195,29 @@ export class CallMedia {
     try {
       await media.publish();
     } catch (error) {
-      if (!this.released) this.emit('error', { code: 'media-failed', message: `Publishing failed: ${messageOf(error, 'unknown error')}`, cause: error });
+      if (!this.released)
+        this.emit('error', {
+          code: 'media-failed',
+          message: `Publishing failed: ${messageOf(error, 'unknown error')}`,
+          cause: error,
+        });
     }
     this.reportPublished();
   }
 
   private reportPublished(): void {
-    const now = this.released || !this.inRoom ? { camera: false, microphone: false } : { camera: this.captured.camera, microphone: this.captured.microphone };
+    const now =
+      this.released || !this.inRoom
+        ? { camera: false, microphone: false }
+        : { camera: this.captured.camera, microphone: this.captured.microphone };
     if (now.camera === this.published.camera && now.microphone === this.published.microphone) return;
     this.published = now;
     this.emit('local-media', { ...now });
   }
 
   private deviceFailed(device: LocalDevice, error: unknown): void {
-    const name = error instanceof DeviceError ? error.domName : String((error as { name?: unknown })?.name ?? 'UnknownError');
+    const name =
+      error instanceof DeviceError ? error.domName : String((error as { name?: unknown })?.name ?? 'UnknownError');
     const cause = error instanceof DeviceError ? error.sdkError : error;
     const detail: ErrorDetail = {
       code: 'media-failed',

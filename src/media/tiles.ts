@@ -57,7 +57,11 @@ export function renderTiles(tiles: readonly Tile[], html: HtmlTag): TemplateResu
     <div part="tiles">
       ${tiles.map(
         (tile) =>
-          html`<div part="tile ${tile.local ? 'local' : 'remote'}" data-user-id=${tile.userId} data-video=${String(tile.video)}>
+          html`<div
+            part="tile ${tile.local ? 'local' : 'remote'}"
+            data-user-id=${tile.userId}
+            data-video=${String(tile.video)}
+          >
             ${tile.view}<span part="label">${tile.userId}</span>
           </div>`,
       )}

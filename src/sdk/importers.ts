@@ -15,7 +15,10 @@ export const registeredImporter = (generation: SdkGeneration) => registered[gene
  * Sets the lazy import of one generation (v4 unless told); `undefined` falls back to the built-in one (v4's;
  * v5 has none). Returns a function that restores the previous one.
  */
-export function setDefaultSdkImporter(importer: (() => Promise<unknown>) | undefined, generation: SdkGeneration = 'v4'): () => void {
+export function setDefaultSdkImporter(
+  importer: (() => Promise<unknown>) | undefined,
+  generation: SdkGeneration = 'v4',
+): () => void {
   const previous = registered[generation];
   registered[generation] = importer;
   return () => {

@@ -56,12 +56,17 @@ export async function loadAdapter(explicit: unknown, generation: SdkGeneration =
   try {
     imported = await importer();
   } catch (error) {
-    const hint = generation === 'v5' ? ` Install it next to trtc-room (npm install ${packageName}) or set the sdk property.` : '';
-    throw new Error(`${packageName} could not be imported (${messageOf(error, 'unknown error')}).${hint}`, { cause: error });
+    const hint =
+      generation === 'v5' ? ` Install it next to trtc-room (npm install ${packageName}) or set the sdk property.` : '';
+    throw new Error(`${packageName} could not be imported (${messageOf(error, 'unknown error')}).${hint}`, {
+      cause: error,
+    });
   }
   const adapter = adapterFor(imported);
   if (!adapter || adapter.generation !== generation) {
-    throw new TypeError(`The imported ${packageName} module is not the ${generation} SDK it should be (no ${generation === 'v4' ? 'createClient()' : 'create() and EVENT'}).`);
+    throw new TypeError(
+      `The imported ${packageName} module is not the ${generation} SDK it should be (no ${generation === 'v4' ? 'createClient()' : 'create() and EVENT'}).`,
+    );
   }
   return adapter;
 }

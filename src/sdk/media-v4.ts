@@ -61,7 +61,12 @@ export function v4DeviceName(error: unknown): string {
  * made again when a device comes or goes (a client publishes one stream). Remote streams are subscribed by
  * the SDK (autoSubscribe) and played at `stream-subscribed`: audio and video in the user's view.
  */
-export function connectV4Media(createStream: TrtcV4CreateStream | undefined, client: TrtcV4MediaClient, userId: string, handlers: MediaHandlers): ConnectionMedia {
+export function connectV4Media(
+  createStream: TrtcV4CreateStream | undefined,
+  client: TrtcV4MediaClient,
+  userId: string,
+  handlers: MediaHandlers,
+): ConnectionMedia {
   const captured: Partial<Record<LocalDevice, TrtcV4LocalStream>> = {};
   let published: TrtcV4LocalStream | undefined;
   const remote = new Map<string, TrtcV4RemoteStream>();
@@ -107,7 +112,8 @@ export function connectV4Media(createStream: TrtcV4CreateStream | undefined, cli
 
   return {
     async startLocal(device, view) {
-      if (!createStream) throw new DeviceError(device, 'NotSupportedError', new Error('This SDK object has no createStream().'));
+      if (!createStream)
+        throw new DeviceError(device, 'NotSupportedError', new Error('This SDK object has no createStream().'));
       const stream = createStream({ userId, audio: device === 'microphone', video: device === 'camera' });
       try {
         await stream.initialize();
@@ -126,13 +132,22 @@ export function connectV4Media(createStream: TrtcV4CreateStream | undefined, cli
     async publish() {
       const audioSource = captured.microphone?.getAudioTrack() ?? undefined;
       const videoSource = captured.camera?.getVideoTrack() ?? undefined;
-      if (published && published.getAudioTrack() === (audioSource ?? null) && published.getVideoTrack() === (videoSource ?? null)) return;
+      if (
+        published &&
+        published.getAudioTrack() === (audioSource ?? null) &&
+        published.getVideoTrack() === (videoSource ?? null)
+      )
+        return;
       const previous = published;
       published = undefined;
       // Not close(): that would stop the tracks, which the captured streams still own.
       if (previous) await client.unpublish(previous);
       if (!createStream || (!audioSource && !videoSource)) return;
-      const stream = createStream({ userId, ...(audioSource ? { audioSource } : {}), ...(videoSource ? { videoSource } : {}) });
+      const stream = createStream({
+        userId,
+        ...(audioSource ? { audioSource } : {}),
+        ...(videoSource ? { videoSource } : {}),
+      });
       await stream.initialize();
       await client.publish(stream);
       published = stream;

@@ -37,7 +37,12 @@ const NAME_OF_EXTRA_CODE: Record<number, string> = {
 /** v5's RtcError is named after its code (DEVICE_ERROR): the DOMException's name is `originError.name`, or follows from `extraCode`. */
 export function v5DeviceName(error: unknown): string {
   const { originError, extraCode } = (error ?? {}) as { originError?: { name?: unknown }; extraCode?: unknown };
-  if (typeof originError?.name === 'string' && /^[A-Z]\w*Error$/.test(originError.name) && originError.name !== 'RtcError') return originError.name;
+  if (
+    typeof originError?.name === 'string' &&
+    /^[A-Z]\w*Error$/.test(originError.name) &&
+    originError.name !== 'RtcError'
+  )
+    return originError.name;
   if (NAME_OF_EXTRA_CODE[extraCode as number]) return NAME_OF_EXTRA_CODE[extraCode as number];
   // ENV_NOT_SUPPORTED (5200): capture refused on a page that is not a secure context.
   return (error as { code?: unknown })?.code === 5200 ? 'NotSupportedError' : 'UnknownError';
@@ -48,7 +53,11 @@ export function v5DeviceName(error: unknown): string {
  * for what others publish, startRemoteVideo into the user's view (the SDK plays remote audio itself), and
  * AUTOPLAY_FAILED's `resume` kept for `resume()`.
  */
-export function connectV5Media(trtc: TrtcV5MediaInstance, eventName: (key: keyof TrtcV5MediaEventNames) => string, handlers: MediaHandlers): ConnectionMedia {
+export function connectV5Media(
+  trtc: TrtcV5MediaInstance,
+  eventName: (key: keyof TrtcV5MediaEventNames) => string,
+  handlers: MediaHandlers,
+): ConnectionMedia {
   const started = { camera: false, microphone: false };
   const playing = new Set<string>();
   const available = new Map<string, { audio: boolean; video: boolean }>();
@@ -66,7 +75,9 @@ export function connectV5Media(trtc: TrtcV5MediaInstance, eventName: (key: keyof
         if (streamType !== 'main') return;
         report(userId, { video: true });
         playing.add(userId);
-        trtc.startRemoteVideo?.({ userId, streamType: 'main', view: handlers.viewFor(userId) }).catch(() => playing.delete(userId));
+        trtc
+          .startRemoteVideo?.({ userId, streamType: 'main', view: handlers.viewFor(userId) })
+          .catch(() => playing.delete(userId));
       },
     ],
     [
@@ -89,11 +100,15 @@ export function connectV5Media(trtc: TrtcV5MediaInstance, eventName: (key: keyof
   ];
   for (const [event, listener] of listeners) trtc.on(event, listener);
 
-  const missing = (device: 'camera' | 'microphone') => new DeviceError(device, 'NotSupportedError', new Error('This SDK object cannot capture.'));
+  const missing = (device: 'camera' | 'microphone') =>
+    new DeviceError(device, 'NotSupportedError', new Error('This SDK object cannot capture.'));
 
   return {
     async startLocal(device, view) {
-      const start = device === 'camera' ? () => trtc.startLocalVideo?.({ view, publish: true }) : () => trtc.startLocalAudio?.({ publish: true });
+      const start =
+        device === 'camera'
+          ? () => trtc.startLocalVideo?.({ view, publish: true })
+          : () => trtc.startLocalAudio?.({ publish: true });
       if (!(device === 'camera' ? trtc.startLocalVideo : trtc.startLocalAudio)) throw missing(device);
       try {
         await start();

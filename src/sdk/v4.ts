@@ -1,5 +1,12 @@
 import type { RoomConfig } from '../config.js';
-import { messageOf, sdkCodeOf, type ConnectionHandlers, type MediaHandlers, type RoomConnection, type SdkAdapter } from './adapter.js';
+import {
+  messageOf,
+  sdkCodeOf,
+  type ConnectionHandlers,
+  type MediaHandlers,
+  type RoomConnection,
+  type SdkAdapter,
+} from './adapter.js';
 import { connectV4Media, type TrtcV4CreateStream, type TrtcV4MediaClient } from './media-v4.js';
 
 /** The part of trtc-js-sdk v4's `Client` the element uses (see the SDK's index.d.ts). */
@@ -59,16 +66,23 @@ export class V4Adapter implements SdkAdapter {
     for (const [event, listener] of Object.entries(listeners)) client.on(event, listener);
     if (config.proxy !== undefined) client.setProxyServer!(config.proxy);
 
-    const media = connectV4Media(this.sdk.createStream?.bind(this.sdk), client as TrtcV4Client & TrtcV4MediaClient, config.userId, handlers);
+    const media = connectV4Media(
+      this.sdk.createStream?.bind(this.sdk),
+      client as TrtcV4Client & TrtcV4MediaClient,
+      config.userId,
+      handlers,
+    );
 
     let destroyed = false;
     return {
       client,
       media,
       join: () =>
-        client.join({ roomId: config.roomId, ...(config.role ? { role: config.role } : {}) }).catch((error: unknown) => {
-          throw samePageRefusal(error, config) ?? error;
-        }),
+        client
+          .join({ roomId: config.roomId, ...(config.role ? { role: config.role } : {}) })
+          .catch((error: unknown) => {
+            throw samePageRefusal(error, config) ?? error;
+          }),
       leave: () => client.leave(),
       // The SDK's client-banned handler only resets the client: its page-wide join guard for this
       // SDKAppID + room + userId stays set, and every later join() in this page would fail with 4097, until
@@ -97,9 +111,12 @@ function samePageRefusal(error: unknown, config: RoomConfig): Error | undefined 
   if (sdkCodeOf(error) !== INVALID_OPERATION || !/repeated join/.test(messageOf(error, ''))) return undefined;
   const room = typeof config.roomId === 'string' ? `string room "${config.roomId}"` : `room ${config.roomId}`;
   return Object.assign(
-    new Error(`another client in this page is already in ${room} as user "${config.userId}": trtc-js-sdk lets one client per page in at a time; leave with that one first.`, {
-      cause: error,
-    }),
+    new Error(
+      `another client in this page is already in ${room} as user "${config.userId}": trtc-js-sdk lets one client per page in at a time; leave with that one first.`,
+      {
+        cause: error,
+      },
+    ),
     { code: INVALID_OPERATION },
   );
 }

@@ -10,10 +10,34 @@ export {
 } from '../emulator/page/remote.js';
 export { EMULATOR_WEBSOCKET_PATH } from '../emulator/core/wire-protocol.js';
 export type { EmulatedSdks, EmulatedSdkOptions } from '../emulator/page/sdk-shapes.js';
-export type { EmulatedTrtcV4, EmulatedTrtcV5, TrtcEmulator, TrtcEmulatorAdmin, TrtcEmulatorOptions } from '../emulator/page/emulator.js';
+export type {
+  EmulatedTrtcV4,
+  EmulatedTrtcV5,
+  TrtcEmulator,
+  TrtcEmulatorAdmin,
+  TrtcEmulatorOptions,
+} from '../emulator/page/emulator.js';
 export { FaultQueue, type Fault, type RoomBackend, type BackendMembership } from '../emulator/page/backend.js';
-export { EmulatedV4Client, EmulatedRtcError, PageJoinGuard, BAN_MESSAGES, sdkMessage, SDK_RECONNECT_ATTEMPTS, sdkReconnectDelayMs, type EmulatedClientConfig, type EmulatedClientRules } from '../emulator/page/v4-client.js';
-export { EmulatedV5Trtc, EmulatedV5RtcError, V5JoinGuard, V5_ERROR_CODE, V5_EVENT, convertToV5Error, type EmulatedEnterRoomConfig } from '../emulator/page/v5-client.js';
+export {
+  EmulatedV4Client,
+  EmulatedRtcError,
+  PageJoinGuard,
+  BAN_MESSAGES,
+  sdkMessage,
+  SDK_RECONNECT_ATTEMPTS,
+  sdkReconnectDelayMs,
+  type EmulatedClientConfig,
+  type EmulatedClientRules,
+} from '../emulator/page/v4-client.js';
+export {
+  EmulatedV5Trtc,
+  EmulatedV5RtcError,
+  V5JoinGuard,
+  V5_ERROR_CODE,
+  V5_EVENT,
+  convertToV5Error,
+  type EmulatedEnterRoomConfig,
+} from '../emulator/page/v5-client.js';
 export {
   RoomService,
   RoomServiceError,
@@ -37,6 +61,23 @@ export {
   type RoomSnapshot,
 } from '../emulator/core/room-service.js';
 export { generateTestUserSig, verifyUserSig, UserSigError } from '../emulator/core/user-sig.js';
-export { MediaRelay, RelayMember, NOTHING_PUBLISHED, type MediaKind, type MediaLink, type Publication, type RelayPeer } from '../emulator/page/media/relay.js';
-export { EmulatedLocalStream, EmulatedRemoteStream, EmulatedV4MediaClient, DEVICE_NOT_FOUND, INITIALIZE_FAILED, PLAY_NOT_ALLOWED, type EmulatedStreamConfig, type PlaybackOptions } from '../emulator/page/media/v4-media.js';
+export {
+  MediaRelay,
+  RelayMember,
+  NOTHING_PUBLISHED,
+  type MediaKind,
+  type MediaLink,
+  type Publication,
+  type RelayPeer,
+} from '../emulator/page/media/relay.js';
+export {
+  EmulatedLocalStream,
+  EmulatedRemoteStream,
+  EmulatedV4MediaClient,
+  DEVICE_NOT_FOUND,
+  INITIALIZE_FAILED,
+  PLAY_NOT_ALLOWED,
+  type EmulatedStreamConfig,
+  type PlaybackOptions,
+} from '../emulator/page/media/v4-media.js';
 export { EmulatedV5MediaTrtc, V5_MEDIA_EVENT, v5DeviceError } from '../emulator/page/media/v5-media.js';

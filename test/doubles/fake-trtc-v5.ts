@@ -24,13 +24,20 @@ export const EVENT = {
   REMOTE_USER_ENTER: 'remote-user-enter',
   REMOTE_USER_EXIT: 'remote-user-exit',
   CONNECTION_STATE_CHANGED: 'connection-state-changed',
-} as const satisfies Pick<typeof TRTCEvent, 'ERROR' | 'KICKED_OUT' | 'REMOTE_USER_ENTER' | 'REMOTE_USER_EXIT' | 'CONNECTION_STATE_CHANGED'>;
+} as const satisfies Pick<
+  typeof TRTCEvent,
+  'ERROR' | 'KICKED_OUT' | 'REMOTE_USER_ENTER' | 'REMOTE_USER_EXIT' | 'CONNECTION_STATE_CHANGED'
+>;
 
 /** The adapter's media event names, checked against the SDK's typings (this stops compiling if they drift). */
 export const MEDIA_EVENT = V5_MEDIA_EVENTS satisfies Pick<typeof TRTCEvent, keyof typeof V5_MEDIA_EVENTS>;
 
 /** An error shaped like v5's RtcError: a numeric `code` (no getCode()), and the failing function's name. */
-export function rtcErrorV5(code: number, message = `TRTC error ${code}`, functionName = 'enterRoom'): Error & { code: number; functionName: string } {
+export function rtcErrorV5(
+  code: number,
+  message = `TRTC error ${code}`,
+  functionName = 'enterRoom',
+): Error & { code: number; functionName: string } {
   return Object.assign(new Error(message), { name: 'RtcError', code, functionName });
 }
 

@@ -30,7 +30,10 @@ describe('<trtc-room> on a plain page', () => {
   it('the platform’s own onerror attribute and property receive the element’s error event', async () => {
     window.inlineHandled = [];
     const el = document.createElement('trtc-room');
-    el.setAttribute('onerror', 'window.inlineHandled.push("attribute " + event.detail.code + " " + event.detail.field)');
+    el.setAttribute(
+      'onerror',
+      'window.inlineHandled.push("attribute " + event.detail.code + " " + event.detail.field)',
+    );
     for (const [name, value] of Object.entries({ ...VALID, 'room-id': '12abc' })) el.setAttribute(name, value);
     document.body.append(el);
     await settle(el);

@@ -128,7 +128,9 @@ describe('<trtc-room> in React 19', () => {
     expect(el.state).to.equal('joined');
     expect(sdk.liveClients, 'exactly one live SDK client').to.have.length(1);
     expect(sdk.liveClients[0].joinCalls).to.deep.equal([{ roomId: 1234 }]);
-    expect(sdk.clients.filter((client) => client !== sdk.liveClients[0]).every((client) => client.destroyed)).to.equal(true);
+    expect(sdk.clients.filter((client) => client !== sdk.liveClients[0]).every((client) => client.destroyed)).to.equal(
+      true,
+    );
 
     sdk.liveClients[0].fire('client-banned', { reason: 'kick', message: 'kicked' });
     expect(bans, 'one listener left after the double effect').to.deep.equal(['duplicate-user-id']);

@@ -12,7 +12,8 @@ describe('emulator media: the v4 double (trtc-js-sdk shape)', () => {
     const bob = emulator.sdk.createClient({ ...IDENTITY, userId: 'bob', mode: 'rtc' });
     const seen: string[] = [];
     let subscribed: EmulatedRemoteStream | undefined;
-    for (const event of ['stream-added', 'stream-removed', 'mute-audio', 'unmute-audio', 'mute-video', 'unmute-video']) bob.on(event, () => seen.push(event));
+    for (const event of ['stream-added', 'stream-removed', 'mute-audio', 'unmute-audio', 'mute-video', 'unmute-video'])
+      bob.on(event, () => seen.push(event));
     bob.on('stream-subscribed', ({ stream }) => (subscribed = stream));
     await alice.join({ roomId: 7 });
     await bob.join({ roomId: 7 });
@@ -52,7 +53,13 @@ describe('emulator media: the v4 double (trtc-js-sdk shape)', () => {
     ] as const) {
       const restore = stubGetUserMedia(name);
       try {
-        const error = await emulator.sdk.createStream({ audio: false, video: true }).initialize().then(() => undefined, (e) => e);
+        const error = await emulator.sdk
+          .createStream({ audio: false, video: true })
+          .initialize()
+          .then(
+            () => undefined,
+            (e) => e,
+          );
         expect(error.getCode()).to.equal(code);
         expect(error.name).to.equal(rtcName);
       } finally {
@@ -66,12 +73,18 @@ describe('emulator media: the v4 double (trtc-js-sdk shape)', () => {
     const local = emulator.sdk.createStream({ audio: true, video: false });
     await local.initialize();
     const original = HTMLMediaElement.prototype.play;
-    HTMLMediaElement.prototype.play = () => Promise.reject(new DOMException('play() failed because the user did not interact with the document first.', 'NotAllowedError'));
+    HTMLMediaElement.prototype.play = () =>
+      Promise.reject(
+        new DOMException('play() failed because the user did not interact with the document first.', 'NotAllowedError'),
+      );
     const errors: unknown[] = [];
     local.on('error', (error) => errors.push(error));
     const view = document.createElement('div');
     try {
-      const error = await local.play(view).then(() => undefined, (e) => e);
+      const error = await local.play(view).then(
+        () => undefined,
+        (e) => e,
+      );
       expect(error.getCode()).to.equal(PLAY_NOT_ALLOWED);
       expect(errors).to.deep.equal([error]);
     } finally {
@@ -89,7 +102,12 @@ describe('emulator media: the v5 double (trtc-sdk-v5 shape)', () => {
     const alice = emulator.sdkV5.create();
     const bob = emulator.sdkV5.create();
     const seen: unknown[] = [];
-    for (const event of [EVENT.REMOTE_AUDIO_AVAILABLE, EVENT.REMOTE_VIDEO_AVAILABLE, EVENT.REMOTE_AUDIO_UNAVAILABLE, EVENT.REMOTE_VIDEO_UNAVAILABLE]) {
+    for (const event of [
+      EVENT.REMOTE_AUDIO_AVAILABLE,
+      EVENT.REMOTE_VIDEO_AVAILABLE,
+      EVENT.REMOTE_AUDIO_UNAVAILABLE,
+      EVENT.REMOTE_VIDEO_UNAVAILABLE,
+    ]) {
       bob.on(event, (payload) => seen.push([event, payload]));
     }
     const preview = document.createElement('div');
@@ -108,7 +126,13 @@ describe('emulator media: the v5 double (trtc-sdk-v5 shape)', () => {
     document.body.append(view);
     await bob.startRemoteVideo({ userId: 'alice', streamType: 'main', view });
     await framesAdvance(view.querySelector('video')!);
-    await waitUntil(() => [...emulator.media.links].some((link) => link.kind === 'audio' && link.subscriberId === 'bob' && link.track.readyState === 'live'), 'audio received');
+    await waitUntil(
+      () =>
+        [...emulator.media.links].some(
+          (link) => link.kind === 'audio' && link.subscriberId === 'bob' && link.track.readyState === 'live',
+        ),
+      'audio received',
+    );
 
     await alice.stopLocalVideo();
     await waitUntil(() => seen.length === 3, 'video unavailable');
@@ -126,11 +150,23 @@ describe('emulator media: the v5 double (trtc-sdk-v5 shape)', () => {
   it('fails startLocalVideo as v5 does: DEVICE_ERROR 5300, extraCode from the DOMException name, originError.name', async () => {
     const emulator = createTrtcEmulator();
     const trtc = emulator.sdkV5.create();
-    for (const [name, extraCode] of [['NotAllowedError', 5302], ['NotFoundError', 5301], ['NotReadableError', 5303]] as const) {
+    for (const [name, extraCode] of [
+      ['NotAllowedError', 5302],
+      ['NotFoundError', 5301],
+      ['NotReadableError', 5303],
+    ] as const) {
       const restore = stubGetUserMedia(name);
       try {
-        const error = await trtc.startLocalVideo().then(() => undefined, (e) => e);
-        expect([error.name, error.code, error.extraCode, error.originError.name]).to.deep.equal(['DEVICE_ERROR', 5300, extraCode, name]);
+        const error = await trtc.startLocalVideo().then(
+          () => undefined,
+          (e) => e,
+        );
+        expect([error.name, error.code, error.extraCode, error.originError.name]).to.deep.equal([
+          'DEVICE_ERROR',
+          5300,
+          extraCode,
+          name,
+        ]);
       } finally {
         restore();
       }

@@ -13,12 +13,25 @@ const GENERATIONS: Generation[] = [
 const TIMEOUT = { timeout: 8000 };
 
 /** Puts a `<trtc-room>` for `userId` in room 42 of the emulator and waits until it is joined. */
-async function join(emulator: Pick<TrtcEmulator, 'sdk' | 'sdkV5'>, gen: Generation, userId: string, attributes: Record<string, string> = { camera: '', microphone: '' }) {
+async function join(
+  emulator: Pick<TrtcEmulator, 'sdk' | 'sdkV5'>,
+  gen: Generation,
+  userId: string,
+  attributes: Record<string, string> = { camera: '', microphone: '' },
+) {
   const el = document.createElement('trtc-room');
   el.sdk = gen.sdk(emulator) as TrtcRoom['sdk'];
-  for (const [name, value] of Object.entries({ 'sdk-app-id': '1400000001', 'room-id': '42', 'user-id': userId, 'user-sig': 'sig', ...attributes })) el.setAttribute(name, value);
+  for (const [name, value] of Object.entries({
+    'sdk-app-id': '1400000001',
+    'room-id': '42',
+    'user-id': userId,
+    'user-sig': 'sig',
+    ...attributes,
+  }))
+    el.setAttribute(name, value);
   const events: Array<{ type: string; detail: any }> = [];
-  for (const type of ['local-media', 'peer-media', 'autoplay-blocked', 'error', 'banned', 'left']) el.addEventListener(type, (event) => events.push({ type, detail: (event as CustomEvent).detail }));
+  for (const type of ['local-media', 'peer-media', 'autoplay-blocked', 'error', 'banned', 'left'])
+    el.addEventListener(type, (event) => events.push({ type, detail: (event as CustomEvent).detail }));
   document.body.append(el);
   await waitUntil(() => el.state === 'joined', `${userId} joined`, TIMEOUT);
   return { el, events };
@@ -31,8 +44,14 @@ const videoTrackOf = (video: HTMLVideoElement) => (video.srcObject as MediaStrea
 /** Every track the emulator's SDK doubles captured has ended, and no media element is left in the element or the page. */
 function expectNothingLeft(emulator: TrtcEmulator, ...elements: TrtcRoom[]) {
   const live = [...emulator.media.capturedTracks].filter((track) => track.readyState !== 'ended');
-  expect(live.map((track) => track.kind), 'captured tracks still live').to.deep.equal([]);
-  for (const el of elements) expect(el.shadowRoot!.querySelectorAll('video, audio').length, 'media elements left in the shadow root').to.equal(0);
+  expect(
+    live.map((track) => track.kind),
+    'captured tracks still live',
+  ).to.deep.equal([]);
+  for (const el of elements)
+    expect(el.shadowRoot!.querySelectorAll('video, audio').length, 'media elements left in the shadow root').to.equal(
+      0,
+    );
   expect(document.querySelectorAll('video, audio').length, 'media elements left in the page').to.equal(0);
 }
 
@@ -46,18 +65,41 @@ for (const gen of GENERATIONS) {
       const emulator = createTrtcEmulator();
       const alice = await join(emulator, gen, 'alice');
       const bob = await join(emulator, gen, 'bob');
-      await waitUntil(() => tileVideo(alice.el, 'bob') && tileVideo(bob.el, 'alice'), 'each shows the other’s video', TIMEOUT);
+      await waitUntil(
+        () => tileVideo(alice.el, 'bob') && tileVideo(bob.el, 'alice'),
+        'each shows the other’s video',
+        TIMEOUT,
+      );
       await framesAdvance(tileVideo(alice.el, 'bob')!);
       await framesAdvance(tileVideo(bob.el, 'alice')!);
-      for (const [subscriber, publisher] of [['alice', 'bob'], ['bob', 'alice']]) {
+      for (const [subscriber, publisher] of [
+        ['alice', 'bob'],
+        ['bob', 'alice'],
+      ]) {
         await waitUntil(
-          () => [...emulator.media.links].some((link) => link.kind === 'audio' && link.subscriberId === subscriber && link.publisherId === publisher && link.track.readyState === 'live'),
+          () =>
+            [...emulator.media.links].some(
+              (link) =>
+                link.kind === 'audio' &&
+                link.subscriberId === subscriber &&
+                link.publisherId === publisher &&
+                link.track.readyState === 'live',
+            ),
           `${subscriber} receives ${publisher}'s audio`,
           TIMEOUT,
         );
       }
-      expect(alice.events.filter((e) => e.type === 'local-media').at(-1)!.detail).to.deep.equal({ camera: true, microphone: true });
-      await waitUntil(() => alice.events.some((e) => e.type === 'peer-media' && e.detail.userId === 'bob' && e.detail.audio && e.detail.video), 'peer-media for bob');
+      expect(alice.events.filter((e) => e.type === 'local-media').at(-1)!.detail).to.deep.equal({
+        camera: true,
+        microphone: true,
+      });
+      await waitUntil(
+        () =>
+          alice.events.some(
+            (e) => e.type === 'peer-media' && e.detail.userId === 'bob' && e.detail.audio && e.detail.video,
+          ),
+        'peer-media for bob',
+      );
       expect(alice.events.filter((e) => e.type === 'error')).to.deep.equal([]);
     });
 
@@ -74,8 +116,19 @@ for (const gen of GENERATIONS) {
       expect(tileVideo(bob.el, 'bob')).to.equal(null);
       expect(tile(alice.el, 'bob'), 'the tile stays, with the userId').to.exist;
       expect(tile(alice.el, 'bob')!.dataset.video).to.equal('false');
-      await waitUntil(() => bob.events.some((e) => e.type === 'local-media' && e.detail.camera === false && e.detail.microphone === true), 'local-media without camera');
-      await waitUntil(() => alice.events.some((e) => e.type === 'peer-media' && e.detail.userId === 'bob' && !e.detail.video && e.detail.audio), 'peer-media without video', TIMEOUT);
+      await waitUntil(
+        () =>
+          bob.events.some((e) => e.type === 'local-media' && e.detail.camera === false && e.detail.microphone === true),
+        'local-media without camera',
+      );
+      await waitUntil(
+        () =>
+          alice.events.some(
+            (e) => e.type === 'peer-media' && e.detail.userId === 'bob' && !e.detail.video && e.detail.audio,
+          ),
+        'peer-media without video',
+        TIMEOUT,
+      );
       bob.el.camera = true;
       await waitUntil(() => tileVideo(alice.el, 'bob'), 'bob’s video is back', TIMEOUT);
       await framesAdvance(tileVideo(alice.el, 'bob')!);
@@ -84,23 +137,51 @@ for (const gen of GENERATIONS) {
     for (const [what, act] of [
       ['a leave()', async (_emulator: TrtcEmulator, el: TrtcRoom) => el.leave()],
       ['removal from the document', async (_emulator: TrtcEmulator, el: TrtcRoom) => el.remove()],
-      ['a ban by RemoveUser (banned)', async (emulator: TrtcEmulator) => emulator.admin.removeUsers({ sdkAppId: 1400000001, roomId: 42, userIds: ['alice'] })],
-      ['a ban by DismissRoom (room-disband)', async (emulator: TrtcEmulator) => emulator.admin.dismissRoom({ sdkAppId: 1400000001, roomId: 42 })],
+      [
+        'a ban by RemoveUser (banned)',
+        async (emulator: TrtcEmulator) =>
+          emulator.admin.removeUsers({ sdkAppId: 1400000001, roomId: 42, userIds: ['alice'] }),
+      ],
+      [
+        'a ban by DismissRoom (room-disband)',
+        async (emulator: TrtcEmulator) => emulator.admin.dismissRoom({ sdkAppId: 1400000001, roomId: 42 }),
+      ],
       // Another page: within one page trtc-js-sdk refuses the second join (its page-wide guard) instead.
-      ['a ban by the same userId joining elsewhere (kick)', async (emulator: TrtcEmulator) => void (await join(emulator.newPage(), gen, 'alice', {}))],
-      ['an SDK error', async (emulator: TrtcEmulator) => (emulator.liveClients[0] as unknown as { failWith(): void }).failWith()],
-      ['a room switch without camera and microphone', async (_emulator: TrtcEmulator, el: TrtcRoom) => Object.assign(el, { camera: false, microphone: false, roomId: 43 })],
+      [
+        'a ban by the same userId joining elsewhere (kick)',
+        async (emulator: TrtcEmulator) => void (await join(emulator.newPage(), gen, 'alice', {})),
+      ],
+      [
+        'an SDK error',
+        async (emulator: TrtcEmulator) => (emulator.liveClients[0] as unknown as { failWith(): void }).failWith(),
+      ],
+      [
+        'a room switch without camera and microphone',
+        async (_emulator: TrtcEmulator, el: TrtcRoom) =>
+          Object.assign(el, { camera: false, microphone: false, roomId: 43 }),
+      ],
     ] as const) {
       it(`after ${what}, every captured track has ended and no remote <video> is left`, async () => {
         const emulator = createTrtcEmulator();
         const alice = await join(emulator, gen, 'alice');
         const bob = await join(emulator, gen, 'bob', {});
-        await waitUntil(() => tileVideo(bob.el, 'alice') && tileVideo(alice.el, 'alice'), 'alice’s video is shown', TIMEOUT);
+        await waitUntil(
+          () => tileVideo(bob.el, 'alice') && tileVideo(alice.el, 'alice'),
+          'alice’s video is shown',
+          TIMEOUT,
+        );
         await act(emulator, alice.el);
-        await waitUntil(() => [...emulator.media.capturedTracks].every((track) => track.readyState === 'ended'), 'every captured track ended', TIMEOUT);
+        await waitUntil(
+          () => [...emulator.media.capturedTracks].every((track) => track.readyState === 'ended'),
+          'every captured track ended',
+          TIMEOUT,
+        );
         await waitUntil(() => !tileVideo(bob.el, 'alice'), 'alice’s video left bob’s tile', TIMEOUT);
         expect(alice.el.shadowRoot!.querySelectorAll('video, audio').length).to.equal(0);
-        expect(emulator.media.links.size === 0 || [...emulator.media.links].every((link) => link.publisherId !== 'alice' || link.subscriberId === 'alice')).to.equal(true);
+        expect(
+          emulator.media.links.size === 0 ||
+            [...emulator.media.links].every((link) => link.publisherId !== 'alice' || link.subscriberId === 'alice'),
+        ).to.equal(true);
         if (what.startsWith('a ban')) expect(alice.events.some((e) => e.type === 'banned')).to.equal(true);
         for (const el of document.querySelectorAll('trtc-room')) el.remove();
         await waitUntil(() => emulator.liveClients.length === 0, 'every client destroyed', TIMEOUT);
@@ -116,7 +197,11 @@ for (const gen of GENERATIONS) {
       const first = videoTrackOf(tileVideo(alice.el, 'alice')!);
       alice.el.roomId = 43;
       await waitUntil(() => first.readyState === 'ended', 'the first room’s camera track ended', TIMEOUT);
-      await waitUntil(() => alice.el.state === 'joined' && tileVideo(alice.el, 'alice'), 'joined again with a preview', TIMEOUT);
+      await waitUntil(
+        () => alice.el.state === 'joined' && tileVideo(alice.el, 'alice'),
+        'joined again with a preview',
+        TIMEOUT,
+      );
       expect(videoTrackOf(tileVideo(alice.el, 'alice')!).readyState).to.equal('live');
       const bob = await join(emulator, gen, 'bob', { 'room-id': '43' });
       await waitUntil(() => tileVideo(bob.el, 'alice'), 'bob sees alice in room 43', TIMEOUT);
@@ -150,10 +235,16 @@ for (const gen of GENERATIONS) {
       const bob = await join(emulator, gen, 'bob', { microphone: '' });
       await join(emulator, gen, 'carol', {});
       await waitUntil(() => tile(alice.el, 'bob') && tile(alice.el, 'carol'), 'bob’s and carol’s tiles', TIMEOUT);
-      const preview = await waitUntil(() => tileVideo(alice.el, 'alice'), 'alice’s preview', TIMEOUT).then(() => tileVideo(alice.el, 'alice')!);
+      const preview = await waitUntil(() => tileVideo(alice.el, 'alice'), 'alice’s preview', TIMEOUT).then(() =>
+        tileVideo(alice.el, 'alice')!,
+      );
       expect(preview.muted, 'the preview is muted').to.equal(true);
       expect(preview.style.transform, 'the preview is mirrored').to.equal('scaleX(-1)');
-      await waitUntil(() => alice.events.some((e) => e.type === 'peer-media' && e.detail.userId === 'bob' && e.detail.audio), 'bob’s microphone', TIMEOUT);
+      await waitUntil(
+        () => alice.events.some((e) => e.type === 'peer-media' && e.detail.userId === 'bob' && e.detail.audio),
+        'bob’s microphone',
+        TIMEOUT,
+      );
       const root = alice.el.shadowRoot!;
       const tiles = [...root.querySelectorAll('[part~="tile"]')];
       expect(root.querySelector('[part="tiles"]')).to.exist;
@@ -163,7 +254,9 @@ for (const gen of GENERATIONS) {
         ['tile remote', 'carol'],
       ]);
       expect(tiles.map((t) => t.querySelector('[part="label"]')!.textContent)).to.deep.equal(['alice', 'bob', 'carol']);
-      expect(tile(alice.el, 'carol')!.dataset.video, 'carol publishes no video: her tile shows her userId').to.equal('false');
+      expect(tile(alice.el, 'carol')!.dataset.video, 'carol publishes no video: her tile shows her userId').to.equal(
+        'false',
+      );
       expect(root.querySelector('slot:not([name])')).to.exist;
       // Removed by the app server: alice hears peer-leave first, then that bob's microphone is gone.
       await emulator.admin.removeUsers({ sdkAppId: 1400000001, roomId: 42, userIds: ['bob'] });
@@ -176,7 +269,11 @@ for (const gen of GENERATIONS) {
     it('layout="none" renders no tiles and still publishes', async () => {
       const emulator = createTrtcEmulator();
       const alice = await join(emulator, gen, 'alice', { camera: '', layout: 'none' });
-      await waitUntil(() => alice.events.some((e) => e.type === 'local-media' && e.detail.camera), 'publishing the camera', TIMEOUT);
+      await waitUntil(
+        () => alice.events.some((e) => e.type === 'local-media' && e.detail.camera),
+        'publishing the camera',
+        TIMEOUT,
+      );
       expect(alice.el.shadowRoot!.querySelector('[part~="tile"], [part="tiles"]')).to.equal(null);
       const bob = await join(emulator, gen, 'bob', {});
       await waitUntil(() => tileVideo(bob.el, 'alice'), 'bob sees alice', TIMEOUT);
@@ -197,7 +294,14 @@ for (const gen of GENERATIONS) {
       const original = HTMLMediaElement.prototype.play;
       // What a browser does without a user gesture: muted media may autoplay, audible media may not.
       HTMLMediaElement.prototype.play = function (this: HTMLMediaElement) {
-        return this.muted ? original.call(this) : Promise.reject(new DOMException('play() failed because the user didn\'t interact with the document first.', 'NotAllowedError'));
+        return this.muted
+          ? original.call(this)
+          : Promise.reject(
+              new DOMException(
+                "play() failed because the user didn't interact with the document first.",
+                'NotAllowedError',
+              ),
+            );
       };
       let alice: Awaited<ReturnType<typeof join>> | undefined;
       try {
@@ -217,7 +321,9 @@ for (const gen of GENERATIONS) {
       } finally {
         HTMLMediaElement.prototype.play = original;
       }
-      const audible = played.filter((element) => !element.muted && (element.srcObject as MediaStream).getAudioTracks().length);
+      const audible = played.filter(
+        (element) => !element.muted && (element.srcObject as MediaStream).getAudioTracks().length,
+      );
       expect(audible.length).to.be.greaterThan(0);
       expect(audible.every((element) => !element.paused)).to.equal(true);
       expect(alice.events.find((e) => e.type === 'autoplay-blocked')!.detail).to.deep.equal({});
@@ -238,7 +344,11 @@ for (const gen of GENERATIONS) {
         await alice.el.leave();
         arrive();
         await waitUntil(() => emulator.media.capturedTracks.size > 0, 'the capture arrived', TIMEOUT);
-        await waitUntil(() => [...emulator.media.capturedTracks].every((track) => track.readyState === 'ended'), 'and was released', TIMEOUT);
+        await waitUntil(
+          () => [...emulator.media.capturedTracks].every((track) => track.readyState === 'ended'),
+          'and was released',
+          TIMEOUT,
+        );
         expect(alice.el.shadowRoot!.querySelectorAll('video').length).to.equal(0);
       } finally {
         devices.getUserMedia = original;
@@ -247,7 +357,12 @@ for (const gen of GENERATIONS) {
 
     it('a live audience ignores camera and microphone: nothing is captured', async () => {
       const emulator = createTrtcEmulator();
-      const audience = await join(emulator, gen, 'carol', { camera: '', microphone: '', mode: 'live', role: 'audience' });
+      const audience = await join(emulator, gen, 'carol', {
+        camera: '',
+        microphone: '',
+        mode: 'live',
+        role: 'audience',
+      });
       await new Promise((resolve) => setTimeout(resolve, 50));
       expect(emulator.media.capturedTracks.size).to.equal(0);
       expect(audience.events.filter((e) => e.type === 'error' || e.type === 'local-media')).to.deep.equal([]);

@@ -40,15 +40,25 @@ describe('<trtc-room> camera with the real trtc-js-sdk (offline machine, fake de
     const captures = recordCaptures();
     try {
       const el = document.createElement('trtc-room') as TrtcRoom;
-      for (const [name, value] of Object.entries({ 'sdk-app-id': '1400000001', 'room-id': '1234', 'user-id': 'alice', 'user-sig': 'not-a-real-signature', camera: '' })) el.setAttribute(name, value);
+      for (const [name, value] of Object.entries({
+        'sdk-app-id': '1400000001',
+        'room-id': '1234',
+        'user-id': 'alice',
+        'user-sig': 'not-a-real-signature',
+        camera: '',
+      }))
+        el.setAttribute(name, value);
       const errors: CustomEvent[] = [];
       el.addEventListener('error', (event) => errors.push(event as CustomEvent));
       const requests = holdRequests();
       try {
         document.body.append(el);
         // The preview does not wait for the join: the SDK's player plays the fake camera in the local tile.
-        const preview = () => el.shadowRoot?.querySelector<HTMLVideoElement>('[part~="local"] div[id^="player_"] video') ?? null;
-        await waitUntil(() => preview()?.videoWidth, 'the real SDK’s preview shows the fake camera', { timeout: 20000 });
+        const preview = () =>
+          el.shadowRoot?.querySelector<HTMLVideoElement>('[part~="local"] div[id^="player_"] video') ?? null;
+        await waitUntil(() => preview()?.videoWidth, 'the real SDK’s preview shows the fake camera', {
+          timeout: 20000,
+        });
         expect(el.state).to.equal('joining');
         expect(preview()!.style.transform, 'mirrored, as v4 plays a local stream').to.equal('scaleX(-1)');
         expect(preview()!.muted).to.equal(true);
@@ -56,9 +66,15 @@ describe('<trtc-room> camera with the real trtc-js-sdk (offline machine, fake de
       } finally {
         requests.release();
       }
-      await waitUntil(() => errors.some((e) => e.detail.code === 'join-failed'), 'the offline join fails', { timeout: 25000 });
+      await waitUntil(() => errors.some((e) => e.detail.code === 'join-failed'), 'the offline join fails', {
+        timeout: 25000,
+      });
       expect(errors.map((e) => e.detail.code)).to.deep.equal(['join-failed']);
-      await waitUntil(() => captures.tracks.length > 0 && captures.tracks.every((track) => track.readyState === 'ended'), 'every captured track ended', { timeout: 10000 });
+      await waitUntil(
+        () => captures.tracks.length > 0 && captures.tracks.every((track) => track.readyState === 'ended'),
+        'every captured track ended',
+        { timeout: 10000 },
+      );
       expect(captures.tracks.map((track) => track.kind)).to.deep.equal(['video']);
       expect(el.shadowRoot!.querySelectorAll('video').length).to.equal(0);
       el.remove();

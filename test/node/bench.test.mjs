@@ -13,8 +13,12 @@ before(async () => {
   // The script exits 1 when a budget is breached; its JSON says which, and each test below checks one.
   const stdout = await new Promise((done, fail) =>
     // The media rows are times, not budgets, and need fake devices and seconds of calls: left out here.
-    execFile(process.execPath, ['scripts/bench.mjs', '--json', '--media', 'off'], { cwd: root, maxBuffer: 1 << 24 }, (error, out, err) =>
-      out.trim().startsWith('{') ? done(out) : fail(new Error(`the bench did not run: ${error?.message}\n${err}`)),
+    execFile(
+      process.execPath,
+      ['scripts/bench.mjs', '--json', '--media', 'off'],
+      { cwd: root, maxBuffer: 1 << 24 },
+      (error, out, err) =>
+        out.trim().startsWith('{') ? done(out) : fail(new Error(`the bench did not run: ${error?.message}\n${err}`)),
     ),
   );
   bench = JSON.parse(stdout);

@@ -30,7 +30,8 @@ const SDK_DOUBLE = `
     },
   };`;
 
-const page = (head, body = '') => `<!doctype html><html><head><meta charset="utf-8">${head}</head><body>${body}</body></html>`;
+const page = (head, body = '') =>
+  `<!doctype html><html><head><meta charset="utf-8">${head}</head><body>${body}</body></html>`;
 const ROOM = 'sdk-app-id="1400000001" room-id="1234" user-id="alice"';
 
 /** The pages, each as a web developer would write it. */
@@ -120,12 +121,20 @@ before(async () => {
     [cdn, join(work, 'cdn')],
     [npm, join(work, 'npm')],
   ]) {
-    const bundle = await rollup({ ...config, input: config === npm ? { index: 'src/index.ts' } : config.input, onwarn: () => {} });
+    const bundle = await rollup({
+      ...config,
+      input: config === npm ? { index: 'src/index.ts' } : config.input,
+      onwarn: () => {},
+    });
     await bundle.write({ ...config.output, dir, sourcemap: false });
     await bundle.close();
   }
 
-  const folders = { '/cdn/': join(work, 'cdn'), '/npm/': join(work, 'npm'), '/node_modules/': join(root, 'node_modules') };
+  const folders = {
+    '/cdn/': join(work, 'cdn'),
+    '/npm/': join(work, 'npm'),
+    '/node_modules/': join(root, 'node_modules'),
+  };
   server = createServer((request, response) => {
     const url = new URL(request.url, 'http://localhost');
     requests.push(url.pathname + url.search);
@@ -186,21 +195,37 @@ test('the CDN bundle is one self-contained module: no bare import specifier, lit
   const visitChunk = readdirSync(join(work, 'cdn')).find((file) => VISIT_CHUNK.test(`/cdn/${file}`));
   assert.ok(visitChunk, 'a trtc-room-visit chunk');
   const visit = readFileSync(join(work, 'cdn', visitChunk), 'utf8');
-  for (const [name, code] of [['trtc-room.js', bundle], [visitChunk, visit]]) {
+  for (const [name, code] of [
+    ['trtc-room.js', bundle],
+    [visitChunk, visit],
+  ]) {
     assert.doesNotMatch(code, /\bfrom\s*["'](?![./])/, `${name}: no static import of a bare specifier`);
     assert.doesNotMatch(code, /\bimport\s*\(\s*["'](?![./])/, `${name}: no dynamic import of a bare specifier`);
   }
   assert.match(bundle, /litElementVersions/, 'Lit is inside');
-  assert.match(bundle, new RegExp(`import\\("\\./${visitChunk.replaceAll('.', '\\.')}"\\)`), 'the visit code is a lazily imported chunk beside it');
+  assert.match(
+    bundle,
+    new RegExp(`import\\("\\./${visitChunk.replaceAll('.', '\\.')}"\\)`),
+    'the visit code is a lazily imported chunk beside it',
+  );
   assert.match(visit, /import\("\.\/trtc-js-sdk-[\w-]+\.js"\)/, 'the SDK is a chunk the visit code imports lazily');
   assert.doesNotMatch(bundle, /trtc-js-sdk-[\w-]+\.js/, 'the entry does not name the SDK chunk');
-  assert.match(bundle, /import\("\.\/trtc-sdk-v5-[\w-]+\.js"\)/, 'the entry registers the lazy import of trtc-sdk-v5 (the bundle is built from trtc-room/sdk-v5)');
+  assert.match(
+    bundle,
+    /import\("\.\/trtc-sdk-v5-[\w-]+\.js"\)/,
+    'the entry registers the lazy import of trtc-sdk-v5 (the bundle is built from trtc-room/sdk-v5)',
+  );
   assert.ok(bundle.length < 100_000, `the bundle without the SDK stays small (${bundle.length} bytes)`);
 });
 
 test('each SDK the loader can import is a chunk of its own, named after its package, whose default export is that SDK', async () => {
-  const chunks = readdirSync(join(work, 'cdn')).filter((file) => file !== 'trtc-room.js' && !VISIT_CHUNK.test(`/cdn/${file}`));
-  assert.ok(chunks.some((file) => SDK_CHUNK.test(`/cdn/${file}`)), `a trtc-js-sdk chunk among ${chunks}`);
+  const chunks = readdirSync(join(work, 'cdn')).filter(
+    (file) => file !== 'trtc-room.js' && !VISIT_CHUNK.test(`/cdn/${file}`),
+  );
+  assert.ok(
+    chunks.some((file) => SDK_CHUNK.test(`/cdn/${file}`)),
+    `a trtc-js-sdk chunk among ${chunks}`,
+  );
   await onPage('/blank.html', async ({ tab }) => {
     for (const chunk of chunks) {
       assert.match(chunk, /^trtc-(js-sdk|sdk-v5)-[\w-]+\.js$/, 'every chunk is an SDK package');
@@ -208,7 +233,10 @@ test('each SDK the loader can import is a chunk of its own, named after its pack
         const { default: sdk } = await import(url);
         return { createClient: typeof sdk?.createClient, create: typeof sdk?.create };
       }, `/cdn/${chunk}`);
-      assert.ok(sdk.createClient === 'function' || sdk.create === 'function', `${chunk} exports an SDK: ${JSON.stringify(sdk)}`);
+      assert.ok(
+        sdk.createClient === 'function' || sdk.create === 'function',
+        `${chunk} exports an SDK: ${JSON.stringify(sdk)}`,
+      );
     }
   });
 });
@@ -243,7 +271,11 @@ test('with neither, the SDK chunk is fetched at the first join and not before', 
     await tab.evaluate(() => document.querySelector('trtc-room').setAttribute('user-sig', 'not-a-real-signature'));
     await tab.waitForFunction(() => window.failure !== undefined, null, { timeout: 30000 });
     const failure = await tab.evaluate(() => ({ code: window.failure.code, sdkCode: window.failure.sdkCode }));
-    assert.deepEqual(failure, { code: 'join-failed', sdkCode: 0x404c }, 'the real SDK ran and could not reach Tencent Cloud (offline)');
+    assert.deepEqual(
+      failure,
+      { code: 'join-failed', sdkCode: 0x404c },
+      'the real SDK ran and could not reach Tencent Cloud (offline)',
+    );
     const [entry, ...chunks] = cdnRequests();
     assert.equal(entry, '/cdn/trtc-room.js');
     assert.equal(chunks.length, 2, `the visit chunk, then one SDK chunk: ${chunks}`);
@@ -257,11 +289,18 @@ test('sdk="v5" works from the CDN bundle with no other import: trtc-sdk-v5\'s ch
     // Offline, enterRoom() retries its schedule request once before it rejects.
     await tab.waitForFunction(() => window.failure !== undefined, null, { timeout: 45000 });
     const failure = await tab.evaluate(() => ({ code: window.failure.code, sdkCode: window.failure.sdkCode }));
-    assert.deepEqual(failure, { code: 'join-failed', sdkCode: 5500 }, 'the real trtc-sdk-v5 ran the join and could not reach Tencent Cloud (OPERATION_FAILED)');
+    assert.deepEqual(
+      failure,
+      { code: 'join-failed', sdkCode: 5500 },
+      'the real trtc-sdk-v5 ran the join and could not reach Tencent Cloud (OPERATION_FAILED)',
+    );
     const [entry, visit, ...chunks] = cdnRequests();
     assert.equal(entry, '/cdn/trtc-room.js');
     assert.match(visit, VISIT_CHUNK);
-    assert.ok(chunks.some((chunk) => /^\/cdn\/trtc-sdk-v5-[\w-]+\.js$/.test(chunk)), `trtc-sdk-v5's chunk: ${chunks}`);
+    assert.ok(
+      chunks.some((chunk) => /^\/cdn\/trtc-sdk-v5-[\w-]+\.js$/.test(chunk)),
+      `trtc-sdk-v5's chunk: ${chunks}`,
+    );
     assert.ok(!chunks.some((chunk) => SDK_CHUNK.test(chunk)), `no trtc-js-sdk chunk: ${chunks}`);
   });
 });
@@ -271,7 +310,11 @@ test('a classic-script page: the SDK’s own trtc.js plus the module bundle join
     await tab.waitForFunction(() => window.failure !== undefined, null, { timeout: 30000 });
     assert.equal(await tab.evaluate(() => window.upgraded), true);
     const failure = await tab.evaluate(() => ({ code: window.failure.code, sdkCode: window.failure.sdkCode }));
-    assert.deepEqual(failure, { code: 'join-failed', sdkCode: 0x404c }, 'the real SDK (global TRTC) ran the join, offline');
+    assert.deepEqual(
+      failure,
+      { code: 'join-failed', sdkCode: 0x404c },
+      'the real SDK (global TRTC) ran the join, offline',
+    );
     assertEntryAndVisitOnly(cdnRequests(), 'the global TRTC was used: no SDK chunk fetched');
   });
 });
@@ -291,7 +334,12 @@ test('the npm build and the CDN bundle twice on one page: no error, the tag defi
         calls: window.calls,
       };
     });
-    assert.deepEqual(result, { definedByNpmBuild: true, threeCopies: 3, upgradedByIt: true, calls: ['createClient alice', 'join 1234'] });
+    assert.deepEqual(result, {
+      definedByNpmBuild: true,
+      threeCopies: 3,
+      upgradedByIt: true,
+      calls: ['createClient alice', 'join 1234'],
+    });
     assert.deepEqual(cdnRequests(), ['/cdn/trtc-room.js', '/cdn/trtc-room.js?copy=2']);
   });
 });

@@ -32,35 +32,80 @@ const tencentCloud = (server, region = 'ap-guangzhou') =>
   });
 
 /** The Tencent Cloud error code a request is refused with, or 'OK'. */
-const outcome = (request) => request.then(() => 'OK', (error) => error.code);
+const outcome = (request) =>
+  request.then(
+    () => 'OK',
+    (error) => error.code,
+  );
 
 /** A request signed by Tencent's own signing code, as CloudApi.handle() takes it (`region: null`: no X-TC-Region). */
-function signedRequest(credentials, { action = 'DismissRoom', region = 'ap-guangzhou', body = { SdkAppId: APP, RoomId: 1 }, timestamp = Math.floor(Date.now() / 1000) } = {}) {
-  const headers = { 'Content-Type': 'application/json', 'X-TC-Action': action, 'X-TC-Version': '2019-07-22', 'X-TC-Timestamp': String(timestamp) };
+function signedRequest(
+  credentials,
+  {
+    action = 'DismissRoom',
+    region = 'ap-guangzhou',
+    body = { SdkAppId: APP, RoomId: 1 },
+    timestamp = Math.floor(Date.now() / 1000),
+  } = {},
+) {
+  const headers = {
+    'Content-Type': 'application/json',
+    'X-TC-Action': action,
+    'X-TC-Version': '2019-07-22',
+    'X-TC-Timestamp': String(timestamp),
+  };
   if (region !== null) headers['X-TC-Region'] = region;
-  const authorization = Sign.sign3({ method: 'POST', url: 'https://trtc.tencentcloudapi.com/', payload: body, timestamp, service: 'trtc', ...credentials, headers });
+  const authorization = Sign.sign3({
+    method: 'POST',
+    url: 'https://trtc.tencentcloudapi.com/',
+    payload: body,
+    timestamp,
+    service: 'trtc',
+    ...credentials,
+    headers,
+  });
   const lower = Object.fromEntries(Object.entries(headers).map(([name, value]) => [name.toLowerCase(), value]));
-  return { method: 'POST', path: '/', query: '', headers: { ...lower, host: 'trtc.tencentcloudapi.com', authorization }, body: new TextEncoder().encode(JSON.stringify(body)) };
+  return {
+    method: 'POST',
+    path: '/',
+    query: '',
+    headers: { ...lower, host: 'trtc.tencentcloudapi.com', authorization },
+    body: new TextEncoder().encode(JSON.stringify(body)),
+  };
 }
 const errorCodeOf = (answer) => answer.response.Response.Error?.Code ?? 'OK';
 
 function recordV5(trtc) {
   const events = [];
-  for (const name of ['error', 'kicked-out', 'remote-user-enter', 'remote-user-exit', 'connection-state-changed']) trtc.on(name, (payload) => events.push({ name, payload }));
+  for (const name of ['error', 'kicked-out', 'remote-user-enter', 'remote-user-exit', 'connection-state-changed'])
+    trtc.on(name, (payload) => events.push({ name, payload }));
   return {
     events,
     of: (name) => events.filter((event) => event.name === name).map((event) => event.payload),
-    waitFor: (name, matches = () => true) => waitUntil(() => events.find((event) => event.name === name && matches(event.payload))?.payload),
+    waitFor: (name, matches = () => true) =>
+      waitUntil(() => events.find((event) => event.name === name && matches(event.payload))?.payload),
   };
 }
 
-test('X-TC-Region is required and must be one TRTC\'s room actions take: ap-beijing, ap-guangzhou, ap-singapore', async (t) => {
+test("X-TC-Region is required and must be one TRTC's room actions take: ap-beijing, ap-guangzhou, ap-singapore", async (t) => {
   const server = await emulator(t);
   for (const region of ['ap-beijing', 'ap-guangzhou', 'ap-singapore']) {
-    assert.equal(await outcome(tencentCloud(server, region).request('RemoveUser', { SdkAppId: APP, RoomId: 1, UserIds: ['a'] })), 'FailedOperation.RoomNotExist', region);
+    assert.equal(
+      await outcome(tencentCloud(server, region).request('RemoveUser', { SdkAppId: APP, RoomId: 1, UserIds: ['a'] })),
+      'FailedOperation.RoomNotExist',
+      region,
+    );
   }
-  assert.equal(await outcome(tencentCloud(server, 'ap-shanghai').request('RemoveUser', { SdkAppId: APP, RoomId: 1, UserIds: ['a'] })), 'UnsupportedRegion');
-  assert.equal(await outcome(tencentCloud(server, 'mars-1').request('DismissRoom', { SdkAppId: APP, RoomId: 1 })), 'UnsupportedRegion');
+  assert.equal(
+    await outcome(
+      tencentCloud(server, 'ap-shanghai').request('RemoveUser', { SdkAppId: APP, RoomId: 1, UserIds: ['a'] }),
+    ),
+    'UnsupportedRegion',
+  );
+  assert.equal(
+    await outcome(tencentCloud(server, 'mars-1').request('DismissRoom', { SdkAppId: APP, RoomId: 1 })),
+    'UnsupportedRegion',
+  );
 
   const api = new CloudApi(new RoomService(), server.credentials);
   const missing = api.handle(signedRequest(server.credentials, { region: null })).response.Response.Error;
@@ -74,10 +119,18 @@ test('more than 20 requests a second with one SecretId get RequestLimitExceeded;
   const service = new RoomService();
   const bob = { removed() {}, peerJoin() {}, peerLeave() {} };
   await service.join({ sdkAppId: APP, roomId: 1, userId: 'bob', userSig: 'sig' }, bob);
-  const api = new CloudApi(service, credentials, { nowMs: () => clock.ms, nowSeconds: () => Math.floor(clock.ms / 1000) });
+  const api = new CloudApi(service, credentials, {
+    nowMs: () => clock.ms,
+    nowSeconds: () => Math.floor(clock.ms / 1000),
+  });
   const timestamp = Math.floor(clock.ms / 1000);
   // Removing someone not in the room: answered, and changes nothing.
-  const request = () => signedRequest(credentials, { action: 'RemoveUser', body: { SdkAppId: APP, RoomId: 1, UserIds: ['nobody'] }, timestamp });
+  const request = () =>
+    signedRequest(credentials, {
+      action: 'RemoveUser',
+      body: { SdkAppId: APP, RoomId: 1, UserIds: ['nobody'] },
+      timestamp,
+    });
 
   const first = [];
   for (let i = 0; i < MAX_REQUESTS_PER_SECOND; i++) {
@@ -92,24 +145,44 @@ test('more than 20 requests a second with one SecretId get RequestLimitExceeded;
 
   clock.ms += 1000 - 20 * 10; // one second after the first request
   assert.equal(errorCodeOf(api.handle(request())), 'OK');
-  assert.deepEqual(service.snapshot().map((room) => room.members), [['bob']]);
+  assert.deepEqual(
+    service.snapshot().map((room) => room.members),
+    [['bob']],
+  );
 });
 
 test('an SDKAppID the emulator does not know gets UnauthorizedOperation.SdkAppId from the API; one given by option exists', async (t) => {
   const server = await emulator(t);
-  assert.equal(await outcome(tencentCloud(server).request('DismissRoom', { SdkAppId: 1400000002, RoomId: 1 })), 'UnauthorizedOperation.SdkAppId');
-  assert.equal(await outcome(tencentCloud(server).request('RemoveUserByStrRoomId', { SdkAppId: 1400000002, RoomId: 'a', UserIds: ['x'] })), 'UnauthorizedOperation.SdkAppId');
+  assert.equal(
+    await outcome(tencentCloud(server).request('DismissRoom', { SdkAppId: 1400000002, RoomId: 1 })),
+    'UnauthorizedOperation.SdkAppId',
+  );
+  assert.equal(
+    await outcome(
+      tencentCloud(server).request('RemoveUserByStrRoomId', { SdkAppId: 1400000002, RoomId: 'a', UserIds: ['x'] }),
+    ),
+    'UnauthorizedOperation.SdkAppId',
+  );
 
   const more = await emulator(t, { sdkAppIds: [APP, 1400000002] });
-  assert.equal(await outcome(tencentCloud(more).request('DismissRoom', { SdkAppId: 1400000002, RoomId: 1 })), 'FailedOperation.RoomNotExist');
+  assert.equal(
+    await outcome(tencentCloud(more).request('DismissRoom', { SdkAppId: 1400000002, RoomId: 1 })),
+    'FailedOperation.RoomNotExist',
+  );
 });
 
-test('over the network, a join for an unknown SDKAppID is refused: v4 JOIN_ROOM_FAILED (0x4004), v5 SERVER_ERROR (5400) with the service\'s code -3317 as extraCode', async (t) => {
+test("over the network, a join for an unknown SDKAppID is refused: v4 JOIN_ROOM_FAILED (0x4004), v5 SERVER_ERROR (5400) with the service's code -3317 as extraCode", async (t) => {
   const server = await emulator(t);
   const page = connectTrtcEmulator(server.webSocketUrl, { WebSocket });
-  const v4 = await page.sdk.createClient({ sdkAppId: 1400000002, userId: 'alice', userSig: 'sig', mode: 'rtc' }).join({ roomId: 1 }).catch((error) => error);
+  const v4 = await page.sdk
+    .createClient({ sdkAppId: 1400000002, userId: 'alice', userSig: 'sig', mode: 'rtc' })
+    .join({ roomId: 1 })
+    .catch((error) => error);
   assert.equal(v4.getCode(), 0x4004);
-  const v5 = await page.sdkV5.create().enterRoom({ sdkAppId: 1400000002, roomId: 1, userId: 'alice', userSig: 'sig' }).catch((error) => error);
+  const v5 = await page.sdkV5
+    .create()
+    .enterRoom({ sdkAppId: 1400000002, roomId: 1, userId: 'alice', userSig: 'sig' })
+    .catch((error) => error);
   assert.deepEqual([v5.name, v5.code, v5.extraCode], ['SERVER_ERROR', 5400, -3317]);
   assert.match(v5.message, /SDKAppID 1400000002 does not exist/);
   assert.deepEqual(server.rooms(), []);
@@ -121,8 +194,12 @@ test('over the network, mode and role reach the service: a live audience member 
   const host = page.sdkV5.create();
   const heard = recordV5(host);
   await host.enterRoom({ sdkAppId: APP, roomId: 5, userId: 'host', userSig: 'sig', scene: 'live', role: 'anchor' });
-  await page.sdkV5.create().enterRoom({ sdkAppId: APP, roomId: 5, userId: 'viewer', userSig: 'sig', scene: 'live', role: 'audience' });
-  await page.sdkV5.create().enterRoom({ sdkAppId: APP, roomId: 5, userId: 'guest', userSig: 'sig', scene: 'live', role: 'anchor' });
+  await page.sdkV5
+    .create()
+    .enterRoom({ sdkAppId: APP, roomId: 5, userId: 'viewer', userSig: 'sig', scene: 'live', role: 'audience' });
+  await page.sdkV5
+    .create()
+    .enterRoom({ sdkAppId: APP, roomId: 5, userId: 'guest', userSig: 'sig', scene: 'live', role: 'anchor' });
   await heard.waitFor('remote-user-enter', (p) => p.userId === 'guest');
   assert.deepEqual(heard.of('remote-user-enter'), [{ userId: 'guest' }]);
   assert.deepEqual(server.service.snapshot()[0].memberships, [
@@ -154,7 +231,10 @@ test('v5 over the network: a dropped peer is removed after the drop timeout, and
   // The dropped instance itself: RECONNECTING, then (the double does not retry) DISCONNECTED and ERROR 5500.
   const error = await bobHeard.waitFor('error');
   assert.deepEqual([error.name, error.code], ['OPERATION_FAILED', 5500]);
-  assert.deepEqual(bobHeard.of('connection-state-changed').map((p) => p.state), ['CONNECTING', 'CONNECTED', 'RECONNECTING', 'DISCONNECTED']);
+  assert.deepEqual(
+    bobHeard.of('connection-state-changed').map((p) => p.state),
+    ['CONNECTING', 'CONNECTED', 'RECONNECTING', 'DISCONNECTED'],
+  );
   assert.equal(bob.joined, false);
 });
 
@@ -162,7 +242,10 @@ test('v5 over the network: with no emulator listening, enterRoom rejects with OP
   const server = await emulator(t);
   const page = connectTrtcEmulator(server.webSocketUrl, { WebSocket });
   await server.close();
-  const error = await page.sdkV5.create().enterRoom({ sdkAppId: APP, roomId: 1, userId: 'alice', userSig: 'sig' }).catch((e) => e);
+  const error = await page.sdkV5
+    .create()
+    .enterRoom({ sdkAppId: APP, roomId: 1, userId: 'alice', userSig: 'sig' })
+    .catch((e) => e);
   assert.deepEqual([error.name, error.code, error.extraCode], ['OPERATION_FAILED', 5500, undefined]);
   assert.match(error.message, /^'enterRoom' failed, reason: .*trtc-room-emulator/);
 });
@@ -170,7 +253,11 @@ test('v5 over the network: with no emulator listening, enterRoom rejects with OP
 test('the trtc-room-emulator command takes the SDKAppIDs that exist from --sdk-app-id, repeatable, and names them at start', async (t) => {
   const file = await bundleTs('src/emulator/node/cli.ts');
   t.after(() => rmSync(file, { force: true }));
-  const cli = spawn(process.execPath, [file, '--port', '0', '--quiet', '--sdk-app-id', '1400000007', '--sdk-app-id', '1400000008'], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const cli = spawn(
+    process.execPath,
+    [file, '--port', '0', '--quiet', '--sdk-app-id', '1400000007', '--sdk-app-id', '1400000008'],
+    { stdio: ['ignore', 'pipe', 'pipe'] },
+  );
   const exited = new Promise((resolve) => cli.on('exit', (code) => resolve(code)));
   t.after(() => cli.exitCode === null && cli.kill('SIGKILL'));
   let stdout = '';
@@ -180,7 +267,10 @@ test('the trtc-room-emulator command takes the SDKAppIDs that exist from --sdk-a
   const url = /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(stdout)[1];
   const page = connectTrtcEmulator(`${url}/trtc`, { WebSocket });
   await page.sdkV5.create().enterRoom({ sdkAppId: 1400000008, roomId: 1, userId: 'alice', userSig: 'sig' });
-  const refused = await page.sdkV5.create().enterRoom({ sdkAppId: APP, roomId: 1, userId: 'bob', userSig: 'sig' }).catch((e) => e);
+  const refused = await page.sdkV5
+    .create()
+    .enterRoom({ sdkAppId: APP, roomId: 1, userId: 'bob', userSig: 'sig' })
+    .catch((e) => e);
   assert.equal(refused.code, 5400);
   cli.kill('SIGINT');
   assert.equal(await exited, 0);

@@ -21,7 +21,12 @@ export const CONSUMER_CHROMIUM_ARGS = ['--host-resolver-rules=MAP * ~NOTFOUND, E
  * and `sdk="v5"` with no sdk object (without the opt-in: sdk-load-failed; with it, the real trtc-sdk-v5 imported at
  * the first join, offline: OPERATION_FAILED 5500).
  */
-export const expectedOutcomes = ({ v5 }) => ['joined', 'joined', 'join-failed 16460', v5 ? 'join-failed 5500' : 'sdk-load-failed'];
+export const expectedOutcomes = ({ v5 }) => [
+  'joined',
+  'joined',
+  'join-failed 16460',
+  v5 ? 'join-failed 5500' : 'sdk-load-failed',
+];
 
 const pageScript = ({ v5 }) => `${v5 ? "import 'trtc-room/sdk-v5';" : "import 'trtc-room';"}
 import { createTrtcEmulator } from 'trtc-room/testing';
@@ -55,7 +60,10 @@ export function writeConsumerApp(dir, { v5 }) {
   mkdirSync(join(dir, 'src'), { recursive: true });
   mkdirSync(join(dir, 'test'), { recursive: true });
   writeFileSync(join(dir, 'src/main.js'), pageScript({ v5 }));
-  writeFileSync(join(dir, 'index.html'), '<!doctype html><html><head><meta charset="utf-8"><script type="module" src="/src/main.js"></script></head><body></body></html>');
+  writeFileSync(
+    join(dir, 'index.html'),
+    '<!doctype html><html><head><meta charset="utf-8"><script type="module" src="/src/main.js"></script></head><body></body></html>',
+  );
   writeFileSync(
     join(dir, 'test/join.test.js'),
     `import '../src/main.js';
@@ -87,7 +95,10 @@ export default {
 
 /** Serves a build's output folder with the page. */
 async function serveBuild(dir, outDir, warnings) {
-  writeFileSync(join(outDir, 'index.html'), '<!doctype html><html><head><meta charset="utf-8"><script type="module" src="./main.js"></script></head><body></body></html>');
+  writeFileSync(
+    join(outDir, 'index.html'),
+    '<!doctype html><html><head><meta charset="utf-8"><script type="module" src="./main.js"></script></head><body></body></html>',
+  );
   const server = await serveDirectory(outDir);
   return { url: `${server.url}/index.html`, warnings, close: server.close };
 }
@@ -102,8 +113,20 @@ export const PAGE_TOOLCHAINS = {
   async esbuild(dir) {
     const { build } = await import(tool('esbuild/lib/main.js'));
     const outDir = join(dir, 'out-esbuild');
-    const result = await build({ entryPoints: [join(dir, 'src/main.js')], absWorkingDir: dir, bundle: true, splitting: true, format: 'esm', outdir: outDir, logLevel: 'silent' });
-    return serveBuild(dir, outDir, result.warnings.map((warning) => warning.text));
+    const result = await build({
+      entryPoints: [join(dir, 'src/main.js')],
+      absWorkingDir: dir,
+      bundle: true,
+      splitting: true,
+      format: 'esm',
+      outdir: outDir,
+      logLevel: 'silent',
+    });
+    return serveBuild(
+      dir,
+      outDir,
+      result.warnings.map((warning) => warning.text),
+    );
   },
 
   async rollup(dir, { v5 }) {
@@ -127,8 +150,15 @@ export const PAGE_TOOLCHAINS = {
     const { default: webpack } = await import(tool('webpack/lib/index.js'));
     const outDir = join(dir, 'out-webpack');
     const stats = await new Promise((done, fail) =>
-      webpack({ mode: 'development', devtool: false, context: dir, entry: './src/main.js', output: { path: outDir, filename: 'main.js', publicPath: './' } }, (error, result) =>
-        error ? fail(error) : done(result),
+      webpack(
+        {
+          mode: 'development',
+          devtool: false,
+          context: dir,
+          entry: './src/main.js',
+          output: { path: outDir, filename: 'main.js', publicPath: './' },
+        },
+        (error, result) => (error ? fail(error) : done(result)),
       ),
     );
     const info = stats.toJson({ all: false, warnings: true, errors: true });
@@ -140,7 +170,13 @@ export const PAGE_TOOLCHAINS = {
     const vite = await import(tool('vite/dist/node/index.js'));
     const { logger, warnings } = collectingLogger(vite);
     const outDir = join(dir, 'out-vite');
-    await vite.build({ root: dir, configFile: false, logLevel: 'warn', customLogger: logger, build: { outDir, emptyOutDir: true } });
+    await vite.build({
+      root: dir,
+      configFile: false,
+      logLevel: 'warn',
+      customLogger: logger,
+      build: { outDir, emptyOutDir: true },
+    });
     const server = await serveDirectory(outDir);
     return { url: `${server.url}/index.html`, warnings, close: server.close };
   },
@@ -148,7 +184,13 @@ export const PAGE_TOOLCHAINS = {
   async 'vite dev server'(dir) {
     const vite = await import(tool('vite/dist/node/index.js'));
     const { logger, warnings } = collectingLogger(vite);
-    const server = await vite.createServer({ root: dir, configFile: false, logLevel: 'warn', customLogger: logger, server: { host: '127.0.0.1', port: 0, strictPort: false } });
+    const server = await vite.createServer({
+      root: dir,
+      configFile: false,
+      logLevel: 'warn',
+      customLogger: logger,
+      server: { host: '127.0.0.1', port: 0, strictPort: false },
+    });
     await server.listen();
     const { port } = server.httpServer.address();
     return { url: `http://127.0.0.1:${port}/index.html`, warnings, close: () => server.close() };
@@ -173,7 +215,11 @@ function collectingLogger(vite) {
 /** Runs the app's own @web/test-runner (its config above); resolves with its exit code and output. */
 export function runWebTestRunner(dir) {
   return new Promise((done) => {
-    const child = spawn(process.execPath, [join(root, 'node_modules/@web/test-runner/dist/bin.js'), '--config', 'web-test-runner.config.mjs'], { cwd: dir, env: { ...process.env, NO_COLOR: '1' } });
+    const child = spawn(
+      process.execPath,
+      [join(root, 'node_modules/@web/test-runner/dist/bin.js'), '--config', 'web-test-runner.config.mjs'],
+      { cwd: dir, env: { ...process.env, NO_COLOR: '1' } },
+    );
     let output = '';
     child.stdout.on('data', (chunk) => (output += chunk));
     child.stderr.on('data', (chunk) => (output += chunk));

@@ -11,58 +11,84 @@ import { loadTs } from '../../scripts/load-ts.mjs';
 const root = resolve(import.meta.dirname, '../..');
 const shots = resolve(root, '.artifacts/e2e');
 
-test('the demo: two tabs with camera and microphone on see each other move, offline', { timeout: 120_000 }, async (t) => {
-  mkdirSync(shots, { recursive: true });
-  const { startDemoServer } = await loadTs('demo/server.ts');
-  const server = await startDemoServer({ port: 0 });
-  t.after(() => server.close());
-  const browser = await launchChromium(['--use-fake-device-for-media-stream', '--use-fake-ui-for-media-stream']);
-  t.after(() => browser.close());
-  const problems = [];
+test(
+  'the demo: two tabs with camera and microphone on see each other move, offline',
+  { timeout: 120_000 },
+  async (t) => {
+    mkdirSync(shots, { recursive: true });
+    const { startDemoServer } = await loadTs('demo/server.ts');
+    const server = await startDemoServer({ port: 0 });
+    t.after(() => server.close());
+    const browser = await launchChromium(['--use-fake-device-for-media-stream', '--use-fake-ui-for-media-stream']);
+    t.after(() => browser.close());
+    const problems = [];
 
-  async function joinWithDevices(userId) {
-    const page = await browser.newPage({ viewport: { width: 1100, height: 1000 } });
-    page.on('pageerror', (error) => problems.push(`${userId}: ${error.message}`));
-    await page.goto(server.url);
-    await page.fill('input[name=userId]', userId);
-    await page.fill('input[name=roomId]', '777');
-    await page.click('#join');
-    await page.waitForSelector('trtc-room[state=joined]');
-    await page.click('#camera');
-    await page.click('#microphone');
-    await page.$eval('trtc-room', (el) => el.scrollIntoView());
-    return page;
-  }
-  /**
-   * Waits until the tile of `userId` in this page shows a picture that moves: videoWidth > 0, and its playback
-   * position advancing past the first one seen (in a background tab Chromium presents no frames to
-   * requestVideoFrameCallback, while the stream keeps playing).
-   */
-  const seesMoving = (page, userId) =>
-    page.waitForFunction(
-      (userId) => {
-        const video = document.querySelector('trtc-room').shadowRoot.querySelector(`[data-user-id="${userId}"] video`);
-        if (!video || !video.videoWidth) return false;
-        const first = ((window.firstSeen ??= {})[userId] ??= video.currentTime);
-        return video.currentTime > first;
-      },
-      userId,
-      { timeout: 30_000, polling: 250 },
+    async function joinWithDevices(userId) {
+      const page = await browser.newPage({ viewport: { width: 1100, height: 1000 } });
+      page.on('pageerror', (error) => problems.push(`${userId}: ${error.message}`));
+      await page.goto(server.url);
+      await page.fill('input[name=userId]', userId);
+      await page.fill('input[name=roomId]', '777');
+      await page.click('#join');
+      await page.waitForSelector('trtc-room[state=joined]');
+      await page.click('#camera');
+      await page.click('#microphone');
+      await page.$eval('trtc-room', (el) => el.scrollIntoView());
+      return page;
+    }
+    /**
+     * Waits until the tile of `userId` in this page shows a picture that moves: videoWidth > 0, and its playback
+     * position advancing past the first one seen (in a background tab Chromium presents no frames to
+     * requestVideoFrameCallback, while the stream keeps playing).
+     */
+    const seesMoving = (page, userId) =>
+      page.waitForFunction(
+        (userId) => {
+          const video = document
+            .querySelector('trtc-room')
+            .shadowRoot.querySelector(`[data-user-id="${userId}"] video`);
+          if (!video || !video.videoWidth) return false;
+          const first = ((window.firstSeen ??= {})[userId] ??= video.currentTime);
+          return video.currentTime > first;
+        },
+        userId,
+        { timeout: 30_000, polling: 250 },
+      );
+
+    const alice = await joinWithDevices('alice');
+    const bob = await joinWithDevices('bob');
+    await Promise.all([
+      seesMoving(alice, 'bob'),
+      seesMoving(bob, 'alice'),
+      seesMoving(alice, 'alice'),
+      seesMoving(bob, 'bob'),
+    ]);
+    for (const [name, page] of [
+      ['alice', alice],
+      ['bob', bob],
+    ]) {
+      assert.equal(await page.getAttribute('#camera', 'aria-pressed'), 'true');
+      const parts = await page.$eval('trtc-room', (el) =>
+        [...el.shadowRoot.querySelectorAll('[part~="tile"]')].map((tile) => tile.getAttribute('part')),
+      );
+      assert.deepEqual(parts, ['tile local', 'tile remote']);
+      await page.screenshot({ path: resolve(shots, `media-${name}.png`), fullPage: true });
+    }
+    // Camera off in bob's tab: alice's tile of bob loses its video and keeps the label.
+    await bob.click('#camera');
+    await alice.waitForFunction(
+      () => !document.querySelector('trtc-room').shadowRoot.querySelector('[data-user-id="bob"] video'),
+      null,
+      { timeout: 15_000 },
     );
-
-  const alice = await joinWithDevices('alice');
-  const bob = await joinWithDevices('bob');
-  await Promise.all([seesMoving(alice, 'bob'), seesMoving(bob, 'alice'), seesMoving(alice, 'alice'), seesMoving(bob, 'bob')]);
-  for (const [name, page] of [['alice', alice], ['bob', bob]]) {
-    assert.equal(await page.getAttribute('#camera', 'aria-pressed'), 'true');
-    const parts = await page.$eval('trtc-room', (el) => [...el.shadowRoot.querySelectorAll('[part~="tile"]')].map((tile) => tile.getAttribute('part')));
-    assert.deepEqual(parts, ['tile local', 'tile remote']);
-    await page.screenshot({ path: resolve(shots, `media-${name}.png`), fullPage: true });
-  }
-  // Camera off in bob's tab: alice's tile of bob loses its video and keeps the label.
-  await bob.click('#camera');
-  await alice.waitForFunction(() => !document.querySelector('trtc-room').shadowRoot.querySelector('[data-user-id="bob"] video'), null, { timeout: 15_000 });
-  assert.equal(await alice.$eval('trtc-room', (el) => el.shadowRoot.querySelector('[data-user-id="bob"] [part="label"]').textContent), 'bob');
-  await alice.screenshot({ path: resolve(shots, 'media-alice-bob-camera-off.png'), fullPage: true });
-  assert.deepEqual(problems, []);
-});
+    assert.equal(
+      await alice.$eval(
+        'trtc-room',
+        (el) => el.shadowRoot.querySelector('[data-user-id="bob"] [part="label"]').textContent,
+      ),
+      'bob',
+    );
+    await alice.screenshot({ path: resolve(shots, 'media-alice-bob-camera-off.png'), fullPage: true });
+    assert.deepEqual(problems, []);
+  },
+);

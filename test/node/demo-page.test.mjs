@@ -59,24 +59,30 @@ test('the demo page says what went wrong and what to do', async (t) => {
   });
 
   // First of the joins: no room has existed yet on this server.
-  await t.test('the rooms list says "No rooms yet." before any room and "No rooms now." once they are gone', async () => {
-    const page = await open();
-    assert.equal(await page.textContent('#rooms'), 'No rooms yet.');
-    await submit(page, { roomId: 777 });
-    await page.waitForSelector('#rooms table');
-    await page.click('#leave');
-    await page.waitForFunction(() => document.querySelector('#rooms p'));
-    assert.equal(await page.textContent('#rooms'), 'No rooms now.');
-    await page.close();
-  });
+  await t.test(
+    'the rooms list says "No rooms yet." before any room and "No rooms now." once they are gone',
+    async () => {
+      const page = await open();
+      assert.equal(await page.textContent('#rooms'), 'No rooms yet.');
+      await submit(page, { roomId: 777 });
+      await page.waitForSelector('#rooms table');
+      await page.click('#leave');
+      await page.waitForFunction(() => document.querySelector('#rooms p'));
+      assert.equal(await page.textContent('#rooms'), 'No rooms now.');
+      await page.close();
+    },
+  );
 
-  await t.test('the form\'s text fields are all the same height', async () => {
+  await t.test("the form's text fields are all the same height", async () => {
     const page = await open();
     await page.selectOption('#sdk-choice', 'cloud'); // shows the UserSig field too
     const heights = await page.$$eval('#join-form input:not([type=radio])', (inputs) =>
       inputs.map((input) => [input.name, Math.round(input.getBoundingClientRect().height * 10) / 10]),
     );
-    assert.deepEqual(heights.map(([name]) => name), ['sdkAppId', 'roomId', 'userId', 'userSig']);
+    assert.deepEqual(
+      heights.map(([name]) => name),
+      ['sdkAppId', 'roomId', 'userId', 'userSig'],
+    );
     assert.equal(new Set(heights.map(([, height]) => height)).size, 1, `heights: ${JSON.stringify(heights)}`);
     await page.screenshot({ path: resolve(shots, 'form-cloud.png') });
     await page.close();
@@ -86,10 +92,17 @@ test('the demo page says what went wrong and what to do', async (t) => {
     const page = await open();
     assert.match(await page.textContent('label:has(input[name=userId])'), /1–32 characters: A–Z a–z 0–9 _ -/);
     await submit(page, { userId: 'alice smith' });
-    assert.equal(await page.$eval('input[name=userId]', (input) => input.validationMessage), 'A user id is 1–32 characters of A–Z a–z 0–9 _ -.');
+    assert.equal(
+      await page.$eval('input[name=userId]', (input) => input.validationMessage),
+      'A user id is 1–32 characters of A–Z a–z 0–9 _ -.',
+    );
     assert.equal(await page.getAttribute('trtc-room', 'state'), 'idle', 'the form was not sent');
     await page.fill('input[name=userId]', 'alice_smith-2');
-    assert.equal(await page.$eval('input[name=userId]', (input) => input.validationMessage), '', 'a valid id clears the message');
+    assert.equal(
+      await page.$eval('input[name=userId]', (input) => input.validationMessage),
+      '',
+      'a valid id clears the message',
+    );
     await page.close();
   });
 
@@ -99,7 +112,10 @@ test('the demo page says what went wrong and what to do', async (t) => {
     await page.waitForSelector('#failure:not([hidden])');
     const text = await failure(page);
     assert.match(text, new RegExp(`serves SDKAppID ${DEMO_SDK_APP_ID} only, not 1400123456`));
-    assert.match(text, new RegExp(`Put ${DEMO_SDK_APP_ID} back to join here, or choose "Real trtc-js-sdk → TRTC cloud"`));
+    assert.match(
+      text,
+      new RegExp(`Put ${DEMO_SDK_APP_ID} back to join here, or choose "Real trtc-js-sdk → TRTC cloud"`),
+    );
     assert.equal(await page.getAttribute('trtc-room', 'state'), 'idle');
     await page.screenshot({ path: resolve(shots, 'wrong-sdk-app-id.png') });
     // Put right, the same form joins, and the failure goes.
@@ -118,7 +134,12 @@ test('the demo page says what went wrong and what to do', async (t) => {
     assert.match(await failure(page), /^invalid-config: str-room-id must be/);
     const box = await page.$eval('#failure', (el) => {
       const card = el.closest('.card').getBoundingClientRect();
-      return { scrollWidth: el.scrollWidth, clientWidth: el.clientWidth, right: el.getBoundingClientRect().right, cardRight: card.right };
+      return {
+        scrollWidth: el.scrollWidth,
+        clientWidth: el.clientWidth,
+        right: el.getBoundingClientRect().right,
+        cardRight: card.right,
+      };
     });
     await page.screenshot({ path: resolve(shots, 'long-message.png'), fullPage: true });
     assert.ok(box.scrollWidth <= box.clientWidth, `the text fits its box: ${JSON.stringify(box)}`);
@@ -126,7 +147,7 @@ test('the demo page says what went wrong and what to do', async (t) => {
     await page.close();
   });
 
-  await t.test('the admin panel\'s result line clears itself after a while', async () => {
+  await t.test("the admin panel's result line clears itself after a while", async () => {
     const page = await open({ clock: true }); // time flows as usual until the test moves it on
     await submit(page, { userId: 'erin', roomId: 778 });
     await page.locator('[data-testid="remove-778-erin"]').click();
@@ -138,25 +159,31 @@ test('the demo page says what went wrong and what to do', async (t) => {
     await page.close();
   });
 
-  await t.test('a stopped server is said in the page, with what to do, and a restart on the same port joins again', async () => {
-    const page = await open();
-    await submit(page, { roomId: 779 });
-    await page.waitForSelector('trtc-room[state=joined]');
-    const port = new URL(server.url).port;
-    await server.close();
-    await page.waitForSelector('#server-down:not([hidden])');
-    assert.match(await page.textContent('#server-down'), /does not answer.*npm start/s);
-    await page.click('#join');
-    await page.waitForFunction(() => /Could not get a UserSig/.test(document.querySelector('#failure').textContent));
-    assert.match(await failure(page), /does not answer: it was stopped\. Start it again with npm start, then press Join\./);
-    await page.screenshot({ path: resolve(shots, 'server-stopped.png'), fullPage: true });
-    server = await startDemoServer({ port: Number(port) });
-    await page.waitForSelector('#server-down', { state: 'hidden' });
-    await page.click('#join');
-    await page.waitForSelector('trtc-room[state=joined]');
-    assert.equal(await failure(page), null);
-    await page.close();
-  });
+  await t.test(
+    'a stopped server is said in the page, with what to do, and a restart on the same port joins again',
+    async () => {
+      const page = await open();
+      await submit(page, { roomId: 779 });
+      await page.waitForSelector('trtc-room[state=joined]');
+      const port = new URL(server.url).port;
+      await server.close();
+      await page.waitForSelector('#server-down:not([hidden])');
+      assert.match(await page.textContent('#server-down'), /does not answer.*npm start/s);
+      await page.click('#join');
+      await page.waitForFunction(() => /Could not get a UserSig/.test(document.querySelector('#failure').textContent));
+      assert.match(
+        await failure(page),
+        /does not answer: it was stopped\. Start it again with npm start, then press Join\./,
+      );
+      await page.screenshot({ path: resolve(shots, 'server-stopped.png'), fullPage: true });
+      server = await startDemoServer({ port: Number(port) });
+      await page.waitForSelector('#server-down', { state: 'hidden' });
+      await page.click('#join');
+      await page.waitForSelector('trtc-room[state=joined]');
+      assert.equal(await failure(page), null);
+      await page.close();
+    },
+  );
 
   assert.deepEqual(problems, [], 'no uncaught errors: every failure is shown in the page');
 });

@@ -43,7 +43,8 @@ test('<trtc-room> in two tabs over the networked emulator: a duplicate userId ba
     return tab;
   };
   const reportsOf = (tab) => tab.evaluate(() => window.reports);
-  const waitForReport = (tab, type) => tab.waitForFunction((type) => window.reports.some((r) => r.type === type), type, { timeout: 10_000 });
+  const waitForReport = (tab, type) =>
+    tab.waitForFunction((type) => window.reports.some((r) => r.type === type), type, { timeout: 10_000 });
 
   const first = await openTab();
   const second = await openTab();
@@ -56,7 +57,10 @@ test('<trtc-room> in two tabs over the networked emulator: a duplicate userId ba
     { type: 'joined', reason: undefined, code: undefined, state: 'joined' },
     { type: 'banned', reason: 'duplicate-user-id', code: undefined, state: 'banned' },
   ]);
-  assert.deepEqual(server.rooms().map((room) => room.members), [['alice']]);
+  assert.deepEqual(
+    server.rooms().map((room) => room.members),
+    [['alice']],
+  );
 
   const admin = new CommonClient('trtc.tencentcloudapi.com', '2019-07-22', {
     credential: server.credentials,
@@ -69,10 +73,14 @@ test('<trtc-room> in two tabs over the networked emulator: a duplicate userId ba
     { type: 'joined', reason: undefined, code: undefined, state: 'joined' },
     { type: 'banned', reason: 'removed-by-admin', code: undefined, state: 'banned' },
   ]);
-  assert.deepEqual(await reportsOf(first), [
-    { type: 'joined', reason: undefined, code: undefined, state: 'joined' },
-    { type: 'banned', reason: 'duplicate-user-id', code: undefined, state: 'banned' },
-  ], 'the first tab never came back');
+  assert.deepEqual(
+    await reportsOf(first),
+    [
+      { type: 'joined', reason: undefined, code: undefined, state: 'joined' },
+      { type: 'banned', reason: 'duplicate-user-id', code: undefined, state: 'banned' },
+    ],
+    'the first tab never came back',
+  );
   assert.deepEqual(server.rooms(), []);
   assert.deepEqual(problems, []);
 });
@@ -98,6 +106,9 @@ window.joinAfterBob = async (url) => {
   const problems = [];
   const tab = await openModulePage(browser, bundle, problems, { origin: server.url });
   await tab.waitForFunction(() => typeof window.joinAfterBob === 'function');
-  assert.deepEqual(await tab.evaluate((url) => window.joinAfterBob(url), server.webSocketUrl), ['peer-join bob', 'join() resolved']);
+  assert.deepEqual(await tab.evaluate((url) => window.joinAfterBob(url), server.webSocketUrl), [
+    'peer-join bob',
+    'join() resolved',
+  ]);
   assert.deepEqual(problems, []);
 });

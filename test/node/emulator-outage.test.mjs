@@ -48,7 +48,10 @@ test('stopping the emulator mid-session: RECONNECTING, then after the reconnecti
   await page.evaluate((url) => window.enterRoom(url), server.webSocketUrl);
   await waitFor(() => window.room.state === 'joined');
   await reports();
-  assert.deepEqual(server.rooms().map((room) => room.members), [['alice']]);
+  assert.deepEqual(
+    server.rooms().map((room) => room.members),
+    [['alice']],
+  );
 
   // The server goes away mid-session.
   await server.close();
@@ -57,9 +60,27 @@ test('stopping the emulator mid-session: RECONNECTING, then after the reconnecti
   const outage = await reports();
   const events = outage.filter((report) => report.type !== 'state-change');
   assert.deepEqual(events, [
-    { type: 'connection-state-change', state: 'DISCONNECTED', prevState: 'CONNECTED', cause: undefined, message: undefined },
-    { type: 'connection-state-change', state: 'RECONNECTING', prevState: 'DISCONNECTED', cause: undefined, message: undefined },
-    { type: 'connection-state-change', state: 'DISCONNECTED', prevState: 'RECONNECTING', cause: undefined, message: undefined },
+    {
+      type: 'connection-state-change',
+      state: 'DISCONNECTED',
+      prevState: 'CONNECTED',
+      cause: undefined,
+      message: undefined,
+    },
+    {
+      type: 'connection-state-change',
+      state: 'RECONNECTING',
+      prevState: 'DISCONNECTED',
+      cause: undefined,
+      message: undefined,
+    },
+    {
+      type: 'connection-state-change',
+      state: 'DISCONNECTED',
+      prevState: 'RECONNECTING',
+      cause: undefined,
+      message: undefined,
+    },
     { type: 'error', code: 'sdk-error', sdkCode: 0x4006, cause: undefined, message: undefined },
     { type: 'left', roomId: 1234, userId: 'alice', cause: undefined, message: undefined },
   ]);
@@ -78,7 +99,10 @@ test('stopping the emulator mid-session: RECONNECTING, then after the reconnecti
   // The emulator comes back on the same port; join() recovers.
   server = await startEmulatorServer({ port, host: '127.0.0.1' });
   assert.equal(await page.evaluate(() => window.joinAgain()), 'joined');
-  assert.deepEqual(server.rooms().map((room) => room.members), [['alice']]);
+  assert.deepEqual(
+    server.rooms().map((room) => room.members),
+    [['alice']],
+  );
   const recovery = (await reports()).filter((report) => report.type === 'joined' || report.type === 'error');
   assert.deepEqual(recovery, [{ type: 'joined', roomId: 1234, userId: 'alice', cause: undefined, message: undefined }]);
   assert.deepEqual(await page.evaluate(() => window.problems), []);

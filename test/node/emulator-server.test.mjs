@@ -72,7 +72,14 @@ function record(client) {
 
 /** Joins `userId` to a numeric room (a number) or a string room (a string) through `connection`. */
 async function member(connection, userId, roomId, extra = {}) {
-  const client = connection.sdk.createClient({ sdkAppId: APP, userId, userSig: 'sig', mode: 'rtc', useStringRoomId: typeof roomId === 'string', ...extra });
+  const client = connection.sdk.createClient({
+    sdkAppId: APP,
+    userId,
+    userSig: 'sig',
+    mode: 'rtc',
+    useStringRoomId: typeof roomId === 'string',
+    ...extra,
+  });
   const events = record(client);
   await client.join({ roomId });
   return { userId, roomId, client, events };
@@ -105,9 +112,17 @@ async function refusal(request) {
  */
 async function everyoneHasHeardFromTheServer(connection, members, roomId) {
   const newcomer = await member(connection, `newcomer${Math.floor(Math.random() * 1e6)}`, roomId);
-  await Promise.all(members.filter((m) => m.roomId === roomId).map((m) => m.events.waitFor('peer-join', (p) => p.userId === newcomer.userId)));
+  await Promise.all(
+    members
+      .filter((m) => m.roomId === roomId)
+      .map((m) => m.events.waitFor('peer-join', (p) => p.userId === newcomer.userId)),
+  );
   await newcomer.client.leave();
-  await Promise.all(members.filter((m) => m.roomId === roomId).map((m) => m.events.waitFor('peer-leave', (p) => p.userId === newcomer.userId)));
+  await Promise.all(
+    members
+      .filter((m) => m.roomId === roomId)
+      .map((m) => m.events.waitFor('peer-leave', (p) => p.userId === newcomer.userId)),
+  );
 }
 
 const roomsOf = (server) => server.rooms().map(({ roomId, members }) => ({ roomId, members }));
@@ -137,7 +152,11 @@ for (const { action, target } of [
     const other = rooms[target === 'numeric' ? 'string' : 'numeric'];
     const roomId = target === 'numeric' ? 1234 : '1234';
 
-    const response = await tencentCloud(rooms.server).request(action, { SdkAppId: APP, RoomId: roomId, UserIds: ['alice', 'carol'] });
+    const response = await tencentCloud(rooms.server).request(action, {
+      SdkAppId: APP,
+      RoomId: roomId,
+      UserIds: ['alice', 'carol'],
+    });
     assert.match(response.RequestId, /^[0-9a-f-]{36}$/);
 
     for (const removed of [alice, carol]) {
@@ -182,7 +201,7 @@ for (const { action, target } of [
   });
 }
 
-test('a refused API request answers with Tencent\'s error code and changes nothing', async (t) => {
+test("a refused API request answers with Tencent's error code and changes nothing", async (t) => {
   const server = await emulator(t);
   const connection = page(server);
   const members = [await member(connection, 'alice', 1234), await member(connection, 'bob', 1234)];
@@ -192,12 +211,34 @@ test('a refused API request answers with Tencent\'s error code and changes nothi
   elevenUsers[0] = 'alice';
 
   // Signed by Tencent's own code, then sent as is or altered: the raw request the emulator sees.
-  const signedPost = async ({ body = { SdkAppId: APP, RoomId: 1234, UserIds: ['nobody'] }, sendBody = body, timestamp = Math.floor(Date.now() / 1000), service = 'trtc', authorization } = {}) => {
+  const signedPost = async ({
+    body = { SdkAppId: APP, RoomId: 1234, UserIds: ['nobody'] },
+    sendBody = body,
+    timestamp = Math.floor(Date.now() / 1000),
+    service = 'trtc',
+    authorization,
+  } = {}) => {
     const url = `${server.url}/`;
-    const headers = { 'Content-Type': 'application/json', Host: server.apiEndpoint, 'X-TC-Action': 'RemoveUser', 'X-TC-Version': '2019-07-22', 'X-TC-Region': 'ap-guangzhou', 'X-TC-Timestamp': String(timestamp) };
+    const headers = {
+      'Content-Type': 'application/json',
+      Host: server.apiEndpoint,
+      'X-TC-Action': 'RemoveUser',
+      'X-TC-Version': '2019-07-22',
+      'X-TC-Region': 'ap-guangzhou',
+      'X-TC-Timestamp': String(timestamp),
+    };
     headers.Authorization =
       authorization ??
-      Sign.sign3({ method: 'POST', url, payload: body, timestamp, service, secretId: server.credentials.secretId, secretKey: server.credentials.secretKey, headers });
+      Sign.sign3({
+        method: 'POST',
+        url,
+        payload: body,
+        timestamp,
+        service,
+        secretId: server.credentials.secretId,
+        secretKey: server.credentials.secretKey,
+        headers,
+      });
     const response = await fetch(url, { method: 'POST', headers, body: JSON.stringify(sendBody) });
     assert.equal(response.status, 200, 'errors come as HTTP 200 with Response.Error, as Tencent sends them');
     const { Response } = await response.json();
@@ -208,26 +249,49 @@ test('a refused API request answers with Tencent\'s error code and changes nothi
 
   const cases = {
     'AuthFailure.SignatureFailure (wrong SecretKey)': await refusal(
-      tencentCloud(server, { ...server.credentials, secretKey: 'not-the-key' }).request('RemoveUser', { SdkAppId: APP, RoomId: 1234, UserIds: ['alice'] }),
+      tencentCloud(server, { ...server.credentials, secretKey: 'not-the-key' }).request('RemoveUser', {
+        SdkAppId: APP,
+        RoomId: 1234,
+        UserIds: ['alice'],
+      }),
     ),
     'AuthFailure.SecretIdNotFound (unknown SecretId)': await refusal(
-      tencentCloud(server, { ...server.credentials, secretId: 'AKIDnobody' }).request('DismissRoom', { SdkAppId: APP, RoomId: 1234 }),
+      tencentCloud(server, { ...server.credentials, secretId: 'AKIDnobody' }).request('DismissRoom', {
+        SdkAppId: APP,
+        RoomId: 1234,
+      }),
     ),
-    'AuthFailure.SignatureFailure (body changed after signing)': await signedPost({ sendBody: { SdkAppId: APP, RoomId: 1234, UserIds: ['bob'] } }),
+    'AuthFailure.SignatureFailure (body changed after signing)': await signedPost({
+      sendBody: { SdkAppId: APP, RoomId: 1234, UserIds: ['bob'] },
+    }),
     'AuthFailure.SignatureFailure (signed for another service)': await signedPost({ service: 'cvm' }),
     'AuthFailure.InvalidAuthorization (unsigned)': await signedPost({ authorization: '' }),
-    'AuthFailure.SignatureExpire (signed 10 minutes ago)': await signedPost({ timestamp: Math.floor(Date.now() / 1000) - 600 }),
-    'InvalidParameter.UserIds (11 user ids)': await refusal(cloud.request('RemoveUser', { SdkAppId: APP, RoomId: 1234, UserIds: elevenUsers })),
-    'InvalidParameter.UserIds (no user ids)': await refusal(cloud.request('RemoveUser', { SdkAppId: APP, RoomId: 1234, UserIds: [] })),
+    'AuthFailure.SignatureExpire (signed 10 minutes ago)': await signedPost({
+      timestamp: Math.floor(Date.now() / 1000) - 600,
+    }),
+    'InvalidParameter.UserIds (11 user ids)': await refusal(
+      cloud.request('RemoveUser', { SdkAppId: APP, RoomId: 1234, UserIds: elevenUsers }),
+    ),
+    'InvalidParameter.UserIds (no user ids)': await refusal(
+      cloud.request('RemoveUser', { SdkAppId: APP, RoomId: 1234, UserIds: [] }),
+    ),
     'MissingParameter.UserIds': await refusal(cloud.request('RemoveUser', { SdkAppId: APP, RoomId: 1234 })),
-    'FailedOperation.RoomNotExist (unknown room)': await refusal(cloud.request('RemoveUser', { SdkAppId: APP, RoomId: 4321, UserIds: ['alice'] })),
-    'FailedOperation.RoomNotExist (the string twin of a numeric room)': await refusal(cloud.request('DismissRoomByStrRoomId', { SdkAppId: APP, RoomId: '1234' })),
+    'FailedOperation.RoomNotExist (unknown room)': await refusal(
+      cloud.request('RemoveUser', { SdkAppId: APP, RoomId: 4321, UserIds: ['alice'] }),
+    ),
+    'FailedOperation.RoomNotExist (the string twin of a numeric room)': await refusal(
+      cloud.request('DismissRoomByStrRoomId', { SdkAppId: APP, RoomId: '1234' }),
+    ),
     'MissingParameter.RoomId': await refusal(cloud.request('DismissRoom', { SdkAppId: APP })),
-    'InvalidParameter.RoomId (a string RoomId for RemoveUser)': await refusal(cloud.request('RemoveUser', { SdkAppId: APP, RoomId: '1234', UserIds: ['alice'] })),
+    'InvalidParameter.RoomId (a string RoomId for RemoveUser)': await refusal(
+      cloud.request('RemoveUser', { SdkAppId: APP, RoomId: '1234', UserIds: ['alice'] }),
+    ),
     'InvalidParameter.SdkAppId': await refusal(cloud.request('DismissRoom', { SdkAppId: 'app', RoomId: 1234 })),
-    'UnknownParameter': await refusal(cloud.request('DismissRoom', { SdkAppId: APP, RoomId: 1234, Everyone: true })),
-    'InvalidAction': await refusal(cloud.request('DescribeRoomInfo', { SdkAppId: APP })),
-    'NoSuchVersion': await refusal(tencentCloud(server, server.credentials, '2020-01-01').request('DismissRoom', { SdkAppId: APP, RoomId: 1234 })),
+    UnknownParameter: await refusal(cloud.request('DismissRoom', { SdkAppId: APP, RoomId: 1234, Everyone: true })),
+    InvalidAction: await refusal(cloud.request('DescribeRoomInfo', { SdkAppId: APP })),
+    NoSuchVersion: await refusal(
+      tencentCloud(server, server.credentials, '2020-01-01').request('DismissRoom', { SdkAppId: APP, RoomId: 1234 }),
+    ),
   };
   assert.deepEqual(
     Object.entries(cases).map(([expected, code]) => [expected, code]),
@@ -239,7 +303,7 @@ test('a refused API request answers with Tencent\'s error code and changes nothi
   assert.deepEqual(roomsOf(server), before);
 });
 
-test('the same userId joining over the network kicks the earlier client with reason \'kick\'; the later one stays', async (t) => {
+test("the same userId joining over the network kicks the earlier client with reason 'kick'; the later one stays", async (t) => {
   const server = await emulator(t);
   const firstTab = page(server);
   const secondTab = page(server);
@@ -264,7 +328,11 @@ test('over the network too, users already in the room are announced with peer-jo
   const alice = connection.sdk.createClient({ sdkAppId: APP, userId: 'alice', userSig: 'sig', mode: 'rtc' });
   const events = record(alice);
   await alice.join({ roomId: 1234 });
-  assert.deepEqual(events.of('peer-join').map((p) => p.userId), ['bob', 'carol'], 'announced before join() resolved');
+  assert.deepEqual(
+    events.of('peer-join').map((p) => p.userId),
+    ['bob', 'carol'],
+    'announced before join() resolved',
+  );
 });
 
 test('the page-wide join guard is per connectTrtcEmulator() (a page): a second client of the page is refused with 4097, one of another page kicks', async (t) => {
@@ -272,7 +340,10 @@ test('the page-wide join guard is per connectTrtcEmulator() (a page): a second c
   const here = page(server);
   const first = await member(here, 'alice', 1234);
   const refused = here.sdk.createClient({ sdkAppId: APP, userId: 'alice', userSig: 'sig', mode: 'rtc' });
-  await assert.rejects(refused.join({ roomId: 1234 }), (error) => error.getCode() === 0x1001 && /please avoid repeated join/.test(error.message));
+  await assert.rejects(
+    refused.join({ roomId: 1234 }),
+    (error) => error.getCode() === 0x1001 && /please avoid repeated join/.test(error.message),
+  );
   assert.deepEqual(first.events.of('client-banned'), []);
   await member(page(server), 'alice', 1234);
   assert.equal((await first.events.waitFor('client-banned')).reason, 'kick');
@@ -300,10 +371,17 @@ test('a dropped connection goes to RECONNECTING and, as trtc-js-sdk, tries again
 
   connection.sockets[1].terminate();
   await bob.events.waitFor('connection-state-changed', (p) => p.state === 'RECONNECTING');
-  await bob.events.waitFor('connection-state-changed', (p) => p.prevState === 'RECONNECTING' && p.state === 'CONNECTED');
+  await bob.events.waitFor(
+    'connection-state-changed',
+    (p) => p.prevState === 'RECONNECTING' && p.state === 'CONNECTED',
+  );
   assert.deepEqual(bob.events.of('error'), []);
   assert.equal(bob.client.joined, true);
-  assert.deepEqual(bob.events.of('peer-join').map((p) => p.userId), ['alice'], 'alice, still there, is not announced again');
+  assert.deepEqual(
+    bob.events.of('peer-join').map((p) => p.userId),
+    ['alice'],
+    'alice, still there, is not announced again',
+  );
   assert.deepEqual(roomsOf(server), [{ roomId: 1234, members: ['alice', 'bob'] }]);
 });
 
@@ -322,7 +400,7 @@ test('a dropped connection reports error 0x4006 (SIGNAL_CHANNEL_RECONNECTION_FAI
   assert.equal(alice.client.joined, false);
 });
 
-test('a dropped connection\'s member is removed after the drop timeout, and its peers see peer-leave', async (t) => {
+test("a dropped connection's member is removed after the drop timeout, and its peers see peer-leave", async (t) => {
   const server = await emulator(t, { dropTimeoutMs: 50 });
   const connection = page(server);
   const alice = await member(connection, 'alice', 1234);
@@ -351,7 +429,10 @@ test('destroy() on a joined client throws 4097 ("please call leave() before dest
   const alice = await member(connection, 'alice', 1234);
   const bob = await member(connection, 'bob', 1234);
 
-  assert.throws(() => bob.client.destroy(), (error) => error.getCode() === 0x1001 && error.message.startsWith('please call leave() before destroy().'));
+  assert.throws(
+    () => bob.client.destroy(),
+    (error) => error.getCode() === 0x1001 && error.message.startsWith('please call leave() before destroy().'),
+  );
   assert.deepEqual(roomsOf(server), [{ roomId: 1234, members: ['alice', 'bob'] }]);
   await bob.client.leave();
   bob.client.destroy();
@@ -366,7 +447,11 @@ test('GET /rooms shows every room, its members and the disconnected ones as JSON
   await member(connection, 'alice', 1234);
   await member(connection, 'bob', 'lobby');
   const response = await fetch(`${server.url}/rooms`);
-  assert.equal(response.headers.get('access-control-allow-origin'), null, 'no CORS header for a request without an Origin (docs/security.md)');
+  assert.equal(
+    response.headers.get('access-control-allow-origin'),
+    null,
+    'no CORS header for a request without an Origin (docs/security.md)',
+  );
   assert.deepEqual(await response.json(), [
     { sdkAppId: APP, roomId: 1234, members: ['alice'], disconnected: [] },
     { sdkAppId: APP, roomId: 'lobby', members: ['bob'], disconnected: [] },
@@ -383,10 +468,13 @@ test('a handleRequest hook sees HTTP requests first; what it declines goes to th
   });
   assert.equal(await (await fetch(`${server.url}/demo`)).text(), 'the demo page');
   assert.deepEqual(await (await fetch(`${server.url}/rooms`)).json(), []);
-  assert.equal(await refusal(tencentCloud(server).request('RemoveUser', { SdkAppId: APP, RoomId: 1, UserIds: ['x'] })), 'FailedOperation.RoomNotExist');
+  assert.equal(
+    await refusal(tencentCloud(server).request('RemoveUser', { SdkAppId: APP, RoomId: 1, UserIds: ['x'] })),
+    'FailedOperation.RoomNotExist',
+  );
 });
 
-test('with the app\'s secret key, a join needs a valid userSig: a wrong one fails with JOIN_ROOM_FAILED (0x4004)', async (t) => {
+test("with the app's secret key, a join needs a valid userSig: a wrong one fails with JOIN_ROOM_FAILED (0x4004)", async (t) => {
   const server = await emulator(t, { appSecretKey: 'the-app-key' });
   const connection = page(server);
   await member(connection, 'alice', 1234, { userSig: new TlsSigApi(APP, 'the-app-key').genUserSig('alice', 3600) });
@@ -398,7 +486,10 @@ test('with the app\'s secret key, a join needs a valid userSig: a wrong one fail
   assert.equal(refused.getCode(), 0x4004);
   assert.match(refused.message, /secret key/);
   const forAlice = new TlsSigApi(APP, 'the-app-key').genUserSig('alice', 3600);
-  const stolen = await member(connection, 'bob', 1234, { userSig: forAlice }).then(() => 'accepted', (error) => error.getCode());
+  const stolen = await member(connection, 'bob', 1234, { userSig: forAlice }).then(
+    () => 'accepted',
+    (error) => error.getCode(),
+  );
   assert.equal(stolen, 0x4004, 'a signature issued for another userId is refused');
   assert.deepEqual(roomsOf(server), [{ roomId: 1234, members: ['alice'] }]);
 });
@@ -427,10 +518,24 @@ test('the trtc-room-emulator command, built as published, runs with no node_modu
   await bundle.write({ ...config.output, dir: work });
   await bundle.close();
 
-  const cli = spawn(process.execPath, [join(work, 'emulator/cli.js'), '--port', '0', '--secret-id', 'AKIDlocal', '--secret-key', 'local-key', '--drop-timeout', '500ms'], {
-    cwd: work,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const cli = spawn(
+    process.execPath,
+    [
+      join(work, 'emulator/cli.js'),
+      '--port',
+      '0',
+      '--secret-id',
+      'AKIDlocal',
+      '--secret-key',
+      'local-key',
+      '--drop-timeout',
+      '500ms',
+    ],
+    {
+      cwd: work,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
   const exited = new Promise((resolve) => cli.on('exit', (code, signal) => resolve({ code, signal })));
   t.after(() => cli.exitCode === null && cli.kill('SIGKILL'));
   let stdout = '';
@@ -454,9 +559,15 @@ test('the trtc-room-emulator command, built as published, runs with no node_modu
   assert.match(banner, /SecretKey\s+local-key/);
   assert.match(banner, /after 500 ms/);
 
-  const server = { webSocketUrl: `ws://127.0.0.1:${port}/trtc`, apiEndpoint: `127.0.0.1:${port}`, credentials: { secretId: 'AKIDlocal', secretKey: 'local-key' } };
+  const server = {
+    webSocketUrl: `ws://127.0.0.1:${port}/trtc`,
+    apiEndpoint: `127.0.0.1:${port}`,
+    credentials: { secretId: 'AKIDlocal', secretKey: 'local-key' },
+  };
   const alice = await member(page(server), 'alice', 99);
-  assert.deepEqual(await (await fetch(`${url}/rooms`)).json(), [{ sdkAppId: APP, roomId: 99, members: ['alice'], disconnected: [] }]);
+  assert.deepEqual(await (await fetch(`${url}/rooms`)).json(), [
+    { sdkAppId: APP, roomId: 99, members: ['alice'], disconnected: [] },
+  ]);
   await tencentCloud(server).request('DismissRoom', { SdkAppId: APP, RoomId: 99 });
   assert.equal((await alice.events.waitFor('client-banned')).reason, 'room-disband');
 

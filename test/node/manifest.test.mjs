@@ -30,7 +30,10 @@ function litProperties() {
     const attribute = options.properties.find((option) => option.name.getText() === 'attribute');
     const value = attribute?.initializer;
     const name = entry.name.getText().replace(/^['"]|['"]$/g, '');
-    properties.set(name, value === undefined ? name.toLowerCase() : value.kind === ts.SyntaxKind.FalseKeyword ? false : value.text);
+    properties.set(
+      name,
+      value === undefined ? name.toLowerCase() : value.kind === ts.SyntaxKind.FalseKeyword ? false : value.text,
+    );
   }
   return properties;
 }
@@ -43,11 +46,17 @@ function eventNames() {
 }
 
 const element = () =>
-  committed.modules.flatMap((module) => module.declarations ?? []).find((declaration) => declaration.tagName === 'trtc-room');
+  committed.modules
+    .flatMap((module) => module.declarations ?? [])
+    .find((declaration) => declaration.tagName === 'trtc-room');
 
 test('custom-elements.json is current: regenerating it from the sources changes nothing', async () => {
   const fresh = await cli({ argv: ['analyze', '--quiet'], cwd: root, noWrite: true });
-  assert.deepEqual(JSON.parse(JSON.stringify(fresh)), committed, 'custom-elements.json is out of date: run `npm run manifest` and commit it');
+  assert.deepEqual(
+    JSON.parse(JSON.stringify(fresh)),
+    committed,
+    'custom-elements.json is out of date: run `npm run manifest` and commit it',
+  );
 });
 
 test('the manifest lists every attribute and property of <trtc-room>, as its static properties declare them', () => {
@@ -59,16 +68,25 @@ test('the manifest lists every attribute and property of <trtc-room>, as its sta
     assert.ok(fields.get(property).description, `property ${property} has a description`);
     if (attribute) {
       assert.equal(fields.get(property).attribute, attribute, `property ${property} names its attribute`);
-      assert.ok(attributes.some((entry) => entry.name === attribute && entry.fieldName === property), `attribute ${attribute} is listed`);
+      assert.ok(
+        attributes.some((entry) => entry.name === attribute && entry.fieldName === property),
+        `attribute ${attribute} is listed`,
+      );
     }
   }
   assert.ok(fields.get('state')?.readonly, 'the read-only state property');
   assert.ok(fields.get('peers')?.readonly, 'the read-only peers property');
   assert.equal(fields.get('peers').type?.text, 'string[]', 'peers is a list of userIds');
   assert.ok(fields.get('client')?.readonly, 'the read-only client property');
-  assert.ok(attributes.some((entry) => entry.name === 'state'), 'the reflected state attribute');
+  assert.ok(
+    attributes.some((entry) => entry.name === 'state'),
+    'the reflected state attribute',
+  );
   assert.deepEqual(
-    members.filter((member) => member.kind === 'method').map((member) => member.name).sort(),
+    members
+      .filter((member) => member.kind === 'method')
+      .map((member) => member.name)
+      .sort(),
     ['join', 'leave', 'resumeAudio'],
     'the public methods, and nothing private',
   );
@@ -88,6 +106,12 @@ test('package.json points tools at the manifest and publishes it', () => {
   assert.equal(pkg.customElements, './custom-elements.json');
   assert.ok(pkg.files.includes('custom-elements.json'));
   assert.equal(element().tagName, 'trtc-room');
-  const definition = committed.modules.flatMap((module) => module.exports ?? []).find((entry) => entry.kind === 'custom-element-definition');
-  assert.deepEqual(definition, { kind: 'custom-element-definition', name: 'trtc-room', declaration: { name: 'TrtcRoom', module: 'dist/trtc-room.js' } });
+  const definition = committed.modules
+    .flatMap((module) => module.exports ?? [])
+    .find((entry) => entry.kind === 'custom-element-definition');
+  assert.deepEqual(definition, {
+    kind: 'custom-element-definition',
+    name: 'trtc-room',
+    declaration: { name: 'TrtcRoom', module: 'dist/trtc-room.js' },
+  });
 });

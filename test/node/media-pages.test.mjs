@@ -55,7 +55,10 @@ window.liveTracks = () => [...window.connection.media.capturedTracks].filter((tr
 async function servePage(t) {
   const dir = mkdtempSync(join(tmpdir(), 'trtc-room-media-'));
   writeFileSync(join(dir, 'page.js'), await bundlePageScript(pageScript));
-  writeFileSync(join(dir, 'index.html'), '<!doctype html><html><body><button id="play">Play</button><script type="module" src="./page.js"></script></body></html>');
+  writeFileSync(
+    join(dir, 'index.html'),
+    '<!doctype html><html><body><button id="play">Play</button><script type="module" src="./page.js"></script></body></html>',
+  );
   const server = await serveDirectory(dir);
   t.after(async () => {
     await server.close();
@@ -73,56 +76,96 @@ async function openPage(browser, url, problems) {
 }
 
 for (const generation of ['v4', 'v5']) {
-  test(`two pages on the networked emulator (${generation}) see each other move and receive each other's live audio; leaving ends every track`, { timeout: 90_000 }, async (t) => {
+  test(
+    `two pages on the networked emulator (${generation}) see each other move and receive each other's live audio; leaving ends every track`,
+    { timeout: 90_000 },
+    async (t) => {
+      const url = await servePage(t);
+      // The page comes from its own server, as an app's would: the emulator is told to admit that origin (--allow-origin).
+      const server = await startEmulatorServer({ port: 0, host: '127.0.0.1', allowedOrigins: [url] });
+      t.after(() => server.close());
+      const browser = await launchChromium(['--use-fake-device-for-media-stream', '--use-fake-ui-for-media-stream']);
+      t.after(() => browser.close());
+      const problems = [];
+      const [alice, bob] = [await openPage(browser, url, problems), await openPage(browser, url, problems)];
+      await alice.evaluate(({ url, generation }) => window.enterRoom(url, generation, 'alice', true), {
+        url: server.webSocketUrl,
+        generation,
+      });
+      await bob.evaluate(({ url, generation }) => window.enterRoom(url, generation, 'bob', true), {
+        url: server.webSocketUrl,
+        generation,
+      });
+      const [aliceSees, bobSees] = await Promise.all([
+        alice
+          .waitForFunction(() => window.framesOf('bob'), null, { timeout: 30_000 })
+          .then((handle) => handle.jsonValue()),
+        bob
+          .waitForFunction(() => window.framesOf('alice'), null, { timeout: 30_000 })
+          .then((handle) => handle.jsonValue()),
+      ]);
+      assert.ok(aliceSees.width > 0 && bobSees.width > 0, 'each shows the other with a picture');
+      await alice.waitForFunction(() => window.liveAudioFrom('bob'), null, { timeout: 15_000 });
+      await bob.waitForFunction(() => window.liveAudioFrom('alice'), null, { timeout: 15_000 });
+      for (const page of [alice, bob])
+        assert.deepEqual(
+          (await page.evaluate(() => window.reports)).filter((r) => r.type === 'error'),
+          [],
+        );
+
+      await bob.evaluate(() => window.element.leave());
+      await bob.waitForFunction(() => window.liveTracks() === 0, null, { timeout: 10_000 });
+      await alice.waitForFunction(() => !window.element.shadowRoot.querySelector('[data-user-id="bob"] video'), null, {
+        timeout: 10_000,
+      });
+      assert.deepEqual(problems, []);
+    },
+  );
+}
+
+test(
+  'autoplay restricted: a page that only receives gets autoplay-blocked, and resumeAudio() from a click plays the audio',
+  { timeout: 90_000 },
+  async (t) => {
     const url = await servePage(t);
     // The page comes from its own server, as an app's would: the emulator is told to admit that origin (--allow-origin).
     const server = await startEmulatorServer({ port: 0, host: '127.0.0.1', allowedOrigins: [url] });
     t.after(() => server.close());
-    const browser = await launchChromium(['--use-fake-device-for-media-stream', '--use-fake-ui-for-media-stream']);
+    const browser = await launchChromium([
+      '--use-fake-device-for-media-stream',
+      '--use-fake-ui-for-media-stream',
+      '--autoplay-policy=document-user-activation-required',
+    ]);
     t.after(() => browser.close());
     const problems = [];
-    const [alice, bob] = [await openPage(browser, url, problems), await openPage(browser, url, problems)];
-    await alice.evaluate(({ url, generation }) => window.enterRoom(url, generation, 'alice', true), { url: server.webSocketUrl, generation });
-    await bob.evaluate(({ url, generation }) => window.enterRoom(url, generation, 'bob', true), { url: server.webSocketUrl, generation });
-    const [aliceSees, bobSees] = await Promise.all([
-      alice.waitForFunction(() => window.framesOf('bob'), null, { timeout: 30_000 }).then((handle) => handle.jsonValue()),
-      bob.waitForFunction(() => window.framesOf('alice'), null, { timeout: 30_000 }).then((handle) => handle.jsonValue()),
-    ]);
-    assert.ok(aliceSees.width > 0 && bobSees.width > 0, 'each shows the other with a picture');
-    await alice.waitForFunction(() => window.liveAudioFrom('bob'), null, { timeout: 15_000 });
-    await bob.waitForFunction(() => window.liveAudioFrom('alice'), null, { timeout: 15_000 });
-    for (const page of [alice, bob]) assert.deepEqual((await page.evaluate(() => window.reports)).filter((r) => r.type === 'error'), []);
-
-    await bob.evaluate(() => window.element.leave());
-    await bob.waitForFunction(() => window.liveTracks() === 0, null, { timeout: 10_000 });
-    await alice.waitForFunction(() => !window.element.shadowRoot.querySelector('[data-user-id="bob"] video'), null, { timeout: 10_000 });
+    // The listener joins by itself and publishes nothing: a page that does not capture, and has had no gesture.
+    const listener = await (await browser.newContext()).newPage();
+    listener.on('pageerror', (error) => problems.push(error.message));
+    const blocked = listener.waitForEvent('console', {
+      predicate: (message) => message.text() === 'autoplay-blocked',
+      timeout: 30_000,
+    });
+    await listener.goto(
+      `${url}/?${new URLSearchParams({ url: server.webSocketUrl, generation: 'v4', user: 'listener', devices: '0' })}`,
+    );
+    const speaker = await openPage(browser, url, problems);
+    await speaker.evaluate(({ url }) => window.enterRoom(url, 'v4', 'speaker', true), { url: server.webSocketUrl });
+    await blocked;
+    const audio = () =>
+      listener.evaluate(() => {
+        const element = window.element.shadowRoot.querySelector('[data-user-id="speaker"] audio');
+        return element && { paused: element.paused, live: element.srcObject.getAudioTracks()[0].readyState === 'live' };
+      });
+    assert.deepEqual(await audio(), { paused: true, live: true }, 'the browser refused to play it');
+    await listener.evaluate(() =>
+      document.getElementById('play').addEventListener('click', () => window.element.resumeAudio()),
+    );
+    await listener.click('#play');
+    await listener.waitForFunction(
+      () => !window.element.shadowRoot.querySelector('[data-user-id="speaker"] audio').paused,
+      null,
+      { timeout: 10_000 },
+    );
     assert.deepEqual(problems, []);
-  });
-}
-
-test('autoplay restricted: a page that only receives gets autoplay-blocked, and resumeAudio() from a click plays the audio', { timeout: 90_000 }, async (t) => {
-  const url = await servePage(t);
-  // The page comes from its own server, as an app's would: the emulator is told to admit that origin (--allow-origin).
-  const server = await startEmulatorServer({ port: 0, host: '127.0.0.1', allowedOrigins: [url] });
-  t.after(() => server.close());
-  const browser = await launchChromium(['--use-fake-device-for-media-stream', '--use-fake-ui-for-media-stream', '--autoplay-policy=document-user-activation-required']);
-  t.after(() => browser.close());
-  const problems = [];
-  // The listener joins by itself and publishes nothing: a page that does not capture, and has had no gesture.
-  const listener = await (await browser.newContext()).newPage();
-  listener.on('pageerror', (error) => problems.push(error.message));
-  const blocked = listener.waitForEvent('console', { predicate: (message) => message.text() === 'autoplay-blocked', timeout: 30_000 });
-  await listener.goto(`${url}/?${new URLSearchParams({ url: server.webSocketUrl, generation: 'v4', user: 'listener', devices: '0' })}`);
-  const speaker = await openPage(browser, url, problems);
-  await speaker.evaluate(({ url }) => window.enterRoom(url, 'v4', 'speaker', true), { url: server.webSocketUrl });
-  await blocked;
-  const audio = () => listener.evaluate(() => {
-    const element = window.element.shadowRoot.querySelector('[data-user-id="speaker"] audio');
-    return element && { paused: element.paused, live: element.srcObject.getAudioTracks()[0].readyState === 'live' };
-  });
-  assert.deepEqual(await audio(), { paused: true, live: true }, 'the browser refused to play it');
-  await listener.evaluate(() => document.getElementById('play').addEventListener('click', () => window.element.resumeAudio()));
-  await listener.click('#play');
-  await listener.waitForFunction(() => !window.element.shadowRoot.querySelector('[data-user-id="speaker"] audio').paused, null, { timeout: 10_000 });
-  assert.deepEqual(problems, []);
-});
+  },
+);

@@ -29,7 +29,9 @@ window.enterRoom = (generation) => {
 async function openSecurePage(context, script, problems, origin = 'http://localhost') {
   const page = await context.newPage();
   page.on('pageerror', (error) => problems.push(error.message));
-  await page.route(`${origin}/`, (route) => route.fulfill({ contentType: 'text/html', body: '<!doctype html><html><body></body></html>' }));
+  await page.route(`${origin}/`, (route) =>
+    route.fulfill({ contentType: 'text/html', body: '<!doctype html><html><body></body></html>' }),
+  );
   await page.goto(`${origin}/`);
   await page.addScriptTag({ content: script, type: 'module' });
   return page;
@@ -46,7 +48,9 @@ test('permission denied by the browser (no fake-UI grant): media-failed NotAllow
     const page = await openSecurePage(context, bundle, problems);
     await page.waitForFunction(() => typeof window.enterRoom === 'function');
     await page.evaluate((generation) => window.enterRoom(generation), generation);
-    await page.waitForFunction(() => window.reports.length >= 2 && window.element.state === 'joined', null, { timeout: 15_000 });
+    await page.waitForFunction(() => window.reports.length >= 2 && window.element.state === 'joined', null, {
+      timeout: 15_000,
+    });
     const reports = await page.evaluate(() => window.reports);
     assert.deepEqual(
       reports.map(({ field, ...rest }) => ({ field, ...rest })).sort((a, b) => a.field.localeCompare(b.field)),
@@ -72,9 +76,15 @@ test('a page that is not a secure context (http: other than localhost): media-fa
     const page = await openSecurePage(context, bundle, problems, 'http://trtc-room.test');
     assert.equal(await page.evaluate(() => window.isSecureContext), false);
     await page.evaluate((generation) => window.enterRoom(generation), generation);
-    await page.waitForFunction(() => window.reports.length >= 2 && window.element.state === 'joined', null, { timeout: 15_000 });
+    await page.waitForFunction(() => window.reports.length >= 2 && window.element.state === 'joined', null, {
+      timeout: 15_000,
+    });
     const reports = await page.evaluate(() => window.reports);
-    assert.deepEqual(reports.map((report) => report.name), ['NotSupportedError', 'NotSupportedError'], generation);
+    assert.deepEqual(
+      reports.map((report) => report.name),
+      ['NotSupportedError', 'NotSupportedError'],
+      generation,
+    );
     assert.deepEqual(problems, []);
     await context.close();
   }

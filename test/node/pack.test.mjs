@@ -11,12 +11,23 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { build } from 'esbuild';
 import { launchChromium, openModulePage } from '../../scripts/chromium.mjs';
-import { CONSUMER_CHROMIUM_ARGS, expectedOutcomes, PAGE_TOOLCHAINS, runWebTestRunner, writeConsumerApp } from './consumers.mjs';
+import {
+  CONSUMER_CHROMIUM_ARGS,
+  expectedOutcomes,
+  PAGE_TOOLCHAINS,
+  runWebTestRunner,
+  writeConsumerApp,
+} from './consumers.mjs';
 
 const root = resolve(import.meta.dirname, '../..');
-const run = (command, args, cwd) => execFileSync(command, args, { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+const run = (command, args, cwd) =>
+  execFileSync(command, args, { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
 const runAsync = (command, args, cwd) =>
-  new Promise((done, fail) => execFile(command, args, { cwd, encoding: 'utf8', maxBuffer: 1 << 26 }, (error, stdout, stderr) => (error ? fail(new Error(`${command} ${args.join(' ')}: ${error.message}\n${stderr}`)) : done(stdout))));
+  new Promise((done, fail) =>
+    execFile(command, args, { cwd, encoding: 'utf8', maxBuffer: 1 << 26 }, (error, stdout, stderr) =>
+      error ? fail(new Error(`${command} ${args.join(' ')}: ${error.message}\n${stderr}`)) : done(stdout),
+    ),
+  );
 
 let work;
 let packed;
@@ -36,7 +47,13 @@ before(async () => {
   await Promise.all(
     [
       [app, [tarball]],
-      [appV5, [tarball, `trtc-sdk-v5@${JSON.parse(readFileSync(join(root, 'node_modules/trtc-sdk-v5/package.json'), 'utf8')).version}`]],
+      [
+        appV5,
+        [
+          tarball,
+          `trtc-sdk-v5@${JSON.parse(readFileSync(join(root, 'node_modules/trtc-sdk-v5/package.json'), 'utf8')).version}`,
+        ],
+      ],
     ].map(async ([dir, packages]) => {
       mkdirSync(dir, { recursive: true });
       writeFileSync(join(dir, 'package.json'), JSON.stringify({ name: 'consumer', private: true, type: 'module' }));
@@ -55,16 +72,32 @@ after(async () => {
 
 test('the packed package installs, type-checks and runs as `trtc-room`', async () => {
   assert.ok(files.includes('dist/index.js') && files.includes('dist/index.d.ts'), 'entry and its types are packed');
-  assert.ok(files.includes('dist/trtc-room.d.ts') && files.includes('dist/sdk/loader.js'), 'the modules the entry imports are packed');
-  const stray = files.filter((path) => !/^(dist\/|package\.json$|README\.md$|LICENSE$|custom-elements\.json$)/.test(path));
+  assert.ok(
+    files.includes('dist/trtc-room.d.ts') && files.includes('dist/sdk/loader.js'),
+    'the modules the entry imports are packed',
+  );
+  const stray = files.filter(
+    (path) => !/^(dist\/|package\.json$|README\.md$|LICENSE$|custom-elements\.json$)/.test(path),
+  );
   assert.deepEqual(stray, [], 'nothing but the build, the manifest, the README and the licence');
   assert.ok(!files.some((path) => path.endsWith('.map')), 'no source maps pointing at unpublished sources');
   assert.ok(files.includes('dist/cdn/trtc-room.js'), 'the CDN bundle is packed');
-  assert.ok(files.some((path) => /^dist\/cdn\/trtc-js-sdk-[\w-]+\.js$/.test(path)), 'with the SDK chunk beside it');
+  assert.ok(
+    files.some((path) => /^dist\/cdn\/trtc-js-sdk-[\w-]+\.js$/.test(path)),
+    'with the SDK chunk beside it',
+  );
   assert.ok(files.includes('custom-elements.json'), 'the custom elements manifest is packed');
-  assert.ok(files.includes('dist/sdk-v5.js') && files.includes('dist/sdk-v5.d.ts'), 'the opt-in trtc-room/sdk-v5 and its types are packed');
+  assert.ok(
+    files.includes('dist/sdk-v5.js') && files.includes('dist/sdk-v5.d.ts'),
+    'the opt-in trtc-room/sdk-v5 and its types are packed',
+  );
   // The optional peer is named by the opt-in entry only (and the self-contained CDN bundle, which has it inside).
-  const namingV5 = files.filter((path) => path.endsWith('.js') && !path.startsWith('dist/cdn/') && /(\bimport\s*\(?|\bfrom)\s*["']trtc-sdk-v5[/"']/.test(readFileSync(join(root, path), 'utf8')));
+  const namingV5 = files.filter(
+    (path) =>
+      path.endsWith('.js') &&
+      !path.startsWith('dist/cdn/') &&
+      /(\bimport\s*\(?|\bfrom)\s*["']trtc-sdk-v5[/"']/.test(readFileSync(join(root, path), 'utf8')),
+  );
   assert.deepEqual(namingV5, ['dist/sdk-v5.js'], 'no other module of the package imports trtc-sdk-v5');
   assert.ok(files.includes('LICENSE'), 'the licence is packed');
 
@@ -74,7 +107,8 @@ test('the packed package installs, type-checks and runs as `trtc-room`', async (
   for (const field of ['main', 'module', 'types', 'unpkg', 'jsdelivr', 'customElements']) {
     assert.ok(pkg[field] && isPacked(pkg[field]), `package.json ${field} (${pkg[field]}) is a packed file`);
   }
-  for (const [command, path] of Object.entries(pkg.bin ?? {})) assert.ok(isPacked(path), `bin ${command} → ${path} is a packed file`);
+  for (const [command, path] of Object.entries(pkg.bin ?? {}))
+    assert.ok(isPacked(path), `bin ${command} → ${path} is a packed file`);
   assert.ok(pkg.bin?.['trtc-room-emulator'], 'the emulator command is a bin entry');
   assert.equal(pkg.unpkg, './dist/cdn/trtc-room.js');
   assert.equal(pkg.jsdelivr, './dist/cdn/trtc-room.js');
@@ -83,12 +117,21 @@ test('the packed package installs, type-checks and runs as `trtc-room`', async (
     for (const path of targets(target)) assert.ok(isPacked(path), `exports ${subpath} → ${path} is a packed file`);
   }
   const sideEffect = (path) =>
-    pkg.sideEffects.some((pattern) => new RegExp(`^${pattern.replace(/^\.\//, '').replace(/[.]/g, '\\.').replace(/\*/g, '[^/]*')}$`).test(path));
-  assert.ok(sideEffect('dist/index.js') && sideEffect('dist/sdk-v5.js') && sideEffect('dist/cdn/trtc-room.js'), 'the modules that define the tag or register an importer are side effects, the CDN bundle too');
+    pkg.sideEffects.some((pattern) =>
+      new RegExp(`^${pattern.replace(/^\.\//, '').replace(/[.]/g, '\\.').replace(/\*/g, '[^/]*')}$`).test(path),
+    );
+  assert.ok(
+    sideEffect('dist/index.js') && sideEffect('dist/sdk-v5.js') && sideEffect('dist/cdn/trtc-room.js'),
+    'the modules that define the tag or register an importer are side effects, the CDN bundle too',
+  );
   assert.ok(!sideEffect('dist/trtc-room.js'), 'the class module alone can be tree-shaken');
   const frameworks = /^(react|react-dom|vue|@angular\/|svelte|preact)/;
   for (const field of ['dependencies', 'peerDependencies', 'optionalDependencies']) {
-    assert.deepEqual(Object.keys(pkg[field] ?? {}).filter((name) => frameworks.test(name)), [], `no framework in ${field}`);
+    assert.deepEqual(
+      Object.keys(pkg[field] ?? {}).filter((name) => frameworks.test(name)),
+      [],
+      `no framework in ${field}`,
+    );
   }
 
   // A TypeScript consumer: the tag map, the class, the exported detail types and typed listeners.
@@ -150,7 +193,19 @@ room.state = 'joined';
   );
   writeFileSync(
     join(app, 'tsconfig.json'),
-    JSON.stringify({ compilerOptions: { strict: true, module: 'ESNext', moduleResolution: 'Bundler', target: 'ES2021', lib: ['ES2022', 'DOM'], noEmit: true, skipLibCheck: false, types: [] }, files: ['consumer.ts', 'typed-events.ts'] }),
+    JSON.stringify({
+      compilerOptions: {
+        strict: true,
+        module: 'ESNext',
+        moduleResolution: 'Bundler',
+        target: 'ES2021',
+        lib: ['ES2022', 'DOM'],
+        noEmit: true,
+        skipLibCheck: false,
+        types: [],
+      },
+      files: ['consumer.ts', 'typed-events.ts'],
+    }),
   );
   run(process.execPath, [join(root, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.json'], app);
 
@@ -158,7 +213,11 @@ room.state = 'joined';
   // Lit's Node build brings its DOM shim's customElements, so the tag is defined there, as Lit SSR expects.
   const ssr = run(
     process.execPath,
-    ['--input-type=module', '-e', "const m = await import('trtc-room'); console.log(JSON.stringify({ cls: typeof m.TrtcRoom, defined: customElements.get('trtc-room') === m.TrtcRoom }));"],
+    [
+      '--input-type=module',
+      '-e',
+      "const m = await import('trtc-room'); console.log(JSON.stringify({ cls: typeof m.TrtcRoom, defined: customElements.get('trtc-room') === m.TrtcRoom }));",
+    ],
     app,
   );
   assert.deepEqual(JSON.parse(ssr.trim().split('\n').at(-1)), { cls: 'function', defined: true });
@@ -199,38 +258,44 @@ document.body.append(el);
 for (const v5 of [false, true]) {
   const which = v5 ? "with trtc-sdk-v5 installed and import 'trtc-room/sdk-v5'" : 'without trtc-sdk-v5 (a v4 app)';
   const expected = expectedOutcomes({ v5 });
-  describe(`a fresh app ${which}: every toolchain builds or serves it, and its elements reach ${expected.join(', ')}`, { concurrency: true }, () => {
-    for (const [name, start] of Object.entries(PAGE_TOOLCHAINS)) {
-      test(name, async () => {
-        const dir = v5 ? appV5 : app;
-        const served = await start(dir, { v5 });
-        const context = await browser.newContext();
-        try {
-          const page = await context.newPage();
-          const problems = [];
-          page.on('pageerror', (error) => problems.push(error.message));
-          await page.goto(served.url);
-          // A dev server may reload the page once after optimising a dependency it found late: wait on the final one.
-          const settled = await page.waitForFunction(() => window.settledOutcomes, null, { timeout: 60000 }).catch(() => undefined);
-          const states = await page.evaluate(() => [...document.querySelectorAll('trtc-room')].map((el) => el.state));
-          assert.ok(settled, `every element settled (states: ${states}; page errors: ${problems})`);
-          assert.deepEqual(await page.evaluate(() => window.settledOutcomes), expected);
-          assert.deepEqual(problems, []);
-        } finally {
-          await context.close();
-          await served.close();
-        }
-        if (!v5) {
-          const aboutV5 = served.warnings.filter((warning) => /trtc-sdk-v5/.test(warning));
-          assert.deepEqual(aboutV5, [], `${name} printed no warning about trtc-sdk-v5`);
-        }
-      });
-    }
+  describe(
+    `a fresh app ${which}: every toolchain builds or serves it, and its elements reach ${expected.join(', ')}`,
+    { concurrency: true },
+    () => {
+      for (const [name, start] of Object.entries(PAGE_TOOLCHAINS)) {
+        test(name, async () => {
+          const dir = v5 ? appV5 : app;
+          const served = await start(dir, { v5 });
+          const context = await browser.newContext();
+          try {
+            const page = await context.newPage();
+            const problems = [];
+            page.on('pageerror', (error) => problems.push(error.message));
+            await page.goto(served.url);
+            // A dev server may reload the page once after optimising a dependency it found late: wait on the final one.
+            const settled = await page
+              .waitForFunction(() => window.settledOutcomes, null, { timeout: 60000 })
+              .catch(() => undefined);
+            const states = await page.evaluate(() => [...document.querySelectorAll('trtc-room')].map((el) => el.state));
+            assert.ok(settled, `every element settled (states: ${states}; page errors: ${problems})`);
+            assert.deepEqual(await page.evaluate(() => window.settledOutcomes), expected);
+            assert.deepEqual(problems, []);
+          } finally {
+            await context.close();
+            await served.close();
+          }
+          if (!v5) {
+            const aboutV5 = served.warnings.filter((warning) => /trtc-sdk-v5/.test(warning));
+            assert.deepEqual(aboutV5, [], `${name} printed no warning about trtc-sdk-v5`);
+          }
+        });
+      }
 
-    test('@web/test-runner with node-resolve (the open-wc set-up)', async () => {
-      const { code, output } = await runWebTestRunner(v5 ? appV5 : app);
-      assert.equal(code, 0, output);
-      assert.match(output, /1 passed, 0 failed/);
-    });
-  });
+      test('@web/test-runner with node-resolve (the open-wc set-up)', async () => {
+        const { code, output } = await runWebTestRunner(v5 ? appV5 : app);
+        assert.equal(code, 0, output);
+        assert.match(output, /1 passed, 0 failed/);
+      });
+    },
+  );
 }

@@ -32,14 +32,16 @@ for (const sdk of ['v4', 'v5']) {
       // through a signalling reconnection: wait for it (bounded), so that no ban reaches it mid-move, as the
       // conformance rig does (docs/real-sdks.md: a ban during that move can go astray).
       if (on === 'v5') {
-        const movedBack = (el) => (window.connectionStates[el] ?? []).filter((state) => state === 'CONNECTED').length >= 2;
+        const movedBack = (el) =>
+          (window.connectionStates[el] ?? []).filter((state) => state === 'CONNECTED').length >= 2;
         await page.waitForFunction(movedBack, el, { timeout: 8000 }).catch(() => undefined);
       }
       return { page, el };
     }
     const reports = ({ page, el }) => reportsOf(page, el);
     const waitFor = ({ page, el }, match) => waitForReport(page, { el, ...match });
-    const remove = (...entered) => Promise.all(entered.map(({ page, el }) => page.evaluate((el) => window.removeElement(el), el)));
+    const remove = (...entered) =>
+      Promise.all(entered.map(({ page, el }) => page.evaluate((el) => window.removeElement(el), el)));
     const without = (list, ...types) => list.filter((r) => !types.includes(r.type));
     const bannedAs = async (entered, reason) => {
       await waitFor(entered, { type: 'banned' });
@@ -51,7 +53,7 @@ for (const sdk of ['v4', 'v5']) {
     const stateOf = ({ page, el }) => page.$eval(`trtc-room[data-number="${el}"]`, (element) => element.state);
     const membersOf = (roomId) => rig.server.rooms().find((room) => room.roomId === roomId)?.members ?? [];
 
-    await t.test('GET /proxy names this SDK\'s signalling path', async () => {
+    await t.test("GET /proxy names this SDK's signalling path", async () => {
       const proxy = await (await fetch(`${rig.server.url}/proxy`)).json();
       assert.deepEqual(proxy, rig.server.proxy);
       assert.equal(proxy[sdk].websocketProxy, `${rig.server.url.replace('http', 'ws')}/signal/${sdk}`);
@@ -78,34 +80,51 @@ for (const sdk of ['v4', 'v5']) {
       await remove(alice, bob);
     });
 
-    await t.test('the same userId joining from another page bans the first with duplicate-user-id (SDK reason "kick"); the second stays', async () => {
-      const roomId = nextRoom++;
-      const first = await enter(0, 'alice', { roomId });
-      const second = await enter(1, 'alice', { roomId });
-      const banned = await bannedAs(first, 'duplicate-user-id');
-      assert.equal(banned.sdkReason, 'kick');
-      if (sdk === 'v4') assert.match(banned.message, /^client was banned because of duplicated userId joining the room\./);
-      assert.deepEqual(without(await reports(second), 'peer-join', 'peer-leave'), [{ type: 'joined' }]);
-      assert.equal(await stateOf(second), 'joined');
-      assert.deepEqual(membersOf(roomId), ['alice']);
-      await remove(first, second);
-    });
+    await t.test(
+      'the same userId joining from another page bans the first with duplicate-user-id (SDK reason "kick"); the second stays',
+      async () => {
+        const roomId = nextRoom++;
+        const first = await enter(0, 'alice', { roomId });
+        const second = await enter(1, 'alice', { roomId });
+        const banned = await bannedAs(first, 'duplicate-user-id');
+        assert.equal(banned.sdkReason, 'kick');
+        if (sdk === 'v4')
+          assert.match(banned.message, /^client was banned because of duplicated userId joining the room\./);
+        assert.deepEqual(without(await reports(second), 'peer-join', 'peer-leave'), [{ type: 'joined' }]);
+        assert.equal(await stateOf(second), 'joined');
+        assert.deepEqual(membersOf(roomId), ['alice']);
+        await remove(first, second);
+      },
+    );
 
-    for (const [action, room] of [['RemoveUser', () => ({ roomId: nextRoom++ })], ['RemoveUserByStrRoomId', () => ({ strRoomId: `room-${nextRoom++}` })]]) {
-      await t.test(`${action} through Tencent's Node SDK bans the user with removed-by-admin; the peer sees it leave`, async () => {
-        const where = room();
-        const alice = await enter(0, 'alice', where);
-        const bob = await enter(1, 'bob', where);
-        await admin.request(action, { SdkAppId: SDK_APP_ID, RoomId: where.roomId ?? where.strRoomId, UserIds: ['bob'] });
-        const banned = await bannedAs(bob, 'removed-by-admin');
-        assert.equal(banned.sdkReason, 'banned');
-        await waitFor(alice, { type: 'peer-leave', userId: 'bob' });
-        assert.equal(await stateOf(alice), 'joined');
-        await remove(alice, bob);
-      });
+    for (const [action, room] of [
+      ['RemoveUser', () => ({ roomId: nextRoom++ })],
+      ['RemoveUserByStrRoomId', () => ({ strRoomId: `room-${nextRoom++}` })],
+    ]) {
+      await t.test(
+        `${action} through Tencent's Node SDK bans the user with removed-by-admin; the peer sees it leave`,
+        async () => {
+          const where = room();
+          const alice = await enter(0, 'alice', where);
+          const bob = await enter(1, 'bob', where);
+          await admin.request(action, {
+            SdkAppId: SDK_APP_ID,
+            RoomId: where.roomId ?? where.strRoomId,
+            UserIds: ['bob'],
+          });
+          const banned = await bannedAs(bob, 'removed-by-admin');
+          assert.equal(banned.sdkReason, 'banned');
+          await waitFor(alice, { type: 'peer-leave', userId: 'bob' });
+          assert.equal(await stateOf(alice), 'joined');
+          await remove(alice, bob);
+        },
+      );
     }
 
-    for (const [action, room] of [['DismissRoom', () => ({ roomId: nextRoom++ })], ['DismissRoomByStrRoomId', () => ({ strRoomId: `room-${nextRoom++}` })]]) {
+    for (const [action, room] of [
+      ['DismissRoom', () => ({ roomId: nextRoom++ })],
+      ['DismissRoomByStrRoomId', () => ({ strRoomId: `room-${nextRoom++}` })],
+    ]) {
       await t.test(`${action} through Tencent's Node SDK bans everyone in the room with room-dismissed`, async () => {
         const where = room();
         const entered = [await enter(0, 'alice', where), await enter(1, 'bob', where)];
@@ -120,26 +139,29 @@ for (const sdk of ['v4', 'v5']) {
       });
     }
 
-    await t.test('a real-SDK page and an emulated-SDK page (/trtc) share the room: each kicks the other with the same userId', async () => {
-      const roomId = nextRoom++;
-      const onDouble = await enter(0, 'alice', { roomId }, 'double');
-      const onReal = await enter(1, 'alice', { roomId });
-      await bannedAs(onDouble, 'duplicate-user-id');
-      const onDoubleAgain = await enter(2, 'alice', { roomId }, 'double');
-      const banned = await bannedAs(onReal, 'duplicate-user-id');
-      assert.equal(banned.sdkReason, 'kick');
-      const peer = await enter(0, 'bob', { roomId }, 'double');
-      await waitFor(peer, { type: 'peer-join', userId: 'alice' });
-      assert.deepEqual(membersOf(roomId), ['alice', 'bob']);
-      await remove(onDouble, onReal, onDoubleAgain, peer);
-    });
+    await t.test(
+      'a real-SDK page and an emulated-SDK page (/trtc) share the room: each kicks the other with the same userId',
+      async () => {
+        const roomId = nextRoom++;
+        const onDouble = await enter(0, 'alice', { roomId }, 'double');
+        const onReal = await enter(1, 'alice', { roomId });
+        await bannedAs(onDouble, 'duplicate-user-id');
+        const onDoubleAgain = await enter(2, 'alice', { roomId }, 'double');
+        const banned = await bannedAs(onReal, 'duplicate-user-id');
+        assert.equal(banned.sdkReason, 'kick');
+        const peer = await enter(0, 'bob', { roomId }, 'double');
+        await waitFor(peer, { type: 'peer-join', userId: 'alice' });
+        assert.deepEqual(membersOf(roomId), ['alice', 'bob']);
+        await remove(onDouble, onReal, onDoubleAgain, peer);
+      },
+    );
 
     assert.deepEqual(rig.problems, [], 'no uncaught error in any page');
     assert.deepEqual(rig.aborted, [], 'no request to another host');
   });
 }
 
-test('publishing through the emulator is refused in each SDK\'s own shape: v4 publish() rejects with UNKNOWN 0xFFFF naming the emulator; v5 reports publish-state-changed stopped with the error', async (t) => {
+test("publishing through the emulator is refused in each SDK's own shape: v4 publish() rejects with UNKNOWN 0xFFFF naming the emulator; v5 reports publish-state-changed stopped with the error", async (t) => {
   const rig = await startRealSdkRig(t);
   const page = await rig.open('publisher');
   const v4 = await page.evaluate(async () => {
@@ -163,10 +185,17 @@ test('publishing through the emulator is refused in each SDK\'s own shape: v4 pu
 
   await page.evaluate(async () => {
     window.trtc = TRTCv5.create();
-    await window.trtc.enterRoom({ sdkAppId: 1400000001, userId: 'pub5', userSig: 'sig', roomId: 78, proxy: (await (await fetch('/proxy')).json()).v5 });
+    await window.trtc.enterRoom({
+      sdkAppId: 1400000001,
+      userId: 'pub5',
+      userSig: 'sig',
+      roomId: 78,
+      proxy: (await (await fetch('/proxy')).json()).v5,
+    });
   });
   // Published once the SDK has moved to separate peer connections (right after its join), the attempt is refused.
-  for (let i = 0; i < 200 && !rig.lines.some((line) => line.startsWith('pub5 (trtc-sdk-v5 5.17.1) reconnected')); i++) await new Promise((resolve) => setTimeout(resolve, 50));
+  for (let i = 0; i < 200 && !rig.lines.some((line) => line.startsWith('pub5 (trtc-sdk-v5 5.17.1) reconnected')); i++)
+    await new Promise((resolve) => setTimeout(resolve, 50));
   const v5 = await page.evaluate(async () => {
     const { trtc } = window;
     const states = [];
@@ -177,7 +206,10 @@ test('publishing through the emulator is refused in each SDK\'s own shape: v4 pu
       });
     });
     await trtc.startLocalAudio();
-    const result = await Promise.race([stopped, new Promise((resolve) => setTimeout(() => resolve({ states }), 20_000))]);
+    const result = await Promise.race([
+      stopped,
+      new Promise((resolve) => setTimeout(() => resolve({ states }), 20_000)),
+    ]);
     await trtc.exitRoom();
     return result;
   });

@@ -37,13 +37,17 @@ async function connect(server, sdk, userId, extraQuery = '') {
       throw new Error(`no frame ${cmd} in ${JSON.stringify(frames)}`);
     },
     async join(roomId = 1234) {
-      const sent = client.send(sdk === 'v4' ? 'join' : 'join/v2', { roomId: String(roomId), useStringRoomId: typeof roomId === 'string' });
+      const sent = client.send(sdk === 'v4' ? 'join' : 'join/v2', {
+        roomId: String(roomId),
+        useStringRoomId: typeof roomId === 'string',
+      });
       return client.next(20, sent);
     },
-    close: () => new Promise((resolve) => {
-      socket.once('close', resolve);
-      socket.close(1000);
-    }),
+    close: () =>
+      new Promise((resolve) => {
+        socket.once('close', resolve);
+        socket.close(1000);
+      }),
   };
   return client;
 }
@@ -58,12 +62,13 @@ async function start(t, options = {}) {
 test('the SDK versions the emulator states it serves are the versions installed and tested here (a bump needs its signalling checked again)', async () => {
   const { TRTC_JS_SDK_VERSION } = await loadTs('src/emulator/node/signalling-v4.ts');
   const { TRTC_SDK_V5_VERSION } = await loadTs('src/emulator/node/signalling-v5.ts');
-  const installed = (name) => JSON.parse(readFileSync(new URL(`../../node_modules/${name}/package.json`, import.meta.url), 'utf8')).version;
+  const installed = (name) =>
+    JSON.parse(readFileSync(new URL(`../../node_modules/${name}/package.json`, import.meta.url), 'utf8')).version;
   assert.equal(installed('trtc-js-sdk'), TRTC_JS_SDK_VERSION);
   assert.equal(installed('trtc-sdk-v5'), TRTC_SDK_V5_VERSION);
 });
 
-test('GET /proxy answers the value for trtc-js-sdk\'s setProxyServer and for trtc-sdk-v5\'s enterRoom proxy, on the emulator\'s own paths', async (t) => {
+test("GET /proxy answers the value for trtc-js-sdk's setProxyServer and for trtc-sdk-v5's enterRoom proxy, on the emulator's own paths", async (t) => {
   const { server } = await start(t);
   const proxy = await (await fetch(`${server.url}/proxy`)).json();
   const ws = server.url.replace('http://', 'ws://');
@@ -71,7 +76,10 @@ test('GET /proxy answers the value for trtc-js-sdk\'s setProxyServer and for trt
     v4: { websocketProxy: `${ws}/signal/v4`, loggerProxy: `${server.url}/sdk-log` },
     v5: { websocketProxy: `${ws}/signal/v5`, loggerProxy: `${server.url}/sdk-log` },
   });
-  assert.equal((await fetch(`${server.url}/sdk-log/v5/AVQualityReportSvc/C2S?sdkappid=1`, { method: 'POST', body: '{}' })).status, 204);
+  assert.equal(
+    (await fetch(`${server.url}/sdk-log/v5/AVQualityReportSvc/C2S?sdkappid=1`, { method: 'POST', body: '{}' })).status,
+    204,
+  );
 });
 
 for (const sdk of ['v4', 'v5']) {
@@ -88,10 +96,16 @@ for (const sdk of ['v4', 'v5']) {
     assert.deepEqual((await bob.next(4134)).data, { srcTinyId: 'emu-alice', userId: 'alice', role: 20 });
     assert.equal((await alice.next(4134)).data.userId, 'bob');
     const list = await alice.next(4137, alice.send('get_user_list'));
-    assert.deepEqual(list.data.userList.map((user) => user.userId), ['alice', 'bob']);
+    assert.deepEqual(
+      list.data.userList.map((user) => user.userId),
+      ['alice', 'bob'],
+    );
     bob.send('leave');
     assert.deepEqual((await alice.next(4135)).data, { srcTinyId: 'emu-bob', userId: 'bob', reason: 0 });
-    assert.deepEqual(server.rooms().map((room) => room.members), [['alice']]);
+    assert.deepEqual(
+      server.rooms().map((room) => room.members),
+      [['alice']],
+    );
   });
 
   test(`${sdk}: an unknown command is answered in the SDK's result shape with a non-zero code, and logged once with its name`, async (t) => {
@@ -134,7 +148,8 @@ for (const sdk of ['v4', 'v5']) {
     await bob.join();
     alice.socket.terminate();
     await new Promise((resolve) => alice.socket.once('close', resolve));
-    for (let i = 0; i < 100 && server.rooms()[0].disconnected.length === 0; i++) await new Promise((resolve) => setTimeout(resolve, 10));
+    for (let i = 0; i < 100 && server.rooms()[0].disconnected.length === 0; i++)
+      await new Promise((resolve) => setTimeout(resolve, 10));
     assert.deepEqual(server.rooms()[0].disconnected, ['alice']);
     let again;
     if (sdk === 'v4') again = await connect(server, sdk, 'alice', '&rc=1&roomId=1234&useStringRoomId=false');
@@ -143,13 +158,18 @@ for (const sdk of ['v4', 'v5']) {
       again.send('reconnect', { roomId: '1234', useStringRoomId: false });
     }
     assert.equal((await again.next(514)).code, 0);
-    assert.deepEqual(server.rooms(), [{ sdkAppId: SDK_APP_ID, roomId: 1234, members: ['alice', 'bob'], disconnected: [] }]);
+    assert.deepEqual(server.rooms(), [
+      { sdkAppId: SDK_APP_ID, roomId: 1234, members: ['alice', 'bob'], disconnected: [] },
+    ]);
     assert.equal(bob.frames.filter((f) => f.cmd === 4135).length, 0);
     // The resumed member is reached on its new socket.
     server.service.removeUsers({ sdkAppId: SDK_APP_ID, roomId: 1234, userIds: ['alice'] });
     assert.deepEqual((await again.next(9)).data, { reason: 'banned' });
 
-    const stranger = sdk === 'v4' ? await connect(server, sdk, 'carol', '&rc=1&roomId=1234&useStringRoomId=false') : await connect(server, sdk, 'carol');
+    const stranger =
+      sdk === 'v4'
+        ? await connect(server, sdk, 'carol', '&rc=1&roomId=1234&useStringRoomId=false')
+        : await connect(server, sdk, 'carol');
     if (sdk === 'v5') stranger.send('reconnect', { roomId: '1234', useStringRoomId: false });
     assert.notEqual((await stranger.next(514)).code, 0);
   });
@@ -166,7 +186,10 @@ test('v5: every heartbeat is answered (the SDK reconnects after 12 s without a f
   const before = v4.frames.length;
   v4.send('quality_report', {});
   await v4.next(4137, v4.send('get_user_list'));
-  assert.deepEqual(v4.frames.slice(before).map((f) => f.cmd), [4137]);
+  assert.deepEqual(
+    v4.frames.slice(before).map((f) => f.cmd),
+    [4137],
+  );
 });
 
 test('v5: a ban that finds the client between sockets (its peer connection rebuild refused, its rejoin not in yet) is delivered after the rejoin', async (t) => {
@@ -193,7 +216,9 @@ test('v4: a reconnection (&rc=1) while the server still holds the old socket tak
   const again = await connect(server, 'v4', 'alice', '&rc=1&roomId=1234&useStringRoomId=false');
   assert.equal((await again.next(514)).code, 0);
   await closed;
-  assert.deepEqual(server.rooms(), [{ sdkAppId: SDK_APP_ID, roomId: 1234, members: ['alice', 'bob'], disconnected: [] }]);
+  assert.deepEqual(server.rooms(), [
+    { sdkAppId: SDK_APP_ID, roomId: 1234, members: ['alice', 'bob'], disconnected: [] },
+  ]);
   assert.equal(bob.frames.filter((f) => f.cmd === 4135).length, 0);
   // A join from another page with the same userId still kicks: it is not a reconnection.
   const other = await connect(server, 'v4', 'alice');

@@ -25,13 +25,31 @@ async function anotherSite(t) {
 
 /** What the attacker's page does against `target` (the demo's URL, no trailing slash); resolves to what it got. */
 async function attack([target, removeAlice]) {
-  const outcome = (promise) => promise.then((value) => value, (error) => `failed: ${error.name}`);
-  const read = (path, init) => outcome(fetch(`${target}${path}`, init).then(async (response) => `${response.status} ${await response.text()}`));
-  const csrf = await outcome(fetch(`${target}/api/admin`, { method: 'POST', mode: 'no-cors', body: JSON.stringify(removeAlice) }).then((response) => response.type));
+  const outcome = (promise) =>
+    promise.then(
+      (value) => value,
+      (error) => `failed: ${error.name}`,
+    );
+  const read = (path, init) =>
+    outcome(fetch(`${target}${path}`, init).then(async (response) => `${response.status} ${await response.text()}`));
+  const csrf = await outcome(
+    fetch(`${target}/api/admin`, { method: 'POST', mode: 'no-cors', body: JSON.stringify(removeAlice) }).then(
+      (response) => response.type,
+    ),
+  );
   const joinAsAlice = await new Promise((resolve) => {
     const socket = new WebSocket(`${target.replace(/^http/, 'ws')}/trtc`);
     socket.onopen = () => {
-      socket.send(JSON.stringify({ id: 1, type: 'join', sdkAppId: removeAlice.sdkAppId, roomId: 1, userId: 'alice', userSig: 'any' }));
+      socket.send(
+        JSON.stringify({
+          id: 1,
+          type: 'join',
+          sdkAppId: removeAlice.sdkAppId,
+          roomId: 1,
+          userId: 'alice',
+          userSig: 'any',
+        }),
+      );
       socket.onmessage = (event) => resolve(`opened, answered ${event.data}`);
     };
     socket.onerror = () => resolve('refused');
@@ -42,7 +60,11 @@ async function attack([target, removeAlice]) {
     rooms: await read('/rooms'),
     apiRooms: await read('/api/rooms'),
     userSig: await read(`/api/user-sig?sdkAppId=${removeAlice.sdkAppId}&userId=alice`),
-    jsonAdmin: await read('/api/admin', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(removeAlice) }),
+    jsonAdmin: await read('/api/admin', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(removeAlice),
+    }),
   };
 }
 
@@ -51,7 +73,10 @@ test('a page on a second loopback origin cannot remove a user through /api/admin
   t.after(() => server.close());
   const target = `http://127.0.0.1:${server.emulator.port}`;
   // Alice is in room 1, with a signature from the demo, as its own page would get it.
-  const { userSig } = JSON.parse((await send({ port: server.emulator.port }, { path: `/api/user-sig?sdkAppId=${DEMO_SDK_APP_ID}&userId=alice` })).body);
+  const { userSig } = JSON.parse(
+    (await send({ port: server.emulator.port }, { path: `/api/user-sig?sdkAppId=${DEMO_SDK_APP_ID}&userId=alice` }))
+      .body,
+  );
   const { socket: alice } = await openSocket(server.emulator.webSocketUrl, { origin: target });
   t.after(() => alice.close());
   assert.equal((await join(alice, { sdkAppId: DEMO_SDK_APP_ID, userId: 'alice', userSig })).ok, true);
@@ -67,22 +92,30 @@ test('a page on a second loopback origin cannot remove a user through /api/admin
   const crossSite = await page.evaluate(attack, [target, REMOVE_ALICE]).catch((error) => assert.fail(error));
   assert.equal(crossSite.csrf, 'opaque', 'the no-cors POST was sent');
   assert.equal(crossSite.joinAsAlice, 'refused');
-  for (const read of ['rooms', 'apiRooms', 'userSig', 'jsonAdmin']) assert.equal(crossSite[read], 'failed: TypeError', `${read}: the page could not read the answer`);
+  for (const read of ['rooms', 'apiRooms', 'userSig', 'jsonAdmin'])
+    assert.equal(crossSite[read], 'failed: TypeError', `${read}: the page could not read the answer`);
 
   // DNS rebinding: the page's origin is rebound.test:PORT, the demo's own port, so its requests look same-origin.
   const rebound = await browser.newPage();
   await rebound.goto(`http://rebound.test:${server.emulator.port}/`);
   assert.match(await rebound.textContent('body'), /ForeignHost/, 'the demo refused even the page');
-  const sameOriginLooking = await rebound.evaluate(attack, [`http://rebound.test:${server.emulator.port}`, REMOVE_ALICE]);
+  const sameOriginLooking = await rebound.evaluate(attack, [
+    `http://rebound.test:${server.emulator.port}`,
+    REMOVE_ALICE,
+  ]);
   assert.equal(sameOriginLooking.joinAsAlice, 'refused');
-  for (const read of ['rooms', 'apiRooms', 'userSig', 'jsonAdmin']) assert.match(sameOriginLooking[read], /^403 .*ForeignHost/, read);
+  for (const read of ['rooms', 'apiRooms', 'userSig', 'jsonAdmin'])
+    assert.match(sameOriginLooking[read], /^403 .*ForeignHost/, read);
 
   // Nothing changed: alice is still in her room, never removed or kicked.
-  assert.deepEqual(server.emulator.rooms().map((room) => room.members), [['alice']]);
+  assert.deepEqual(
+    server.emulator.rooms().map((room) => room.members),
+    [['alice']],
+  );
   assert.equal(aliceRemoved, false);
 });
 
-test('a page of another origin (an app\'s dev server) joins through connectTrtcEmulator once allowedOrigins (--allow-origin) names it; refused, its join error names the option', async (t) => {
+test("a page of another origin (an app's dev server) joins through connectTrtcEmulator once allowedOrigins (--allow-origin) names it; refused, its join error names the option", async (t) => {
   const other = await anotherSite(t);
   const origin = `http://localhost:${other.address().port}`;
   const refusing = await startEmulatorServer({ port: 0 });
@@ -105,6 +138,9 @@ test('a page of another origin (an app\'s dev server) joins through connectTrtcE
   assert.match(refused, new RegExp(`^404c: .*--allow-origin ${origin}`));
   assert.deepEqual(refusing.rooms(), []);
   assert.equal(await page.evaluate((url) => window.tryJoin(url), allowing.webSocketUrl), 'joined');
-  assert.deepEqual(allowing.rooms().map((room) => room.members), [['dev']]);
+  assert.deepEqual(
+    allowing.rooms().map((room) => room.members),
+    [['dev']],
+  );
   assert.deepEqual(problems, []);
 });

@@ -16,14 +16,24 @@ const emulator = startTestEmulator;
 
 test('HTTP requests naming a foreign Host are refused with 403 and a reason, on every path (DNS rebinding)', async (t) => {
   const server = await emulator(t);
-  for (const request of [{ path: '/rooms' }, { path: '/' }, { method: 'POST', path: '/', headers: { 'content-type': 'application/json' }, body: '{}' }]) {
-    const answer = await send(server, { ...request, headers: { ...request.headers, host: `evil.example:${server.port}` } });
+  for (const request of [
+    { path: '/rooms' },
+    { path: '/' },
+    { method: 'POST', path: '/', headers: { 'content-type': 'application/json' }, body: '{}' },
+  ]) {
+    const answer = await send(server, {
+      ...request,
+      headers: { ...request.headers, host: `evil.example:${server.port}` },
+    });
     assert.equal(answer.status, 403, `${request.method ?? 'GET'} ${request.path}`);
     const { error } = JSON.parse(answer.body);
     assert.equal(error.code, 'ForeignHost');
     assert.match(error.message, /evil\.example.*is not this server's.*--allow-host/);
   }
-  assert.ok(server.lines.some((line) => line.startsWith('Refused HTTP GET "/rooms"') && line.includes('ForeignHost')), server.lines.join('\n'));
+  assert.ok(
+    server.lines.some((line) => line.startsWith('Refused HTTP GET "/rooms"') && line.includes('ForeignHost')),
+    server.lines.join('\n'),
+  );
 });
 
 test('a WebSocket upgrade naming a foreign Host is refused with 403', async (t) => {
@@ -37,9 +47,17 @@ test('a WebSocket upgrade naming a foreign Host is refused with 403', async (t) 
 test('requests naming localhost, 127.0.0.1, [::1] or an allowed host name, each with the port, are answered', async (t) => {
   const server = await emulator(t, { allowedHosts: ['emulator.test'] });
   for (const host of ['localhost', '127.0.0.1', '[::1]', 'emulator.test', 'LOCALHOST']) {
-    assert.equal((await send(server, { path: '/rooms', headers: { host: `${host}:${server.port}` } })).status, 200, host);
+    assert.equal(
+      (await send(server, { path: '/rooms', headers: { host: `${host}:${server.port}` } })).status,
+      200,
+      host,
+    );
   }
-  assert.equal((await send(server, { path: '/rooms', headers: { host: `127.0.0.1:${server.port + 1}` } })).status, 403, 'another port is another server');
+  assert.equal(
+    (await send(server, { path: '/rooms', headers: { host: `127.0.0.1:${server.port + 1}` } })).status,
+    403,
+    'another port is another server',
+  );
   assert.equal((await send(server, { path: '/rooms', headers: { host: 'localhost' } })).status, 403, 'no port');
 });
 
@@ -52,11 +70,14 @@ test('a WebSocket join from a page of a foreign Origin is refused before it join
     assert.equal(refused.status, 403, origin);
     assert.match(refused.body, /ForeignOrigin/);
   }
-  assert.deepEqual(server.rooms().map((room) => room.members), [['alice']]);
+  assert.deepEqual(
+    server.rooms().map((room) => room.members),
+    [['alice']],
+  );
   alice.socket.close();
 });
 
-test('WebSocket joins are allowed with no Origin (Node clients), from the server\'s own origins, and from an origin allowed by option', async (t) => {
+test("WebSocket joins are allowed with no Origin (Node clients), from the server's own origins, and from an origin allowed by option", async (t) => {
   const server = await emulator(t, { allowedOrigins: ['http://localhost:5173'] });
   const users = [
     ['node', undefined],
@@ -70,7 +91,10 @@ test('WebSocket joins are allowed with no Origin (Node clients), from the server
     assert.equal((await join(socket, { userId })).ok, true);
     t.after(() => socket.close());
   }
-  assert.deepEqual(server.rooms().map((room) => room.members), [users.map(([userId]) => userId)]);
+  assert.deepEqual(
+    server.rooms().map((room) => room.members),
+    [users.map(([userId]) => userId)],
+  );
 });
 
 test('WebSocket messages are never compressed (no permessage-deflate): nothing a client sends is inflated before it is authenticated', async (t) => {
@@ -82,14 +106,22 @@ test('WebSocket messages are never compressed (no permessage-deflate): nothing a
   socket.close();
 });
 
-test('a state-changing request (POST /, Tencent Cloud API) from a page of a foreign Origin is refused; Tencent\'s Node SDK (no Origin) still works', async (t) => {
+test("a state-changing request (POST /, Tencent Cloud API) from a page of a foreign Origin is refused; Tencent's Node SDK (no Origin) still works", async (t) => {
   const server = await emulator(t);
   const alice = await openSocket(server.webSocketUrl);
   await join(alice.socket, { userId: 'alice' });
-  const forged = await send(server, { method: 'POST', path: '/', headers: { origin: FOREIGN, 'content-type': 'text/plain', 'x-tc-action': 'DismissRoom' }, body: '{"SdkAppId":1400000001,"RoomId":1}' });
+  const forged = await send(server, {
+    method: 'POST',
+    path: '/',
+    headers: { origin: FOREIGN, 'content-type': 'text/plain', 'x-tc-action': 'DismissRoom' },
+    body: '{"SdkAppId":1400000001,"RoomId":1}',
+  });
   assert.equal(forged.status, 403);
   assert.equal(JSON.parse(forged.body).error.code, 'ForeignOrigin');
-  assert.deepEqual(server.rooms().map((room) => room.members), [['alice']]);
+  assert.deepEqual(
+    server.rooms().map((room) => room.members),
+    [['alice']],
+  );
   const admin = new CommonClient('trtc.tencentcloudapi.com', '2019-07-22', {
     credential: server.credentials,
     region: 'ap-guangzhou',
@@ -112,7 +144,10 @@ for (const path of ['/rooms', '/proxy']) {
 }
 
 test('an allowed origin that is not an origin is refused when the server starts, saying how to write it', async () => {
-  await assert.rejects(startEmulatorServer({ port: 0, allowedOrigins: ['localhost:5173/app'] }), /is not an origin.*http:\/\/localhost:5173/);
+  await assert.rejects(
+    startEmulatorServer({ port: 0, allowedOrigins: ['localhost:5173/app'] }),
+    /is not an origin.*http:\/\/localhost:5173/,
+  );
 });
 
 test('log lines show a forged userId escaped and quoted: no new line, no terminal escape', async (t) => {
@@ -124,24 +159,42 @@ test('log lines show a forged userId escaped and quoted: no new line, no termina
   socket.close();
   const line = server.lines.find((entry) => entry.includes('could not join'));
   assert.ok(line, server.lines.join('\n'));
-  assert.ok(line.startsWith('"x\\n[23:59:59] mallory joined room 1 of app 1400000001\\u001b[31m\\u009b2J" could not join'), line);
-  for (const entry of server.lines) assert.doesNotMatch(entry, /[\u0000-\u001f\u007f-\u009f]/, 'no line carries a control character');
+  assert.ok(
+    line.startsWith('"x\\n[23:59:59] mallory joined room 1 of app 1400000001\\u001b[31m\\u009b2J" could not join'),
+    line,
+  );
+  for (const entry of server.lines)
+    assert.doesNotMatch(entry, /[\u0000-\u001f\u007f-\u009f]/, 'no line carries a control character');
   const alice = await openSocket(server.webSocketUrl);
   await join(alice.socket, { userId: 'alice', roomId: 'standup' });
   alice.socket.close();
   assert.ok(server.lines.includes('"alice" joined room "standup" of app 1400000001'), server.lines.join('\n'));
 });
 
-test('log lines escape control characters inside a forged userSig\'s fields too', async (t) => {
+test("log lines escape control characters inside a forged userSig's fields too", async (t) => {
   const { deflateSync } = await import('node:zlib');
   const server = await emulator(t, { appSecretKey: 'the-app-key' });
-  const doc = { 'TLS.ver': '2.0', 'TLS.identifier': 'alice', 'TLS.sdkappid': '1\n[23:59:59] "bob" joined room 1', 'TLS.time': 1, 'TLS.expire': 1, 'TLS.sig': 'x' };
-  const userSig = deflateSync(JSON.stringify(doc)).toString('base64').replace(/\+/g, '*').replace(/\//g, '-').replace(/=/g, '_');
+  const doc = {
+    'TLS.ver': '2.0',
+    'TLS.identifier': 'alice',
+    'TLS.sdkappid': '1\n[23:59:59] "bob" joined room 1',
+    'TLS.time': 1,
+    'TLS.expire': 1,
+    'TLS.sig': 'x',
+  };
+  const userSig = deflateSync(JSON.stringify(doc))
+    .toString('base64')
+    .replace(/\+/g, '*')
+    .replace(/\//g, '-')
+    .replace(/=/g, '_');
   const { socket } = await openSocket(server.webSocketUrl);
   assert.equal((await join(socket, { userId: 'alice', userSig })).ok, false);
   socket.close();
   assert.equal(server.lines.filter((line) => line.includes('joined room')).length, 1, server.lines.join('\n'));
-  assert.match(server.lines.find((line) => line.includes('could not join')), /SDKAppID 1\\u000a\[23:59:59\]/);
+  assert.match(
+    server.lines.find((line) => line.includes('could not join')),
+    /SDKAppID 1\\u000a\[23:59:59\]/,
+  );
 });
 
 test('the trtc-room-emulator command warns, on stderr, what other machines can reach when it listens on 0.0.0.0', async (t) => {

@@ -16,12 +16,21 @@ const KEY = 'the-app-key';
 const MiB = 1 << 20;
 
 /** A userSig in tls-sig-api-v2's base64 alphabet that inflates to `bytes` spaces. */
-const bomb = (bytes) => deflateSync(Buffer.alloc(bytes, ' '), { level: 9 }).toString('base64').replace(/\+/g, '*').replace(/\//g, '-').replace(/=/g, '_');
+const bomb = (bytes) =>
+  deflateSync(Buffer.alloc(bytes, ' '), { level: 9 })
+    .toString('base64')
+    .replace(/\+/g, '*')
+    .replace(/\//g, '-')
+    .replace(/=/g, '_');
 // The largest that fits the emulator's 64 KiB WebSocket message: 48 MiB inflated.
 const BOMB_64K = bomb(48 * MiB);
 // Within the length limit, 3 MiB inflated.
 const BOMB_4K = bomb(3 * MiB);
-const refusal = (promise) => promise.then(() => 'accepted', (error) => error.message);
+const refusal = (promise) =>
+  promise.then(
+    () => 'accepted',
+    (error) => error.message,
+  );
 
 test('the deflate bombs are what they say: a 64 KiB one (48 MiB inflated) and one within 4 KB (3 MiB inflated)', () => {
   assert.ok(BOMB_64K.length > 60_000 && BOMB_64K.length < 65_400, String(BOMB_64K.length));
@@ -30,15 +39,29 @@ test('the deflate bombs are what they say: a 64 KiB one (48 MiB inflated) and on
 
 test('a userSig longer than 4 KB is refused unread, and a RoomService refuses the join with JOIN_ROOM_FAILED (0x4004)', async () => {
   assert.equal(MAX_USER_SIG_LENGTH, 4096);
-  assert.match(await refusal(verifyUserSig(KEY, { sdkAppId: APP, userId: 'alice', userSig: BOMB_64K })), /65\d{3} characters, longer than any TLS v2 signature/);
-  assert.match(await refusal(verifyUserSig(KEY, { sdkAppId: APP, userId: 'alice', userSig: 'x'.repeat(4097) })), /longer than any TLS v2 signature/);
-  const error = await new RoomService({ secretKey: KEY }).join({ sdkAppId: APP, roomId: 1, userId: 'alice', userSig: BOMB_64K }, { removed() {}, peerJoin() {}, peerLeave() {} }).catch((e) => e);
+  assert.match(
+    await refusal(verifyUserSig(KEY, { sdkAppId: APP, userId: 'alice', userSig: BOMB_64K })),
+    /65\d{3} characters, longer than any TLS v2 signature/,
+  );
+  assert.match(
+    await refusal(verifyUserSig(KEY, { sdkAppId: APP, userId: 'alice', userSig: 'x'.repeat(4097) })),
+    /longer than any TLS v2 signature/,
+  );
+  const error = await new RoomService({ secretKey: KEY })
+    .join(
+      { sdkAppId: APP, roomId: 1, userId: 'alice', userSig: BOMB_64K },
+      { removed() {}, peerJoin() {}, peerLeave() {} },
+    )
+    .catch((e) => e);
   assert.equal(error.getCode(), 0x4004);
   assert.match(error.message, /^Join refused: userSig is \d+ characters/);
 });
 
 test('inflating a userSig stops past 16 KB: a 4 KB signature that inflates to 3 MiB is refused', async () => {
-  assert.match(await refusal(verifyUserSig(KEY, { sdkAppId: APP, userId: 'alice', userSig: BOMB_4K })), /inflates to more than 16384 bytes/);
+  assert.match(
+    await refusal(verifyUserSig(KEY, { sdkAppId: APP, userId: 'alice', userSig: BOMB_4K })),
+    /inflates to more than 16384 bytes/,
+  );
 });
 
 test('real signatures still pass the size limits', async () => {
@@ -83,7 +106,9 @@ function joinWith(webSocketUrl, userId, userSig) {
   return new Promise((resolve, reject) => {
     const socket = new WebSocket(webSocketUrl);
     socket.on('error', reject);
-    socket.on('open', () => socket.send(JSON.stringify({ id: 1, type: 'join', sdkAppId: APP, roomId: 1, userId, userSig })));
+    socket.on('open', () =>
+      socket.send(JSON.stringify({ id: 1, type: 'join', sdkAppId: APP, roomId: 1, userId, userSig })),
+    );
     socket.on('message', (data) => {
       resolve(JSON.parse(data.toString()));
       socket.close();
@@ -101,7 +126,9 @@ for (const [name, userSig, refusedFor] of [
     const real = await generateTestUserSig({ secretKey: KEY, sdkAppId: APP, userId: 'warm' });
     assert.equal((await joinWith(webSocketUrl, 'warm', real)).ok, true);
     const before = await peakRss();
-    const replies = await Promise.all(Array.from({ length: 20 }, (_, i) => joinWith(webSocketUrl, `mallory${i}`, userSig)));
+    const replies = await Promise.all(
+      Array.from({ length: 20 }, (_, i) => joinWith(webSocketUrl, `mallory${i}`, userSig)),
+    );
     const after = await peakRss();
     assert.ok(after - before < 50 * MiB, `peak RSS rose by ${((after - before) / MiB).toFixed(1)} MiB`);
     for (const reply of replies) {

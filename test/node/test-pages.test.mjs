@@ -20,7 +20,9 @@ function browserTestFiles(dir) {
 /** The project file an import specifier names (`./x.js` is the source `./x.ts` or `./x.tsx`). */
 function resolveImport(from, specifier) {
   const base = resolve(dirname(from), specifier);
-  return [base, base.replace(/\.js$/, '.ts'), base.replace(/\.js$/, '.tsx'), `${base}.ts`].find((path) => existsSync(path));
+  return [base, base.replace(/\.js$/, '.ts'), base.replace(/\.js$/, '.tsx'), `${base}.ts`].find((path) =>
+    existsSync(path),
+  );
 }
 
 function reachesGuard(file, seen = new Set()) {
@@ -39,5 +41,9 @@ test('every browser test file imports the unhandled-rejection / uncaught-error g
   const files = browserTestFiles(join(root, 'test'));
   assert.ok(files.length > 5, 'found the browser test files');
   const unguarded = files.filter((file) => !reachesGuard(file)).map((file) => relative(root, file));
-  assert.deepEqual(unguarded, [], 'these test files do not import test/support/guard.ts (directly or through a support module)');
+  assert.deepEqual(
+    unguarded,
+    [],
+    'these test files do not import test/support/guard.ts (directly or through a support module)',
+  );
 });

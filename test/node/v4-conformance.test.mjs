@@ -33,6 +33,10 @@ test('<trtc-room> on the real trtc-js-sdk (over a stand-in, and over the network
   await run('v4', [overStandIn, emulatorColumn('v4')]);
   assert.deepEqual(rig.problems, []);
   // Over the stand-in the SDK was given only a WebSocket address, so its telemetry still goes to Tencent: aborted.
-  assert.deepEqual(rig.aborted.filter((url) => !new URL(url).hostname.endsWith('.qq.com')), [], 'nothing but the SDK\'s telemetry tried to leave');
+  assert.deepEqual(
+    rig.aborted.filter((url) => !new URL(url).hostname.endsWith('.qq.com')),
+    [],
+    "nothing but the SDK's telemetry tried to leave",
+  );
   assert.ok(standIn.received.includes('leave'), 'the real SDK said leave to the stand-in');
 });

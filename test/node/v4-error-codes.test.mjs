@@ -38,18 +38,35 @@ test("every error code the v4 double exports is trtc-js-sdk's, under its name; 0
   }
   assert.equal(codes.get('CREATE_OFFER_FAILED'), 0x4005, '0x4005 is CREATE_OFFER_FAILED, not a leave failure');
   assert.ok(![...codes.values()].includes(0x4009), '0x4009 is no code of the SDK');
-  for (const key of Object.keys(v4)) assert.ok(!/LEAVE_ROOM_FAILED|SERVER_CONNECTION_LOST/.test(key), `the double no longer exports ${key}`);
+  for (const key of Object.keys(v4))
+    assert.ok(!/LEAVE_ROOM_FAILED|SERVER_CONNECTION_LOST/.test(key), `the double no longer exports ${key}`);
 });
 
 test("the v4 double's messages are built from the SDK's own words, as its code has them", async () => {
   const v4 = await loadTs('src/emulator/page/v4-client.ts');
   // The SDK builds a ban message as "client was banned because of " + its sentence for the reason + ".".
-  assert.ok(sdkSource.includes('"client was banned because of " + e.message + "."') || sdkSource.includes('"client was banned because of "+e.message+"."'), 'the SDK builds ban messages so');
-  for (const sentence of ['you got banned by the admin', 'duplicated userId joining the room', 'the room has been disbanded by the admin']) {
+  assert.ok(
+    sdkSource.includes('"client was banned because of " + e.message + "."') ||
+      sdkSource.includes('"client was banned because of "+e.message+"."'),
+    'the SDK builds ban messages so',
+  );
+  for (const sentence of [
+    'you got banned by the admin',
+    'duplicated userId joining the room',
+    'the room has been disbanded by the admin',
+  ]) {
     assert.ok(sdkSource.includes(`"${sentence}"`), `the SDK says "${sentence}"`);
-    assert.ok(Object.values(v4.BAN_MESSAGES).some((message) => message.startsWith(`client was banned because of ${sentence}.`)), `the double says "${sentence}"`);
+    assert.ok(
+      Object.values(v4.BAN_MESSAGES).some((message) => message.startsWith(`client was banned because of ${sentence}.`)),
+      `the double says "${sentence}"`,
+    );
   }
-  for (const words of ['please call leave() before destroy().', 'is calling client.join api or has already joined room, please avoid repeated join.', 'signal channel reconnection failed, please check your network.', 'duplicate join() called.']) {
+  for (const words of [
+    'please call leave() before destroy().',
+    'is calling client.join api or has already joined room, please avoid repeated join.',
+    'signal channel reconnection failed, please check your network.',
+    'duplicate join() called.',
+  ]) {
     assert.ok(sdkSource.includes(words), `the SDK says "${words}"`);
   }
   // Every message gets the SDK's pointer to its documentation.

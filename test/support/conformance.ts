@@ -59,7 +59,16 @@ function describe(event: Event, el: TrtcRoom): string {
   }
 }
 
-const TYPES = ['joined', 'left', 'banned', 'error', 'peer-join', 'peer-leave', 'connection-state-change', 'state-change'];
+const TYPES = [
+  'joined',
+  'left',
+  'banned',
+  'error',
+  'peer-join',
+  'peer-leave',
+  'connection-state-change',
+  'state-change',
+];
 
 class Stage {
   readonly log: string[] = [];
@@ -95,7 +104,10 @@ class Stage {
   async until(line: string, times = 1): Promise<void> {
     const deadline = Date.now() + WAIT_MS;
     while (this.count(line) < times) {
-      if (Date.now() > deadline) throw new Error(`${this.world.name}: no ${times} × "${line}" within ${WAIT_MS} ms; saw ${JSON.stringify(this.log)}`);
+      if (Date.now() > deadline)
+        throw new Error(
+          `${this.world.name}: no ${times} × "${line}" within ${WAIT_MS} ms; saw ${JSON.stringify(this.log)}`,
+        );
       await new Promise((resolve) => setTimeout(resolve, 20));
     }
   }
@@ -114,7 +126,8 @@ class Stage {
     if (!this.world.movesAfterJoin) return;
     const joins = this.count(`${label}: joined`);
     const deadline = Date.now() + 8_000;
-    while (this.count(`${label}: connection CONNECTING->CONNECTED`) < 2 * joins && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
+    while (this.count(`${label}: connection CONNECTING->CONNECTED`) < 2 * joins && Date.now() < deadline)
+      await new Promise((resolve) => setTimeout(resolve, 20));
   }
 
   /** Removes every element and waits for each joined one's `left`. */
@@ -126,7 +139,8 @@ class Stage {
     for (const el of this.elements) el.remove();
     const deadline = Date.now() + WAIT_MS;
     while (this.log.filter((entry) => / left /.test(entry)).length < before + leaving) {
-      if (Date.now() > deadline) throw new Error(`${this.world.name}: elements did not leave; saw ${JSON.stringify(this.log)}`);
+      if (Date.now() > deadline)
+        throw new Error(`${this.world.name}: elements did not leave; saw ${JSON.stringify(this.log)}`);
       await new Promise((resolve) => setTimeout(resolve, 20));
     }
     // Let anything still on its way arrive, so that a stray event after `left` shows in the log.
@@ -171,7 +185,13 @@ async function joinAgain(stage: Stage, el: TrtcRoom, peers: string[]): Promise<v
   stage.log.push(`el: join() ${outcome}`);
 }
 
-function afterBan(name: string, ban: (stage: Stage) => Promise<void>, banned: string, peersAfterRejoin: string[], stringRoom = false): Scenario {
+function afterBan(
+  name: string,
+  ban: (stage: Stage) => Promise<void>,
+  banned: string,
+  peersAfterRejoin: string[],
+  stringRoom = false,
+): Scenario {
   return {
     name,
     stringRoom,
@@ -244,7 +264,12 @@ const SAME_PAGE: Record<Generation, Scenario> = {
       await stage.joined('second');
       await stage.removeAll();
     },
-    expected: (roomId) => [`first: joined ${roomId} alice`, `first: ${BANNED_LINE.v5.kick} []`, `second: joined ${roomId} alice`, `second: left ${roomId} alice`],
+    expected: (roomId) => [
+      `first: joined ${roomId} alice`,
+      `first: ${BANNED_LINE.v5.kick} []`,
+      `second: joined ${roomId} alice`,
+      `second: left ${roomId} alice`,
+    ],
   },
 };
 
@@ -264,7 +289,10 @@ function sameAudiencePage(name: string, expected: Scenario['expected']): Scenari
 }
 
 const SAME_PAGE_AUDIENCE: Record<Generation, Scenario> = {
-  v4: sameAudiencePage('two audience elements in one page with one userId (live mode): the second is refused (join-failed, 4097), the first stays in', SAME_PAGE.v4.expected),
+  v4: sameAudiencePage(
+    'two audience elements in one page with one userId (live mode): the second is refused (join-failed, 4097), the first stays in',
+    SAME_PAGE.v4.expected,
+  ),
   v5: sameAudiencePage(
     'two audience elements in one page with one userId (live mode): the second is refused (join-failed, 5100), the first stays in',
     (roomId) => [
@@ -294,7 +322,12 @@ const scenariosFor = (sdk: Generation): Scenario[] => [
       await stage.until('el: peer-join carol');
       await stage.removeAll();
     },
-    expected: (roomId) => [`el: joined ${roomId} alice`, 'el: peer-join bob [bob]', 'el: peer-join carol [bob,carol]', `el: left ${roomId} alice`],
+    expected: (roomId) => [
+      `el: joined ${roomId} alice`,
+      'el: peer-join bob [bob]',
+      'el: peer-join carol [bob,carol]',
+      `el: left ${roomId} alice`,
+    ],
   },
   {
     name: 'a user joining and leaving later: peer-join, then peer-leave',
@@ -307,7 +340,12 @@ const scenariosFor = (sdk: Generation): Scenario[] => [
       await stage.until('el: peer-leave bob');
       await stage.removeAll();
     },
-    expected: (roomId) => [`el: joined ${roomId} alice`, 'el: peer-join bob [bob]', 'el: peer-leave bob []', `el: left ${roomId} alice`],
+    expected: (roomId) => [
+      `el: joined ${roomId} alice`,
+      'el: peer-join bob [bob]',
+      'el: peer-leave bob []',
+      `el: left ${roomId} alice`,
+    ],
   },
   afterBan(
     'the same userId on another device: banned duplicate-user-id; join() after it joins again',
@@ -358,10 +396,12 @@ function scenarioNamed(sdk: Generation, name: string): Scenario {
 export const scenarioNames = (sdk: Generation): string[] => TABLES[sdk].map((scenario) => scenario.name);
 
 /** The room scenario `name` runs in when given number `n`: n, or `room-<n>` for a string-room scenario. */
-export const roomFor = (sdk: Generation, name: string, n: number): Room => (scenarioNamed(sdk, name).stringRoom ? `room-${n}` : n);
+export const roomFor = (sdk: Generation, name: string, n: number): Room =>
+  scenarioNamed(sdk, name).stringRoom ? `room-${n}` : n;
 
 /** The lines scenario `name` must give when given number `n`. */
-export const expectedFor = (sdk: Generation, name: string, n: number): string[] => scenarioNamed(sdk, name).expected(roomFor(sdk, name, n));
+export const expectedFor = (sdk: Generation, name: string, n: number): string[] =>
+  scenarioNamed(sdk, name).expected(roomFor(sdk, name, n));
 
 /** Runs one scenario of the `sdk` table in `world`, in the room of number `n` (see roomFor); resolves with every event line, in order. */
 export async function runScenario(sdk: Generation, name: string, world: World, n: number): Promise<string[]> {

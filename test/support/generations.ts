@@ -45,7 +45,9 @@ export interface Generation {
   /** The exact SDK record of one join, as `sdkJoins` lists it. */
   expectedJoin(spec: JoinSpec): unknown;
   /** The last join of one client, in the element's terms. */
-  joinedAs(client: FakeClientControls): Required<Pick<JoinSpec, 'roomId' | 'mode' | 'sdkAppId' | 'userId' | 'userSig'>> & Pick<JoinSpec, 'role'>;
+  joinedAs(
+    client: FakeClientControls,
+  ): Required<Pick<JoinSpec, 'roomId' | 'mode' | 'sdkAppId' | 'userId' | 'userSig'>> & Pick<JoinSpec, 'role'>;
   /**
    * After a ban, the element still calls leave() on the client before destroying it (v4: trtc-js-sdk keeps
    * its page-wide join guard until then); v5's own exit path already left.
@@ -69,7 +71,10 @@ export const V4: Generation = {
   name: 'v4',
   sdk: () => new FakeTrtc(),
   leavesAfterBan: true,
-  sdkJoins: (sdk) => (sdk as FakeTrtc).clients.flatMap((client) => client.joinCalls.map((join) => ({ createClient: client.config, join }))),
+  sdkJoins: (sdk) =>
+    (sdk as FakeTrtc).clients.flatMap((client) =>
+      client.joinCalls.map((join) => ({ createClient: client.config, join })),
+    ),
   expectedJoin: ({ roomId, role, mode = 'rtc', ...identity }) => ({
     createClient: { ...IDENTITY, ...identity, mode, ...(typeof roomId === 'string' ? { useStringRoomId: true } : {}) },
     join: { roomId, ...(role ? { role } : {}) },
@@ -77,7 +82,14 @@ export const V4: Generation = {
   joinedAs: (client) => {
     const { config, joinCalls } = client as FakeClient;
     const { roomId, role } = joinCalls.at(-1)!;
-    return { sdkAppId: config.sdkAppId, userId: config.userId, userSig: config.userSig, mode: config.mode, roomId, ...(role ? { role: role as JoinSpec['role'] } : {}) };
+    return {
+      sdkAppId: config.sdkAppId,
+      userId: config.userId,
+      userSig: config.userSig,
+      mode: config.mode,
+      roomId,
+      ...(role ? { role: role as JoinSpec['role'] } : {}),
+    };
   },
   leaveCalls: (client) => (client as FakeClient).leaveCalls,
   rtcError,
@@ -103,8 +115,17 @@ export const V5: Generation = {
     },
   }),
   joinedAs: (client) => {
-    const { sdkAppId, userId, userSig, roomId, strRoomId, scene, role } = (client as FakeTrtcV5Instance).enterRoomCalls.at(-1)!;
-    return { sdkAppId, userId, userSig, mode: scene as JoinSpec['mode'] & string, roomId: (strRoomId ?? roomId)!, ...(role ? { role: role as JoinSpec['role'] } : {}) };
+    const { sdkAppId, userId, userSig, roomId, strRoomId, scene, role } = (
+      client as FakeTrtcV5Instance
+    ).enterRoomCalls.at(-1)!;
+    return {
+      sdkAppId,
+      userId,
+      userSig,
+      mode: scene as JoinSpec['mode'] & string,
+      roomId: (strRoomId ?? roomId)!,
+      ...(role ? { role: role as JoinSpec['role'] } : {}),
+    };
   },
   leaveCalls: (client) => (client as FakeTrtcV5Instance).exitRoomCalls,
   rtcError: (code, message) => rtcErrorV5(code, message),

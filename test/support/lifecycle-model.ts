@@ -146,11 +146,18 @@ const setInput: fc.Arbitrary<CommandAction> = fc
 const action: fc.Arbitrary<CommandAction> = fc.oneof(
   { weight: 3, arbitrary: slot.map((i): CommandAction => ({ c: 'connect', i })) },
   { weight: 2, arbitrary: slot.map((i): CommandAction => ({ c: 'disconnect', i })) },
-  { weight: 2, arbitrary: fc.record({ i: slot, to: fc.constantFrom<0 | 1>(0, 1) }).map((r): CommandAction => ({ c: 'move', ...r })) },
+  {
+    weight: 2,
+    arbitrary: fc
+      .record({ i: slot, to: fc.constantFrom<0 | 1>(0, 1) })
+      .map((r): CommandAction => ({ c: 'move', ...r })),
+  },
   { weight: 5, arbitrary: setInput },
   {
     weight: 3,
-    arbitrary: fc.record({ i: slot, via, room: fc.constantFrom<number | string>(...ROOM_IDS, ...STR_ROOM_IDS) }).map((r): CommandAction => ({ c: 'room', ...r })),
+    arbitrary: fc
+      .record({ i: slot, via, room: fc.constantFrom<number | string>(...ROOM_IDS, ...STR_ROOM_IDS) })
+      .map((r): CommandAction => ({ c: 'room', ...r })),
   },
   { weight: 2, arbitrary: fc.record({ i: slot, j: slot, via }).map((r): CommandAction => ({ c: 'same-user', ...r })) },
   { weight: 2, arbitrary: slot.map((i): CommandAction => ({ c: 'join', i })) },
@@ -175,7 +182,9 @@ const reaction: fc.Arbitrary<CommandAction> = fc
       slot.map((i): Reaction => ({ c: 'connect', i })),
       slot.map((i): Reaction => ({ c: 'disconnect', i })),
       fc.record({ i: slot, to: fc.constantFrom<0 | 1>(0, 1) }).map((r): Reaction => ({ c: 'move', ...r })),
-      fc.record({ i: slot, via, room: fc.constantFrom<number | string>(...ROOM_IDS, ...STR_ROOM_IDS) }).map((r): Reaction => ({ c: 'room', ...r })),
+      fc
+        .record({ i: slot, via, room: fc.constantFrom<number | string>(...ROOM_IDS, ...STR_ROOM_IDS) })
+        .map((r): Reaction => ({ c: 'room', ...r })),
     ),
   })
   .map((r): CommandAction => ({ c: 'react', ...r }));
@@ -189,9 +198,16 @@ const commandOf = (media: boolean): fc.Arbitrary<Command> =>
   fc
     .tuple(
       media
-        ? fc.oneof({ weight: 12, arbitrary: action }, { weight: 1, arbitrary: reaction }, { weight: 4, arbitrary: mediaToggle })
+        ? fc.oneof(
+            { weight: 12, arbitrary: action },
+            { weight: 1, arbitrary: reaction },
+            { weight: 4, arbitrary: mediaToggle },
+          )
         : fc.oneof({ weight: 12, arbitrary: action }, { weight: 1, arbitrary: reaction }),
-      fc.oneof({ weight: 6, arbitrary: fc.constant(undefined) }, { weight: 1, arbitrary: fc.constantFrom('none' as const, 'task' as const) }),
+      fc.oneof(
+        { weight: 6, arbitrary: fc.constant(undefined) },
+        { weight: 1, arbitrary: fc.constantFrom('none' as const, 'task' as const) },
+      ),
     )
     .map(([act, wait]) => (wait ? { ...act, wait } : act));
 
@@ -225,7 +241,16 @@ interface Recorded {
   stateAttribute: string | null;
 }
 
-const EVENT_NAMES: TrtcRoomEventName[] = ['joined', 'left', 'banned', 'error', 'peer-join', 'peer-leave', 'connection-state-change', 'state-change'];
+const EVENT_NAMES: TrtcRoomEventName[] = [
+  'joined',
+  'left',
+  'banned',
+  'error',
+  'peer-join',
+  'peer-leave',
+  'connection-state-change',
+  'state-change',
+];
 const HOLDS = ['left', 'banned', 'error'] as const;
 type HoldState = (typeof HOLDS)[number];
 
@@ -330,7 +355,8 @@ class World {
       this.restorers.push(
         setDefaultSdkImporter(async () => {
           this.imports += 1;
-          if (generation !== importer.generation) this.problems.push(`element 0 imported the ${generation} SDK, not the ${importer.generation} one it names`);
+          if (generation !== importer.generation)
+            this.problems.push(`element 0 imported the ${generation} SDK, not the ${importer.generation} one it names`);
           if (this.failNextImport) {
             this.failNextImport = false;
             throw new TypeError('Failed to fetch dynamically imported module (injected).');
@@ -388,8 +414,10 @@ class World {
   }
 
   private watchErrors(): void {
-    const onRejection = (event: PromiseRejectionEvent) => this.problems.push(`unhandled rejection: ${String(event.reason?.stack ?? event.reason)}`);
-    const onError = (event: ErrorEvent) => this.problems.push(`uncaught error: ${String(event.error?.stack ?? event.message)}`);
+    const onRejection = (event: PromiseRejectionEvent) =>
+      this.problems.push(`unhandled rejection: ${String(event.reason?.stack ?? event.reason)}`);
+    const onError = (event: ErrorEvent) =>
+      this.problems.push(`uncaught error: ${String(event.error?.stack ?? event.message)}`);
     window.addEventListener('unhandledrejection', onRejection);
     window.addEventListener('error', onError);
     this.restorers.push(() => {
@@ -402,12 +430,14 @@ class World {
   private wrapperFor(element: Element): unknown {
     const created = () => {
       const others = live(element);
-      if (others.length > 0) this.fail(element, `creates a client while ${others.length} of its clients is still alive (invariant 1)`);
+      if (others.length > 0)
+        this.fail(element, `creates a client while ${others.length} of its clients is still alive (invariant 1)`);
       element.clientsCreatedThisStep += 1;
     };
     if (element.generation === 'v4') {
       return {
-        createStream: (config: Parameters<TrtcEmulator['sdk']['createStream']>[0]) => this.emulator.sdk.createStream(config),
+        createStream: (config: Parameters<TrtcEmulator['sdk']['createStream']>[0]) =>
+          this.emulator.sdk.createStream(config),
         createClient: (config: Parameters<TrtcEmulator['sdk']['createClient']>[0]) => {
           created();
           const client: EmulatedV4Client = this.emulator.sdk.createClient(config);
@@ -451,9 +481,25 @@ class World {
           leave: 'exitRoom',
           banEvent: sdkV5.EVENT.KICKED_OUT,
           request: ([params]) => {
-            const p = params as { sdkAppId: unknown; roomId?: unknown; strRoomId?: unknown; userId: unknown; userSig: unknown; scene?: unknown; role?: unknown };
+            const p = params as {
+              sdkAppId: unknown;
+              roomId?: unknown;
+              strRoomId?: unknown;
+              userId: unknown;
+              userSig: unknown;
+              scene?: unknown;
+              role?: unknown;
+            };
             const stringRoom = p.strRoomId !== undefined;
-            return { sdkAppId: p.sdkAppId, roomId: stringRoom ? p.strRoomId : p.roomId, userId: p.userId, userSig: p.userSig, mode: p.scene, stringRoom, role: p.role };
+            return {
+              sdkAppId: p.sdkAppId,
+              roomId: stringRoom ? p.strRoomId : p.roomId,
+              userId: p.userId,
+              userSig: p.userSig,
+              mode: p.scene,
+              stringRoom,
+              role: p.role,
+            };
           },
         });
         return trtc;
@@ -477,7 +523,8 @@ class World {
       const original = client[name].bind(client) as (...args: unknown[]) => Promise<void>;
       client[name] = (...args: unknown[]) => {
         // A client is made for one visit: joined once, left at most once, then destroyed.
-        if (++calls[method] > 1) this.problems.push(`element ${element.index}: ${name}() called ${calls[method]} times on one client`);
+        if (++calls[method] > 1)
+          this.problems.push(`element ${element.index}: ${name}() called ${calls[method]} times on one client`);
         if (tracked.destroyed) this.problems.push(`element ${element.index}: ${name}() called on a destroyed client`);
         if (method === 'join') {
           const request = names.request(args);
@@ -507,11 +554,15 @@ class World {
       wrapped.set(handler, inCallback);
       return on(event, inCallback);
     };
-    client.off = (event: string, handler?: (payload: unknown) => void) => off(event, (handler && wrapped.get(handler)) ?? handler);
+    client.off = (event: string, handler?: (payload: unknown) => void) =>
+      off(event, (handler && wrapped.get(handler)) ?? handler);
     const destroy = client.destroy.bind(client);
     client.destroy = () => {
       // Its own handlers come off before the client is destroyed: nothing of the element stays on it.
-      if (!tracked.destroyed && tracked.handlerCount) this.problems.push(`element ${element.index}: destroyed a client with ${tracked.handlerCount} of its handlers still on`);
+      if (!tracked.destroyed && tracked.handlerCount)
+        this.problems.push(
+          `element ${element.index}: destroyed a client with ${tracked.handlerCount} of its handlers still on`,
+        );
       destroy();
     };
   }
@@ -544,21 +595,40 @@ class World {
         element.events.push({ type, detail, bubbles, composed, stateAttribute: el.getAttribute('state') });
         if (type === 'banned') {
           element.justified.add('banned');
-          if (this.inBanCallbackOf !== element) this.problems.push(`element ${index}: banned was not dispatched in the task of the SDK's client-banned callback`);
+          if (this.inBanCallbackOf !== element)
+            this.problems.push(
+              `element ${index}: banned was not dispatched in the task of the SDK's client-banned callback`,
+            );
         }
         if (type === 'error') element.justified.add('error');
         if (type === 'error' && detail.code === 'join-failed' && detail.sdkCode === 0x1001) {
           // trtc-js-sdk's page-wide join guard, which the v4 double keeps (all elements share one page): a
           // second client of the page in the same room as the same user is refused, not kicked, and says why.
           count('join-failed:same-page');
-          if (element.generation !== 'v4') this.problems.push(`element ${index}: a 4097 join refusal on the v5 shape, which has no page-wide guard in rtc mode`);
-          else if (!/another client in this page is already in .* as user /.test(detail.message)) this.problems.push(`element ${index}: a 4097 join refusal that does not say another client of the page is in: ${detail.message}`);
+          if (element.generation !== 'v4')
+            this.problems.push(
+              `element ${index}: a 4097 join refusal on the v5 shape, which has no page-wide guard in rtc mode`,
+            );
+          else if (!/another client in this page is already in .* as user /.test(detail.message))
+            this.problems.push(
+              `element ${index}: a 4097 join refusal that does not say another client of the page is in: ${detail.message}`,
+            );
         }
       });
     }
     const stringRoom = typeof initial.room === 'string';
-    this.setInput(element, initial.via, 'sdk-app-id', initial.via === 'attribute' ? String(initial.sdkAppId) : initial.sdkAppId);
-    this.setInput(element, initial.via, stringRoom ? 'str-room-id' : 'room-id', initial.via === 'attribute' ? String(initial.room) : initial.room);
+    this.setInput(
+      element,
+      initial.via,
+      'sdk-app-id',
+      initial.via === 'attribute' ? String(initial.sdkAppId) : initial.sdkAppId,
+    );
+    this.setInput(
+      element,
+      initial.via,
+      stringRoom ? 'str-room-id' : 'room-id',
+      initial.via === 'attribute' ? String(initial.room) : initial.room,
+    );
     this.setInput(element, initial.via, 'user-id', initial.userId);
     this.setInput(element, initial.via, 'user-sig', initial.userSig);
     this.setInput(element, initial.via, 'mode', initial.mode);
@@ -618,7 +688,9 @@ class World {
       role: config.role,
     };
     if (JSON.stringify(joining) !== JSON.stringify(wanted)) {
-      this.problems.push(`element ${element.index}: joins ${JSON.stringify(joining).replace(/sig-SECRET/g, 'sig')} while its inputs give ${JSON.stringify(wanted)?.replace(/sig-SECRET/g, 'sig')}`);
+      this.problems.push(
+        `element ${element.index}: joins ${JSON.stringify(joining).replace(/sig-SECRET/g, 'sig')} while its inputs give ${JSON.stringify(wanted)?.replace(/sig-SECRET/g, 'sig')}`,
+      );
     }
   }
 
@@ -637,7 +709,8 @@ class World {
     const eventsBefore = new Map(this.elements.map((e) => [e, e.events.length]));
     const only = group.length === 1 ? group[0] : undefined;
     const target = only && 'i' in only ? this.elementAt(only.i) : undefined;
-    const joinedBefore = target?.el.state === 'joined' ? { key: this.keyOf(target), clients: target.clients.length } : null;
+    const joinedBefore =
+      target?.el.state === 'joined' ? { key: this.keyOf(target), clients: target.clients.length } : null;
     // join(), a real reconnect and a change of room or identity clear a hold: which elements does this group clear?
     const cleared = new Set<Element>();
     const touches = new Map<Element, number>();
@@ -671,16 +744,28 @@ class World {
     for (const e of this.elements) {
       if (heldBefore.get(e) && !cleared.has(e) && !unmodelled.includes(e) && !this.reacted.has(e)) {
         // Invariant 4: a banned element never rejoins by itself.
-        if (e.clientsCreatedThisStep > 0) this.fail(e, `created an SDK client while held out by a ban, on ${what} (invariant 4)`);
+        if (e.clientsCreatedThisStep > 0)
+          this.fail(e, `created an SDK client while held out by a ban, on ${what} (invariant 4)`);
         const joined = e.events.slice(eventsBefore.get(e)).some((event) => event.type === 'joined');
         if (joined) this.fail(e, `joined again while held out by a ban, on ${what} (invariant 4)`);
       }
     }
-    if (target && joinedBefore && !this.reacted.has(target) && ['set', 'room', 'same-user', 'move', 'sdk'].includes(only!.c) && this.keyOf(target) === joinedBefore.key) {
+    if (
+      target &&
+      joinedBefore &&
+      !this.reacted.has(target) &&
+      ['set', 'room', 'same-user', 'move', 'sdk'].includes(only!.c) &&
+      this.keyOf(target) === joinedBefore.key
+    ) {
       // A move, a new user-sig, a new sdk, or a value that changes no room or identity: the element stays as it was.
-      const seen = target.events.slice(eventsBefore.get(target)).filter((event) => event.type !== 'connection-state-change' && !event.type.startsWith('peer-'));
+      const seen = target.events
+        .slice(eventsBefore.get(target))
+        .filter((event) => event.type !== 'connection-state-change' && !event.type.startsWith('peer-'));
       if (seen.length || target.clients.length !== joinedBefore.clients || target.el.state !== 'joined') {
-        this.fail(target, `${what} changes neither room nor identity, yet the element dispatched [${seen.map((e) => e.type).join(', ')}] and made ${target.clients.length - joinedBefore.clients} clients`);
+        this.fail(
+          target,
+          `${what} changes neither room nor identity, yet the element dispatched [${seen.map((e) => e.type).join(', ')}] and made ${target.clients.length - joinedBefore.clients} clients`,
+        );
       }
     }
     this.check();
@@ -718,7 +803,12 @@ class World {
   }
 
   /** Does one command; returns the outcome of a join() on a connected element (wrapped: an async function would wait for it). */
-  private async apply(command: Command, element: Element | undefined, cleared: Set<Element>, alone: boolean): Promise<{ join: Promise<unknown> } | undefined> {
+  private async apply(
+    command: Command,
+    element: Element | undefined,
+    cleared: Set<Element>,
+    alone: boolean,
+  ): Promise<{ join: Promise<unknown> } | undefined> {
     switch (command.c) {
       case 'connect':
         if (!element!.el.isConnected) {
@@ -740,14 +830,20 @@ class World {
       case 'set': {
         let { value } = command;
         // Element 0 imports the SDK it names: a valid `sdk` there names its own generation.
-        if (element!.index === 0 && command.name === 'sdk' && [undefined, null, 'v4', 'v5'].includes(value as string)) value = element!.generation;
+        if (element!.index === 0 && command.name === 'sdk' && [undefined, null, 'v4', 'v5'].includes(value as string))
+          value = element!.generation;
         this.setInput(element!, command.via, command.name, value);
         this.noteInputs(element!, cleared);
         return;
       }
       case 'room': {
         const numeric = typeof command.room === 'number';
-        this.setInput(element!, command.via, numeric ? 'room-id' : 'str-room-id', command.via === 'attribute' ? String(command.room) : command.room);
+        this.setInput(
+          element!,
+          command.via,
+          numeric ? 'room-id' : 'str-room-id',
+          command.via === 'attribute' ? String(command.room) : command.room,
+        );
         this.setInput(element!, command.via, numeric ? 'str-room-id' : 'room-id', undefined);
         this.noteInputs(element!, cleared);
         return;
@@ -759,7 +855,12 @@ class World {
         for (const name of ['sdk-app-id', 'room-id', 'str-room-id', 'user-id'] as const) {
           const value = from[INPUTS[name]];
           const absent = value === undefined || value === null || value === '';
-          this.setInput(element!, command.via, name, command.via === 'attribute' && !absent ? String(value) : absent ? undefined : value);
+          this.setInput(
+            element!,
+            command.via,
+            name,
+            command.via === 'attribute' && !absent ? String(value) : absent ? undefined : value,
+          );
         }
         this.noteInputs(element!, cleared);
         return;
@@ -781,22 +882,31 @@ class World {
         if (!(error instanceof DOMException) || error.name !== 'InvalidStateError') {
           this.fail(element!, `join() while disconnected must reject with InvalidStateError; got ${String(error)}`);
         }
-        if (alone && element!.events.length !== eventsBefore) this.fail(element!, 'join() while disconnected dispatched an event');
+        if (alone && element!.events.length !== eventsBefore)
+          this.fail(element!, 'join() while disconnected dispatched an event');
         return;
       }
       case 'leave':
         element!.justified.add('left');
-        void element!.el.leave().catch((error: unknown) => this.problems.push(`element ${element!.index}: leave() rejected: ${String(error)}`));
+        void element!.el
+          .leave()
+          .catch((error: unknown) =>
+            this.problems.push(`element ${element!.index}: leave() rejected: ${String(error)}`),
+          );
         return;
       case 'remove-user':
       case 'dismiss-room': {
         const config = this.configOf(element!);
         if (!config) return;
         const room =
-          typeof config.roomId === 'number' ? { sdkAppId: config.sdkAppId, roomId: config.roomId } : { sdkAppId: config.sdkAppId, strRoomId: config.roomId };
+          typeof config.roomId === 'number'
+            ? { sdkAppId: config.sdkAppId, roomId: config.roomId }
+            : { sdkAppId: config.sdkAppId, strRoomId: config.roomId };
         // A room no one is in does not exist for Tencent Cloud: that refusal is expected.
         const request =
-          command.c === 'remove-user' ? this.emulator.admin.removeUsers({ ...room, userIds: [config.userId] }) : this.emulator.admin.dismissRoom(room);
+          command.c === 'remove-user'
+            ? this.emulator.admin.removeUsers({ ...room, userIds: [config.userId] })
+            : this.emulator.admin.dismissRoom(room);
         await request.catch((error: unknown) => {
           if ((error as { code?: string }).code !== 'FailedOperation.RoomNotExist') throw error;
         });
@@ -827,7 +937,8 @@ class World {
         this.failNextImport = true;
         return;
       case 'media':
-        if (command.via === 'property') (element!.el as unknown as Record<string, boolean>)[command.device] = command.on;
+        if (command.via === 'property')
+          (element!.el as unknown as Record<string, boolean>)[command.device] = command.on;
         else if (command.on) {
           element!.el.setAttribute(command.device, '');
           element!.attributes.set(command.device, '');
@@ -854,7 +965,11 @@ class World {
         void el.join().catch(() => undefined);
         break;
       case 'leave':
-        void el.leave().catch((error: unknown) => this.problems.push(`element ${element.index}: leave() rejected: ${String(error)}`));
+        void el
+          .leave()
+          .catch((error: unknown) =>
+            this.problems.push(`element ${element.index}: leave() rejected: ${String(error)}`),
+          );
         break;
       case 'connect':
         if (!el.isConnected) this.containers[0].append(el);
@@ -867,7 +982,12 @@ class World {
         break;
       case 'room': {
         const numeric = typeof action.room === 'number';
-        this.setInput(element, action.via, numeric ? 'room-id' : 'str-room-id', action.via === 'attribute' ? String(action.room) : action.room);
+        this.setInput(
+          element,
+          action.via,
+          numeric ? 'room-id' : 'str-room-id',
+          action.via === 'attribute' ? String(action.room) : action.room,
+        );
         this.setInput(element, action.via, numeric ? 'str-room-id' : 'room-id', undefined);
         this.noteInputs(element, cleared);
         break;
@@ -931,8 +1051,18 @@ class World {
       const stuck = busy.filter((e) => e.inFlight === 0);
       if (stuck.length && ++stuckRounds > 3) {
         const session = internals(stuck[0].el).session as unknown as Record<string, unknown>;
-        const about = { visit: Boolean(session.visit), hold: session.hold, desired: Boolean(session.desired), imports: this.imports, clients: stuck[0].clients.length, sdk: typeof stuck[0].el.sdk };
-        this.fail(stuck[0], `is stuck in state ${stuck[0].el.state}: its session works on with nothing left to wait for ${JSON.stringify(about)}`);
+        const about = {
+          visit: Boolean(session.visit),
+          hold: session.hold,
+          desired: Boolean(session.desired),
+          imports: this.imports,
+          clients: stuck[0].clients.length,
+          sdk: typeof stuck[0].el.sdk,
+        };
+        this.fail(
+          stuck[0],
+          `is stuck in state ${stuck[0].el.state}: its session works on with nothing left to wait for ${JSON.stringify(about)}`,
+        );
       }
     }
     await this.nextTask();
@@ -949,7 +1079,8 @@ class World {
     if (this.problems.length) this.fail(null, this.problems.join('\n'));
     const snapshot = this.emulator.admin.rooms;
     const members: string[] = [];
-    for (const room of snapshot) for (const userId of room.members) members.push(JSON.stringify([room.sdkAppId, room.roomId, userId]));
+    for (const room of snapshot)
+      for (const userId of room.members) members.push(JSON.stringify([room.sdkAppId, room.roomId, userId]));
 
     const joinedClients: string[] = [];
     for (const element of this.elements) {
@@ -964,7 +1095,8 @@ class World {
 
       const state = el.state;
       const attribute = el.getAttribute('state');
-      if (attribute !== null && attribute !== state) this.fail(element, `reflects state "${attribute}" but its state is "${state}" (invariant 3)`);
+      if (attribute !== null && attribute !== state)
+        this.fail(element, `reflects state "${attribute}" but its state is "${state}" (invariant 3)`);
       if (attribute === null && state !== 'idle') this.fail(element, `is in state ${state} without a state attribute`);
       this.checkAttributes(element);
 
@@ -978,26 +1110,37 @@ class World {
         const expected = JSON.stringify([config.sdkAppId, config.roomId, config.userId]);
         const actual = String(joinedAs.get(client));
         if (expected !== actual) this.fail(element, `is joined to ${actual} but was given ${expected} (invariant 2)`);
-        if (!members.includes(expected)) this.fail(element, `is in state joined but the emulator has no member ${expected} (invariant 2)`);
+        if (!members.includes(expected))
+          this.fail(element, `is in state joined but the emulator has no member ${expected} (invariant 2)`);
         if (!el.isConnected) this.fail(element, 'is joined while not in the document');
       } else if (!blocked) {
-        if (alive.some((client) => client.joined)) this.fail(element, `is in state ${state} but its SDK client is still in a room (invariant 2)`);
+        if (alive.some((client) => client.joined))
+          this.fail(element, `is in state ${state} but its SDK client is still in a room (invariant 2)`);
       } else if (state !== 'leaving' && alive.some((client) => client.joined)) {
-        this.fail(element, `is in state ${state} (waiting on a hanging SDK call) but its SDK client is in a room (invariant 2)`);
+        this.fail(
+          element,
+          `is in state ${state} (waiting on a hanging SDK call) but its SDK client is in a room (invariant 2)`,
+        );
       }
 
       if (blocked) continue;
       // Every settled element rests in a state its inputs and history explain.
-      if (state === 'joining' || state === 'leaving') this.fail(element, `rests in state ${state} with no SDK call in flight`);
+      if (state === 'joining' || state === 'leaving')
+        this.fail(element, `rests in state ${state} with no SDK call in flight`);
       if (!el.isConnected) {
         if (alive.length) this.fail(element, 'keeps an SDK client after it was removed from the document');
       } else if (state !== 'joined') {
         const hold = (HOLDS as readonly string[]).includes(state) ? (state as HoldState) : null;
         const result = parseConfig(el).status;
         const explained =
-          (hold !== null && element.justified.has(hold)) || (result === 'incomplete' && state === 'idle') || (result === 'invalid' && state === 'error');
+          (hold !== null && element.justified.has(hold)) ||
+          (result === 'incomplete' && state === 'idle') ||
+          (result === 'invalid' && state === 'error');
         if (!explained) {
-          this.fail(element, `is connected with ${result} inputs but rests in state ${state}, with nothing since the last join(), reconnect or change that explains it`);
+          this.fail(
+            element,
+            `is connected with ${result} inputs but rests in state ${state}, with nothing since the last join(), reconnect or change that explains it`,
+          );
         }
       }
     }
@@ -1005,7 +1148,10 @@ class World {
     // 2. The emulator's membership is exactly the elements' clients that are in a room.
     const sorted = (list: string[]) => [...list].sort().join(' ');
     if (sorted(members) !== sorted(joinedClients)) {
-      this.fail(null, `the emulator's members [${sorted(members)}] are not the elements' joined clients [${sorted(joinedClients)}] (invariant 2)`);
+      this.fail(
+        null,
+        `the emulator's members [${sorted(members)}] are not the elements' joined clients [${sorted(joinedClients)}] (invariant 2)`,
+      );
     }
     const joinedElements = this.elements.filter((e) => e.el.state === 'joined').length;
     const leavingBlocked = this.elements.filter((e) => e.el.state === 'leaving' && this.blocked(e)).length;
@@ -1020,42 +1166,68 @@ class World {
       const { type, detail } = event;
       if (containsSecret(detail)) this.fail(element, `put the user signature in a ${type} event (invariant 3)`);
       const bubbles = type !== 'error';
-      if (event.bubbles !== bubbles || event.composed !== bubbles) this.fail(element, `dispatched ${type} with bubbles ${event.bubbles}, composed ${event.composed}`);
+      if (event.bubbles !== bubbles || event.composed !== bubbles)
+        this.fail(element, `dispatched ${type} with bubbles ${event.bubbles}, composed ${event.composed}`);
       if (type === 'state-change') {
-        if (detail.state !== event.stateAttribute) this.fail(element, `state-change to ${detail.state} while the attribute said ${event.stateAttribute} (invariant 3)`);
-        if (detail.prevState !== element.lastState) this.fail(element, `state-change from ${detail.prevState}, but the state was ${element.lastState} (invariant 3)`);
+        if (detail.state !== event.stateAttribute)
+          this.fail(
+            element,
+            `state-change to ${detail.state} while the attribute said ${event.stateAttribute} (invariant 3)`,
+          );
+        if (detail.prevState !== element.lastState)
+          this.fail(
+            element,
+            `state-change from ${detail.prevState}, but the state was ${element.lastState} (invariant 3)`,
+          );
         if (detail.state === detail.prevState) this.fail(element, `state-change from ${detail.state} to itself`);
         element.lastState = detail.state;
       } else if (type === 'joined') {
-        if (element.openJoin) this.fail(element, `joined ${JSON.stringify(detail)} again without left or banned after joined ${JSON.stringify(element.openJoin)} (invariant 3)`);
+        if (element.openJoin)
+          this.fail(
+            element,
+            `joined ${JSON.stringify(detail)} again without left or banned after joined ${JSON.stringify(element.openJoin)} (invariant 3)`,
+          );
         if (event.stateAttribute !== 'joined') this.fail(element, `dispatched joined in state ${event.stateAttribute}`);
         element.openJoin = { roomId: detail.roomId, userId: detail.userId };
       } else if (type === 'left' || type === 'banned') {
-        if (!element.openJoin) this.fail(element, `dispatched ${type} ${JSON.stringify(detail)} without a joined before it (invariant 3)`);
+        if (!element.openJoin)
+          this.fail(element, `dispatched ${type} ${JSON.stringify(detail)} without a joined before it (invariant 3)`);
         if (detail.roomId !== element.openJoin.roomId || detail.userId !== element.openJoin.userId) {
-          this.fail(element, `dispatched ${type} ${JSON.stringify(detail)} after joined ${JSON.stringify(element.openJoin)} (invariant 3)`);
+          this.fail(
+            element,
+            `dispatched ${type} ${JSON.stringify(detail)} after joined ${JSON.stringify(element.openJoin)} (invariant 3)`,
+          );
         }
-        if (type === 'banned' && (typeof detail.message !== 'string' || detail.message === '')) this.fail(element, 'dispatched banned without a message');
+        if (type === 'banned' && (typeof detail.message !== 'string' || detail.message === ''))
+          this.fail(element, 'dispatched banned without a message');
         element.openJoin = null;
       } else if (type === 'peer-join' || type === 'peer-leave') {
         if (!element.openJoin) this.fail(element, `dispatched ${type} while not in a room`);
       } else if (type === 'error') {
-        if (typeof detail.code !== 'string' || typeof detail.message !== 'string' || !detail.message) this.fail(element, `dispatched a malformed error ${JSON.stringify(detail)}`);
+        if (typeof detail.code !== 'string' || typeof detail.message !== 'string' || !detail.message)
+          this.fail(element, `dispatched a malformed error ${JSON.stringify(detail)}`);
         // Chromium's fake devices never fail: a media-failed here is the element's own fault (a publish after it left).
-        if (detail.code === 'media-failed') this.fail(element, `dispatched media-failed with fake devices: ${detail.message}`);
+        if (detail.code === 'media-failed')
+          this.fail(element, `dispatched media-failed with fake devices: ${detail.message}`);
       }
     }
     element.checkedEvents = element.events.length;
-    if (element.lastState !== element.el.state) this.fail(element, `is in state ${element.el.state} but its last state-change said ${element.lastState} (invariant 3)`);
+    if (element.lastState !== element.el.state)
+      this.fail(
+        element,
+        `is in state ${element.el.state} but its last state-change said ${element.lastState} (invariant 3)`,
+      );
   }
 
   /** Only `state` is reflected: the element's attributes are the ones the test set, and `state`. */
   private checkAttributes(element: Element): void {
     for (const name of element.el.getAttributeNames()) {
       if (name === 'state') continue;
-      if (element.attributes.get(name) !== element.el.getAttribute(name)) this.fail(element, `has attribute ${name}="${element.el.getAttribute(name)}" that the page did not set`);
+      if (element.attributes.get(name) !== element.el.getAttribute(name))
+        this.fail(element, `has attribute ${name}="${element.el.getAttribute(name)}" that the page did not set`);
     }
-    for (const [name] of element.attributes) if (!element.el.hasAttribute(name)) this.fail(element, `lost attribute ${name}`);
+    for (const [name] of element.attributes)
+      if (!element.el.hasAttribute(name)) this.fail(element, `lost attribute ${name}`);
   }
 
   /** 5. Once every element is removed and settled: no live client, no member, no pending timer. */
@@ -1067,7 +1239,11 @@ class World {
     await this.settle();
     this.check();
     for (const element of this.elements) {
-      if (element.openJoin) this.fail(element, `ended with joined ${JSON.stringify(element.openJoin)} never followed by left or banned (invariant 3)`);
+      if (element.openJoin)
+        this.fail(
+          element,
+          `ended with joined ${JSON.stringify(element.openJoin)} never followed by left or banned (invariant 3)`,
+        );
       if (element.inFlight) this.fail(element, `ended with ${element.inFlight} SDK calls in flight (invariant 5)`);
       for (const client of element.clients) {
         if (!client.destroyed) this.fail(element, 'left a live SDK client behind (invariant 5)');
@@ -1077,9 +1253,11 @@ class World {
       if (session.active) this.fail(element, 'has a session still active after removal (invariant 5)');
       if (pendingDisconnect !== undefined) this.fail(element, 'has a pending timer after removal (invariant 5)');
     }
-    if (this.emulator.liveClients.length) this.fail(null, `${this.emulator.liveClients.length} emulated clients are still alive (invariant 5)`);
+    if (this.emulator.liveClients.length)
+      this.fail(null, `${this.emulator.liveClients.length} emulated clients are still alive (invariant 5)`);
     // A live room its last (audience) member left is kept, empty, for 10 minutes: only members count here.
-    if (this.emulator.admin.rooms.some((room) => room.members.length)) this.fail(null, `the emulator still has members: ${JSON.stringify(this.emulator.admin.rooms)} (invariant 5)`);
+    if (this.emulator.admin.rooms.some((room) => room.members.length))
+      this.fail(null, `the emulator still has members: ${JSON.stringify(this.emulator.admin.rooms)} (invariant 5)`);
     if (this.pendingTimers.size) this.fail(null, `${this.pendingTimers.size} timers are still pending (invariant 5)`);
     await this.checkNoMediaLeft();
   }
@@ -1096,8 +1274,16 @@ class World {
     }
     if (this.capturesInFlight) this.fail(null, `${this.capturesInFlight} captures never answered`);
     const live = [...media.capturedTracks].filter((track) => track.readyState !== 'ended');
-    if (live.length) this.fail(null, `${live.length} captured tracks (${live.map((track) => track.kind).join(', ')}) are still live after every element was removed (invariant 5)`);
-    if (media.links.size) this.fail(null, `${media.links.size} media connections are still open after every element was removed (invariant 5)`);
+    if (live.length)
+      this.fail(
+        null,
+        `${live.length} captured tracks (${live.map((track) => track.kind).join(', ')}) are still live after every element was removed (invariant 5)`,
+      );
+    if (media.links.size)
+      this.fail(
+        null,
+        `${media.links.size} media connections are still open after every element was removed (invariant 5)`,
+      );
     if (media.capturedTracks.size) count('sequences-that-captured');
   }
 
@@ -1120,7 +1306,11 @@ function containsSecret(value: unknown, seen = new Set<unknown>()): boolean {
   if (typeof value === 'string') return value.includes(SECRET);
   if (typeof value !== 'object' || value === null || seen.has(value)) return false;
   seen.add(value);
-  if (value instanceof Error && (containsSecret(value.message, seen) || containsSecret(value.stack, seen) || containsSecret(value.cause, seen))) return true;
+  if (
+    value instanceof Error &&
+    (containsSecret(value.message, seen) || containsSecret(value.stack, seen) || containsSecret(value.cause, seen))
+  )
+    return true;
   return Object.values(value).some((field) => containsSecret(field, seen));
 }
 
@@ -1136,7 +1326,14 @@ const count = (key: string) => (coverage[key] = (coverage[key] ?? 0) + 1);
 export async function runLifecycleSequence(sequence: LifecycleSequence): Promise<void> {
   // The element imports its visit code at the first join of the page. Loaded before the world, whose
   // settling waits on tasks and timers it can see, not on a module's first fetch.
-  await loadVisits({ createClient: () => { throw new Error('not used'); } }, 'v4');
+  await loadVisits(
+    {
+      createClient: () => {
+        throw new Error('not used');
+      },
+    },
+    'v4',
+  );
   const world = new World(sequence.elements);
   try {
     await world.settle();
@@ -1187,10 +1384,13 @@ export interface LifecycleRunResult {
  */
 export async function checkLifecycleModel(options: LifecycleRunOptions): Promise<LifecycleRunResult> {
   let steps = 0;
-  const property = fc.asyncProperty(lifecycleSequences(options.maxSteps ?? 40, { media: options.media }), async (sequence) => {
-    steps += sequence.steps.length;
-    await runLifecycleSequence(sequence);
-  });
+  const property = fc.asyncProperty(
+    lifecycleSequences(options.maxSteps ?? 40, { media: options.media }),
+    async (sequence) => {
+      steps += sequence.steps.length;
+      await runLifecycleSequence(sequence);
+    },
+  );
   const details = await fc.check(property, {
     numRuns: options.runs,
     seed: options.seed,

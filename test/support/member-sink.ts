@@ -10,6 +10,7 @@ export function memberSink({ leaveReasons = false } = {}): MemberSink & { heard:
     heard,
     removed: (reason: RemovalReason) => heard.push(`removed:${reason}`),
     peerJoin: (userId) => heard.push(`peer-join:${userId}`),
-    peerLeave: (userId, reason: PeerLeaveReason) => heard.push(leaveReasons ? `peer-leave:${userId}:${reason}` : `peer-leave:${userId}`),
+    peerLeave: (userId, reason: PeerLeaveReason) =>
+      heard.push(leaveReasons ? `peer-leave:${userId}:${reason}` : `peer-leave:${userId}`),
   };
 }

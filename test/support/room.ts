@@ -44,12 +44,16 @@ export function record(el: TrtcRoom): Recorded[] {
 }
 
 export const types = (events: Recorded[]) => events.filter((e) => e.type !== 'state-change').map((e) => e.type);
-export const states = (events: Recorded[]) => events.filter((e) => e.type === 'state-change').map((e) => e.detail.state);
+export const states = (events: Recorded[]) =>
+  events.filter((e) => e.type === 'state-change').map((e) => e.detail.state);
 
 export const VALID = { 'sdk-app-id': '1400000001', 'room-id': '1234', 'user-id': 'alice', 'user-sig': 'sig-secret-1' };
 
 /** Creates an element with an SDK double (of either generation; v4 unless given) and the given attributes, without connecting it. */
-export function create<S extends TrtcSdk = FakeTrtc>(attributes: Record<string, string> = VALID, sdk: S = new FakeTrtc() as TrtcSdk as S) {
+export function create<S extends TrtcSdk = FakeTrtc>(
+  attributes: Record<string, string> = VALID,
+  sdk: S = new FakeTrtc() as TrtcSdk as S,
+) {
   const el = document.createElement('trtc-room');
   el.sdk = sdk;
   for (const [name, value] of Object.entries(attributes)) el.setAttribute(name, value);

@@ -28,10 +28,29 @@ function selfSignedCertificate() {
   try {
     const key = join(folder, 'key.pem');
     const cert = join(folder, 'cert.pem');
-    execFileSync('openssl', [
-      'req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes',
-      '-keyout', key, '-out', cert, '-days', '1', '-subj', '/CN=127.0.0.1', '-addext', 'subjectAltName=IP:127.0.0.1',
-    ], { stdio: 'ignore' });
+    execFileSync(
+      'openssl',
+      [
+        'req',
+        '-x509',
+        '-newkey',
+        'ec',
+        '-pkeyopt',
+        'ec_paramgen_curve:prime256v1',
+        '-nodes',
+        '-keyout',
+        key,
+        '-out',
+        cert,
+        '-days',
+        '1',
+        '-subj',
+        '/CN=127.0.0.1',
+        '-addext',
+        'subjectAltName=IP:127.0.0.1',
+      ],
+      { stdio: 'ignore' },
+    );
     return { key: readFileSync(key), cert: readFileSync(cert) };
   } finally {
     rmSync(folder, { recursive: true, force: true });
@@ -67,8 +86,14 @@ export async function startV4SignallingStandIn() {
   const announce = (room, message, except) => {
     for (const other of room.values()) if (other !== except) send(other, message);
   };
-  const peerJoin = (member) => ({ cmd: CMD.PEER_JOIN, data: { srcTinyId: member.tinyId, userId: member.userId, role: 20 } });
-  const peerLeave = (member, reason = 0) => ({ cmd: CMD.PEER_LEAVE, data: { srcTinyId: member.tinyId, userId: member.userId, reason } });
+  const peerJoin = (member) => ({
+    cmd: CMD.PEER_JOIN,
+    data: { srcTinyId: member.tinyId, userId: member.userId, role: 20 },
+  });
+  const peerLeave = (member, reason = 0) => ({
+    cmd: CMD.PEER_LEAVE,
+    data: { srcTinyId: member.tinyId, userId: member.userId, reason },
+  });
 
   /** Takes a member out of its room; the others hear peer-leave. */
   const remove = (key, member) => {
@@ -98,7 +123,15 @@ export async function startV4SignallingStandIn() {
     const sdkAppId = Number(query.get('sdkAppId'));
     let key = null;
     // The welcome: the SDK's channel setup waits for it before it sends its join.
-    socket.send(JSON.stringify({ cmd: CMD.CHANNEL_SETUP_RESULT, code: 0, message: '', tinyId, data: { clientIp: '127.0.0.1', signalInnerIp: '127.0.0.1', svrTime: Date.now() } }));
+    socket.send(
+      JSON.stringify({
+        cmd: CMD.CHANNEL_SETUP_RESULT,
+        code: 0,
+        message: '',
+        tinyId,
+        data: { clientIp: '127.0.0.1', signalInnerIp: '127.0.0.1', svrTime: Date.now() },
+      }),
+    );
     socket.on('message', (data) => {
       let message;
       try {
@@ -114,11 +147,25 @@ export async function startV4SignallingStandIn() {
         admit(key, member);
         // Everyone already in the room comes as a publisher (flag 0: no tracks): the SDK announces each
         // with peer-join before its join() resolves.
-        const publishers = [...rooms.get(key).values()].filter((other) => other !== member).map((other) => ({ userId: other.userId, srcTinyId: other.tinyId, flag: 0 }));
-        socket.send(JSON.stringify({ cmd: CMD.JOIN_ROOM_RESULT, seq, code: 0, message: '', tinyId, data: { publishers, relayOuterIp: '127.0.0.1', relayInnerIp: '127.0.0.1', relayPort: 8000 } }));
+        const publishers = [...rooms.get(key).values()]
+          .filter((other) => other !== member)
+          .map((other) => ({ userId: other.userId, srcTinyId: other.tinyId, flag: 0 }));
+        socket.send(
+          JSON.stringify({
+            cmd: CMD.JOIN_ROOM_RESULT,
+            seq,
+            code: 0,
+            message: '',
+            tinyId,
+            data: { publishers, relayOuterIp: '127.0.0.1', relayInnerIp: '127.0.0.1', relayPort: 8000 },
+          }),
+        );
       } else if (cmd === 'get_user_list') {
         // The whole room, the asker included (the SDK skips itself; a user missing here it takes as gone).
-        const userList = key && rooms.has(key) ? [...rooms.get(key).values()].map((other) => ({ userId: other.userId, srcTinyId: other.tinyId, role: 20 })) : [];
+        const userList =
+          key && rooms.has(key)
+            ? [...rooms.get(key).values()].map((other) => ({ userId: other.userId, srcTinyId: other.tinyId, role: 20 }))
+            : [];
         socket.send(JSON.stringify({ cmd: CMD.USER_LIST_RES, seq, code: 0, message: '', data: { userList } }));
       } else if (cmd === 'leave') {
         if (key) remove(key, member);

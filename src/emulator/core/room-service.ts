@@ -43,7 +43,9 @@ export interface JoinRequest {
 }
 
 /** Identifies a room in an admin request, as Tencent Cloud's API does: RoomId for numeric, StrRoomId for string rooms. */
-export type RoomRef = { sdkAppId: number; roomId: number; strRoomId?: undefined } | { sdkAppId: number; strRoomId: string; roomId?: undefined };
+export type RoomRef =
+  | { sdkAppId: number; roomId: number; strRoomId?: undefined }
+  | { sdkAppId: number; strRoomId: string; roomId?: undefined };
 
 export type RemoveUsersRequest = RoomRef & { userIds: string[] };
 
@@ -149,7 +151,8 @@ interface Room {
 /** Only anchors are announced to the others: in rtc mode everyone, in live mode not the audience. */
 const announced = (member: Membership) => member.role === 'anchor';
 
-const roomKey = (sdkAppId: number, roomId: RoomId) => `${sdkAppId}/${typeof roomId === 'number' ? `n:${roomId}` : `s:${roomId}`}`;
+const roomKey = (sdkAppId: number, roomId: RoomId) =>
+  `${sdkAppId}/${typeof roomId === 'number' ? `n:${roomId}` : `s:${roomId}`}`;
 
 export class RoomService {
   private readonly rooms = new Map<string, Room>();
@@ -182,7 +185,9 @@ export class RoomService {
           sdkAppId: room.sdkAppId,
           roomId: room.roomId,
           members: Object.freeze([...room.members.keys()]),
-          memberships: Object.freeze([...room.members.values()].map(({ userId, mode, role }) => Object.freeze({ userId, mode, role }))),
+          memberships: Object.freeze(
+            [...room.members.values()].map(({ userId, mode, role }) => Object.freeze({ userId, mode, role })),
+          ),
           ...(room.closesAt !== undefined ? { closesAt: room.closesAt } : {}),
         }),
       ),
@@ -197,12 +202,18 @@ export class RoomService {
   async join(request: JoinRequest, sink: MemberSink): Promise<Membership> {
     const { sdkAppId, roomId, userId, userSig } = request;
     const refuse = (extraCode: number, why: string) => new JoinRefusedError(`Join refused: ${why}`, extraCode);
-    if (!Number.isInteger(sdkAppId) || sdkAppId <= 0) throw refuse(JOIN_REFUSAL.SDK_APP_ID_INVALID, `SDKAppID ${String(sdkAppId)} is not a positive integer.`);
+    if (!Number.isInteger(sdkAppId) || sdkAppId <= 0)
+      throw refuse(JOIN_REFUSAL.SDK_APP_ID_INVALID, `SDKAppID ${String(sdkAppId)} is not a positive integer.`);
     if (!this.sdkAppIds.has(sdkAppId)) {
-      throw refuse(JOIN_REFUSAL.SDK_APP_ID_INVALID, `SDKAppID ${sdkAppId} does not exist in this emulator (it knows ${this.knownSdkAppIds.join(', ')}).`);
+      throw refuse(
+        JOIN_REFUSAL.SDK_APP_ID_INVALID,
+        `SDKAppID ${sdkAppId} does not exist in this emulator (it knows ${this.knownSdkAppIds.join(', ')}).`,
+      );
     }
-    if (!isRoomId(roomId)) throw refuse(JOIN_REFUSAL.ROOM_ID_INVALID, `${JSON.stringify(roomId)} is not a valid TRTC room id.`);
-    if (typeof userId !== 'string' || !USER_ID.test(userId)) throw refuse(JOIN_REFUSAL.USER_ID_INVALID, `${JSON.stringify(userId)} is not a valid userId.`);
+    if (!isRoomId(roomId))
+      throw refuse(JOIN_REFUSAL.ROOM_ID_INVALID, `${JSON.stringify(roomId)} is not a valid TRTC room id.`);
+    if (typeof userId !== 'string' || !USER_ID.test(userId))
+      throw refuse(JOIN_REFUSAL.USER_ID_INVALID, `${JSON.stringify(userId)} is not a valid userId.`);
     if (typeof userSig !== 'string' || userSig === '') throw refuse(JOIN_REFUSAL.USER_SIG_INVALID, 'no userSig.');
     const mode: RoomMode = request.mode === 'live' ? 'live' : 'rtc';
     const role: MemberRole = mode === 'live' && request.role === 'audience' ? 'audience' : 'anchor';
@@ -224,7 +235,8 @@ export class RoomService {
     const earlier = room.members.get(userId);
     if (earlier) {
       room.members.delete(userId);
-      if (announced(earlier)) for (const other of room.members.values()) other.sink.peerLeave(userId, PEER_LEAVE_REASON.KICK);
+      if (announced(earlier))
+        for (const other of room.members.values()) other.sink.peerLeave(userId, PEER_LEAVE_REASON.KICK);
       earlier.sink.removed('kick', `Another client joined room ${String(roomId)} with the same userId "${userId}".`);
     }
     const member: Member = { sdkAppId, roomId, userId, mode, role, sink };
@@ -266,7 +278,8 @@ export class RoomService {
     const room = this.findRoom(request);
     const members = [...room.members.values()];
     this.rooms.delete(roomKey(room.sdkAppId, room.roomId));
-    for (const member of members) member.sink.removed('room-disband', `The app server dismissed room ${String(room.roomId)}.`);
+    for (const member of members)
+      member.sink.removed('room-disband', `The app server dismissed room ${String(room.roomId)}.`);
     this.changed();
   }
 
@@ -295,25 +308,48 @@ export class RoomService {
   }
 
   private findRoom(request: RoomRef): Room {
-    if (typeof request !== 'object' || request === null) throw new RoomServiceError('InvalidParameter', 'The request must be an object.');
+    if (typeof request !== 'object' || request === null)
+      throw new RoomServiceError('InvalidParameter', 'The request must be an object.');
     const { sdkAppId, roomId, strRoomId } = request;
-    if (sdkAppId === undefined || sdkAppId === null) throw new RoomServiceError('MissingParameter.SdkAppId', 'SdkAppId is required.');
-    if (!Number.isInteger(sdkAppId) || sdkAppId <= 0) throw new RoomServiceError('InvalidParameter.SdkAppId', `SdkAppId ${JSON.stringify(sdkAppId)} is not a positive integer.`);
+    if (sdkAppId === undefined || sdkAppId === null)
+      throw new RoomServiceError('MissingParameter.SdkAppId', 'SdkAppId is required.');
+    if (!Number.isInteger(sdkAppId) || sdkAppId <= 0)
+      throw new RoomServiceError(
+        'InvalidParameter.SdkAppId',
+        `SdkAppId ${JSON.stringify(sdkAppId)} is not a positive integer.`,
+      );
     if (!this.sdkAppIds.has(sdkAppId)) {
-      throw new RoomServiceError('UnauthorizedOperation.SdkAppId', `SdkAppId ${sdkAppId} is not an application of this account (the emulator knows ${this.knownSdkAppIds.join(', ')}).`);
+      throw new RoomServiceError(
+        'UnauthorizedOperation.SdkAppId',
+        `SdkAppId ${sdkAppId} is not an application of this account (the emulator knows ${this.knownSdkAppIds.join(', ')}).`,
+      );
     }
     const hasNumeric = roomId !== undefined && roomId !== null;
     const hasString = strRoomId !== undefined && strRoomId !== null;
     if (hasNumeric === hasString) {
-      throw new RoomServiceError(hasNumeric ? 'InvalidParameter.RoomId' : 'MissingParameter.RoomId', 'Give exactly one room: a numeric RoomId or a string room id.');
+      throw new RoomServiceError(
+        hasNumeric ? 'InvalidParameter.RoomId' : 'MissingParameter.RoomId',
+        'Give exactly one room: a numeric RoomId or a string room id.',
+      );
     }
     const id: RoomId = hasNumeric ? roomId! : strRoomId!;
-    if (hasNumeric ? !(Number.isInteger(id) && (id as number) >= 1 && (id as number) <= 4294967294) : !(typeof id === 'string' && STR_ROOM_ID.test(id))) {
-      throw new RoomServiceError('InvalidParameter.RoomId', `RoomId ${JSON.stringify(id)} is not a valid ${hasNumeric ? 'numeric' : 'string'} room id.`);
+    if (
+      hasNumeric
+        ? !(Number.isInteger(id) && (id as number) >= 1 && (id as number) <= 4294967294)
+        : !(typeof id === 'string' && STR_ROOM_ID.test(id))
+    ) {
+      throw new RoomServiceError(
+        'InvalidParameter.RoomId',
+        `RoomId ${JSON.stringify(id)} is not a valid ${hasNumeric ? 'numeric' : 'string'} room id.`,
+      );
     }
     this.closeExpiredRooms();
     const room = this.rooms.get(roomKey(sdkAppId, id));
-    if (!room) throw new RoomServiceError('FailedOperation.RoomNotExist', `Room ${JSON.stringify(id)} of SDKAppID ${sdkAppId} does not exist (no one is in it).`);
+    if (!room)
+      throw new RoomServiceError(
+        'FailedOperation.RoomNotExist',
+        `Room ${JSON.stringify(id)} of SDKAppID ${sdkAppId} does not exist (no one is in it).`,
+      );
     return room;
   }
 
@@ -328,11 +364,16 @@ function isRoomId(roomId: unknown): roomId is RoomId {
 }
 
 function checkUserIds(userIds: unknown): string[] {
-  if (userIds === undefined || userIds === null) throw new RoomServiceError('MissingParameter.UserIds', 'UserIds is required.');
+  if (userIds === undefined || userIds === null)
+    throw new RoomServiceError('MissingParameter.UserIds', 'UserIds is required.');
   if (!Array.isArray(userIds) || userIds.length < 1 || userIds.length > MAX_USER_IDS) {
-    throw new RoomServiceError('InvalidParameter.UserIds', `UserIds must list 1 to ${MAX_USER_IDS} user ids; got ${Array.isArray(userIds) ? userIds.length : typeof userIds}.`);
+    throw new RoomServiceError(
+      'InvalidParameter.UserIds',
+      `UserIds must list 1 to ${MAX_USER_IDS} user ids; got ${Array.isArray(userIds) ? userIds.length : typeof userIds}.`,
+    );
   }
   const bad = userIds.find((userId) => typeof userId !== 'string' || !USER_ID.test(userId));
-  if (bad !== undefined) throw new RoomServiceError('InvalidParameter.UserIds', `${JSON.stringify(bad)} is not a valid userId.`);
+  if (bad !== undefined)
+    throw new RoomServiceError('InvalidParameter.UserIds', `${JSON.stringify(bad)} is not a valid userId.`);
   return userIds as string[];
 }

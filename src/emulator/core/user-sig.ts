@@ -53,7 +53,8 @@ async function inflate(bytes: Uint8Array<ArrayBuffer>, limit: number): Promise<s
   // memory stays within the limit and one slice's worth.
   // Settles with the feeder's error (or undefined), handled from the start so a failure is never unhandled.
   const feedFailure = (async () => {
-    for (let at = 0; at < bytes.length; at += INFLATE_SLICE_BYTES) await writer.write(bytes.subarray(at, at + INFLATE_SLICE_BYTES));
+    for (let at = 0; at < bytes.length; at += INFLATE_SLICE_BYTES)
+      await writer.write(bytes.subarray(at, at + INFLATE_SLICE_BYTES));
     await writer.close();
   })().then(
     () => undefined,
@@ -64,7 +65,8 @@ async function inflate(bytes: Uint8Array<ArrayBuffer>, limit: number): Promise<s
   try {
     for (let read = await reader.read(); !read.done; read = await reader.read()) {
       size += read.value.byteLength;
-      if (size > limit) throw new UserSigError(`userSig is not a TLS v2 signature (it inflates to more than ${limit} bytes).`);
+      if (size > limit)
+        throw new UserSigError(`userSig is not a TLS v2 signature (it inflates to more than ${limit} bytes).`);
       chunks.push(read.value);
     }
     const failure = await feedFailure;
@@ -85,18 +87,29 @@ async function inflate(bytes: Uint8Array<ArrayBuffer>, limit: number): Promise<s
 }
 
 /** The HMAC-SHA256 over the same text tls-sig-api-v2 signs, base64-encoded. */
-export async function tlsHmac(secretKey: string, fields: { userId: string; sdkAppId: number; time: number; expire: number; userBuf?: string }): Promise<string> {
+export async function tlsHmac(
+  secretKey: string,
+  fields: { userId: string; sdkAppId: number; time: number; expire: number; userBuf?: string },
+): Promise<string> {
   let content = `TLS.identifier:${fields.userId}\nTLS.sdkappid:${fields.sdkAppId}\nTLS.time:${fields.time}\nTLS.expire:${fields.expire}\n`;
   if (fields.userBuf !== undefined) content += `TLS.userbuf:${fields.userBuf}\n`;
   const encoder = new TextEncoder();
-  const key = await crypto.subtle.importKey('raw', encoder.encode(secretKey), { name: 'HMAC', hash: 'SHA-256' }, false, ['sign']);
+  const key = await crypto.subtle.importKey(
+    'raw',
+    encoder.encode(secretKey),
+    { name: 'HMAC', hash: 'SHA-256' },
+    false,
+    ['sign'],
+  );
   return bytesToBase64(new Uint8Array(await crypto.subtle.sign('HMAC', key, encoder.encode(content))));
 }
 
 /** Resolves if `userSig` is a valid, unexpired signature for the app and user; else rejects with UserSigError. */
 export async function verifyUserSig(secretKey: string, check: UserSigCheck): Promise<void> {
   if (check.userSig.length > MAX_USER_SIG_LENGTH) {
-    throw new UserSigError(`userSig is ${check.userSig.length} characters, longer than any TLS v2 signature (at most ${MAX_USER_SIG_LENGTH}); issue a new one with tls-sig-api-v2.`);
+    throw new UserSigError(
+      `userSig is ${check.userSig.length} characters, longer than any TLS v2 signature (at most ${MAX_USER_SIG_LENGTH}); issue a new one with tls-sig-api-v2.`,
+    );
   }
   let doc: Record<string, unknown>;
   try {
@@ -107,7 +120,12 @@ export async function verifyUserSig(secretKey: string, check: UserSigCheck): Pro
   }
   const time = Number(doc['TLS.time']);
   const expire = Number(doc['TLS.expire']);
-  if (doc['TLS.ver'] !== '2.0' || !Number.isFinite(time) || !Number.isFinite(expire) || typeof doc['TLS.sig'] !== 'string') {
+  if (
+    doc['TLS.ver'] !== '2.0' ||
+    !Number.isFinite(time) ||
+    !Number.isFinite(expire) ||
+    typeof doc['TLS.sig'] !== 'string'
+  ) {
     throw new UserSigError('userSig is not a TLS v2 signature (fields are missing).');
   }
   if (Number(doc['TLS.sdkappid']) !== check.sdkAppId) {
@@ -117,9 +135,15 @@ export async function verifyUserSig(secretKey: string, check: UserSigCheck): Pro
     throw new UserSigError(`userSig was issued for another userId, not "${check.userId}".`);
   }
   const userBuf = typeof doc['TLS.userbuf'] === 'string' ? doc['TLS.userbuf'] : undefined;
-  const expected = await tlsHmac(secretKey, { userId: check.userId, sdkAppId: check.sdkAppId, time, expire, ...(userBuf !== undefined ? { userBuf } : {}) });
+  const expected = await tlsHmac(secretKey, {
+    userId: check.userId,
+    sdkAppId: check.sdkAppId,
+    time,
+    expire,
+    ...(userBuf !== undefined ? { userBuf } : {}),
+  });
   if (expected !== doc['TLS.sig']) {
-    throw new UserSigError('userSig was not signed with this application\'s secret key.');
+    throw new UserSigError("userSig was not signed with this application's secret key.");
   }
   const now = check.now ?? Math.floor(Date.now() / 1000);
   if (time + expire < now) {
@@ -136,10 +160,26 @@ async function deflate(text: string): Promise<Uint8Array> {
  * Issues a TLS v2 user signature, byte-compatible with tls-sig-api-v2's `genUserSig`, for local tests
  * and demos only, like Tencent's own GenerateTestUserSig: a real app signs on its server, never in a page.
  */
-export async function generateTestUserSig(options: { secretKey: string; sdkAppId: number; userId: string; expireSeconds?: number; now?: number }): Promise<string> {
+export async function generateTestUserSig(options: {
+  secretKey: string;
+  sdkAppId: number;
+  userId: string;
+  expireSeconds?: number;
+  now?: number;
+}): Promise<string> {
   const time = options.now ?? Math.floor(Date.now() / 1000);
   const expire = options.expireSeconds ?? 86400;
   const sig = await tlsHmac(options.secretKey, { userId: options.userId, sdkAppId: options.sdkAppId, time, expire });
-  const doc = { 'TLS.ver': '2.0', 'TLS.identifier': options.userId, 'TLS.sdkappid': options.sdkAppId, 'TLS.time': time, 'TLS.expire': expire, 'TLS.sig': sig };
-  return bytesToBase64(await deflate(JSON.stringify(doc))).replace(/\+/g, '*').replace(/\//g, '-').replace(/=/g, '_');
+  const doc = {
+    'TLS.ver': '2.0',
+    'TLS.identifier': options.userId,
+    'TLS.sdkappid': options.sdkAppId,
+    'TLS.time': time,
+    'TLS.expire': expire,
+    'TLS.sig': sig,
+  };
+  return bytesToBase64(await deflate(JSON.stringify(doc)))
+    .replace(/\+/g, '*')
+    .replace(/\//g, '-')
+    .replace(/=/g, '_');
 }

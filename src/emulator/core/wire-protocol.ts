@@ -9,7 +9,16 @@ import type { MemberRole, PeerLeaveReason, RemovalReason, RoomId, RoomMode } fro
 export const EMULATOR_WEBSOCKET_PATH = '/trtc';
 
 export type ClientMessage =
-  | { id: number; type: 'join'; sdkAppId: number; roomId: RoomId; userId: string; userSig: string; mode?: RoomMode; role?: MemberRole }
+  | {
+      id: number;
+      type: 'join';
+      sdkAppId: number;
+      roomId: RoomId;
+      userId: string;
+      userSig: string;
+      mode?: RoomMode;
+      role?: MemberRole;
+    }
   | { id: number; type: 'leave' };
 
 export type ServerMessage =

@@ -46,13 +46,15 @@ function parseDuration(text: string): number {
 
 function parseSdkAppId(text: string): number {
   const sdkAppId = Number(text);
-  if (!/^[1-9]\d*$/.test(text) || !Number.isSafeInteger(sdkAppId)) throw new UsageError(`--sdk-app-id ${JSON.stringify(text)} is not an SDKAppID (a positive integer).`);
+  if (!/^[1-9]\d*$/.test(text) || !Number.isSafeInteger(sdkAppId))
+    throw new UsageError(`--sdk-app-id ${JSON.stringify(text)} is not an SDKAppID (a positive integer).`);
   return sdkAppId;
 }
 
 function parsePort(text: string): number {
   const port = Number(text);
-  if (!/^\d+$/.test(text) || port > 65535) throw new UsageError(`--port ${JSON.stringify(text)} is not a port number (0 to 65535).`);
+  if (!/^\d+$/.test(text) || port > 65535)
+    throw new UsageError(`--port ${JSON.stringify(text)} is not a port number (0 to 65535).`);
   return port;
 }
 

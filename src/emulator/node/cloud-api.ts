@@ -36,8 +36,7 @@ const ACTIONS: Record<string, Action> = {
 };
 
 export type CloudApiResponse =
-  | { Response: { RequestId: string } }
-  | { Response: { Error: { Code: string; Message: string }; RequestId: string } };
+  { Response: { RequestId: string } } | { Response: { Error: { Code: string; Message: string }; RequestId: string } };
 
 /** What the server reports of each API call, for its log. */
 export interface CloudApiOutcome {
@@ -73,32 +72,56 @@ export class CloudApi {
       const { code, message } =
         error instanceof CloudApiError || error instanceof RoomServiceError
           ? error
-          : { code: 'InternalError', message: `The emulator failed: ${error instanceof Error ? error.message : String(error)}` };
+          : {
+              code: 'InternalError',
+              message: `The emulator failed: ${error instanceof Error ? error.message : String(error)}`,
+            };
       return { action, response: { Response: { Error: { Code: code, Message: message }, RequestId } } };
     }
   }
 
   private perform(request: SignedRequest, actionName: string | undefined): void {
-    if (request.method !== 'POST') throw new CloudApiError('UnsupportedProtocol', `The emulator takes API requests as POST with a JSON body, not ${request.method}.`);
+    if (request.method !== 'POST')
+      throw new CloudApiError(
+        'UnsupportedProtocol',
+        `The emulator takes API requests as POST with a JSON body, not ${request.method}.`,
+      );
     verifyTc3Signature(request, this.credentials, this.nowSeconds());
     this.countRequest(this.credentials.secretId);
 
     if (!actionName) throw new CloudApiError('MissingParameter', 'The request has no X-TC-Action header.');
     const action = Object.hasOwn(ACTIONS, actionName) ? ACTIONS[actionName]! : undefined;
     if (!action) {
-      throw new CloudApiError('InvalidAction', `Action ${actionName} does not exist in the emulator; it answers ${Object.keys(ACTIONS).join(', ')}.`);
+      throw new CloudApiError(
+        'InvalidAction',
+        `Action ${actionName} does not exist in the emulator; it answers ${Object.keys(ACTIONS).join(', ')}.`,
+      );
     }
     const version = headerValue(request, 'x-tc-version');
     if (!version) throw new CloudApiError('MissingParameter', 'The request has no X-TC-Version header.');
-    if (version !== TRTC_API_VERSION) throw new CloudApiError('NoSuchVersion', `Version ${version} of ${actionName} does not exist; TRTC's is ${TRTC_API_VERSION}.`);
+    if (version !== TRTC_API_VERSION)
+      throw new CloudApiError(
+        'NoSuchVersion',
+        `Version ${version} of ${actionName} does not exist; TRTC's is ${TRTC_API_VERSION}.`,
+      );
     const region = headerValue(request, 'x-tc-region');
-    if (!region) throw new CloudApiError('MissingParameter', `The request has no X-TC-Region header; ${actionName} takes ${TRTC_API_REGIONS.join(', ')}.`);
+    if (!region)
+      throw new CloudApiError(
+        'MissingParameter',
+        `The request has no X-TC-Region header; ${actionName} takes ${TRTC_API_REGIONS.join(', ')}.`,
+      );
     if (!TRTC_API_REGIONS.includes(region)) {
-      throw new CloudApiError('UnsupportedRegion', `${actionName} does not support region ${JSON.stringify(region)}; it takes ${TRTC_API_REGIONS.join(', ')}.`);
+      throw new CloudApiError(
+        'UnsupportedRegion',
+        `${actionName} does not support region ${JSON.stringify(region)}; it takes ${TRTC_API_REGIONS.join(', ')}.`,
+      );
     }
     const contentType = headerValue(request, 'content-type') ?? '';
     if (!/^application\/json\s*(;|$)/i.test(contentType)) {
-      throw new CloudApiError('UnsupportedProtocol', `The emulator takes Content-Type application/json, not ${JSON.stringify(contentType)}.`);
+      throw new CloudApiError(
+        'UnsupportedProtocol',
+        `The emulator takes Content-Type application/json, not ${JSON.stringify(contentType)}.`,
+      );
     }
 
     let params: unknown;
@@ -107,19 +130,31 @@ export class CloudApi {
     } catch {
       throw new CloudApiError('InvalidParameter', 'The request body is not JSON.');
     }
-    if (typeof params !== 'object' || params === null || Array.isArray(params)) throw new CloudApiError('InvalidParameter', 'The request body must be a JSON object.');
+    if (typeof params !== 'object' || params === null || Array.isArray(params))
+      throw new CloudApiError('InvalidParameter', 'The request body must be a JSON object.');
     const body = params as Record<string, unknown>;
     const known = ['SdkAppId', 'RoomId', ...(action.removesUsers ? ['UserIds'] : [])];
     const unknown = Object.keys(body).find((key) => !known.includes(key));
-    if (unknown !== undefined) throw new CloudApiError('UnknownParameter', `${actionName} has no parameter ${unknown}; it takes ${known.join(', ')}.`);
+    if (unknown !== undefined)
+      throw new CloudApiError(
+        'UnknownParameter',
+        `${actionName} has no parameter ${unknown}; it takes ${known.join(', ')}.`,
+      );
 
     const { SdkAppId, RoomId, UserIds } = body;
-    if (RoomId === undefined || RoomId === null) throw new CloudApiError('MissingParameter.RoomId', `${actionName} needs RoomId.`);
+    if (RoomId === undefined || RoomId === null)
+      throw new CloudApiError('MissingParameter.RoomId', `${actionName} needs RoomId.`);
     if (typeof RoomId !== action.roomId) {
       const other = action.roomId === 'number' ? `${actionName}ByStrRoomId` : actionName.replace('ByStrRoomId', '');
-      throw new CloudApiError('InvalidParameter.RoomId', `${actionName} takes a ${action.roomId === 'number' ? 'numeric' : 'string'} RoomId; for a ${action.roomId === 'number' ? 'string' : 'numeric'} room use ${other}.`);
+      throw new CloudApiError(
+        'InvalidParameter.RoomId',
+        `${actionName} takes a ${action.roomId === 'number' ? 'numeric' : 'string'} RoomId; for a ${action.roomId === 'number' ? 'string' : 'numeric'} room use ${other}.`,
+      );
     }
-    const room = action.roomId === 'number' ? { sdkAppId: SdkAppId as number, roomId: RoomId as number } : { sdkAppId: SdkAppId as number, strRoomId: RoomId as string };
+    const room =
+      action.roomId === 'number'
+        ? { sdkAppId: SdkAppId as number, roomId: RoomId as number }
+        : { sdkAppId: SdkAppId as number, strRoomId: RoomId as string };
     if (action.removesUsers) this.service.removeUsers({ ...room, userIds: UserIds as string[] });
     else this.service.dismissRoom(room);
   }
@@ -130,7 +165,10 @@ export class CloudApi {
     const recent = (this.recentRequests.get(secretId) ?? []).filter((at) => now - at < 1000);
     this.recentRequests.set(secretId, recent);
     if (recent.length >= this.maxRequestsPerSecond) {
-      throw new CloudApiError('RequestLimitExceeded', `More than ${this.maxRequestsPerSecond} requests a second with SecretId ${secretId}: wait a second and retry.`);
+      throw new CloudApiError(
+        'RequestLimitExceeded',
+        `More than ${this.maxRequestsPerSecond} requests a second with SecretId ${secretId}: wait a second and retry.`,
+      );
     }
     recent.push(now);
   }

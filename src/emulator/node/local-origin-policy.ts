@@ -49,7 +49,10 @@ function hostInUrl(name: string): string {
 /** True for an address (or name) that only this machine can reach: 127.0.0.0/8, ::1, localhost. */
 export function isLoopbackAddress(address: string | undefined): boolean {
   if (address === undefined) return false;
-  const bare = address.toLowerCase().replace(/^\[(.*)\]$/, '$1').replace(/^::ffff:/, '');
+  const bare = address
+    .toLowerCase()
+    .replace(/^\[(.*)\]$/, '$1')
+    .replace(/^::ffff:/, '');
   return bare === 'localhost' || bare === '::1' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(bare);
 }
 
@@ -64,10 +67,20 @@ export function normalizeOrigin(origin: string): string {
   try {
     url = new URL(origin);
   } catch {
-    throw new TypeError(`${JSON.stringify(origin)} is not an origin; write it as the browser shows it, e.g. http://localhost:5173.`);
+    throw new TypeError(
+      `${JSON.stringify(origin)} is not an origin; write it as the browser shows it, e.g. http://localhost:5173.`,
+    );
   }
-  if ((url.protocol !== 'http:' && url.protocol !== 'https:') || url.pathname !== '/' || url.search || url.hash || url.username) {
-    throw new TypeError(`${JSON.stringify(origin)} is not an origin: give the scheme, host and port only, e.g. http://localhost:5173.`);
+  if (
+    (url.protocol !== 'http:' && url.protocol !== 'https:') ||
+    url.pathname !== '/' ||
+    url.search ||
+    url.hash ||
+    url.username
+  ) {
+    throw new TypeError(
+      `${JSON.stringify(origin)} is not an origin: give the scheme, host and port only, e.g. http://localhost:5173.`,
+    );
   }
   return url.origin;
 }
@@ -85,7 +98,8 @@ export function createLocalOriginPolicy(options: LocalOriginPolicyOptions): Loca
   const names = new Set(['localhost', '127.0.0.1', '[::1]', hostInUrl(options.host)]);
   // Listening on every interface: pages are reached by this machine's addresses and name.
   if (isWildcardAddress(options.host)) {
-    for (const addresses of Object.values(networkInterfaces())) for (const entry of addresses ?? []) names.add(hostInUrl(entry.address));
+    for (const addresses of Object.values(networkInterfaces()))
+      for (const entry of addresses ?? []) names.add(hostInUrl(entry.address));
     names.add(hostname().toLowerCase());
   }
   for (const name of options.allowedHosts ?? []) names.add(hostInUrl(name));
@@ -97,7 +111,8 @@ export function createLocalOriginPolicy(options: LocalOriginPolicyOptions): Loca
   const allowedOriginSet = new Set(allowedOrigins);
 
   // "null" (sandboxed and opaque pages) and anything unparsable are not this server's.
-  const ownOrigin = (origin: string) => originOf(origin) === origin && origin.startsWith('http://') && hostSet.has(new URL(origin).host);
+  const ownOrigin = (origin: string) =>
+    originOf(origin) === origin && origin.startsWith('http://') && hostSet.has(new URL(origin).host);
 
   return {
     hosts,
@@ -135,7 +150,12 @@ export function createLocalOriginPolicy(options: LocalOriginPolicyOptions): Loca
  * The warning to print when a server listens beyond loopback, or undefined on loopback. `reachable` says what
  * other machines can then do, one line each.
  */
-export function exposureWarning(server: string, host: string, port: number, reachable: readonly string[]): string | undefined {
+export function exposureWarning(
+  server: string,
+  host: string,
+  port: number,
+  reachable: readonly string[],
+): string | undefined {
   if (isLoopbackAddress(host)) return undefined;
   const where = isWildcardAddress(host) ? `${host || 'every address'} (every network interface)` : host;
   return [

@@ -19,19 +19,24 @@ export function createMediaHub(log: (line: string) => void = () => undefined) {
     if (socket.readyState === socket.OPEN) socket.send(JSON.stringify(message));
   };
   const announce = (room: string, userId: string, publication: MediaPublication) => {
-    for (const [other, member] of rooms.get(room) ?? []) if (other !== userId) send(member.socket, { type: 'media-published', userId, publication });
+    for (const [other, member] of rooms.get(room) ?? [])
+      if (other !== userId) send(member.socket, { type: 'media-published', userId, publication });
   };
 
   return {
     /** Serves a socket whose first message was `media-enter`; every later message of it comes here too. */
-    serve(socket: WebSocket, enter: Extract<MediaClientMessage, { type: 'media-enter' }>): (message: MediaClientMessage) => void {
+    serve(
+      socket: WebSocket,
+      enter: Extract<MediaClientMessage, { type: 'media-enter' }>,
+    ): (message: MediaClientMessage) => void {
       const { room, userId } = enter;
       const members = rooms.get(room) ?? new Map<string, MediaMember>();
       rooms.set(room, members);
       members.get(userId)?.socket.close(1000, 'replaced');
       const self: MediaMember = { socket, publication: NOTHING };
       members.set(userId, self);
-      for (const [other, member] of members) if (other !== userId) send(socket, { type: 'media-published', userId: other, publication: member.publication });
+      for (const [other, member] of members)
+        if (other !== userId) send(socket, { type: 'media-published', userId: other, publication: member.publication });
       socket.on('close', () => {
         if (members.get(userId) !== self) return;
         members.delete(userId);

@@ -14,11 +14,29 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { WebSocketServer, type WebSocket } from 'ws';
-import { JOIN_ROOM_FAILED, PEER_LEAVE_REASON, RoomService, type Membership, type MemberSink, type RoomId } from '../core/room-service.js';
-import { EMULATOR_WEBSOCKET_PATH, type ClientMessage, type MediaClientMessage, type ServerMessage } from '../core/wire-protocol.js';
+import {
+  JOIN_ROOM_FAILED,
+  PEER_LEAVE_REASON,
+  RoomService,
+  type Membership,
+  type MemberSink,
+  type RoomId,
+} from '../core/room-service.js';
+import {
+  EMULATOR_WEBSOCKET_PATH,
+  type ClientMessage,
+  type MediaClientMessage,
+  type ServerMessage,
+} from '../core/wire-protocol.js';
 import { createMediaHub } from './media-hub.js';
 import { CloudApi } from './cloud-api.js';
-import { createLocalOriginPolicy, exposureWarning, normalizeOrigin, type LocalOriginPolicy, type Refusal } from './local-origin-policy.js';
+import {
+  createLocalOriginPolicy,
+  exposureWarning,
+  normalizeOrigin,
+  type LocalOriginPolicy,
+  type Refusal,
+} from './local-origin-policy.js';
 import { escapeControlCharacters, quote } from './log-text.js';
 import { createSdkSignalling, LOGGER_PATH, type SdkProxySettings } from './signalling.js';
 
@@ -115,7 +133,10 @@ export async function startEmulatorServer(options: EmulatorServerOptions = {}): 
   const log = (line: string) => writeLog(escapeControlCharacters(line));
   for (const origin of options.allowedOrigins ?? []) normalizeOrigin(origin); // throws before listening
   const generated = generateCredentials();
-  const credentials: EmulatorCredentials = { secretId: options.secretId ?? generated.secretId, secretKey: options.secretKey ?? generated.secretKey };
+  const credentials: EmulatorCredentials = {
+    secretId: options.secretId ?? generated.secretId,
+    secretKey: options.secretKey ?? generated.secretKey,
+  };
   const service = new RoomService({
     ...(options.appSecretKey !== undefined ? { secretKey: options.appSecretKey } : {}),
     ...(options.sdkAppIds !== undefined ? { sdkAppIds: options.sdkAppIds } : {}),
@@ -138,12 +159,16 @@ export async function startEmulatorServer(options: EmulatorServerOptions = {}): 
       sdkAppId: room.sdkAppId,
       roomId: room.roomId,
       members: [...room.members],
-      disconnected: [...dropped.keys()].filter((m) => m.sdkAppId === room.sdkAppId && m.roomId === room.roomId).map((m) => m.userId),
+      disconnected: [...dropped.keys()]
+        .filter((m) => m.sdkAppId === room.sdkAppId && m.roomId === room.roomId)
+        .map((m) => m.userId),
     }));
 
   const http = createServer((request, response) => {
     void answerHttp(request, response).catch((error) => {
-      log(`HTTP ${request.method} ${quote(request.url)} failed: ${error instanceof Error ? error.message : String(error)}`);
+      log(
+        `HTTP ${request.method} ${quote(request.url)} failed: ${error instanceof Error ? error.message : String(error)}`,
+      );
       if (!response.headersSent) sendJson(response, 500, { error: 'The emulator failed to answer.' });
       else response.destroy();
     });
@@ -152,8 +177,12 @@ export async function startEmulatorServer(options: EmulatorServerOptions = {}): 
   /** The refusal for a request from another host or another site's page, logged; undefined if it may go on. */
   function refusalOf(request: IncomingMessage, what: string): Refusal | undefined {
     const changesState = request.method !== 'GET' && request.method !== 'HEAD';
-    const refusal = policy.checkHost(request) ?? (changesState || what === 'WebSocket' ? policy.checkOrigin(request) : undefined);
-    if (refusal) log(`Refused ${what} ${request.method} ${quote(request.url)} from ${quote(request.socket.remoteAddress)}: ${refusal.code}: ${refusal.message}`);
+    const refusal =
+      policy.checkHost(request) ?? (changesState || what === 'WebSocket' ? policy.checkOrigin(request) : undefined);
+    if (refusal)
+      log(
+        `Refused ${what} ${request.method} ${quote(request.url)} from ${quote(request.socket.remoteAddress)}: ${refusal.code}: ${refusal.message}`,
+      );
     return refusal;
   }
 
@@ -168,13 +197,23 @@ export async function startEmulatorServer(options: EmulatorServerOptions = {}): 
     if (url.pathname === '/rooms' && (request.method === 'GET' || request.method === 'HEAD')) {
       // Pages of allowed origins may read the rooms; other sites' pages get no CORS header, so cannot.
       const corsOrigin = policy.corsOrigin(request);
-      sendJson(response, 200, rooms(), corsOrigin ? { 'Access-Control-Allow-Origin': corsOrigin, Vary: 'Origin' } : { Vary: 'Origin' });
+      sendJson(
+        response,
+        200,
+        rooms(),
+        corsOrigin ? { 'Access-Control-Allow-Origin': corsOrigin, Vary: 'Origin' } : { Vary: 'Origin' },
+      );
       return;
     }
     if (url.pathname === '/proxy' && (request.method === 'GET' || request.method === 'HEAD')) {
       // As for /rooms: pages of allowed origins may read where to point the SDKs; other sites' pages cannot.
       const corsOrigin = policy.corsOrigin(request);
-      sendJson(response, 200, server.proxy, corsOrigin ? { 'Access-Control-Allow-Origin': corsOrigin, Vary: 'Origin' } : { Vary: 'Origin' });
+      sendJson(
+        response,
+        200,
+        server.proxy,
+        corsOrigin ? { 'Access-Control-Allow-Origin': corsOrigin, Vary: 'Origin' } : { Vary: 'Origin' },
+      );
       return;
     }
     if (url.pathname.startsWith(`${LOGGER_PATH}/`)) {
@@ -193,16 +232,37 @@ export async function startEmulatorServer(options: EmulatorServerOptions = {}): 
       return;
     }
     if (url.pathname !== '/') {
-      sendJson(response, 404, { error: `Nothing at ${url.pathname}: the emulator serves POST / (Tencent Cloud API), GET /rooms, GET /proxy and WebSockets ${EMULATOR_WEBSOCKET_PATH}, /signal/v4 and /signal/v5.` });
+      sendJson(response, 404, {
+        error: `Nothing at ${url.pathname}: the emulator serves POST / (Tencent Cloud API), GET /rooms, GET /proxy and WebSockets ${EMULATOR_WEBSOCKET_PATH}, /signal/v4 and /signal/v5.`,
+      });
       return;
     }
     const body = await readBody(request);
     const { action, response: answer } =
       body === undefined
-        ? { action: undefined, response: { Response: { Error: { Code: 'RequestSizeLimitExceeded', Message: `The request body is larger than ${MAX_BODY_BYTES} bytes.` }, RequestId: randomUUID() } } }
-        : api.handle({ method: request.method ?? '', path: url.pathname, query: url.search.slice(1), headers: request.headers, body });
+        ? {
+            action: undefined,
+            response: {
+              Response: {
+                Error: {
+                  Code: 'RequestSizeLimitExceeded',
+                  Message: `The request body is larger than ${MAX_BODY_BYTES} bytes.`,
+                },
+                RequestId: randomUUID(),
+              },
+            },
+          }
+        : api.handle({
+            method: request.method ?? '',
+            path: url.pathname,
+            query: url.search.slice(1),
+            headers: request.headers,
+            body,
+          });
     const error = 'Error' in answer.Response ? answer.Response.Error : undefined;
-    log(`API ${action === undefined ? '(no action)' : quote(action)}: ${error ? `${error.Code}: ${error.Message}` : 'OK'}`);
+    log(
+      `API ${action === undefined ? '(no action)' : quote(action)}: ${error ? `${error.Code}: ${error.Message}` : 'OK'}`,
+    );
     sendJson(response, 200, answer);
   }
 
@@ -220,7 +280,9 @@ export async function startEmulatorServer(options: EmulatorServerOptions = {}): 
     },
   });
   // One server for every path: the emulated SDKs' and the real SDKs' signalling (ws lets one server per HTTP server).
-  sockets.shouldHandle = (request) => new URL(request.url ?? '/', 'http://emulator').pathname === EMULATOR_WEBSOCKET_PATH || sdkSignalling.handles(request);
+  sockets.shouldHandle = (request) =>
+    new URL(request.url ?? '/', 'http://emulator').pathname === EMULATOR_WEBSOCKET_PATH ||
+    sdkSignalling.handles(request);
   const alive = new WeakSet<WebSocket>();
   sockets.on('connection', (socket, request) => {
     alive.add(socket);
@@ -260,7 +322,12 @@ export async function startEmulatorServer(options: EmulatorServerOptions = {}): 
       peerLeave: (userId, reason) => send({ type: 'peer-leave', userId, reason }),
     };
     const fail = (id: number | null, code: number, message: string, extraCode?: number) =>
-      send({ type: 'reply', id, ok: false, error: { code, message, ...(extraCode !== undefined ? { extraCode } : {}) } });
+      send({
+        type: 'reply',
+        id,
+        ok: false,
+        error: { code, message, ...(extraCode !== undefined ? { extraCode } : {}) },
+      });
 
     let media: ((message: MediaClientMessage) => void) | undefined;
     socket.on('message', (data, isBinary) => {
@@ -308,9 +375,15 @@ export async function startEmulatorServer(options: EmulatorServerOptions = {}): 
       } catch (error) {
         held = null;
         state = 'ended';
-        const code = typeof (error as { getCode?: unknown })?.getCode === 'function' ? (error as { getCode(): number }).getCode() : JOIN_ROOM_FAILED;
+        const code =
+          typeof (error as { getCode?: unknown })?.getCode === 'function'
+            ? (error as { getCode(): number }).getCode()
+            : JOIN_ROOM_FAILED;
         log(`${quote(userId)} could not join: ${error instanceof Error ? error.message : String(error)}`);
-        const extraCode = typeof (error as { getExtraCode?: unknown })?.getExtraCode === 'function' ? (error as { getExtraCode(): number }).getExtraCode() : undefined;
+        const extraCode =
+          typeof (error as { getExtraCode?: unknown })?.getExtraCode === 'function'
+            ? (error as { getExtraCode(): number }).getExtraCode()
+            : undefined;
         fail(id, code, error instanceof Error ? error.message : String(error), extraCode);
       }
     }
@@ -337,7 +410,9 @@ export async function startEmulatorServer(options: EmulatorServerOptions = {}): 
 
   function dropMember(membership: Membership): void {
     if (closed || dropped.has(membership)) return;
-    log(`${quote(membership.userId)}'s connection dropped; removing it from room ${quote(membership.roomId)} in ${dropTimeoutMs} ms`);
+    log(
+      `${quote(membership.userId)}'s connection dropped; removing it from room ${quote(membership.roomId)} in ${dropTimeoutMs} ms`,
+    );
     const timer = setTimeout(() => {
       dropped.delete(membership);
       log(`${quote(membership.userId)} removed from room ${quote(membership.roomId)} after its connection dropped`);
@@ -405,7 +480,11 @@ export async function startEmulatorServer(options: EmulatorServerOptions = {}): 
 
 function sendJson(response: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
   const text = JSON.stringify(body);
-  response.writeHead(status, { 'Content-Type': 'application/json; charset=utf-8', 'Content-Length': Buffer.byteLength(text), ...headers });
+  response.writeHead(status, {
+    'Content-Type': 'application/json; charset=utf-8',
+    'Content-Length': Buffer.byteLength(text),
+    ...headers,
+  });
   response.end(text);
 }
 

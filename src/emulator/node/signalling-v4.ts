@@ -45,5 +45,8 @@ export const trtcJsSdkSignalling: SignallingDialect = {
   },
   acknowledged: {},
   joinResultData: () => ({}),
-  proxy: ({ webSocketBase, httpBase }) => ({ websocketProxy: `${webSocketBase}/signal/v4`, loggerProxy: `${httpBase}/sdk-log` }),
+  proxy: ({ webSocketBase, httpBase }) => ({
+    websocketProxy: `${webSocketBase}/signal/v4`,
+    loggerProxy: `${httpBase}/sdk-log`,
+  }),
 };

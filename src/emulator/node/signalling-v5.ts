@@ -43,5 +43,8 @@ export const trtcSdkV5Signalling: SignallingDialect = {
   // `useVp8` and `useH265` are read after the join resolves; without ICE and DTLS the single peer connection fails.
   joinResultData: () => ({ ability: { useVp8: false, useH265: false } }),
   heartbeatAnswer: () => ({ cmd: 23, code: 0, message: '', data: { userList: [] } }),
-  proxy: ({ webSocketBase, httpBase }) => ({ websocketProxy: `${webSocketBase}/signal/v5`, loggerProxy: `${httpBase}/sdk-log` }),
+  proxy: ({ webSocketBase, httpBase }) => ({
+    websocketProxy: `${webSocketBase}/signal/v5`,
+    loggerProxy: `${httpBase}/sdk-log`,
+  }),
 };

@@ -137,7 +137,11 @@ export function createSdkSignalling(hooks: SdkSignallingHooks): SdkSignalling {
     if (channel.held && frame.cmd !== SERVER_CMD.JOIN_ROOM_RESULT) channel.held.push(frame);
     else if (channel.socket.readyState === channel.socket.OPEN) channel.socket.send(JSON.stringify(frame));
   };
-  const frame = (cmd: number | string, data: Record<string, unknown> = {}, extra: Partial<ServerFrame> = {}): ServerFrame => ({ cmd, code: 0, message: '', data, ...extra });
+  const frame = (
+    cmd: number | string,
+    data: Record<string, unknown> = {},
+    extra: Partial<ServerFrame> = {},
+  ): ServerFrame => ({ cmd, code: 0, message: '', data, ...extra });
 
   function usersOf(membership: Membership) {
     const room = service.snapshot().find((r) => r.sdkAppId === membership.sdkAppId && r.roomId === membership.roomId);
@@ -149,14 +153,19 @@ export function createSdkSignalling(hooks: SdkSignallingHooks): SdkSignalling {
     return {
       removed(reason) {
         if (channel.membership && (channel.moving || channel.socket.readyState !== channel.socket.OPEN)) {
-          bansInTransit.set(keyOf(channel.dialect, channel.sdkAppId, channel.membership.roomId, channel.userId), { reason, until: Date.now() + 60_000 });
+          bansInTransit.set(keyOf(channel.dialect, channel.sdkAppId, channel.membership.roomId, channel.userId), {
+            reason,
+            until: Date.now() + 60_000,
+          });
         }
         forget(channel);
         log(`${quote(channel.userId)} (${channel.dialect.sdk}) removed: ${quote(reason)}`);
         send(channel, frame(SERVER_CMD.CLIENT_BANNED, { reason: reasonForSdk[reason] }));
       },
-      peerJoin: (userId) => send(channel, frame(SERVER_CMD.PEER_JOIN, { srcTinyId: tinyIdOf(userId), userId, role: ANCHOR })),
-      peerLeave: (userId) => send(channel, frame(SERVER_CMD.PEER_LEAVE, { srcTinyId: tinyIdOf(userId), userId, reason: 0 })),
+      peerJoin: (userId) =>
+        send(channel, frame(SERVER_CMD.PEER_JOIN, { srcTinyId: tinyIdOf(userId), userId, role: ANCHOR })),
+      peerLeave: (userId) =>
+        send(channel, frame(SERVER_CMD.PEER_LEAVE, { srcTinyId: tinyIdOf(userId), userId, reason: 0 })),
     };
   }
 
@@ -174,14 +183,25 @@ export function createSdkSignalling(hooks: SdkSignallingHooks): SdkSignalling {
    * join once the old socket is gone or announced its move (v5's fallback rejoin). Another page with the same
    * userId joins while the earlier socket is open, and kicks it.
    */
-  function takeOver(socket: WebSocket, dialect: SignallingDialect, sdkAppId: number, roomId: RoomId, userId: string, userSig: string, how: 'reconnect' | 'rejoin' | 'join'): Channel | undefined {
+  function takeOver(
+    socket: WebSocket,
+    dialect: SignallingDialect,
+    sdkAppId: number,
+    roomId: RoomId,
+    userId: string,
+    userSig: string,
+    how: 'reconnect' | 'rejoin' | 'join',
+  ): Channel | undefined {
     const key = keyOf(dialect, sdkAppId, roomId, userId);
     const earlier = joined.get(key);
     if (!earlier || earlier.socket === socket || earlier.userSig !== userSig) return undefined;
     const open = earlier.socket.readyState === earlier.socket.OPEN;
     if (open && how === 'join') return undefined;
     if (open && how === 'rejoin' && !earlier.moving) return undefined;
-    if (!earlier.membership || (!hooks.undrop(earlier.membership) && earlier.socket.readyState === earlier.socket.CLOSED)) {
+    if (
+      !earlier.membership ||
+      (!hooks.undrop(earlier.membership) && earlier.socket.readyState === earlier.socket.CLOSED)
+    ) {
       joined.delete(key);
       return undefined;
     }
@@ -209,10 +229,21 @@ export function createSdkSignalling(hooks: SdkSignallingHooks): SdkSignalling {
     };
     const tinyId = tinyIdOf(channel.userId);
     // The welcome: the SDK takes its tinyId and the server's clock from it.
-    send(channel, frame(SERVER_CMD.CHANNEL_SETUP_RESULT, { clientIp: request.socket.remoteAddress ?? '', signalInnerIp: '127.0.0.1', svrTime: Date.now() }, { tinyId }));
+    send(
+      channel,
+      frame(
+        SERVER_CMD.CHANNEL_SETUP_RESULT,
+        { clientIp: request.socket.remoteAddress ?? '', signalInnerIp: '127.0.0.1', svrTime: Date.now() },
+        { tinyId },
+      ),
+    );
 
     // trtc-js-sdk reconnects on a fresh socket with `&rc=1&roomId=…` and sends nothing: it waits for this result.
-    if (query.get('rc') === '1') reconnect(undefined, query.get('useStringRoomId') === 'true' ? query.get('roomId') ?? '' : Number(query.get('roomId')));
+    if (query.get('rc') === '1')
+      reconnect(
+        undefined,
+        query.get('useStringRoomId') === 'true' ? (query.get('roomId') ?? '') : Number(query.get('roomId')),
+      );
 
     /** A ban that found this client between sockets: the rejoin or reconnection succeeds, then the ban is delivered. */
     function banInTransit(roomId: RoomId, answer: () => void): boolean {
@@ -228,16 +259,43 @@ export function createSdkSignalling(hooks: SdkSignallingHooks): SdkSignalling {
     }
 
     function reconnect(seq: number | undefined, roomId: RoomId): void {
-      const reconnected = () => send(channel, frame(SERVER_CMD.CHANNEL_RECONNECT_RESULT, { clientIp: request.socket.remoteAddress ?? '', signalInnerIp: '127.0.0.1' }, { seq }));
+      const reconnected = () =>
+        send(
+          channel,
+          frame(
+            SERVER_CMD.CHANNEL_RECONNECT_RESULT,
+            { clientIp: request.socket.remoteAddress ?? '', signalInnerIp: '127.0.0.1' },
+            { seq },
+          ),
+        );
       if (banInTransit(roomId, reconnected)) return;
-      const earlier = takeOver(socket, dialect!, channel.sdkAppId, roomId, channel.userId, channel.userSig, 'reconnect');
+      const earlier = takeOver(
+        socket,
+        dialect!,
+        channel.sdkAppId,
+        roomId,
+        channel.userId,
+        channel.userSig,
+        'reconnect',
+      );
       if (earlier) {
         channel = earlier;
         reconnected();
         return;
       }
       // A failed reconnection makes the SDK join again.
-      send(channel, frame(SERVER_CMD.CHANNEL_RECONNECT_RESULT, {}, { seq, code: EMULATOR_REFUSAL_CODE, message: 'The emulator has no session to resume on this connection; join again.' }));
+      send(
+        channel,
+        frame(
+          SERVER_CMD.CHANNEL_RECONNECT_RESULT,
+          {},
+          {
+            seq,
+            code: EMULATOR_REFUSAL_CODE,
+            message: 'The emulator has no session to resume on this connection; join again.',
+          },
+        ),
+      );
     }
 
     async function join(cmd: string, seq: number | undefined, data: Record<string, unknown>): Promise<void> {
@@ -258,7 +316,15 @@ export function createSdkSignalling(hooks: SdkSignallingHooks): SdkSignalling {
       }
       const rejoin = dialect!.rejoinCommands.includes(cmd);
       if (rejoin && banInTransit(roomId, () => answer(0, '', joinResult()))) return;
-      const earlier = takeOver(socket, dialect!, channel.sdkAppId, roomId, channel.userId, channel.userSig, rejoin ? 'rejoin' : 'join');
+      const earlier = takeOver(
+        socket,
+        dialect!,
+        channel.sdkAppId,
+        roomId,
+        channel.userId,
+        channel.userSig,
+        rejoin ? 'rejoin' : 'join',
+      );
       if (earlier) {
         channel = earlier;
         answer(0, '', joinResult());
@@ -267,10 +333,15 @@ export function createSdkSignalling(hooks: SdkSignallingHooks): SdkSignalling {
       // Pushes wait until the join's answer is sent, so the SDK knows it joined before it hears of peers.
       channel.held = [];
       try {
-        const membership = await service.join({ sdkAppId: channel.sdkAppId, roomId, userId: channel.userId, userSig: channel.userSig }, sinkFor(channel));
+        const membership = await service.join(
+          { sdkAppId: channel.sdkAppId, roomId, userId: channel.userId, userSig: channel.userSig },
+          sinkFor(channel),
+        );
         channel.membership = membership;
         joined.set(keyOf(dialect!, channel.sdkAppId, roomId, channel.userId), channel);
-        log(`${quote(channel.userId)} joined room ${quote(roomId)} of app ${quote(channel.sdkAppId)} (${dialect!.sdk})`);
+        log(
+          `${quote(channel.userId)} joined room ${quote(roomId)} of app ${quote(channel.sdkAppId)} (${dialect!.sdk})`,
+        );
         const held = channel.held;
         channel.held = null;
         answer(0, '', joinResult());
@@ -288,7 +359,9 @@ export function createSdkSignalling(hooks: SdkSignallingHooks): SdkSignalling {
       const { membership } = channel;
       if (!membership) return;
       forget(channel);
-      log(`${quote(channel.userId)} left room ${quote(membership.roomId)} of app ${quote(membership.sdkAppId)} (${dialect!.sdk})`);
+      log(
+        `${quote(channel.userId)} left room ${quote(membership.roomId)} of app ${quote(membership.sdkAppId)} (${dialect!.sdk})`,
+      );
       service.leave(membership);
     }
 
@@ -310,7 +383,10 @@ export function createSdkSignalling(hooks: SdkSignallingHooks): SdkSignalling {
       if (dialect.joinCommands.includes(cmd)) void join(cmd, seq, data);
       else if (cmd === 'leave') leave();
       else if (cmd === 'get_user_list') {
-        send(channel, frame(SERVER_CMD.USER_LIST_RES, { userList: channel.membership ? usersOf(channel.membership) : [] }, { seq }));
+        send(
+          channel,
+          frame(SERVER_CMD.USER_LIST_RES, { userList: channel.membership ? usersOf(channel.membership) : [] }, { seq }),
+        );
       } else if (cmd === 'quality_report') {
         const answer = dialect.heartbeatAnswer?.();
         if (answer) send(channel, { ...answer });
@@ -325,14 +401,24 @@ export function createSdkSignalling(hooks: SdkSignallingHooks): SdkSignalling {
       } else if (Object.hasOwn(dialect.refused, cmd)) {
         // trtc-sdk-v5 answers a refused rebuild by rejoining on a fresh socket.
         if (cmd === 'rebuild_pc') channel.moving = true;
-        log(`${quote(channel.userId)} (${dialect.sdk}): ${quote(cmd)} refused: the emulator serves rooms, users and forced exits, not media`);
-        refuse(message, dialect.refused[cmd]!, `The trtc-room emulator does not serve "${cmd}": it serves joining, user lists and forced exits, not media (no media server to publish to or subscribe from).`);
+        log(
+          `${quote(channel.userId)} (${dialect.sdk}): ${quote(cmd)} refused: the emulator serves rooms, users and forced exits, not media`,
+        );
+        refuse(
+          message,
+          dialect.refused[cmd]!,
+          `The trtc-room emulator does not serve "${cmd}": it serves joining, user lists and forced exits, not media (no media server to publish to or subscribe from).`,
+        );
       } else {
         if (!loggedUnknown.has(`${dialect.key}/${cmd}`)) {
           loggedUnknown.add(`${dialect.key}/${cmd}`);
           log(`${dialect.sdk}: unknown command ${JSON.stringify(cmd)}, answered with an error (logged once)`);
         }
-        refuse(message, cmd, `The trtc-room emulator does not know the command "${cmd}" (it serves ${dialect.sdk}'s signalling).`);
+        refuse(
+          message,
+          cmd,
+          `The trtc-room emulator does not know the command "${cmd}" (it serves ${dialect.sdk}'s signalling).`,
+        );
       }
     });
     socket.on('close', () => {

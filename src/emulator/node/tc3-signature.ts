@@ -51,7 +51,10 @@ export function utcDate(timestamp: number): string {
 }
 
 /** The TC3-HMAC-SHA256 signature (hex) of a canonical request. */
-export function tc3Signature(secretKey: string, fields: { timestamp: number; service: string; canonicalRequest: string }): string {
+export function tc3Signature(
+  secretKey: string,
+  fields: { timestamp: number; service: string; canonicalRequest: string },
+): string {
   const date = utcDate(fields.timestamp);
   const stringToSign = `TC3-HMAC-SHA256\n${fields.timestamp}\n${date}/${fields.service}/tc3_request\n${sha256Hex(fields.canonicalRequest)}`;
   const signingKey = hmac(hmac(hmac(`TC3${secretKey}`, date), fields.service), 'tc3_request');
@@ -74,7 +77,10 @@ function acceptedServices(host: string): string[] {
 export function verifyTc3Signature(request: SignedRequest, credentials: Tc3Credentials, nowSeconds: number): void {
   const authorization = header(request, 'authorization');
   if (!authorization) {
-    throw new CloudApiError('AuthFailure.InvalidAuthorization', 'The request has no Authorization header: sign it with TC3-HMAC-SHA256 and the SecretId/SecretKey the emulator printed.');
+    throw new CloudApiError(
+      'AuthFailure.InvalidAuthorization',
+      'The request has no Authorization header: sign it with TC3-HMAC-SHA256 and the SecretId/SecretKey the emulator printed.',
+    );
   }
   const parsed = AUTHORIZATION.exec(authorization.trim());
   if (!parsed) {
@@ -83,29 +89,60 @@ export function verifyTc3Signature(request: SignedRequest, credentials: Tc3Crede
       'The Authorization header is not "TC3-HMAC-SHA256 Credential=<SecretId>/<date>/<service>/tc3_request, SignedHeaders=<headers>, Signature=<hex>".',
     );
   }
-  const [, secretId, date, service, signedHeaderList, signature] = parsed as unknown as [string, string, string, string, string, string];
+  const [, secretId, date, service, signedHeaderList, signature] = parsed as unknown as [
+    string,
+    string,
+    string,
+    string,
+    string,
+    string,
+  ];
 
   const timestampText = header(request, 'x-tc-timestamp');
-  if (timestampText === undefined || timestampText === '') throw new CloudApiError('MissingParameter', 'The request has no X-TC-Timestamp header.');
-  if (!/^\d+$/.test(timestampText.trim())) throw new CloudApiError('InvalidParameter', `X-TC-Timestamp ${JSON.stringify(timestampText)} is not a Unix time in seconds.`);
+  if (timestampText === undefined || timestampText === '')
+    throw new CloudApiError('MissingParameter', 'The request has no X-TC-Timestamp header.');
+  if (!/^\d+$/.test(timestampText.trim()))
+    throw new CloudApiError(
+      'InvalidParameter',
+      `X-TC-Timestamp ${JSON.stringify(timestampText)} is not a Unix time in seconds.`,
+    );
   const timestamp = Number(timestampText);
   const skew = Math.abs(nowSeconds - timestamp);
   if (skew > MAX_CLOCK_SKEW_SECONDS) {
-    throw new CloudApiError('AuthFailure.SignatureExpire', `The signature expired: X-TC-Timestamp ${timestamp} is ${skew} s from the server's clock (at most ${MAX_CLOCK_SKEW_SECONDS} s).`);
+    throw new CloudApiError(
+      'AuthFailure.SignatureExpire',
+      `The signature expired: X-TC-Timestamp ${timestamp} is ${skew} s from the server's clock (at most ${MAX_CLOCK_SKEW_SECONDS} s).`,
+    );
   }
   if (secretId !== credentials.secretId) {
-    throw new CloudApiError('AuthFailure.SecretIdNotFound', `SecretId ${secretId} does not exist: use the SecretId the emulator printed at start.`);
+    throw new CloudApiError(
+      'AuthFailure.SecretIdNotFound',
+      `SecretId ${secretId} does not exist: use the SecretId the emulator printed at start.`,
+    );
   }
   if (date !== utcDate(timestamp)) {
-    throw new CloudApiError('AuthFailure.SignatureFailure', `The credential scope's date ${date} is not the UTC date of X-TC-Timestamp (${utcDate(timestamp)}).`);
+    throw new CloudApiError(
+      'AuthFailure.SignatureFailure',
+      `The credential scope's date ${date} is not the UTC date of X-TC-Timestamp (${utcDate(timestamp)}).`,
+    );
   }
   const host = header(request, 'host') ?? '';
   if (!acceptedServices(host).includes(service)) {
-    throw new CloudApiError('AuthFailure.SignatureFailure', `The credential scope names service "${service}"; this endpoint is "trtc".`);
+    throw new CloudApiError(
+      'AuthFailure.SignatureFailure',
+      `The credential scope names service "${service}"; this endpoint is "trtc".`,
+    );
   }
   const signedHeaders = signedHeaderList.split(';');
-  if (!signedHeaders.includes('content-type') || !signedHeaders.includes('host') || signedHeaders.join(';') !== [...signedHeaders].sort().join(';')) {
-    throw new CloudApiError('AuthFailure.InvalidAuthorization', 'SignedHeaders must list content-type and host (and any other signed headers) in lower case, sorted.');
+  if (
+    !signedHeaders.includes('content-type') ||
+    !signedHeaders.includes('host') ||
+    signedHeaders.join(';') !== [...signedHeaders].sort().join(';')
+  ) {
+    throw new CloudApiError(
+      'AuthFailure.InvalidAuthorization',
+      'SignedHeaders must list content-type and host (and any other signed headers) in lower case, sorted.',
+    );
   }
 
   // Tencent's Node SDK signs the host name without the port it sends in Host; its other SDKs sign the Host
@@ -115,14 +152,21 @@ export function verifyTc3Signature(request: SignedRequest, credentials: Tc3Crede
     const canonicalHeaders = signedHeaders
       .map((name) => `${name}:${(name === 'host' ? signedHost : (header(request, name) ?? '')).trim().toLowerCase()}\n`)
       .join('');
-    const canonicalRequest = [request.method.toUpperCase(), request.path, request.query, canonicalHeaders, signedHeaderList, sha256Hex(request.body)].join('\n');
+    const canonicalRequest = [
+      request.method.toUpperCase(),
+      request.path,
+      request.query,
+      canonicalHeaders,
+      signedHeaderList,
+      sha256Hex(request.body),
+    ].join('\n');
     return tc3Signature(credentials.secretKey, { timestamp, service, canonicalRequest });
   });
   const given = Buffer.from(signature, 'hex');
   if (!expected.some((candidate) => timingSafeEqual(Buffer.from(candidate, 'hex'), given))) {
     throw new CloudApiError(
       'AuthFailure.SignatureFailure',
-      'The signature does not match: the request was not signed with the emulator\'s SecretKey, or it was changed after signing.',
+      "The signature does not match: the request was not signed with the emulator's SecretKey, or it was changed after signing.",
     );
   }
 }

@@ -3,7 +3,13 @@
  * `admin` with Tencent Cloud's server-side actions, sharing one RoomService in this page.
  */
 import type { RoomBackend } from './backend.js';
-import { RoomService, type RemoveUsersRequest, type RoomRef, type RoomServiceOptions, type RoomSnapshot } from '../core/room-service.js';
+import {
+  RoomService,
+  type RemoveUsersRequest,
+  type RoomRef,
+  type RoomServiceOptions,
+  type RoomSnapshot,
+} from '../core/room-service.js';
 import { createEmulatedSdks, type EmulatedSdkOptions, type EmulatedSdks } from './sdk-shapes.js';
 import { MediaRelay } from './media/relay.js';
 
@@ -42,7 +48,10 @@ export function createTrtcEmulator(options: TrtcEmulatorOptions = {}): TrtcEmula
     },
   };
   // One media relay for the emulator: newPage()'s clients see and hear this page's, as separate tabs would.
-  const sdkOptions: EmulatedSdkOptions = { media: new MediaRelay(), ...(options.reconnectAttempts === undefined ? {} : { reconnectAttempts: options.reconnectAttempts }) };
+  const sdkOptions: EmulatedSdkOptions = {
+    media: new MediaRelay(),
+    ...(options.reconnectAttempts === undefined ? {} : { reconnectAttempts: options.reconnectAttempts }),
+  };
   const sdks = createEmulatedSdks(backend, sdkOptions);
   const admin: TrtcEmulatorAdmin = {
     removeUsers: async (request) => service.removeUsers(request),

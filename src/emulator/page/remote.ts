@@ -40,22 +40,38 @@ export const SCHEDULE_FAILED = 0x404c;
  * opens its own WebSocket, closed at leave. If that socket drops, the client reconnects as trtc-js-sdk does
  * (state RECONNECTING) and, once `reconnectAttempts` have failed, fires the SDK's `error` 0x4006.
  */
-export function connectTrtcEmulator(url: string | URL, options: TrtcEmulatorConnectionOptions = {}): TrtcEmulatorConnection {
+export function connectTrtcEmulator(
+  url: string | URL,
+  options: TrtcEmulatorConnectionOptions = {},
+): TrtcEmulatorConnection {
   const webSocketUrl = toWebSocketUrl(url);
   const WebSocketClass = options.WebSocket ?? (globalThis as { WebSocket?: WebSocketConstructor }).WebSocket;
-  if (!WebSocketClass) throw new TypeError('connectTrtcEmulator needs a WebSocket class: this runtime has none; pass { WebSocket } (in Node, from the `ws` package).');
-  const backend: RoomBackend = { join: (request, sink, onLost) => joinOverWebSocket(WebSocketClass, webSocketUrl, request, sink, onLost) };
+  if (!WebSocketClass)
+    throw new TypeError(
+      'connectTrtcEmulator needs a WebSocket class: this runtime has none; pass { WebSocket } (in Node, from the `ws` package).',
+    );
+  const backend: RoomBackend = {
+    join: (request, sink, onLost) => joinOverWebSocket(WebSocketClass, webSocketUrl, request, sink, onLost),
+  };
   // Media across pages where the runtime has WebRTC (a browser); elsewhere (Node) nothing can capture anyway.
-  const media = typeof RTCPeerConnection === 'function' ? new NetworkMediaRelay(webSocketUrl, WebSocketClass) : new MediaRelay();
-  const sdkOptions: EmulatedSdkOptions = { media, ...(options.reconnectAttempts === undefined ? {} : { reconnectAttempts: options.reconnectAttempts }) };
-  return Object.defineProperties({ url: webSocketUrl } as TrtcEmulatorConnection, Object.getOwnPropertyDescriptors(createEmulatedSdks(backend, sdkOptions)));
+  const media =
+    typeof RTCPeerConnection === 'function' ? new NetworkMediaRelay(webSocketUrl, WebSocketClass) : new MediaRelay();
+  const sdkOptions: EmulatedSdkOptions = {
+    media,
+    ...(options.reconnectAttempts === undefined ? {} : { reconnectAttempts: options.reconnectAttempts }),
+  };
+  return Object.defineProperties(
+    { url: webSocketUrl } as TrtcEmulatorConnection,
+    Object.getOwnPropertyDescriptors(createEmulatedSdks(backend, sdkOptions)),
+  );
 }
 
 function toWebSocketUrl(url: string | URL): string {
   const parsed = new URL(String(url));
   if (parsed.protocol === 'http:') parsed.protocol = 'ws:';
   else if (parsed.protocol === 'https:') parsed.protocol = 'wss:';
-  else if (parsed.protocol !== 'ws:' && parsed.protocol !== 'wss:') throw new TypeError(`${String(url)} is not a ws://, wss://, http:// or https:// URL.`);
+  else if (parsed.protocol !== 'ws:' && parsed.protocol !== 'wss:')
+    throw new TypeError(`${String(url)} is not a ws://, wss://, http:// or https:// URL.`);
   if (parsed.pathname === '/' || parsed.pathname === '') parsed.pathname = EMULATOR_WEBSOCKET_PATH;
   return parsed.href;
 }
@@ -80,7 +96,12 @@ function joinOverWebSocket(
     try {
       socket = new WebSocketClass(url);
     } catch (error) {
-      reject(new EmulatedRtcError(SCHEDULE_FAILED, `Could not connect to the TRTC emulator at ${url}: ${error instanceof Error ? error.message : String(error)}`));
+      reject(
+        new EmulatedRtcError(
+          SCHEDULE_FAILED,
+          `Could not connect to the TRTC emulator at ${url}: ${error instanceof Error ? error.message : String(error)}`,
+        ),
+      );
       return;
     }
 
@@ -108,15 +129,18 @@ function joinOverWebSocket(
     socket.addEventListener('open', () => {
       phase = 'joining';
       const { sdkAppId, roomId, userId, userSig, mode, role } = request;
-      ask({ type: 'join', sdkAppId, roomId, userId, userSig, ...(mode ? { mode } : {}), ...(role ? { role } : {}) }, (reply) => {
-        if (reply.ok && phase === 'joining') {
-          phase = 'joined';
-          resolve(membership);
-        } else {
-          end();
-          reject(reply.ok ? new EmulatedRtcError(JOIN_ROOM_FAILED, 'The join was abandoned.') : refusal(reply.error));
-        }
-      });
+      ask(
+        { type: 'join', sdkAppId, roomId, userId, userSig, ...(mode ? { mode } : {}), ...(role ? { role } : {}) },
+        (reply) => {
+          if (reply.ok && phase === 'joining') {
+            phase = 'joined';
+            resolve(membership);
+          } else {
+            end();
+            reject(reply.ok ? new EmulatedRtcError(JOIN_ROOM_FAILED, 'The join was abandoned.') : refusal(reply.error));
+          }
+        },
+      );
     });
 
     socket.addEventListener('message', (event) => {
@@ -137,7 +161,8 @@ function joinOverWebSocket(
         sink.removed(message.reason, message.message);
         end();
       } else if (message.type === 'peer-join') sink.peerJoin(message.userId);
-      else if (message.type === 'peer-leave') sink.peerLeave(message.userId, message.reason ?? PEER_LEAVE_REASON.NORMAL_LEAVE);
+      else if (message.type === 'peer-leave')
+        sink.peerLeave(message.userId, message.reason ?? PEER_LEAVE_REASON.NORMAL_LEAVE);
     });
 
     // A WebSocket reports a failure as `error` and then `close`; the close does the work. (`ws` in Node
@@ -147,7 +172,12 @@ function joinOverWebSocket(
       const was = phase;
       phase = 'ended';
       for (const settle of pending.values()) {
-        settle({ type: 'reply', id: null, ok: false, error: { code: was === 'leaving' ? UNKNOWN : JOIN_ROOM_FAILED, message: closedMessage(url, was) } });
+        settle({
+          type: 'reply',
+          id: null,
+          ok: false,
+          error: { code: was === 'leaving' ? UNKNOWN : JOIN_ROOM_FAILED, message: closedMessage(url, was) },
+        });
       }
       pending.clear();
       if (was === 'connecting') reject(new EmulatedRtcError(SCHEDULE_FAILED, unreachableMessage(url)));
@@ -159,11 +189,14 @@ function joinOverWebSocket(
 /** The server's refusal as the SDK's internal error: its code, and the service's own code as extraCode. */
 function refusal(error: { code: number; message: string; extraCode?: number }): EmulatedRtcError {
   const refused = new EmulatedRtcError(error.code, error.message);
-  return error.extraCode === undefined ? refused : Object.assign(refused, { extraCode: error.extraCode, getExtraCode: () => error.extraCode });
+  return error.extraCode === undefined
+    ? refused
+    : Object.assign(refused, { extraCode: error.extraCode, getExtraCode: () => error.extraCode });
 }
 
 function closedMessage(url: string, phase: string): string {
-  if (phase === 'leaving') return `The connection to the TRTC emulator at ${url} closed before the leave was confirmed; the emulator removes the member after its drop timeout.`;
+  if (phase === 'leaving')
+    return `The connection to the TRTC emulator at ${url} closed before the leave was confirmed; the emulator removes the member after its drop timeout.`;
   if (phase === 'joining') return `The connection to the TRTC emulator at ${url} closed during the join.`;
   return `The connection to the TRTC emulator at ${url} was lost.`;
 }

@@ -61,18 +61,32 @@ export function createEmulatedSdks(backend: RoomBackend, options: EmulatedSdkOpt
   const v5JoinGuard = new V5JoinGuard();
   const track = (config: EmulatedClientConfig, rules: ConstructorParameters<typeof EmulatedV4Client>[4]) => {
     if (typeof config !== 'object' || config === null) throw new TypeError('createClient needs a config object.');
-    const client = EmulatedV4MediaClient.create(media, { ...config }, backend, faults, (destroyed) => live.delete(destroyed), rules);
+    const client = EmulatedV4MediaClient.create(
+      media,
+      { ...config },
+      backend,
+      faults,
+      (destroyed) => live.delete(destroyed),
+      rules,
+    );
     live.add(client);
     return client;
   };
   const reconnectAttempts = options.reconnectAttempts;
   const sdk: EmulatedTrtcV4 = {
-    createClient: (config) => track(config, { joinGuard, refuseDestroyWhileJoined: true, ...(reconnectAttempts === undefined ? {} : { reconnectAttempts }) }),
+    createClient: (config) =>
+      track(config, {
+        joinGuard,
+        refuseDestroyWhileJoined: true,
+        ...(reconnectAttempts === undefined ? {} : { reconnectAttempts }),
+      }),
     createStream: (config) => new EmulatedLocalStream(media, { ...config }),
   };
   const sdkV5: EmulatedTrtcV5 = {
     create() {
-      const trtc = EmulatedV5MediaTrtc.create(media, backend, faults, v5JoinGuard, (destroyed) => live.delete(destroyed));
+      const trtc = EmulatedV5MediaTrtc.create(media, backend, faults, v5JoinGuard, (destroyed) =>
+        live.delete(destroyed),
+      );
       live.add(trtc);
       return trtc;
     },

@@ -154,22 +154,32 @@ export class EmulatedV4Client {
 
   async join(options: { roomId: number | string; role?: 'anchor' | 'audience' }): Promise<void> {
     // The SDK's checks, in its order: repeated call, already joined, destroyed, the page-wide guard, the room id.
-    if (this.joining) throw new EmulatedRtcError(INVALID_OPERATION, sdkMessage('previous join() is ongoing, please avoid repeated calls.'));
+    if (this.joining)
+      throw new EmulatedRtcError(
+        INVALID_OPERATION,
+        sdkMessage('previous join() is ongoing, please avoid repeated calls.'),
+      );
     if (this.isJoined) throw new EmulatedRtcError(INVALID_OPERATION, sdkMessage('duplicate join() called.'));
-    if (this.destroyed) throw new EmulatedRtcError(INVALID_OPERATION, sdkMessage('failed to call join() because client was destroyed.'));
+    if (this.destroyed)
+      throw new EmulatedRtcError(INVALID_OPERATION, sdkMessage('failed to call join() because client was destroyed.'));
     const stringRoom = this.config.useStringRoomId === true;
     const roomId = options?.roomId;
     const { sdkAppId, userId, userSig } = this.config;
     const key = `${sdkAppId}_${String(roomId)}_${userId}_${stringRoom}`;
     const guard = this.rules.joinGuard;
     if (guard?.has(key)) {
-      throw new EmulatedRtcError(INVALID_OPERATION, sdkMessage(`[${userId}] is calling client.join api or has already joined room, please avoid repeated join.`));
+      throw new EmulatedRtcError(
+        INVALID_OPERATION,
+        sdkMessage(`[${userId}] is calling client.join api or has already joined room, please avoid repeated join.`),
+      );
     }
     if (stringRoom ? typeof roomId !== 'string' : typeof roomId !== 'number') {
       throw new EmulatedRtcError(
         INVALID_PARAMETER,
         sdkMessage(
-          stringRoom ? `'roomId' must be validate string when useStringRoomId is true.` : `'roomId' must be an integer between [1, 4294967294] when useStringRoomId is false.`,
+          stringRoom
+            ? `'roomId' must be validate string when useStringRoomId is true.`
+            : `'roomId' must be an integer between [1, 4294967294] when useStringRoomId is false.`,
           'Client.html#join',
         ),
       );
@@ -184,7 +194,11 @@ export class EmulatedV4Client {
       const aborted = new Promise<never>((_, reject) => (this.abortJoin = reject));
       const joining = (async () => {
         await this.faults.apply('join', (message) => new EmulatedRtcError(JOIN_ROOM_FAILED, message));
-        return this.backend.join({ sdkAppId, roomId, userId, userSig, mode: this.config.mode, role: options.role }, this.sink(), (error) => this.lost(error));
+        return this.backend.join(
+          { sdkAppId, roomId, userId, userSig, mode: this.config.mode, role: options.role },
+          this.sink(),
+          (error) => this.lost(error),
+        );
       })();
       // A membership that arrives after destroy() is given back.
       joining.then(
@@ -221,7 +235,12 @@ export class EmulatedV4Client {
     let fault: unknown;
     if (wasJoined) {
       // An injected fault stands for trouble on the way; the SDK resets the client all the same.
-      fault = await this.faults.apply('leave', (message) => new EmulatedRtcError(UNKNOWN, message)).then(() => undefined, (error: unknown) => error ?? new EmulatedRtcError(UNKNOWN, 'Injected leave failure.'));
+      fault = await this.faults
+        .apply('leave', (message) => new EmulatedRtcError(UNKNOWN, message))
+        .then(
+          () => undefined,
+          (error: unknown) => error ?? new EmulatedRtcError(UNKNOWN, 'Injected leave failure.'),
+        );
     }
     if (this.guardKey !== undefined) this.rules.joinGuard?.delete(this.guardKey);
     const membership = this.membership;
@@ -234,7 +253,8 @@ export class EmulatedV4Client {
   /** Releases everything. While joined it throws 4097, as the SDK does: leave() first. */
   destroy(): void {
     if (this.isJoined) {
-      if (this.rules.refuseDestroyWhileJoined) throw new EmulatedRtcError(INVALID_OPERATION, sdkMessage('please call leave() before destroy().'));
+      if (this.rules.refuseDestroyWhileJoined)
+        throw new EmulatedRtcError(INVALID_OPERATION, sdkMessage('please call leave() before destroy().'));
       if (this.guardKey !== undefined) this.rules.joinGuard?.delete(this.guardKey);
       const membership = this.membership;
       this.reset();
@@ -242,7 +262,9 @@ export class EmulatedV4Client {
     }
     if (this.destroyed) return;
     this.destroyed = true;
-    this.abortJoin?.(new EmulatedRtcError(INVALID_OPERATION, sdkMessage('failed to call join() because client was destroyed.')));
+    this.abortJoin?.(
+      new EmulatedRtcError(INVALID_OPERATION, sdkMessage('failed to call join() because client was destroyed.')),
+    );
     this.handlers.clear();
     this.onDestroy(this);
   }
@@ -339,7 +361,8 @@ export class EmulatedV4Client {
         // The SDK syncs its user list after a reconnection: who left meanwhile leaves, who came joins.
         const present = new Set(this.announced);
         this.announced = null;
-        for (const other of [...this.peers]) if (!present.has(other)) (this.peers.delete(other), this.fire('peer-leave', { userId: other }));
+        for (const other of [...this.peers])
+          if (!present.has(other)) (this.peers.delete(other), this.fire('peer-leave', { userId: other }));
         for (const other of present) this.peerJoined(other);
         return;
       } catch {
@@ -348,7 +371,13 @@ export class EmulatedV4Client {
     }
     if (reconnection.cancelled || this.destroyed) return;
     this.reset();
-    this.fire('error', new EmulatedRtcError(SIGNAL_CHANNEL_RECONNECTION_FAILED, sdkMessage('signal channel reconnection failed, please check your network.')));
+    this.fire(
+      'error',
+      new EmulatedRtcError(
+        SIGNAL_CHANNEL_RECONNECTION_FAILED,
+        sdkMessage('signal channel reconnection failed, please check your network.'),
+      ),
+    );
   }
 
   private setConnectionState(state: ConnectionState): void {

@@ -65,7 +65,17 @@ export class EmulatedV5RtcError extends Error {
   readonly code: number;
   readonly extraCode: number | undefined;
   readonly functionName: string;
-  constructor({ code, extraCode, message, fnName = '' }: { code: number; extraCode?: number; message: string; fnName?: string }) {
+  constructor({
+    code,
+    extraCode,
+    message,
+    fnName = '',
+  }: {
+    code: number;
+    extraCode?: number;
+    message: string;
+    fnName?: string;
+  }) {
     super(message);
     this.name = CODE_NAMES.get(code) ?? 'UNKNOWN_ERROR';
     this.code = code;
@@ -89,11 +99,18 @@ export function convertToV5Error(error: unknown, fnName = ''): EmulatedV5RtcErro
   if (error instanceof EmulatedV5RtcError) return error;
   const getCode = (error as { getCode?: unknown })?.getCode;
   if (typeof getCode !== 'function') {
-    return new EmulatedV5RtcError({ code: V5_ERROR_CODE.UNKNOWN_ERROR, fnName, message: `'${fnName}' throw unknown exception, error: ${messageOf(error)}.` });
+    return new EmulatedV5RtcError({
+      code: V5_ERROR_CODE.UNKNOWN_ERROR,
+      fnName,
+      message: `'${fnName}' throw unknown exception, error: ${messageOf(error)}.`,
+    });
   }
   const core = (getCode as () => number).call(error);
   const getExtraCode = (error as { getExtraCode?: unknown }).getExtraCode;
-  const extraCode = typeof getExtraCode === 'function' ? ((getExtraCode as () => number | undefined).call(error) ?? undefined) : undefined;
+  const extraCode =
+    typeof getExtraCode === 'function'
+      ? ((getExtraCode as () => number | undefined).call(error) ?? undefined)
+      : undefined;
   const reason = messageOf(error);
   const full = error instanceof Error ? error.message : String(error);
   switch (core) {
@@ -103,11 +120,19 @@ export function convertToV5Error(error: unknown, fnName = ''): EmulatedV5RtcErro
       return new EmulatedV5RtcError({ code: V5_ERROR_CODE.INVALID_OPERATION, fnName, message: full });
     case CORE.NOT_SUPPORTED:
     case CORE.NOT_SUPPORTED_H264:
-      return new EmulatedV5RtcError({ code: V5_ERROR_CODE.ENV_NOT_SUPPORTED, fnName, message: `the current browser does not support the capability of the function '${fnName}' you are calling: ${reason}` });
+      return new EmulatedV5RtcError({
+        code: V5_ERROR_CODE.ENV_NOT_SUPPORTED,
+        fnName,
+        message: `the current browser does not support the capability of the function '${fnName}' you are calling: ${reason}`,
+      });
     case CORE.DEVICE_NOT_FOUND:
     case CORE.DEVICE_AUTO_RECOVER_FAILED:
     case CORE.INITIALIZE_FAILED:
-      return new EmulatedV5RtcError({ code: V5_ERROR_CODE.DEVICE_ERROR, fnName, message: `'${fnName}' got device exception, error: ${reason}.` });
+      return new EmulatedV5RtcError({
+        code: V5_ERROR_CODE.DEVICE_ERROR,
+        fnName,
+        message: `'${fnName}' got device exception, error: ${reason}.`,
+      });
     case CORE.JOIN_ROOM_FAILED:
     case CORE.SERVER_TIMEOUT:
     case CORE.SWITCH_ROLE_FAILED:
@@ -121,9 +146,17 @@ export function convertToV5Error(error: unknown, fnName = ''): EmulatedV5RtcErro
     case CORE.API_CALL_ABORTED:
       return new EmulatedV5RtcError({ code: V5_ERROR_CODE.OPERATION_ABORT, fnName, message: `'${fnName}' abort` });
     case CORE.UNKNOWN:
-      return new EmulatedV5RtcError({ code: V5_ERROR_CODE.UNKNOWN_ERROR, fnName, message: `'${fnName}' throw unknown exception, error: ${reason}.` });
+      return new EmulatedV5RtcError({
+        code: V5_ERROR_CODE.UNKNOWN_ERROR,
+        fnName,
+        message: `'${fnName}' throw unknown exception, error: ${reason}.`,
+      });
     default:
-      return new EmulatedV5RtcError({ code: V5_ERROR_CODE.OPERATION_FAILED, fnName, message: `'${fnName}' failed, reason: ${reason}` });
+      return new EmulatedV5RtcError({
+        code: V5_ERROR_CODE.OPERATION_FAILED,
+        fnName,
+        message: `'${fnName}' failed, reason: ${reason}`,
+      });
   }
 }
 
@@ -191,32 +224,69 @@ export class EmulatedV5Trtc {
   }
 
   async enterRoom(params: EmulatedEnterRoomConfig): Promise<void> {
-    const fail = (code: number, message: string, extraCode?: number) => new EmulatedV5RtcError({ code, extraCode, fnName: 'enterRoom', message });
-    if (this.destroyed) throw fail(V5_ERROR_CODE.INVALID_OPERATION, 'the TRTC instance is destroyed: create a new one with TRTC.create(). <INVALID_OPERATION 0x1001>');
-    if (this.membership || this.joining) throw fail(V5_ERROR_CODE.INVALID_OPERATION, "you are already enterRoom(), cannot repeated call 'enterRoom'.", 5104);
+    const fail = (code: number, message: string, extraCode?: number) =>
+      new EmulatedV5RtcError({ code, extraCode, fnName: 'enterRoom', message });
+    if (this.destroyed)
+      throw fail(
+        V5_ERROR_CODE.INVALID_OPERATION,
+        'the TRTC instance is destroyed: create a new one with TRTC.create(). <INVALID_OPERATION 0x1001>',
+      );
+    if (this.membership || this.joining)
+      throw fail(
+        V5_ERROR_CODE.INVALID_OPERATION,
+        "you are already enterRoom(), cannot repeated call 'enterRoom'.",
+        5104,
+      );
     // The SDK's own checks of EnterRoomConfig, before anything reaches the network.
-    if (typeof params !== 'object' || params === null) throw fail(V5_ERROR_CODE.INVALID_PARAMETER, "'EnterRoomConfig' is a required param when calling enterRoom().", 5001);
+    if (typeof params !== 'object' || params === null)
+      throw fail(
+        V5_ERROR_CODE.INVALID_PARAMETER,
+        "'EnterRoomConfig' is a required param when calling enterRoom().",
+        5001,
+      );
     if (params.roomId) {
-      if (typeof params.roomId === 'string') throw fail(V5_ERROR_CODE.INVALID_PARAMETER, "'roomId' must be a number: for a string room use strRoomId.", 5016);
-      if (!(/^[1-9]\d*$/.test(String(params.roomId)) && params.roomId < 4294967295)) throw fail(V5_ERROR_CODE.INVALID_PARAMETER, "'roomId' must be an integer in [1, 4294967294].", 5013);
+      if (typeof params.roomId === 'string')
+        throw fail(
+          V5_ERROR_CODE.INVALID_PARAMETER,
+          "'roomId' must be a number: for a string room use strRoomId.",
+          5016,
+        );
+      if (!(/^[1-9]\d*$/.test(String(params.roomId)) && params.roomId < 4294967295))
+        throw fail(V5_ERROR_CODE.INVALID_PARAMETER, "'roomId' must be an integer in [1, 4294967294].", 5013);
     } else if (params.strRoomId) {
-      if (!STR_ROOM_ID.test(params.strRoomId)) throw fail(V5_ERROR_CODE.INVALID_PARAMETER, "'strRoomId' is not a valid string room id.", 5012);
+      if (!STR_ROOM_ID.test(params.strRoomId))
+        throw fail(V5_ERROR_CODE.INVALID_PARAMETER, "'strRoomId' is not a valid string room id.", 5012);
     } else throw fail(V5_ERROR_CODE.INVALID_PARAMETER, 'enterRoom needs roomId or strRoomId.', 5015);
-    for (const [key, type] of [['sdkAppId', 'number'], ['userId', 'string'], ['userSig', 'string']] as const) {
-      if (params[key] === undefined || params[key] === null || params[key] === '') throw fail(V5_ERROR_CODE.INVALID_PARAMETER, `'${key}' is a required param when calling enterRoom().`, 5001);
-      if (typeof params[key] !== type) throw fail(V5_ERROR_CODE.INVALID_PARAMETER, `'${key}' must be of type ${type} when calling enterRoom().`, 5002);
+    for (const [key, type] of [
+      ['sdkAppId', 'number'],
+      ['userId', 'string'],
+      ['userSig', 'string'],
+    ] as const) {
+      if (params[key] === undefined || params[key] === null || params[key] === '')
+        throw fail(V5_ERROR_CODE.INVALID_PARAMETER, `'${key}' is a required param when calling enterRoom().`, 5001);
+      if (typeof params[key] !== type)
+        throw fail(V5_ERROR_CODE.INVALID_PARAMETER, `'${key}' must be of type ${type} when calling enterRoom().`, 5002);
     }
     const scene = params.scene ?? 'rtc';
     const key = V5JoinGuard.key(params);
     // In the words of the SDK's published build (trtc.js, its package's main), which adds a documentation link.
-    if (this.guard.refuses(key, scene, params.role)) throw fail(V5_ERROR_CODE.INVALID_OPERATION, 'please avoid repeated join. \nRefer to: https://web.sdk.qcloud.com/trtc/webrtc/doc/en/index.html\n <INVALID_OPERATION 0x1001>');
+    if (this.guard.refuses(key, scene, params.role))
+      throw fail(
+        V5_ERROR_CODE.INVALID_OPERATION,
+        'please avoid repeated join. \nRefer to: https://web.sdk.qcloud.com/trtc/webrtc/doc/en/index.html\n <INVALID_OPERATION 0x1001>',
+      );
     this.guard.add(key, scene);
     this.guarded = { key, scene };
 
     this.joining = true;
     this.setConnectionState('CONNECTING');
     try {
-      await this.faults.apply('join', (message) => fail(V5_ERROR_CODE.SERVER_ERROR, `'enterRoom' got server error: ${message}, please check the SDK documentation.`));
+      await this.faults.apply('join', (message) =>
+        fail(
+          V5_ERROR_CODE.SERVER_ERROR,
+          `'enterRoom' got server error: ${message}, please check the SDK documentation.`,
+        ),
+      );
       if (this.destroyed) throw fail(V5_ERROR_CODE.OPERATION_ABORT, "'enterRoom' abort");
       const stringRoom = !params.roomId;
       const request = {
@@ -245,7 +315,15 @@ export class EmulatedV5Trtc {
 
   /** Leaves the room if in one; resolves otherwise, as the SDK's exitRoom does. */
   async exitRoom(): Promise<void> {
-    await this.faults.apply('leave', (message) => new EmulatedV5RtcError({ code: V5_ERROR_CODE.OPERATION_FAILED, fnName: 'exitRoom', message: `'exitRoom' failed, reason: ${message}` }));
+    await this.faults.apply(
+      'leave',
+      (message) =>
+        new EmulatedV5RtcError({
+          code: V5_ERROR_CODE.OPERATION_FAILED,
+          fnName: 'exitRoom',
+          message: `'exitRoom' failed, reason: ${message}`,
+        }),
+    );
     await this.leaveRoom();
   }
 
@@ -263,7 +341,12 @@ export class EmulatedV5Trtc {
 
   /** Fires the SDK's `error` event (an unrecoverable failure, after which the SDK has left), for fault-injection tests. */
   failWith(message = 'Injected SDK error.'): void {
-    void this.leaveRoom().finally(() => this.fire(V5_EVENT.ERROR, new EmulatedV5RtcError({ code: V5_ERROR_CODE.OPERATION_FAILED, message: `'' failed, reason: ${message}` })));
+    void this.leaveRoom().finally(() =>
+      this.fire(
+        V5_EVENT.ERROR,
+        new EmulatedV5RtcError({ code: V5_ERROR_CODE.OPERATION_FAILED, message: `'' failed, reason: ${message}` }),
+      ),
+    );
   }
 
   /** The SDK's `_exitRoom`: only a joined instance leaves (and clears its join guard entry). */
@@ -290,7 +373,8 @@ export class EmulatedV5Trtc {
         });
       },
       peerJoin: (userId: string) => later(() => this.fire(V5_EVENT.REMOTE_USER_ENTER, { userId })),
-      peerLeave: (userId: string, reason: PeerLeaveReason) => later(() => this.fire(V5_EVENT.REMOTE_USER_EXIT, { userId, reason })),
+      peerLeave: (userId: string, reason: PeerLeaveReason) =>
+        later(() => this.fire(V5_EVENT.REMOTE_USER_EXIT, { userId, reason })),
     };
   }
 
@@ -307,7 +391,11 @@ export class EmulatedV5Trtc {
     this.setConnectionState('DISCONNECTED');
     this.fire(
       V5_EVENT.ERROR,
-      convertToV5Error(Object.assign(new Error('signal channel reconnection failed, please check your network.'), { getCode: () => 0x4006 })),
+      convertToV5Error(
+        Object.assign(new Error('signal channel reconnection failed, please check your network.'), {
+          getCode: () => 0x4006,
+        }),
+      ),
     );
   }
 

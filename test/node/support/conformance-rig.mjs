@@ -143,9 +143,12 @@ export async function startConformanceRig(t, { extraArgs = [] } = {}) {
     name: `${sdk === 'v4' ? 'trtc-js-sdk' : 'trtc-sdk-v5'} over the emulator`,
     proxy: rig.server.proxy[sdk],
     movesAfterJoin: sdk === 'v5',
-    enter: (roomId, userId) => elsewhere.evaluate(([sdk, roomId, userId]) => window.other.enter(sdk, roomId, userId), [sdk, roomId, userId]),
-    exit: (roomId, userId) => elsewhere.evaluate(([roomId, userId]) => window.other.exit(roomId, userId), [roomId, userId]),
-    removeUser: (roomId, userId) => admin.request(byRoom('RemoveUser', roomId), { SdkAppId: SDK_APP_ID, RoomId: roomId, UserIds: [userId] }),
+    enter: (roomId, userId) =>
+      elsewhere.evaluate(([sdk, roomId, userId]) => window.other.enter(sdk, roomId, userId), [sdk, roomId, userId]),
+    exit: (roomId, userId) =>
+      elsewhere.evaluate(([roomId, userId]) => window.other.exit(roomId, userId), [roomId, userId]),
+    removeUser: (roomId, userId) =>
+      admin.request(byRoom('RemoveUser', roomId), { SdkAppId: SDK_APP_ID, RoomId: roomId, UserIds: [userId] }),
     dismissRoom: (roomId) => admin.request(byRoom('DismissRoom', roomId), { SdkAppId: SDK_APP_ID, RoomId: roomId }),
     members: (roomId) => rig.server.rooms().find((room) => room.roomId === roomId)?.members ?? [],
     cleanUp: () => elsewhere.evaluate(() => window.other.leaveAll()),
@@ -173,18 +176,30 @@ export async function startConformanceRig(t, { extraArgs = [] } = {}) {
         const records = {};
         for (const column of nodeColumns) {
           try {
-            records[column.name] = await page.evaluate(([sdk, name, column, n, proxy, moves]) => window.run(sdk, name, column, n, proxy, moves), [sdk, name, column.name, n, column.proxy, column.movesAfterJoin ?? false]);
+            records[column.name] = await page.evaluate(
+              ([sdk, name, column, n, proxy, moves]) => window.run(sdk, name, column, n, proxy, moves),
+              [sdk, name, column.name, n, column.proxy, column.movesAfterJoin ?? false],
+            );
           } finally {
             await column.cleanUp();
           }
-          assert.deepEqual(column.members(room).filter((userId) => userId === 'alice'), [], `${column.name}: the real SDK left (the emulator's last lines: ${rig.lines.slice(-6).join(' / ')})`);
+          assert.deepEqual(
+            column.members(room).filter((userId) => userId === 'alice'),
+            [],
+            `${column.name}: the real SDK left (the emulator's last lines: ${rig.lines.slice(-6).join(' / ')})`,
+          );
         }
-        records[`${sdk} double`] = await page.evaluate(([sdk, name, n]) => window.run(sdk, name, 'double', n), [sdk, name, n]);
-        for (const [column, record] of Object.entries(records)) assert.deepEqual(stated(record), expected, `${column}: the events the table states`);
+        records[`${sdk} double`] = await page.evaluate(
+          ([sdk, name, n]) => window.run(sdk, name, 'double', n),
+          [sdk, name, n],
+        );
+        for (const [column, record] of Object.entries(records))
+          assert.deepEqual(stated(record), expected, `${column}: the events the table states`);
         const compared = (log) => (connectionChanges ? log : log.filter((line) => !/: connection /.test(line)));
         const [first, ...others] = Object.entries(records);
         const what = connectionChanges ? 'state and connection changes included' : 'state changes included';
-        for (const [column, record] of others) assert.deepEqual(compared(record), compared(first[1]), `${column} and ${first[0]}: the same record, ${what}`);
+        for (const [column, record] of others)
+          assert.deepEqual(compared(record), compared(first[1]), `${column} and ${first[0]}: the same record, ${what}`);
       });
     }
   }

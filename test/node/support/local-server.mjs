@@ -18,12 +18,15 @@ export async function startTestEmulator(t, options = {}) {
 /** One HTTP request to `address`:`port`: resolves to its status, headers and body. Host defaults to `address:port`. */
 export function send({ address = '127.0.0.1', port }, { method = 'GET', path = '/', headers = {}, body } = {}) {
   return new Promise((resolve, reject) => {
-    const request = httpRequest({ host: address, port, method, path, headers: { host: `${address}:${port}`, ...headers } }, (response) => {
-      let text = '';
-      response.setEncoding('utf8');
-      response.on('data', (chunk) => (text += chunk));
-      response.on('end', () => resolve({ status: response.statusCode, headers: response.headers, body: text }));
-    });
+    const request = httpRequest(
+      { host: address, port, method, path, headers: { host: `${address}:${port}`, ...headers } },
+      (response) => {
+        let text = '';
+        response.setEncoding('utf8');
+        response.on('data', (chunk) => (text += chunk));
+        response.on('end', () => resolve({ status: response.statusCode, headers: response.headers, body: text }));
+      },
+    );
     request.on('error', reject);
     request.end(body);
   });

@@ -89,7 +89,11 @@ export async function startRealSdkRig(t, { log = false, extraArgs = [], pages = 
       const scripts = { '/real-sdk-page': script, ...pages };
       const path = request.url ?? '';
       if (Object.hasOwn(scripts, path)) {
-        response.writeHead(200, { 'content-type': 'text/html' }).end(`<!doctype html><meta charset=utf-8><title>real SDK</title><body><script type="module" src="${path}.js"></script>`);
+        response
+          .writeHead(200, { 'content-type': 'text/html' })
+          .end(
+            `<!doctype html><meta charset=utf-8><title>real SDK</title><body><script type="module" src="${path}.js"></script>`,
+          );
         return true;
       }
       if (path.endsWith('.js') && Object.hasOwn(scripts, path.slice(0, -3))) {
@@ -135,7 +139,8 @@ export async function reportsOf(page, el) {
 /** Waits until the page has reported `count` events matching `match` (el, type, and optionally userId). */
 export function waitForReport(page, match, { count = 1, timeout = 20_000 } = {}) {
   return page.waitForFunction(
-    ({ match, count }) => window.reports.filter((r) => Object.entries(match).every(([k, v]) => r[k] === v)).length >= count,
+    ({ match, count }) =>
+      window.reports.filter((r) => Object.entries(match).every(([k, v]) => r[k] === v)).length >= count,
     { match, count },
     { timeout },
   );

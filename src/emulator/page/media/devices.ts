@@ -7,7 +7,8 @@
 import type { MediaKind, MediaPlane } from './relay.js';
 
 /** Both SDKs refuse to capture outside a secure context (http: other than localhost), where the page has no mediaDevices. */
-export const canCapture = () => typeof navigator !== 'undefined' && !!navigator.mediaDevices && globalThis.isSecureContext !== false;
+export const canCapture = () =>
+  typeof navigator !== 'undefined' && !!navigator.mediaDevices && globalThis.isSecureContext !== false;
 
 let lastId = 0;
 /** An id like the SDKs' (a UUID where the page can make one: crypto.randomUUID is for secure contexts only). */
@@ -32,7 +33,11 @@ export function resolveView(view: string | HTMLElement | null | undefined): HTML
 }
 
 /** The `<video>` both SDKs' VideoPlayer creates: muted, autoplaying, filling its container. */
-export function videoElement(id: string, track: MediaStreamTrack, options: { objectFit?: string; mirror?: boolean; background?: boolean }): HTMLVideoElement {
+export function videoElement(
+  id: string,
+  track: MediaStreamTrack,
+  options: { objectFit?: string; mirror?: boolean; background?: boolean },
+): HTMLVideoElement {
   const video = document.createElement('video');
   video.id = `video_${id}`;
   video.setAttribute(

@@ -4,7 +4,17 @@
  * answer and ICE candidates to the one peer they are for. The media flows between the two browsers directly,
  * over a real RTCPeerConnection on each side.
  */
-import { applyMuted, applyTracks, NOTHING_PUBLISHED, type MediaKind, type MediaLink, type MediaPlane, type PlaneMember, type Publication, type RelayPeer } from './relay.js';
+import {
+  applyMuted,
+  applyTracks,
+  NOTHING_PUBLISHED,
+  type MediaKind,
+  type MediaLink,
+  type MediaPlane,
+  type PlaneMember,
+  type Publication,
+  type RelayPeer,
+} from './relay.js';
 import type { MediaClientMessage, MediaServerMessage } from '../../core/wire-protocol.js';
 import type { WebSocketConstructor, WebSocketLike } from '../remote.js';
 
@@ -140,7 +150,12 @@ class NetworkMember implements PlaneMember {
   }
 
   private publish(): void {
-    const publication: Publication = { audio: !!this.tracks.audio, video: !!this.tracks.video, audioMuted: this.muted.audio, videoMuted: this.muted.video };
+    const publication: Publication = {
+      audio: !!this.tracks.audio,
+      video: !!this.tracks.video,
+      audioMuted: this.muted.audio,
+      videoMuted: this.muted.video,
+    };
     this.send({ type: 'media-publish', publication });
   }
 
@@ -165,7 +180,8 @@ class NetworkMember implements PlaneMember {
     if (message.type === 'media-published') {
       this.peer.published(message.userId, message.publication ?? NOTHING_PUBLISHED);
       if (!message.publication.audio && !message.publication.video) {
-        for (const [id, incoming] of this.incoming) if (incoming.publisher === message.userId) this.closeIncoming(id, false);
+        for (const [id, incoming] of this.incoming)
+          if (incoming.publisher === message.userId) this.closeIncoming(id, false);
         for (const [id, out] of this.outgoing) if (out.subscriber === message.userId) this.closeOutgoing(id, false);
       }
     } else if (message.type === 'media-signal') void this.onSignal(message.from, message.payload as Signal);

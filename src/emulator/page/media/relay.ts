@@ -15,7 +15,12 @@ export interface Publication {
   videoMuted: boolean;
 }
 
-export const NOTHING_PUBLISHED: Readonly<Publication> = Object.freeze({ audio: false, video: false, audioMuted: false, videoMuted: false });
+export const NOTHING_PUBLISHED: Readonly<Publication> = Object.freeze({
+  audio: false,
+  video: false,
+  audioMuted: false,
+  videoMuted: false,
+});
 
 /** How the relay reaches one member's SDK double. */
 export interface RelayPeer {
@@ -128,7 +133,12 @@ export class RelayMember implements PlaneMember {
   ) {}
 
   publication(): Publication {
-    return { audio: !!this.tracks.audio, video: !!this.tracks.video, audioMuted: this.muted.audio, videoMuted: this.muted.video };
+    return {
+      audio: !!this.tracks.audio,
+      video: !!this.tracks.video,
+      audioMuted: this.muted.audio,
+      videoMuted: this.muted.video,
+    };
   }
 
   /** Publishes `track` as this member's `kind` (undefined: unpublishes it). The subscribers of a replaced track lose it. */
@@ -139,7 +149,8 @@ export class RelayMember implements PlaneMember {
   /** Sets several kinds at once: the others hear one change (a LocalStream published with both tracks). */
   setTracks(tracks: Partial<Record<MediaKind, MediaStreamTrack | undefined>>): void {
     if (this.gone) return;
-    const replaced = (kind: MediaKind) => this.closeLinks((link) => link.publisherId === this.userId && link.kind === kind);
+    const replaced = (kind: MediaKind) =>
+      this.closeLinks((link) => link.publisherId === this.userId && link.kind === kind);
     if (applyTracks(this.tracks, tracks, replaced)) this.announce();
   }
 
@@ -155,7 +166,11 @@ export class RelayMember implements PlaneMember {
     const publisher = this.relay.membersOf(this.room).get(publisherId);
     const source = publisher?.tracks[kind];
     if (this.gone || !publisher || !source) throw new Error(`${publisherId} publishes no ${kind} in this room.`);
-    const link = await connectLoopback(source, { room: this.room, publisherId, subscriberId: this.userId, kind }, (closed) => this.relay.links.delete(closed));
+    const link = await connectLoopback(
+      source,
+      { room: this.room, publisherId, subscriberId: this.userId, kind },
+      (closed) => this.relay.links.delete(closed),
+    );
     // The publication or membership changed while connecting: that subscription is void.
     if (this.gone || publisher.gone || publisher.tracks[kind] !== source) {
       link.close();
@@ -246,7 +261,8 @@ export async function connectLoopback(
     abandon = reject;
     receiver.onconnectionstatechange = () => {
       if (receiver.connectionState === 'connected') resolve();
-      else if (receiver.connectionState === 'failed' || receiver.connectionState === 'closed') reject(new Error(`The media connection ${receiver.connectionState}.`));
+      else if (receiver.connectionState === 'failed' || receiver.connectionState === 'closed')
+        reject(new Error(`The media connection ${receiver.connectionState}.`));
     };
   });
   try {

@@ -8,10 +8,22 @@
  * `audio`/`video` `{ userId }` (one of each pair when a stream is first seen, then on change).
  */
 import { HandlerMap, type Handler } from '../handlers.js';
-import { EmulatedRtcError, EmulatedV4Client, INVALID_OPERATION, INVALID_PARAMETER, type EmulatedClientConfig } from '../v4-client.js';
+import {
+  EmulatedRtcError,
+  EmulatedV4Client,
+  INVALID_OPERATION,
+  INVALID_PARAMETER,
+  type EmulatedClientConfig,
+} from '../v4-client.js';
 import { audioElement, canCapture, playerId, detach, playRefused, resolveView, videoElement } from './devices.js';
-import { NOTHING_PUBLISHED, type MediaKind, type MediaLink, type MediaPlane, type PlaneMember, type Publication } from './relay.js';
-
+import {
+  NOTHING_PUBLISHED,
+  type MediaKind,
+  type MediaLink,
+  type MediaPlane,
+  type PlaneMember,
+  type Publication,
+} from './relay.js';
 
 export const DEVICE_NOT_FOUND = 0x1003;
 export const INITIALIZE_FAILED = 0x1004;
@@ -33,7 +45,8 @@ export interface PlaybackOptions {
 }
 
 /** The relay's key of a room: numeric and string rooms apart, shared by both SDK shapes. */
-export const relayRoom = (sdkAppId: number, roomId: number | string) => `${sdkAppId}/${typeof roomId === 'number' ? 'n' : 's'}:${roomId}`;
+export const relayRoom = (sdkAppId: number, roomId: number | string) =>
+  `${sdkAppId}/${typeof roomId === 'number' ? 'n' : 's'}:${roomId}`;
 
 /**
  * v4's capture failure: an RtcError named after the DOMException (`NotAllowedError`, `NotReadableError`, …)
@@ -117,7 +130,10 @@ abstract class EmulatedStream {
     if (!this.player) {
       this.player = document.createElement('div');
       this.player.id = `player_${this.id}`;
-      this.player.setAttribute('style', 'width: 100%; height: 100%; position: relative; background-color: black; overflow: hidden;');
+      this.player.setAttribute(
+        'style',
+        'width: 100%; height: 100%; position: relative; background-color: black; overflow: hidden;',
+      );
     }
     if (this.player.parentElement !== container) container.appendChild(this.player);
     this.renderPlayers();
@@ -185,7 +201,10 @@ abstract class EmulatedStream {
       if (!element) continue;
       const refused = await playRefused(element);
       if (!refused) continue;
-      const error = new EmulatedRtcError(PLAY_NOT_ALLOWED, `${refused.name}: ${refused.message} <PLAY_NOT_ALLOWED 0x4043>`);
+      const error = new EmulatedRtcError(
+        PLAY_NOT_ALLOWED,
+        `${refused.name}: ${refused.message} <PLAY_NOT_ALLOWED 0x4043>`,
+      );
       this.fire('error', error);
       throw error;
     }
@@ -216,7 +235,10 @@ export class EmulatedLocalStream extends EmulatedStream {
     }
     if (!audio && !video) throw new EmulatedRtcError(INVALID_PARAMETER, 'createStream needs audio or video.');
     if (!canCapture()) {
-      throw new EmulatedRtcError(INVALID_OPERATION, 'http protocol does not support the ability to capture and publish streams, please use https protocol or localhost. <INVALID_OPERATION 0x1001>');
+      throw new EmulatedRtcError(
+        INVALID_OPERATION,
+        'http protocol does not support the ability to capture and publish streams, please use https protocol or localhost. <INVALID_OPERATION 0x1001>',
+      );
     }
     let stream: MediaStream;
     try {
@@ -276,13 +298,19 @@ export class EmulatedV4MediaClient extends EmulatedV4Client {
   override async join(options: { roomId: number | string; role?: 'anchor' | 'audience' }): Promise<void> {
     await super.join(options);
     const { sdkAppId, userId } = this.config as EmulatedClientConfig;
-    this.member = this.relay.enter(relayRoom(sdkAppId, options.roomId), userId, { published: (who, publication) => this.onPublished(who, publication) });
+    this.member = this.relay.enter(relayRoom(sdkAppId, options.roomId), userId, {
+      published: (who, publication) => this.onPublished(who, publication),
+    });
   }
 
   /** Publishes the LocalStream (one at a time). */
   async publish(stream: EmulatedLocalStream): Promise<void> {
     if (!this.member) throw new EmulatedRtcError(INVALID_OPERATION, 'please call join() before publish()');
-    if (this.published) throw new EmulatedRtcError(INVALID_OPERATION, 'duplicate publishing, please unpublish your prePublished localStream and then publish it again');
+    if (this.published)
+      throw new EmulatedRtcError(
+        INVALID_OPERATION,
+        'duplicate publishing, please unpublish your prePublished localStream and then publish it again',
+      );
     this.published = stream;
     this.member.setTracks({ audio: stream.getAudioTrack() ?? undefined, video: stream.getVideoTrack() ?? undefined });
   }
@@ -295,7 +323,8 @@ export class EmulatedV4MediaClient extends EmulatedV4Client {
 
   /** Receives a remote stream's tracks; fires `stream-subscribed` when they are connected. */
   async subscribe(stream: EmulatedRemoteStream, options: { audio?: boolean; video?: boolean } = {}): Promise<void> {
-    if (!this.member || this.remoteStreams.get(stream.getUserId()) !== stream) throw new EmulatedRtcError(INVALID_OPERATION, 'the remote stream is not in this room');
+    if (!this.member || this.remoteStreams.get(stream.getUserId()) !== stream)
+      throw new EmulatedRtcError(INVALID_OPERATION, 'the remote stream is not in this room');
     stream.subscribed = { audio: options.audio ?? true, video: options.video ?? true };
     await this.connect(stream);
     if (this.remoteStreams.get(stream.getUserId()) === stream) this.fire('stream-subscribed', { stream });
@@ -347,7 +376,8 @@ export class EmulatedV4MediaClient extends EmulatedV4Client {
       this.fire('stream-added', { stream });
       this.fire(publication.audio && !publication.audioMuted ? 'unmute-audio' : 'mute-audio', { userId });
       this.fire(publication.video && !publication.videoMuted ? 'unmute-video' : 'mute-video', { userId });
-      if ((this.config as { autoSubscribe?: boolean }).autoSubscribe !== false) void this.subscribe(stream).catch(() => undefined);
+      if ((this.config as { autoSubscribe?: boolean }).autoSubscribe !== false)
+        void this.subscribe(stream).catch(() => undefined);
       return;
     }
     const previous = stream.publication;
@@ -361,13 +391,24 @@ export class EmulatedV4MediaClient extends EmulatedV4Client {
       return;
     }
     if (previous.audio !== publication.audio || previous.video !== publication.video) {
-      if (stream.subscribed) void this.connect(stream).then(() => this.fire('stream-updated', { stream }), () => undefined);
+      if (stream.subscribed)
+        void this.connect(stream).then(
+          () => this.fire('stream-updated', { stream }),
+          () => undefined,
+        );
       else this.fire('stream-updated', { stream });
     }
-    const availableBefore = { audio: previous.audio && !previous.audioMuted, video: previous.video && !previous.videoMuted };
-    const availableNow = { audio: publication.audio && !publication.audioMuted, video: publication.video && !publication.videoMuted };
+    const availableBefore = {
+      audio: previous.audio && !previous.audioMuted,
+      video: previous.video && !previous.videoMuted,
+    };
+    const availableNow = {
+      audio: publication.audio && !publication.audioMuted,
+      video: publication.video && !publication.videoMuted,
+    };
     for (const kind of ['audio', 'video'] as const) {
-      if (availableBefore[kind] !== availableNow[kind]) this.fire(`${availableNow[kind] ? 'unmute' : 'mute'}-${kind}`, { userId });
+      if (availableBefore[kind] !== availableNow[kind])
+        this.fire(`${availableNow[kind] ? 'unmute' : 'mute'}-${kind}`, { userId });
     }
   }
 

@@ -10,8 +10,24 @@
  * refused autoplay is AUTOPLAY_FAILED `{ userId, mediaType, resume }`. `destroy()` stops the local tracks.
  */
 import { EmulatedV5RtcError, EmulatedV5Trtc, V5_ERROR_CODE, type EmulatedEnterRoomConfig } from '../v5-client.js';
-import { audioElement, canCapture, captureTrack, playerId, detach, playRefused, resolveView, videoElement } from './devices.js';
-import { NOTHING_PUBLISHED, type MediaKind, type MediaLink, type MediaPlane, type PlaneMember, type Publication } from './relay.js';
+import {
+  audioElement,
+  canCapture,
+  captureTrack,
+  playerId,
+  detach,
+  playRefused,
+  resolveView,
+  videoElement,
+} from './devices.js';
+import {
+  NOTHING_PUBLISHED,
+  type MediaKind,
+  type MediaLink,
+  type MediaPlane,
+  type PlaneMember,
+  type Publication,
+} from './relay.js';
 import { relayRoom } from './v4-media.js';
 
 /** trtc-sdk-v5's media event names (`TRTC.EVENT`). */
@@ -35,7 +51,12 @@ const DEVICE_EXTRA_CODE: Record<string, number> = {
 
 /** v5 refuses capture outside a secure context: ENV_NOT_SUPPORTED (5200), extraCode 5201. */
 function notSecure(fnName: string): EmulatedV5RtcError {
-  return new EmulatedV5RtcError({ code: V5_ERROR_CODE.ENV_NOT_SUPPORTED, extraCode: 5201, fnName, message: `the current browser does not support the capability of the function '${fnName}' you are calling, please check the API documentation.` });
+  return new EmulatedV5RtcError({
+    code: V5_ERROR_CODE.ENV_NOT_SUPPORTED,
+    extraCode: 5201,
+    fnName,
+    message: `the current browser does not support the capability of the function '${fnName}' you are calling, please check the API documentation.`,
+  });
 }
 
 /** v5's DEVICE_ERROR for a failed capture in `fnName`: extraCode from the DOMException's name, kept as `originError.name`. */
@@ -56,7 +77,9 @@ export function v5DeviceError(error: unknown, fnName: string): EmulatedV5RtcErro
     message: messages[name] ?? `'${fnName}' got device exception, error: ${reason}.`,
   });
   // The SDK's internal error (code 4100, INITIALIZE_FAILED) that carries the DOMException's name.
-  return Object.assign(rtcError, { originError: Object.assign(new Error(`${reason} <INITIALIZE_FAILED 0x1004>`), { name, code: 4100 }) });
+  return Object.assign(rtcError, {
+    originError: Object.assign(new Error(`${reason} <INITIALIZE_FAILED 0x1004>`), { name, code: 4100 }),
+  });
 }
 
 interface LocalTrack {
@@ -91,7 +114,9 @@ export class EmulatedV5MediaTrtc extends EmulatedV5Trtc {
     await super.enterRoom(params);
     this.autoReceiveAudio = params.autoReceiveAudio !== false;
     const room = relayRoom(params.sdkAppId, params.roomId ? params.roomId : params.strRoomId!);
-    this.member = this.relay.enter(room, params.userId, { published: (userId, publication) => this.onPublished(userId, publication) });
+    this.member = this.relay.enter(room, params.userId, {
+      published: (userId, publication) => this.onPublished(userId, publication),
+    });
     // What was started before the join is published now (an audience publishes nothing).
     if (params.scene !== 'live' || params.role !== 'audience') {
       const published = (kind: MediaKind) => (this.local[kind]?.publish ? this.local[kind]!.track : undefined);
@@ -99,7 +124,9 @@ export class EmulatedV5MediaTrtc extends EmulatedV5Trtc {
     }
   }
 
-  async startLocalVideo(config: { view?: View; publish?: boolean; option?: { mirror?: boolean | string; fillMode?: string } } = {}): Promise<void> {
+  async startLocalVideo(
+    config: { view?: View; publish?: boolean; option?: { mirror?: boolean | string; fillMode?: string } } = {},
+  ): Promise<void> {
     if (this.local.video) return; // the SDK warns "local video is already started"
     const views = this.views(config.view, 'startLocalVideo');
     if (!canCapture()) throw notSecure('startLocalVideo');
@@ -115,7 +142,11 @@ export class EmulatedV5MediaTrtc extends EmulatedV5Trtc {
     }
     const mirror = config.option?.mirror ?? 'view';
     const players = views.map((view) => {
-      const video = videoElement(playerId(), track, { objectFit: config.option?.fillMode ?? 'cover', mirror: mirror === true || mirror === 'view' || mirror === 'both', background: true });
+      const video = videoElement(playerId(), track, {
+        objectFit: config.option?.fillMode ?? 'cover',
+        mirror: mirror === true || mirror === 'view' || mirror === 'both',
+        background: true,
+      });
       view.append(video);
       void playRefused(video);
       return video;
@@ -153,7 +184,12 @@ export class EmulatedV5MediaTrtc extends EmulatedV5Trtc {
    * Receives and plays a remote user's video in `view`. As the SDK: returns silently if that user publishes
    * no video, and does nothing for a second call (it warns).
    */
-  async startRemoteVideo(config: { userId: string; streamType: 'main' | 'sub'; view?: View; option?: { fillMode?: string; mirror?: boolean } }): Promise<void> {
+  async startRemoteVideo(config: {
+    userId: string;
+    streamType: 'main' | 'sub';
+    view?: View;
+    option?: { fillMode?: string; mirror?: boolean };
+  }): Promise<void> {
     const user = this.remote.get(config.userId);
     if (!this.member || !user || !user.publication.video || config.streamType !== 'main') return;
     if (user.video) return;
@@ -165,7 +201,11 @@ export class EmulatedV5MediaTrtc extends EmulatedV5Trtc {
       link = await this.member.subscribe(config.userId, 'video');
     } catch (error) {
       if (user.video === video) delete user.video;
-      throw new EmulatedV5RtcError({ code: V5_ERROR_CODE.OPERATION_FAILED, fnName: 'startRemoteVideo', message: `'startRemoteVideo' failed, reason: ${error instanceof Error ? error.message : String(error)}` });
+      throw new EmulatedV5RtcError({
+        code: V5_ERROR_CODE.OPERATION_FAILED,
+        fnName: 'startRemoteVideo',
+        message: `'startRemoteVideo' failed, reason: ${error instanceof Error ? error.message : String(error)}`,
+      });
     }
     if (user.video !== video || this.remote.get(config.userId) !== user) {
       link.close();
@@ -173,7 +213,11 @@ export class EmulatedV5MediaTrtc extends EmulatedV5Trtc {
     }
     video.link = link;
     for (const view of views) {
-      const player = videoElement(playerId(), link.track, { objectFit: config.option?.fillMode ?? 'cover', mirror: config.option?.mirror === true, background: true });
+      const player = videoElement(playerId(), link.track, {
+        objectFit: config.option?.fillMode ?? 'cover',
+        mirror: config.option?.mirror === true,
+        background: true,
+      });
       view.append(player);
       video.players.push(player);
     }
@@ -184,7 +228,8 @@ export class EmulatedV5MediaTrtc extends EmulatedV5Trtc {
 
   /** Stops one user's video (`'*'`: everyone's) and removes its players. */
   async stopRemoteVideo(config: { userId: string; streamType?: 'main' | 'sub' }): Promise<void> {
-    for (const [userId, user] of this.remote) if (config.userId === '*' || config.userId === userId) this.dropRemoteVideo(user);
+    for (const [userId, user] of this.remote)
+      if (config.userId === '*' || config.userId === userId) this.dropRemoteVideo(user);
   }
 
   /** Leaves the room; the local tracks stay captured (a preview), as in the SDK. */
@@ -212,7 +257,12 @@ export class EmulatedV5MediaTrtc extends EmulatedV5Trtc {
     if (Array.isArray(view)) return view;
     const element = resolveView(view);
     if (!element) {
-      throw new EmulatedV5RtcError({ code: V5_ERROR_CODE.INVALID_PARAMETER, extraCode: 5009, fnName, message: `'view' is not found in the document object when calling ${fnName}().` });
+      throw new EmulatedV5RtcError({
+        code: V5_ERROR_CODE.INVALID_PARAMETER,
+        extraCode: 5009,
+        fnName,
+        message: `'view' is not found in the document object when calling ${fnName}().`,
+      });
     }
     return [element];
   }
@@ -263,16 +313,28 @@ export class EmulatedV5MediaTrtc extends EmulatedV5Trtc {
     if (!this.member) return;
     const user = this.remote.get(userId) ?? { publication: NOTHING_PUBLISHED };
     this.remote.set(userId, user);
-    const before = { audio: user.publication.audio && !user.publication.audioMuted, video: user.publication.video && !user.publication.videoMuted };
-    const now = { audio: publication.audio && !publication.audioMuted, video: publication.video && !publication.videoMuted };
+    const before = {
+      audio: user.publication.audio && !user.publication.audioMuted,
+      video: user.publication.video && !user.publication.videoMuted,
+    };
+    const now = {
+      audio: publication.audio && !publication.audioMuted,
+      video: publication.video && !publication.videoMuted,
+    };
     user.publication = publication;
     if (!now.video) this.dropRemoteVideo(user);
     if (!now.audio) this.dropRemoteAudio(user);
     if (before.audio !== now.audio) {
-      this.fire(now.audio ? V5_MEDIA_EVENT.REMOTE_AUDIO_AVAILABLE : V5_MEDIA_EVENT.REMOTE_AUDIO_UNAVAILABLE, { userId });
+      this.fire(now.audio ? V5_MEDIA_EVENT.REMOTE_AUDIO_AVAILABLE : V5_MEDIA_EVENT.REMOTE_AUDIO_UNAVAILABLE, {
+        userId,
+      });
       if (now.audio && this.autoReceiveAudio) void this.receiveAudio(userId, user);
     }
-    if (before.video !== now.video) this.fire(now.video ? V5_MEDIA_EVENT.REMOTE_VIDEO_AVAILABLE : V5_MEDIA_EVENT.REMOTE_VIDEO_UNAVAILABLE, { userId, streamType: 'main' });
+    if (before.video !== now.video)
+      this.fire(now.video ? V5_MEDIA_EVENT.REMOTE_VIDEO_AVAILABLE : V5_MEDIA_EVENT.REMOTE_VIDEO_UNAVAILABLE, {
+        userId,
+        streamType: 'main',
+      });
     if (!publication.audio && !publication.video) this.remote.delete(userId);
   }
 
