@@ -13,6 +13,9 @@ interface MediaMember {
   publication: MediaPublication;
 }
 
+/** The media signalling of every room, one per emulator server. */
+export type MediaHub = ReturnType<typeof createMediaHub>;
+
 export function createMediaHub(log: (line: string) => void = () => undefined) {
   const rooms = new Map<string, Map<string, MediaMember>>();
   const send = (socket: WebSocket, message: MediaServerMessage) => {

@@ -1,6 +1,6 @@
 /**
  * trtc-js-sdk 4.15.x's signalling, as read from trtc-js-sdk 4.15.22's `trtc.esm.js` and tested against it
- * (test/node/real-sdk-emulator.test.mjs). What the generations share is in signalling.ts; this is what v4 says.
+ * (test/node/real-sdk-emulator.test.mjs). What the generations share is in signalling-frames.ts; this is what v4 says.
  *
  * - Reached through `client.setProxyServer({ websocketProxy, loggerProxy })` before `join()`. The string form
  *   must start with `wss://` (the SDK throws INVALID_PARAMETER otherwise), so the emulator offers the object form.
@@ -11,7 +11,7 @@
  *   refused with their result command and a non-zero code, so `client.publish()` rejects with the SDK's
  *   RtcError UNKNOWN (0xFFFF) naming the emulator's sentence.
  */
-import type { SignallingDialect } from './signalling.js';
+import { LOGGER_PATH, type SignallingDialect } from './signalling-frames.js';
 
 export const TRTC_JS_SDK_VERSION = '4.15.22';
 
@@ -47,6 +47,6 @@ export const trtcJsSdkSignalling: SignallingDialect = {
   joinResultData: () => ({}),
   proxy: ({ webSocketBase, httpBase }) => ({
     websocketProxy: `${webSocketBase}/signal/v4`,
-    loggerProxy: `${httpBase}/sdk-log`,
+    loggerProxy: `${httpBase}${LOGGER_PATH}`,
   }),
 };

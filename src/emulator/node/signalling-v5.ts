@@ -1,6 +1,6 @@
 /**
  * trtc-sdk-v5 5.x's signalling, as read from trtc-sdk-v5 5.17.1's `trtc.esm.js` and tested against it
- * (test/node/real-sdk-emulator.test.mjs). What the generations share is in signalling.ts; this is what v5 says.
+ * (test/node/real-sdk-emulator.test.mjs). What the generations share is in signalling-frames.ts; this is what v5 says.
  *
  * - Reached through `enterRoom({ proxy: { websocketProxy, loggerProxy } })`: the socket URL is used as given
  *   (`ws://` is fine) and no schedule request is made on join.
@@ -15,7 +15,7 @@
  *   again on a fresh socket (the emulator resumes the member: no leave or join is seen). Publishing then sends
  *   `publish`, refused with result 4098 and a non-zero code.
  */
-import type { SignallingDialect } from './signalling.js';
+import { LOGGER_PATH, SERVER_CMD, type SignallingDialect } from './signalling-frames.js';
 import { trtcJsSdkSignalling } from './signalling-v4.js';
 
 export const TRTC_SDK_V5_VERSION = '5.17.1';
@@ -42,9 +42,9 @@ export const trtcSdkV5Signalling: SignallingDialect = {
   acknowledged: { ability_status_report: 4158 },
   // `useVp8` and `useH265` are read after the join resolves; without ICE and DTLS the single peer connection fails.
   joinResultData: () => ({ ability: { useVp8: false, useH265: false } }),
-  heartbeatAnswer: () => ({ cmd: 23, code: 0, message: '', data: { userList: [] } }),
+  heartbeatAnswer: () => ({ cmd: SERVER_CMD.UPDATE_REMOTE_MUTE_STAT, code: 0, message: '', data: { userList: [] } }),
   proxy: ({ webSocketBase, httpBase }) => ({
     websocketProxy: `${webSocketBase}/signal/v5`,
-    loggerProxy: `${httpBase}/sdk-log`,
+    loggerProxy: `${httpBase}${LOGGER_PATH}`,
   }),
 };

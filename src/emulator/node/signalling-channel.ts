@@ -1,0 +1,378 @@
+/**
+ * One socket of a real SDK's signalling (`/signal/v4`, `/signal/v5`): it answers each frame from its dialect's
+ * command table (signalling-commands.ts) and speaks for a client whose membership may outlive the socket (a
+ * reconnection moves it to a fresh one). What every socket shares (who is joined, the bans in transit) is a
+ * `SignallingRooms`.
+ */
+import type { IncomingMessage } from 'node:http';
+import type { WebSocket } from 'ws';
+import { quote } from './log-text.js';
+import type { Membership, MemberSink, RemovalReason, RoomId, RoomService } from '../core/room-service.js';
+import {
+  ANCHOR,
+  EMULATOR_REFUSAL_CODE,
+  SERVER_CMD,
+  serverFrame,
+  tinyIdOf,
+  type ClientFrame,
+  type CommandFrame,
+  type ServerFrame,
+  type SignallingChannelApi,
+  type SignallingCommand,
+  type SignallingDialect,
+} from './signalling-frames.js';
+import { roomIdOf, signallingCommands } from './signalling-commands.js';
+
+export interface SdkSignallingHooks {
+  service: RoomService;
+  log(line: string): void;
+  /** The member's socket closed without a leave: remove it after the drop timeout unless it comes back. */
+  drop(membership: Membership): void;
+  /** The member came back: cancel its pending removal. False if it was no longer pending (already removed). */
+  undrop(membership: Membership): boolean;
+}
+
+const reasonForSdk: Record<RemovalReason, string> = { kick: 'kick', banned: 'banned', 'room-disband': 'room_disband' };
+
+/** One client's signalling: its socket may change (a reconnect) while its membership stays. */
+export interface SignallingMember {
+  socket: WebSocket;
+  readonly dialect: SignallingDialect;
+  readonly sdkAppId: number;
+  readonly userId: string;
+  readonly userSig: string;
+  membership: Membership | null;
+  /** Pushes held while the join is answered. */
+  held: ServerFrame[] | null;
+  /** The SDK is about to move to a fresh socket (the emulator refused its peer connection's rebuild). */
+  moving: boolean;
+}
+
+/** What every socket of the SDKs' signalling shares: the joined members and the removals in transit. */
+export class SignallingRooms {
+  /** Joined members by dialect, app, room and user: how a reconnect or a rejoin after a dropped socket finds its membership. */
+  private readonly joined = new Map<string, SignallingMember>();
+  /**
+   * Removals that found the client between sockets (its old one closing, its new one not joined yet), by the
+   * same key: delivered when it reconnects or rejoins, so a ban is never lost to a reconnection.
+   */
+  private readonly bansInTransit = new Map<string, { reason: RemovalReason; until: number }>();
+  private readonly loggedUnknown = new Set<string>();
+  private readonly commandTables = new Map<SignallingDialect, ReadonlyMap<string, SignallingCommand>>();
+
+  constructor(readonly hooks: SdkSignallingHooks) {}
+
+  commandsOf(dialect: SignallingDialect): ReadonlyMap<string, SignallingCommand> {
+    let table = this.commandTables.get(dialect);
+    if (!table) this.commandTables.set(dialect, (table = signallingCommands(dialect)));
+    return table;
+  }
+
+  /** True the first time `cmd` of `dialect` is met: an unknown command is logged once. */
+  firstUnknown(dialect: SignallingDialect, cmd: string): boolean {
+    const key = `${dialect.key}/${cmd}`;
+    if (this.loggedUnknown.has(key)) return false;
+    this.loggedUnknown.add(key);
+    return true;
+  }
+
+  private keyOf(dialect: SignallingDialect, sdkAppId: number, roomId: RoomId, userId: string): string {
+    return JSON.stringify([dialect.key, sdkAppId, typeof roomId, roomId, userId]);
+  }
+
+  remember(member: SignallingMember, roomId: RoomId): void {
+    this.joined.set(this.keyOf(member.dialect, member.sdkAppId, roomId, member.userId), member);
+  }
+
+  forget(member: SignallingMember): void {
+    if (member.membership) {
+      const key = this.keyOf(member.dialect, member.sdkAppId, member.membership.roomId, member.userId);
+      if (this.joined.get(key) === member) this.joined.delete(key);
+    }
+    member.membership = null;
+  }
+
+  holdBan(member: SignallingMember, roomId: RoomId, reason: RemovalReason): void {
+    this.bansInTransit.set(this.keyOf(member.dialect, member.sdkAppId, roomId, member.userId), {
+      reason,
+      until: Date.now() + 60_000,
+    });
+  }
+
+  /** The removal that found this client between sockets, once; undefined if none or it is too old. */
+  takeBan(member: SignallingMember, roomId: RoomId): RemovalReason | undefined {
+    const key = this.keyOf(member.dialect, member.sdkAppId, roomId, member.userId);
+    const ban = this.bansInTransit.get(key);
+    if (!ban) return undefined;
+    this.bansInTransit.delete(key);
+    return ban.until < Date.now() ? undefined : ban.reason;
+  }
+
+  /**
+   * A joined member of the same client that this socket may take over: on the SDK's reconnection (v4
+   * `&rc=1`, v5 `reconnect`: its own session, whatever the server still thinks of the old socket), or on a
+   * join once the old socket is gone or announced its move (v5's fallback rejoin). Another page with the same
+   * userId joins while the earlier socket is open, and kicks it.
+   */
+  takeOver(
+    socket: WebSocket,
+    member: SignallingMember,
+    roomId: RoomId,
+    how: 'reconnect' | 'rejoin' | 'join',
+  ): SignallingMember | undefined {
+    const { dialect, sdkAppId, userId, userSig } = member;
+    const key = this.keyOf(dialect, sdkAppId, roomId, userId);
+    const earlier = this.joined.get(key);
+    if (!earlier || earlier.socket === socket || earlier.userSig !== userSig) return undefined;
+    const open = earlier.socket.readyState === earlier.socket.OPEN;
+    if (open && how === 'join') return undefined;
+    if (open && how === 'rejoin' && !earlier.moving) return undefined;
+    if (
+      !earlier.membership ||
+      (!this.hooks.undrop(earlier.membership) && earlier.socket.readyState === earlier.socket.CLOSED)
+    ) {
+      this.joined.delete(key);
+      return undefined;
+    }
+    // The old socket, if the server still holds it, is the client's own past: closed, so nothing goes there.
+    if (open) earlier.socket.terminate();
+    earlier.socket = socket;
+    earlier.moving = false;
+    this.hooks.log(`${quote(userId)} (${dialect.sdk}) reconnected to room ${quote(roomId)}`);
+    return earlier;
+  }
+}
+
+/** Sends to the member's current socket, or holds the frame while its join is answered. */
+function sendTo(member: SignallingMember, frame: ServerFrame): void {
+  if (member.held && frame.cmd !== SERVER_CMD.JOIN_ROOM_RESULT) member.held.push(frame);
+  else if (member.socket.readyState === member.socket.OPEN) member.socket.send(JSON.stringify(frame));
+}
+
+/** One socket opened on one of the SDKs' paths. */
+export class SignallingChannel implements SignallingChannelApi {
+  /** The client this socket speaks for: replaced by the earlier member when it takes one over. */
+  private member: SignallingMember;
+  private readonly tinyId: string;
+
+  constructor(
+    private readonly rooms: SignallingRooms,
+    private readonly socket: WebSocket,
+    private readonly request: IncomingMessage,
+    readonly dialect: SignallingDialect,
+  ) {
+    const query = new URL(request.url ?? '/', 'http://emulator').searchParams;
+    this.member = {
+      socket,
+      dialect,
+      sdkAppId: Number(query.get('sdkAppId')),
+      userId: query.get('userId') ?? '',
+      userSig: query.get('userSig') ?? '',
+      membership: null,
+      held: null,
+      moving: false,
+    };
+    this.tinyId = tinyIdOf(this.member.userId);
+    // The welcome: the SDK takes its tinyId and the server's clock from it.
+    this.send(
+      serverFrame(
+        SERVER_CMD.CHANNEL_SETUP_RESULT,
+        { clientIp: request.socket.remoteAddress ?? '', signalInnerIp: '127.0.0.1', svrTime: Date.now() },
+        { tinyId: this.tinyId },
+      ),
+    );
+    // trtc-js-sdk reconnects on a fresh socket with `&rc=1&roomId=…` and sends nothing: it waits for this result.
+    if (query.get('rc') === '1')
+      this.reconnect(
+        undefined,
+        roomIdOf({ useStringRoomId: query.get('useStringRoomId') === 'true', roomId: query.get('roomId') }),
+      );
+    socket.on('message', (raw, isBinary) => this.receive(isBinary ? '' : raw.toString()));
+    socket.on('close', () => {
+      // A socket that closes without a leave keeps its member for the drop timeout: the SDK reconnects.
+      if (this.member.socket === socket && this.member.membership) rooms.hooks.drop(this.member.membership);
+    });
+  }
+
+  get userId(): string {
+    return this.member.userId;
+  }
+
+  get membership(): Membership | null {
+    return this.member.membership;
+  }
+
+  log(line: string): void {
+    this.rooms.hooks.log(line);
+  }
+
+  send(frame: ServerFrame): void {
+    sendTo(this.member, frame);
+  }
+
+  refuse(frame: CommandFrame, resultCmd: number | string, text: string): void {
+    this.send(serverFrame(resultCmd, {}, { seq: frame.seq, code: EMULATOR_REFUSAL_CODE, message: text }));
+  }
+
+  markMoving(): void {
+    this.member.moving = true;
+  }
+
+  usersInRoom() {
+    const { membership } = this.member;
+    if (!membership) return [];
+    const room = this.rooms.hooks.service
+      .snapshot()
+      .find((r) => r.sdkAppId === membership.sdkAppId && r.roomId === membership.roomId);
+    return (room?.members ?? []).map((userId) => ({ userId, srcTinyId: tinyIdOf(userId), role: ANCHOR }));
+  }
+
+  /** One text frame from the SDK: answered by its command's entry of the table. */
+  receive(text: string): void {
+    let message: ClientFrame;
+    try {
+      message = JSON.parse(text);
+      if (typeof message?.cmd !== 'string') throw new Error('no cmd');
+    } catch {
+      this.log(`${this.dialect.sdk}: a frame that is not the SDK's JSON ({ cmd, data, seq }) was ignored`);
+      return;
+    }
+    const frame: CommandFrame = {
+      cmd: message.cmd,
+      seq: message.seq,
+      data: typeof message.data === 'object' && message.data !== null ? message.data : {},
+    };
+    const command = this.rooms.commandsOf(this.dialect).get(frame.cmd);
+    if (command) {
+      void command(this, frame);
+      return;
+    }
+    if (this.rooms.firstUnknown(this.dialect, frame.cmd))
+      this.log(
+        `${this.dialect.sdk}: unknown command ${JSON.stringify(frame.cmd)}, answered with an error (logged once)`,
+      );
+    this.refuse(
+      frame,
+      frame.cmd,
+      `The trtc-room emulator does not know the command "${frame.cmd}" (it serves ${this.dialect.sdk}'s signalling).`,
+    );
+  }
+
+  /** The service reaches the member through its current socket. */
+  private sinkFor(member: SignallingMember): MemberSink {
+    const { rooms, dialect } = this;
+    return {
+      removed: (reason) => {
+        if (member.membership && (member.moving || member.socket.readyState !== member.socket.OPEN))
+          rooms.holdBan(member, member.membership.roomId, reason);
+        rooms.forget(member);
+        this.log(`${quote(member.userId)} (${dialect.sdk}) removed: ${quote(reason)}`);
+        sendTo(member, serverFrame(SERVER_CMD.CLIENT_BANNED, { reason: reasonForSdk[reason] }));
+      },
+      peerJoin: (userId) =>
+        sendTo(member, serverFrame(SERVER_CMD.PEER_JOIN, { srcTinyId: tinyIdOf(userId), userId, role: ANCHOR })),
+      peerLeave: (userId) =>
+        sendTo(member, serverFrame(SERVER_CMD.PEER_LEAVE, { srcTinyId: tinyIdOf(userId), userId, reason: 0 })),
+    };
+  }
+
+  /** A ban that found this client between sockets: the rejoin or reconnection succeeds, then the ban is delivered. */
+  private banInTransit(roomId: RoomId, answer: () => void): boolean {
+    const reason = this.rooms.takeBan(this.member, roomId);
+    if (reason === undefined) return false;
+    answer();
+    this.log(`${quote(this.member.userId)} (${this.dialect.sdk}) removed while reconnecting: ${quote(reason)}`);
+    this.send(serverFrame(SERVER_CMD.CLIENT_BANNED, { reason: reasonForSdk[reason] }));
+    return true;
+  }
+
+  reconnect(seq: number | undefined, roomId: RoomId): void {
+    const reconnected = () =>
+      this.send(
+        serverFrame(
+          SERVER_CMD.CHANNEL_RECONNECT_RESULT,
+          { clientIp: this.request.socket.remoteAddress ?? '', signalInnerIp: '127.0.0.1' },
+          { seq },
+        ),
+      );
+    if (this.banInTransit(roomId, reconnected)) return;
+    const earlier = this.rooms.takeOver(this.socket, this.member, roomId, 'reconnect');
+    if (earlier) {
+      this.member = earlier;
+      reconnected();
+      return;
+    }
+    // A failed reconnection makes the SDK join again.
+    this.send(
+      serverFrame(
+        SERVER_CMD.CHANNEL_RECONNECT_RESULT,
+        {},
+        {
+          seq,
+          code: EMULATOR_REFUSAL_CODE,
+          message: 'The emulator has no session to resume on this connection; join again.',
+        },
+      ),
+    );
+  }
+
+  async join({ cmd, seq, data }: CommandFrame): Promise<void> {
+    const { dialect, rooms, socket, tinyId } = this;
+    const roomId = roomIdOf(data);
+    const answer = (code: number, message: string, extra: Record<string, unknown> = {}) =>
+      this.send(serverFrame(SERVER_CMD.JOIN_ROOM_RESULT, extra, { seq, code, message, tinyId }));
+    const joinResult = () => ({
+      publishers: [],
+      relayOuterIp: '127.0.0.1',
+      relayInnerIp: '127.0.0.1',
+      relayPort: 0,
+      ...dialect.joinResultData(data),
+    });
+    if (this.member.membership) {
+      answer(EMULATOR_REFUSAL_CODE, 'This connection is already in a room; the SDK joins once per connection.');
+      return;
+    }
+    const rejoin = dialect.rejoinCommands.includes(cmd);
+    if (rejoin && this.banInTransit(roomId, () => answer(0, '', joinResult()))) return;
+    const earlier = rooms.takeOver(socket, this.member, roomId, rejoin ? 'rejoin' : 'join');
+    if (earlier) {
+      this.member = earlier;
+      answer(0, '', joinResult());
+      return;
+    }
+    // Pushes wait until the join's answer is sent, so the SDK knows it joined before it hears of peers.
+    const member = this.member;
+    member.held = [];
+    try {
+      const membership = await rooms.hooks.service.join(
+        { sdkAppId: member.sdkAppId, roomId, userId: member.userId, userSig: member.userSig },
+        this.sinkFor(member),
+      );
+      this.member.membership = membership;
+      rooms.remember(this.member, roomId);
+      this.log(
+        `${quote(this.member.userId)} joined room ${quote(roomId)} of app ${quote(this.member.sdkAppId)} (${dialect.sdk})`,
+      );
+      const held = this.member.held;
+      this.member.held = null;
+      answer(0, '', joinResult());
+      for (const push of held ?? []) this.send(push);
+      if (socket.readyState !== socket.OPEN) rooms.hooks.drop(membership);
+    } catch (error) {
+      this.member.held = null;
+      const message = error instanceof Error ? error.message : String(error);
+      this.log(`${quote(this.member.userId)} could not join (${dialect.sdk}): ${message}`);
+      answer(EMULATOR_REFUSAL_CODE, message);
+    }
+  }
+
+  leave(): void {
+    const { membership } = this.member;
+    if (!membership) return;
+    this.rooms.forget(this.member);
+    this.log(
+      `${quote(this.member.userId)} left room ${quote(membership.roomId)} of app ${quote(membership.sdkAppId)} (${this.dialect.sdk})`,
+    );
+    this.rooms.hooks.service.leave(membership);
+  }
+}
