@@ -3,18 +3,10 @@
 // emulator or, where a transport must misbehave, on a scripted RoomBackend.
 import './support/guard.js';
 import { expect } from '@open-wc/testing';
-import {
-  BAN_MESSAGES,
-  createTrtcEmulator,
-  EmulatedV4Client,
-  FaultQueue,
-  PageJoinGuard,
-  PEER_LEAVE_REASON,
-  sdkReconnectDelayMs,
-  type BackendMembership,
-  type MemberSink,
-  type RoomBackend,
-} from '../src/testing/index.js';
+import { BAN_MESSAGES, EmulatedV4Client, PageJoinGuard, sdkReconnectDelayMs } from '../src/emulator/page/v4-client.js';
+import { createTrtcEmulator } from '../src/testing/index.js';
+import { FaultQueue, type BackendMembership, type RoomBackend } from '../src/emulator/page/backend.js';
+import { PEER_LEAVE_REASON, type MemberSink } from '../src/emulator/core/room-service.js';
 
 const APP = 1400000001;
 const identity = (userId: string) => ({ sdkAppId: APP, userId, userSig: 'sig', mode: 'rtc' as const });

@@ -2,13 +2,12 @@ import './support/guard.js';
 import { expect } from '@open-wc/testing';
 import {
   convertToV5Error,
-  createTrtcEmulator,
   EmulatedV5RtcError,
   V5_ERROR_CODE,
   V5_EVENT,
   type EmulatedV5Trtc,
-  type TrtcEmulator,
-} from '../src/testing/index.js';
+} from '../src/emulator/page/v5-client.js';
+import { createTrtcEmulator, type TrtcEmulator } from '../src/testing/index.js';
 import type { TrtcV5EnterRoomParams } from '../src/sdk/v5.js';
 import type { TrtcRoom } from '../src/index.js';
 import { record, settle } from './support/room.js';

@@ -1,6 +1,7 @@
 import './support/guard.js';
 import { expect } from '@open-wc/testing';
-import { EmulatedV5Trtc, FaultQueue, V5JoinGuard, type RoomBackend } from '../src/testing/index.js';
+import { EmulatedV5Trtc, V5JoinGuard } from '../src/emulator/page/v5-client.js';
+import { FaultQueue, type RoomBackend } from '../src/emulator/page/backend.js';
 import type { TrtcV5EnterRoomParams } from '../src/sdk/v5.js';
 
 // trtc-sdk-v5's page-wide join guard, run against the real SDK and against the double: two TRTC instances

@@ -1,6 +1,7 @@
 import { expect, waitUntil } from '@open-wc/testing';
-import { createTrtcEmulator, DEVICE_NOT_FOUND, INITIALIZE_FAILED, PLAY_NOT_ALLOWED } from '../../src/testing/index.js';
-import type { EmulatedRemoteStream } from '../../src/testing/index.js';
+import { createTrtcEmulator } from '../../src/testing/index.js';
+import { DEVICE_NOT_FOUND, INITIALIZE_FAILED, PLAY_NOT_ALLOWED } from '../../src/emulator/page/media/v4-media.js';
+import type { EmulatedRemoteStream } from '../../src/emulator/page/media/v4-media.js';
 import { framesAdvance, stubGetUserMedia } from './media-support.js';
 
 const IDENTITY = { sdkAppId: 1400000001, userSig: 'sig' };

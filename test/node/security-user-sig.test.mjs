@@ -9,7 +9,8 @@ import { deflateSync } from 'node:zlib';
 import { WebSocket } from 'ws';
 import { bundleTs, loadTs } from '../../scripts/load-ts.mjs';
 
-const { verifyUserSig, generateTestUserSig, RoomService } = await loadTs('src/testing/index.ts');
+const { verifyUserSig, generateTestUserSig } = await loadTs('src/testing/index.ts');
+const { RoomService } = await loadTs('src/emulator/core/room-service.ts');
 const { MAX_USER_SIG_LENGTH } = await loadTs('src/emulator/core/user-sig.ts');
 const APP = 1400000001;
 const KEY = 'the-app-key';

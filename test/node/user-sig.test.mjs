@@ -7,7 +7,8 @@ import { inflateSync } from 'node:zlib';
 import { loadTs } from '../../scripts/load-ts.mjs';
 
 const { Api } = createRequire(import.meta.url)('tls-sig-api-v2');
-const { verifyUserSig, generateTestUserSig, RoomService } = await loadTs('src/testing/index.ts');
+const { verifyUserSig, generateTestUserSig } = await loadTs('src/testing/index.ts');
+const { RoomService } = await loadTs('src/emulator/core/room-service.ts');
 const SDK_APP_ID = 1400000001;
 const KEY = 'a-secret-key-of-the-app';
 

@@ -14,7 +14,8 @@ import { parseConfig, roomKey, type RoomConfig } from '../../src/config.js';
 import type { RoomState, TrtcRoomEventName } from '../../src/events.js';
 import { setDefaultSdkImporter } from '../../src/sdk/loader.js';
 import { loadVisits } from '../../src/session.js';
-import { createTrtcEmulator, type EmulatedV4Client, type TrtcEmulator } from '../../src/testing/index.js';
+import { createTrtcEmulator, type TrtcEmulator } from '../../src/testing/index.js';
+import { type EmulatedV4Client } from '../../src/emulator/page/v4-client.js';
 import type { EmulatedV5Trtc } from '../../src/emulator/page/v5-client.js';
 
 // ---------------------------------------------------------------------------------------------------

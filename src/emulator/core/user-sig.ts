@@ -156,17 +156,23 @@ async function deflate(text: string): Promise<Uint8Array> {
   return new Uint8Array(await new Response(stream).arrayBuffer());
 }
 
+/** What `generateTestUserSig` signs. */
+export interface TestUserSigOptions {
+  /** The application's secret key (the console's "SDK secret key"). */
+  secretKey: string;
+  sdkAppId: number;
+  userId: string;
+  /** How long the signature is valid; default 86400 s (one day). */
+  expireSeconds?: number;
+  /** Seconds since the epoch the signature is issued at; default now. */
+  now?: number;
+}
+
 /**
  * Issues a TLS v2 user signature, byte-compatible with tls-sig-api-v2's `genUserSig`, for local tests
  * and demos only, like Tencent's own GenerateTestUserSig: a real app signs on its server, never in a page.
  */
-export async function generateTestUserSig(options: {
-  secretKey: string;
-  sdkAppId: number;
-  userId: string;
-  expireSeconds?: number;
-  now?: number;
-}): Promise<string> {
+export async function generateTestUserSig(options: TestUserSigOptions): Promise<string> {
   const time = options.now ?? Math.floor(Date.now() / 1000);
   const expire = options.expireSeconds ?? 86400;
   const sig = await tlsHmac(options.secretKey, { userId: options.userId, sdkAppId: options.sdkAppId, time, expire });
