@@ -15,6 +15,19 @@ export interface RoomInputs {
   proxy?: unknown;
 }
 
+/** The SDK generation imported lazily when neither `el.sdk` nor a global `TRTC` is given. */
+export type SdkGeneration = 'v4' | 'v5';
+export const SDK_GENERATIONS: readonly SdkGeneration[] = ['v4', 'v5'];
+
+/** `layout`: the element's tiles, or none (the app renders the media itself, from `client`). */
+export type Layout = 'tiles' | 'none';
+
+/** The devices the element is asked to publish (its `camera` and `microphone`). */
+export interface MediaWish {
+  camera: boolean;
+  microphone: boolean;
+}
+
 /**
  * TRTC's proxy setting, as the SDK takes it: trtc-js-sdk's `client.setProxyServer()` (a `wss://` URL or
  * `{ websocketProxy, loggerProxy, … }`) or trtc-sdk-v5's `enterRoom({ proxy })`.
@@ -132,7 +145,7 @@ export function parseConfig(inputs: RoomInputs): ConfigResult {
     // Checked like every input while it chooses what to import; the loader reads it itself at join time.
     // With an SDK object given it chooses nothing, so a stale value (React 19 writes "[object Object]"
     // when it renders before the tag is defined) does not block the join.
-    if (isAbsent(inputs.sdk)) oneOf('sdk', inputs.sdkGeneration, ['v4', 'v5'] as const, 'v4');
+    if (isAbsent(inputs.sdk)) oneOf('sdk', inputs.sdkGeneration, SDK_GENERATIONS, 'v4');
     if (roomId !== undefined && strRoomId !== undefined) {
       throw new InvalidInput(
         'room-id',

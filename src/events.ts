@@ -80,6 +80,9 @@ export interface TrtcRoomEventDetails {
 }
 export type TrtcRoomEventName = keyof TrtcRoomEventDetails;
 
+/** How the session, the visit and the call dispatch the element's events (the element gives it). */
+export type SessionEmit = <K extends TrtcRoomEventName>(name: K, detail: TrtcRoomEventDetails[K]) => void;
+
 export type TrtcRoomEventMap = Omit<HTMLElementEventMap, 'error'> & {
   [K in TrtcRoomEventName]: CustomEvent<TrtcRoomEventDetails[K]>;
 };

@@ -18,8 +18,8 @@ export type {
   TrtcRoomEventName,
 } from './events.js';
 export type { BanReason } from './ban-reason.js';
-export type { RoomMode, RoomRole } from './config.js';
-export type { SdkGeneration, TrtcSdk } from './sdk/loader.js';
+export type { Layout, RoomMode, RoomRole, SdkGeneration } from './config.js';
+export type { TrtcSdk } from './sdk/loader.js';
 export type { TrtcV4Client, TrtcV4Namespace } from './sdk/v4.js';
 export type { TrtcV5EnterRoomParams, TrtcV5EventNames, TrtcV5Instance, TrtcV5Sdk } from './sdk/v5.js';
 

@@ -1,20 +1,10 @@
 import type { BanInfo } from './ban-reason.js';
-import { roomKey, type RoomConfig } from './config.js';
-import {
-  TrtcRoomError,
-  type ErrorDetail,
-  type RoomState,
-  type TrtcRoomEventDetails,
-  type TrtcRoomEventName,
-} from './events.js';
-import type { SdkGeneration } from './sdk/loader.js';
+import { roomKey, type MediaWish, type RoomConfig, type SdkGeneration } from './config.js';
+import { TrtcRoomError, type ErrorDetail, type RoomState, type SessionEmit } from './events.js';
 import type { OpenVisit, RoomVisit, VisitOwner } from './visit.js';
-import type { MediaWish } from './media/call.js';
 
 /** What keeps a session out of a room its inputs describe, until join(), a reconnect or a new room/identity. */
 export type Hold = 'left' | 'banned' | 'error';
-
-export type SessionEmit = <K extends TrtcRoomEventName>(name: K, detail: TrtcRoomEventDetails[K]) => void;
 
 let visitModule: typeof import('./visit.js') | undefined;
 

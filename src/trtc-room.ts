@@ -1,7 +1,15 @@
 import { css, html, LitElement, type PropertyValues } from 'lit';
-import { parseConfig, type ConfigResult, type RoomMode, type RoomRole, type TrtcProxy } from './config.js';
+import {
+  parseConfig,
+  type ConfigResult,
+  type Layout,
+  type RoomMode,
+  type RoomRole,
+  type SdkGeneration,
+  type TrtcProxy,
+} from './config.js';
 import { emit, TrtcRoomError, type RoomState, type TrtcRoomEventMap } from './events.js';
-import type { SdkGeneration, TrtcSdk } from './sdk/loader.js';
+import type { TrtcSdk } from './sdk/loader.js';
 import { loadVisits, RoomSession } from './session.js';
 
 /** Attribute text of a numeric input: a number when it is all digits, else the text, kept to be reported. */
@@ -104,7 +112,7 @@ export class TrtcRoom extends LitElement {
   /** Publish the microphone while in the room (ignored for a live audience). False releases it. */
   declare microphone: boolean;
   /** `tiles` (default): a tile per participant in the shadow root. `none`: no tiles, for an app that lays out video itself. */
-  declare layout: 'tiles' | 'none';
+  declare layout: Layout;
 
   private readonly session = new RoomSession(
     () => loadVisits(this.sdk, this.sdkGeneration || 'v4'),

@@ -1,11 +1,10 @@
 // Loaded at the first join, together with the SDK: nothing here is needed before a room is entered.
 import { toBanInfo, type BanInfo } from './ban-reason.js';
-import type { RoomConfig } from './config.js';
-import type { ErrorDetail } from './events.js';
+import type { Layout, MediaWish, RoomConfig, SdkGeneration } from './config.js';
+import type { ErrorDetail, SessionEmit } from './events.js';
 import { messageOf, sdkCodeOf, type RoomConnection, type SdkAdapter } from './sdk/adapter.js';
-import { loadAdapter, type SdkGeneration } from './sdk/loader.js';
-import type { SessionEmit } from './session.js';
-import { CallMedia, type Layout, type MediaWish } from './media/call.js';
+import { loadAdapter } from './sdk/loader.js';
+import { CallMedia } from './media/call.js';
 import type { HtmlTag } from './media/tiles.js';
 
 /** What a visit tells the session that opened it. The session decides; the visit only reports. */

@@ -1,17 +1,8 @@
 // Loaded at the first join, with visit.ts: nothing here is needed before a room is entered.
-import type { RoomConfig } from '../config.js';
-import type { ErrorDetail } from '../events.js';
+import type { Layout, MediaWish, RoomConfig } from '../config.js';
+import type { ErrorDetail, SessionEmit } from '../events.js';
 import { DeviceError, messageOf, type ConnectionMedia, type LocalDevice, type MediaHandlers } from '../sdk/adapter.js';
-import type { SessionEmit } from '../session.js';
 import { renderTiles, type HtmlTag, type Tile } from './tiles.js';
-
-/** The devices the element is asked to publish (its `camera` and `microphone`). */
-export interface MediaWish {
-  camera: boolean;
-  microphone: boolean;
-}
-
-export type Layout = 'tiles' | 'none';
 
 const DEVICES: readonly LocalDevice[] = ['camera', 'microphone'];
 

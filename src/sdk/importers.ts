@@ -1,4 +1,4 @@
-import type { SdkGeneration } from './loader.js';
+import type { SdkGeneration } from '../config.js';
 
 /**
  * SDK imports registered from outside the loader. trtc-sdk-v5 is an optional peer, so the default entry never

@@ -1,3 +1,4 @@
+import type { SdkGeneration } from '../config.js';
 import { messageOf, type SdkAdapter } from './adapter.js';
 import { registeredImporter } from './importers.js';
 import { isV4Namespace, V4Adapter, type TrtcV4Namespace } from './v4.js';
@@ -6,10 +7,8 @@ import { isV5Sdk, V5Adapter, type TrtcV5Sdk } from './v5.js';
 /** What `el.sdk` accepts: trtc-js-sdk v4's namespace or trtc-sdk-v5's `TRTC` class (each package's default export). */
 export type TrtcSdk = TrtcV4Namespace | TrtcV5Sdk;
 
-/** The SDK generation imported lazily when neither `el.sdk` nor a global `TRTC` is given. */
-export type SdkGeneration = 'v4' | 'v5';
-export const SDK_GENERATIONS: readonly SdkGeneration[] = ['v4', 'v5'];
-
+// Keyed by every SdkGeneration (the compiler holds it to config.ts's list): the loader's own check reads it, so the
+// first-join chunk shares nothing with the entry but its types.
 const PACKAGE_OF: Record<SdkGeneration, string> = { v4: 'trtc-js-sdk', v5: 'trtc-sdk-v5' };
 
 /** Wraps an SDK object in the adapter for its generation, told apart by what it offers. */
@@ -41,7 +40,7 @@ export async function loadAdapter(explicit: unknown, generation: SdkGeneration =
   }
   const globalSdk = adapterFor((globalThis as { TRTC?: unknown }).TRTC);
   if (globalSdk) return globalSdk;
-  if (!SDK_GENERATIONS.includes(generation)) {
+  if (!Object.keys(PACKAGE_OF).includes(generation)) {
     throw new TypeError(`sdk must be "v4" or "v5"; got ${JSON.stringify(generation)}.`);
   }
   const packageName = PACKAGE_OF[generation];

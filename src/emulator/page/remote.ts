@@ -10,16 +10,9 @@ import { NetworkMediaRelay } from './media/network-relay.js';
 import { PEER_LEAVE_REASON, type JoinRequest, type MemberSink } from '../core/room-service.js';
 import { EmulatedRtcError, JOIN_ROOM_FAILED, UNKNOWN } from './v4-client.js';
 import { EMULATOR_WEBSOCKET_PATH, type ClientMessage, type ServerMessage } from '../core/wire-protocol.js';
+import type { WebSocketConstructor, WebSocketLike } from './web-socket.js';
 
-/** What the client needs of a WebSocket: the browser's, or `ws`'s in Node. */
-export interface WebSocketLike {
-  send(data: string): void;
-  close(code?: number, reason?: string): void;
-  addEventListener(type: 'open' | 'close' | 'error', listener: () => void): void;
-  addEventListener(type: 'message', listener: (event: { data: unknown }) => void): void;
-}
-
-export type WebSocketConstructor = new (url: string) => WebSocketLike;
+export type { WebSocketConstructor, WebSocketLike } from './web-socket.js';
 
 export interface TrtcEmulatorConnectionOptions extends EmulatedSdkOptions {
   /** The WebSocket class; default the global one (pass `ws`'s `WebSocket` in Node 20, which has none). */

@@ -16,7 +16,7 @@ import {
   type RelayPeer,
 } from './relay.js';
 import type { MediaClientMessage, MediaServerMessage } from '../../core/wire-protocol.js';
-import type { WebSocketConstructor, WebSocketLike } from '../remote.js';
+import type { WebSocketConstructor, WebSocketLike } from '../web-socket.js';
 
 /** What the two ends of one subscription say to each other (the payload of `media-signal`). */
 type Signal =
