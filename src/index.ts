@@ -7,9 +7,12 @@ export type {
   ConnectionStateChangeDetail,
   ErrorCode,
   ErrorDetail,
+  AutoplayBlockedDetail,
   JoinedDetail,
   LeftDetail,
+  LocalMediaDetail,
   PeerDetail,
+  PeerMediaDetail,
   RoomDetail,
   RoomState,
   StateChangeDetail,
@@ -18,6 +21,7 @@ export type {
   TrtcRoomEventName,
 } from './events.js';
 export type { BanReason } from './ban-reason.js';
+export type { TrtcRoomInputName, TrtcRoomInputs } from './inputs.js';
 export type { Layout, RoomMode, RoomRole, SdkGeneration } from './config.js';
 export type { TrtcSdk } from './sdk/loader.js';
 export type { TrtcV4Client, TrtcV4Namespace } from './sdk/v4.js';

@@ -8,11 +8,8 @@
  */
 import type { DetailedHTMLProps, HTMLAttributes } from 'react';
 import type { TrtcRoomEventDetails } from './events.js';
+import type { TrtcRoomInputs } from './inputs.js';
 import type { TrtcRoom } from './trtc-room.js';
-
-type InputProps = Partial<
-  Pick<TrtcRoom, 'sdkAppId' | 'roomId' | 'strRoomId' | 'userId' | 'userSig' | 'mode' | 'role' | 'sdk' | 'sdkGeneration'>
->;
 
 /** `onjoined`, `onbanned`, `onpeer-join`, …: each gets the event's CustomEvent type. */
 type EventProps = {
@@ -20,7 +17,7 @@ type EventProps = {
 };
 
 /** The props `<trtc-room>` takes in JSX. */
-export type TrtcRoomJsxProps = DetailedHTMLProps<HTMLAttributes<TrtcRoom>, TrtcRoom> & InputProps & EventProps;
+export type TrtcRoomJsxProps = DetailedHTMLProps<HTMLAttributes<TrtcRoom>, TrtcRoom> & TrtcRoomInputs & EventProps;
 
 declare module 'react' {
   namespace JSX {

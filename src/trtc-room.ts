@@ -1,4 +1,4 @@
-import { css, html, LitElement, type PropertyValues } from 'lit';
+import { css, html, LitElement, type PropertyDeclaration, type PropertyValues } from 'lit';
 import {
   parseConfig,
   type ConfigResult,
@@ -9,6 +9,7 @@ import {
   type TrtcProxy,
 } from './config.js';
 import { emit, TrtcRoomError, type RoomState, type TrtcRoomEventMap } from './events.js';
+import type { TrtcRoomInputName, TrtcRoomInputs } from './inputs.js';
 import type { TrtcSdk } from './sdk/loader.js';
 import { loadVisits, RoomSession } from './session.js';
 
@@ -52,7 +53,7 @@ const numericAttribute = {
  *
  * @attr {string} state - Read only, reflected: `idle`, `joining`, `joined`, `leaving`, `left`, `banned` or `error`.
  */
-export class TrtcRoom extends LitElement {
+export class TrtcRoom extends LitElement implements TrtcRoomInputs {
   static override styles = css`
     :host {
       display: block;
@@ -77,7 +78,7 @@ export class TrtcRoom extends LitElement {
     camera: { type: Boolean, hasChanged: () => true },
     microphone: { type: Boolean, hasChanged: () => true },
     layout: {},
-  };
+  } satisfies Record<TrtcRoomInputName, PropertyDeclaration>;
 
   /** The TRTC application's SDKAppID. Required; a positive integer. */
   declare sdkAppId: number | undefined;
