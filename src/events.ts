@@ -80,6 +80,30 @@ export interface TrtcRoomEventDetails {
 }
 export type TrtcRoomEventName = keyof TrtcRoomEventDetails;
 
+/**
+ * Every event name, at run time: the one list the tests and the manifest check read. The element does not use it,
+ * so bundlers drop it from the entry. The type below fails to compile if a name is missing or unknown.
+ */
+export const TRTC_ROOM_EVENTS = [
+  'joined',
+  'left',
+  'banned',
+  'error',
+  'peer-join',
+  'peer-leave',
+  'connection-state-change',
+  'state-change',
+  'local-media',
+  'peer-media',
+  'autoplay-blocked',
+] as const satisfies readonly TrtcRoomEventName[];
+/** `true` while TRTC_ROOM_EVENTS lists every name of TrtcRoomEventDetails; else the missing names. */
+export type EveryEventListed = [Exclude<TrtcRoomEventName, (typeof TRTC_ROOM_EVENTS)[number]>] extends [never]
+  ? true
+  : Exclude<TrtcRoomEventName, (typeof TRTC_ROOM_EVENTS)[number]>;
+type Holds<T extends true> = T;
+export type EveryEventListedCheck = Holds<EveryEventListed>;
+
 /** How the session, the visit and the call dispatch the element's events (the element gives it). */
 export type SessionEmit = <K extends TrtcRoomEventName>(name: K, detail: TrtcRoomEventDetails[K]) => void;
 

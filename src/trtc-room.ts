@@ -1,4 +1,4 @@
-import { css, html, LitElement, type PropertyDeclaration, type PropertyValues } from 'lit';
+import { css, html, LitElement, type PropertyValues } from 'lit';
 import {
   parseConfig,
   type ConfigResult,
@@ -78,7 +78,7 @@ export class TrtcRoom extends LitElement implements TrtcRoomInputs {
     camera: { type: Boolean, hasChanged: () => true },
     microphone: { type: Boolean, hasChanged: () => true },
     layout: {},
-  } satisfies Record<TrtcRoomInputName, PropertyDeclaration>;
+  };
 
   /** The TRTC application's SDKAppID. Required; a positive integer. */
   declare sdkAppId: number | undefined;
@@ -285,3 +285,8 @@ export interface TrtcRoom {
     options?: boolean | EventListenerOptions,
   ): void;
 }
+
+// The element's Lit properties are exactly the documented inputs (src/inputs.ts): checked by the compiler only.
+type Same<A, B> = [Exclude<A, B> | Exclude<B, A>] extends [never] ? true : Exclude<A, B> | Exclude<B, A>;
+type Holds<T extends true> = T;
+export type InputsAreProperties = Holds<Same<TrtcRoomInputName, keyof (typeof TrtcRoom)['properties']>>;

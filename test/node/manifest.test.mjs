@@ -6,10 +6,12 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import ts from 'typescript';
 import { cli } from '@custom-elements-manifest/analyzer/cli.js';
+import { loadTs } from '../../scripts/load-ts.mjs';
 
 const root = resolve(import.meta.dirname, '../..');
 const read = (path) => readFileSync(resolve(root, path), 'utf8');
 const committed = JSON.parse(read('custom-elements.json'));
+const { TRTC_ROOM_EVENTS } = await loadTs('src/events.ts');
 
 function parse(path) {
   return ts.createSourceFile(path, read(path), ts.ScriptTarget.Latest, true);
@@ -38,12 +40,8 @@ function litProperties() {
   return properties;
 }
 
-/** The names in `TrtcRoomEventDetails`: every event the element dispatches. */
-function eventNames() {
-  const source = parse('src/events.ts');
-  const map = find(source, (node) => ts.isInterfaceDeclaration(node) && node.name.text === 'TrtcRoomEventDetails');
-  return map.members.map((member) => member.name.getText().replace(/^['"]|['"]$/g, '')).sort();
-}
+/** Every event the element dispatches: the one runtime list, TRTC_ROOM_EVENTS (src/events.ts). */
+const eventNames = () => [...TRTC_ROOM_EVENTS].sort();
 
 const element = () =>
   committed.modules

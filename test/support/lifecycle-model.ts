@@ -11,7 +11,7 @@ import '../../src/index.js';
 import fc from 'fast-check';
 import type { TrtcRoom } from '../../src/index.js';
 import { parseConfig, roomKey, type RoomConfig } from '../../src/config.js';
-import type { RoomState, TrtcRoomEventName } from '../../src/events.js';
+import { TRTC_ROOM_EVENTS, type RoomState, type TrtcRoomEventName } from '../../src/events.js';
 import { setDefaultSdkImporter } from '../../src/sdk/loader.js';
 import { loadVisits } from '../../src/session.js';
 import { createTrtcEmulator, type TrtcEmulator } from '../../src/testing/index.js';
@@ -242,16 +242,7 @@ interface Recorded {
   stateAttribute: string | null;
 }
 
-const EVENT_NAMES: TrtcRoomEventName[] = [
-  'joined',
-  'left',
-  'banned',
-  'error',
-  'peer-join',
-  'peer-leave',
-  'connection-state-change',
-  'state-change',
-];
+const EVENT_NAMES: readonly TrtcRoomEventName[] = TRTC_ROOM_EVENTS;
 const HOLDS = ['left', 'banned', 'error'] as const;
 type HoldState = (typeof HOLDS)[number];
 
