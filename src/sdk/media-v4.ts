@@ -1,3 +1,4 @@
+import { DEVICE_NOT_FOUND, INVALID_OPERATION, PLAY_NOT_ALLOWED } from './v4-error-codes.js';
 import { DeviceError, sdkCodeOf, type ConnectionMedia, type LocalDevice, type MediaHandlers } from './adapter.js';
 
 /** The part of trtc-js-sdk v4's Stream (LocalStream and RemoteStream) the element uses (index.d.ts). */
@@ -37,10 +38,6 @@ export type TrtcV4CreateStream = (config: {
   audioSource?: MediaStreamTrack;
   videoSource?: MediaStreamTrack;
 }) => TrtcV4LocalStream;
-
-const INVALID_OPERATION = 0x1001;
-const DEVICE_NOT_FOUND = 0x1003;
-const PLAY_NOT_ALLOWED = 0x4043;
 
 /**
  * v4's device error carries the DOMException's name as its own `name`, except "no such device": RtcError with

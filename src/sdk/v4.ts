@@ -1,4 +1,5 @@
 import type { RoomConfig } from '../config.js';
+import { INVALID_OPERATION } from './v4-error-codes.js';
 import {
   messageOf,
   sdkCodeOf,
@@ -98,9 +99,6 @@ export class V4Adapter implements SdkAdapter {
     };
   }
 }
-
-/** trtc-js-sdk's INVALID_OPERATION, which its page-wide join guard refuses a join with. */
-const INVALID_OPERATION = 0x1001;
 
 /**
  * trtc-js-sdk lets one client per page be in a room as a given user (per SDKAppID + room + userId) and

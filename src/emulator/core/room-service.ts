@@ -6,6 +6,7 @@
  * audience: that one is kept for `liveRoomRetentionMs` (10 minutes, as TRTC documents).
  */
 import { verifyUserSig } from './user-sig.js';
+import { JOIN_ROOM_FAILED } from '../../sdk/v4-error-codes.js';
 
 /** A number for a numeric room, a string for a string room (123 and "123" are different rooms). */
 export type RoomId = number | string;
@@ -117,7 +118,7 @@ export class JoinRefusedError extends Error {
   }
 }
 
-export const JOIN_ROOM_FAILED = 0x4004;
+export { JOIN_ROOM_FAILED } from '../../sdk/v4-error-codes.js';
 
 /**
  * The service's codes for a refused join. -100018 is TRTC's documented server code for a userSig that

@@ -4,14 +4,12 @@
  * instead, handed to the media hub (media-hub.ts).
  */
 import type { WebSocket } from 'ws';
-import { JOIN_ROOM_FAILED, type Membership, type MemberSink, type RoomService } from '../core/room-service.js';
+import type { Membership, MemberSink, RoomService } from '../core/room-service.js';
+import { INVALID_OPERATION, INVALID_PARAMETER, JOIN_ROOM_FAILED } from '../../sdk/v4-error-codes.js';
 import type { ClientMessage, MediaClientMessage, ServerMessage } from '../core/wire-protocol.js';
 import type { DroppedMembers } from './dropped-members.js';
 import { quote } from './log-text.js';
 import type { MediaHub } from './media-hub.js';
-
-const INVALID_PARAMETER = 0x1000;
-const INVALID_OPERATION = 0x1001;
 
 export interface MemberSocketContext {
   service: RoomService;

@@ -8,7 +8,8 @@ import { createEmulatedSdks, type EmulatedSdkOptions, type EmulatedSdks } from '
 import { MediaRelay } from './media/relay.js';
 import { NetworkMediaRelay } from './media/network-relay.js';
 import { PEER_LEAVE_REASON, type JoinRequest, type MemberSink } from '../core/room-service.js';
-import { EmulatedRtcError, JOIN_ROOM_FAILED, UNKNOWN } from './v4-client.js';
+import { EmulatedRtcError } from './v4-client.js';
+import { JOIN_ROOM_FAILED, SCHEDULE_FAILED, UNKNOWN } from '../../sdk/v4-error-codes.js';
 import { EMULATOR_WEBSOCKET_PATH, type ClientMessage, type ServerMessage } from '../core/wire-protocol.js';
 import type { WebSocketConstructor, WebSocketLike } from './web-socket.js';
 
@@ -25,7 +26,7 @@ export interface TrtcEmulatorConnection extends EmulatedSdks {
 }
 
 /** The SDK's SCHEDULE_FAILED: the service could not be reached at all. */
-export const SCHEDULE_FAILED = 0x404c;
+export { SCHEDULE_FAILED };
 
 /**
  * An `sdk` for `<trtc-room>` backed by the networked emulator at `url`: the WebSocket URL it prints

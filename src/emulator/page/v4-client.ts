@@ -36,13 +36,16 @@ export class EmulatedRtcError extends Error {
   }
 }
 
-// trtc-js-sdk's error codes (its index.d.ts `ErrorCode`), those the double gives.
-export const INVALID_PARAMETER = 0x1000;
-export const INVALID_OPERATION = 0x1001;
-export const JOIN_ROOM_FAILED = 0x4004;
-export const SIGNAL_CHANNEL_RECONNECTION_FAILED = 0x4006;
-/** The SDK's UNKNOWN: what an injected leave fault rejects with (the SDK's own leave() does not fail). */
-export const UNKNOWN = 0xffff;
+// trtc-js-sdk's error codes the double gives (an injected leave fault rejects with UNKNOWN: the SDK's own
+// leave() does not fail), from the one module of them.
+import {
+  INVALID_OPERATION,
+  INVALID_PARAMETER,
+  JOIN_ROOM_FAILED,
+  SIGNAL_CHANNEL_RECONNECTION_FAILED,
+  UNKNOWN,
+} from '../../sdk/v4-error-codes.js';
+export { INVALID_OPERATION, INVALID_PARAMETER, JOIN_ROOM_FAILED, SIGNAL_CHANNEL_RECONNECTION_FAILED, UNKNOWN };
 
 /** trtc-js-sdk's reconnection attempts before it gives up on a dropped signalling connection. */
 export const SDK_RECONNECT_ATTEMPTS = 30;

@@ -25,9 +25,8 @@ import {
   type Publication,
 } from './relay.js';
 
-export const DEVICE_NOT_FOUND = 0x1003;
-export const INITIALIZE_FAILED = 0x1004;
-export const PLAY_NOT_ALLOWED = 0x4043;
+import { DEVICE_NOT_FOUND, INITIALIZE_FAILED, PLAY_NOT_ALLOWED } from '../../../sdk/v4-error-codes.js';
+export { DEVICE_NOT_FOUND, INITIALIZE_FAILED, PLAY_NOT_ALLOWED };
 
 /** v4's StreamConfig, as far as the double reads it. */
 export interface EmulatedStreamConfig {
