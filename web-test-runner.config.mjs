@@ -4,6 +4,7 @@ import { chromiumArgs, findChromium } from './scripts/chromium.mjs';
 import { commonjsPackages } from './scripts/commonjs-packages.mjs';
 import { bundledTrtcSdkV5 } from './scripts/bundled-sdk-v5.mjs';
 import { svelteComponents } from './scripts/svelte-components.mjs';
+import { isExpectedBrowserLog } from './scripts/browser-logs.mjs';
 
 // The README's framework snippets import the package by name: in the tests that is the source.
 const packageSource = {
@@ -20,6 +21,8 @@ export default {
   files: ['test/**/*.test.ts', 'test/**/*.test.tsx'],
   nodeResolve: { exportConditions: ['production'] },
   concurrency: 1,
+  // The SDKs' expected logs (scripts/browser-logs.mjs) are left out, so that an unexpected one stands out.
+  filterBrowserLogs: ({ type, args }) => !isExpectedBrowserLog(type, args),
   plugins: [
     esbuildPlugin({ ts: true, tsx: true, target: 'es2021', tsconfig: 'tsconfig.json' }),
     bundledTrtcSdkV5(),

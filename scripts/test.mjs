@@ -1,49 +1,105 @@
-// `npm test`: type-check, the browser suites (web-test-runner in Chromium), then the Node suites,
-// ending with one line that adds up every test run: "tests: N passed, N failed".
+// `npm test`: three phases at once, each printed when it ends:
+//   checks:  type-check (tsc), then `npm run lint` (scripts/lint.mjs);
+//   browser: the browser suites (web-test-runner in Chromium; the SDKs' expected logs filtered, see
+//            scripts/browser-logs.mjs);
+//   node:    the Node suites, NODE_TEST_CONCURRENCY files at a time (default 3: most of their time is spent waiting
+//            on browsers, servers and timeouts, not on the CPU); only failures and unexpected output are printed.
+// It ends with one line that adds up every test run: "tests: N passed, N failed".
+// Arguments (files) go to web-test-runner, and then only the browser suites run.
 import { spawn } from 'node:child_process';
 import { readdirSync } from 'node:fs';
+import { lint } from './lint.mjs';
+
+const bin = (name) => new URL(`../node_modules/.bin/${name}`, import.meta.url).pathname;
+const started = Date.now();
+const seconds = (since) => `${Math.round((Date.now() - since) / 1000)} s`;
 
 function run(command, args) {
   return new Promise((resolve) => {
-    const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'inherit'], env: process.env });
+    const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, NO_COLOR: '1' } });
     let output = '';
-    child.stdout.on('data', (chunk) => {
-      output += chunk;
-      process.stdout.write(chunk);
-    });
+    child.stdout.on('data', (chunk) => (output += chunk));
+    child.stderr.on('data', (chunk) => (output += chunk));
+    child.on('error', (error) => resolve({ code: 1, output: `${output}${error.message}\n` }));
     child.on('close', (code) => resolve({ code: code ?? 1, output }));
   });
 }
 
-const bin = (name) => new URL(`../node_modules/.bin/${name}`, import.meta.url).pathname;
-let passed = 0;
-let failed = 0;
-let exitCode = 0;
-
-const typecheck = await run(bin('tsc'), ['-p', 'tsconfig.json', '--noEmit']);
-if (typecheck.code !== 0) {
-  console.error('Type-check failed.');
-  exitCode = 1;
+function report(name, since, ok, text) {
+  console.log(`\n── ${name}: ${ok ? 'ok' : 'FAILED'} (${seconds(since)})`);
+  if (text.trim()) console.log(text.trimEnd());
 }
 
-const browser = await run(bin('web-test-runner'), process.argv.slice(2));
-const counts = [...browser.output.matchAll(/(\d+) passed, (\d+) failed/g)].at(-1);
-if (counts) {
-  passed += Number(counts[1]);
-  failed += Number(counts[2]);
-}
-if (browser.code !== 0) exitCode = 1;
-
-const nodeTests = readdirSync('test/node')
-  .filter((file) => file.endsWith('.test.mjs'))
-  .map((file) => `test/node/${file}`);
-if (nodeTests.length && process.argv.length <= 2) {
-  const node = await run(process.execPath, ['--test', '--test-reporter=tap', ...nodeTests]);
-  passed += Number(/^# pass (\d+)/m.exec(node.output)?.[1] ?? 0);
-  failed += Number(/^# fail (\d+)/m.exec(node.output)?.[1] ?? 0);
-  if (node.code !== 0) exitCode = 1;
+async function checks() {
+  const since = Date.now();
+  const typecheck = await run(bin('tsc'), ['-p', 'tsconfig.json', '--noEmit']);
+  const lines = [typecheck.code === 0 ? 'tsc: ok' : `tsc: FAILED\n${typecheck.output.trimEnd()}`];
+  const lintFailures = await lint((line) => lines.push(line));
+  const ok = typecheck.code === 0 && lintFailures === 0;
+  report('type-check and lint', since, ok, lines.join('\n'));
+  return { ok, passed: 0, failed: 0 };
 }
 
-console.log(`\ntests: ${passed} passed, ${failed} failed`);
-if (failed > 0 || passed === 0) exitCode = 1;
-process.exit(exitCode);
+async function browser(args) {
+  const since = Date.now();
+  const { code, output } = await run(bin('web-test-runner'), ['--static-logging', ...args]);
+  const counts = [...output.matchAll(/(\d+) passed, (\d+) failed/g)].at(-1);
+  // Static logging still repeats the final summary: print it once.
+  const text = output.replace(/\x1b\[[0-9;]*[A-Za-z]/g, '').replace(/\n{3,}/g, '\n\n');
+  report('browser suites (web-test-runner)', since, code === 0, text);
+  return { ok: code === 0 && !!counts, passed: Number(counts?.[1] ?? 0), failed: Number(counts?.[2] ?? 0) };
+}
+
+// TAP summary lines and subtest headings: everything else a Node suite prints (a failure's block, a warning, a log)
+// is shown.
+const ROUTINE = /^\s*# (Subtest: |tests \d|suites \d|pass \d|fail \d|cancelled \d|skipped \d|todo \d|duration_ms )/;
+
+/** The parts of a TAP stream worth reading: each failing test with its YAML block, and unexpected comments. */
+function failuresAndOutput(tap) {
+  const lines = tap.split('\n');
+  const shown = [];
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i];
+    const failing = /^(\s*)not ok \d+ /.exec(line);
+    if (failing) {
+      shown.push(line);
+      // Its YAML block runs to the `...` line at the same indentation plus two.
+      const end = `${failing[1]}  ...`;
+      for (i++; i < lines.length && lines[i] !== end; i++) shown.push(lines[i]);
+      continue;
+    }
+    if (/^\s*#/.test(line) && !ROUTINE.test(line)) shown.push(line);
+  }
+  return shown.join('\n');
+}
+
+async function node() {
+  const since = Date.now();
+  const concurrency = Number(process.env.NODE_TEST_CONCURRENCY ?? 3);
+  // The longest files first, so that none of them starts last and holds up the end.
+  const first = ['pack.test.mjs', 'v4-conformance.test.mjs', 'v5-conformance.test.mjs', 'demo-e2e.test.mjs'];
+  const files = readdirSync('test/node')
+    .filter((file) => file.endsWith('.test.mjs'))
+    .sort((a, b) => (first.includes(b) ? 1 : 0) - (first.includes(a) ? 1 : 0) || first.indexOf(a) - first.indexOf(b))
+    .map((file) => `test/node/${file}`);
+  const { code, output } = await run(process.execPath, [
+    '--test',
+    `--test-concurrency=${concurrency}`,
+    '--test-reporter=tap',
+    ...files,
+  ]);
+  const passed = Number(/^# pass (\d+)/m.exec(output)?.[1] ?? 0);
+  const failed = Number(/^# fail (\d+)/m.exec(output)?.[1] ?? 0);
+  const cancelled = Number(/^# cancelled (\d+)/m.exec(output)?.[1] ?? 0);
+  const summary = `${files.length} files, ${concurrency} at a time: ${passed} passed, ${failed} failed, ${cancelled} cancelled`;
+  report('Node suites (node --test)', since, code === 0, `${failuresAndOutput(output)}\n${summary}`);
+  return { ok: code === 0, passed, failed: failed + cancelled };
+}
+
+const browserArgs = process.argv.slice(2);
+const phases = await Promise.all(browserArgs.length ? [browser(browserArgs)] : [checks(), browser([]), node()]);
+const passed = phases.reduce((sum, phase) => sum + phase.passed, 0);
+const failed = phases.reduce((sum, phase) => sum + phase.failed, 0);
+console.log(`\n(${seconds(started)} in all)`);
+console.log(`tests: ${passed} passed, ${failed} failed`);
+process.exit(phases.every((phase) => phase.ok) && failed === 0 && passed > 0 ? 0 : 1);

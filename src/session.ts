@@ -151,10 +151,11 @@ export class RoomSession implements VisitOwner {
       this.converging = false;
       this.setState(this.restState());
       // A state-change listener may have started the next run; its end resolves the waiters.
-      if (this.converging) return;
-      const waiters = this.settleWaiters;
-      this.settleWaiters = [];
-      for (const resolve of waiters) resolve();
+      if (!this.converging) {
+        const waiters = this.settleWaiters;
+        this.settleWaiters = [];
+        for (const resolve of waiters) resolve();
+      }
     }
   }
 

@@ -7,7 +7,7 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { WebSocket } from 'ws';
 import { CommonClient } from 'tencentcloud-sdk-nodejs-common';
 import { loadTs } from '../../scripts/load-ts.mjs';
@@ -16,7 +16,6 @@ import { startTestEmulator } from './support/local-server.mjs';
 const require = createRequire(import.meta.url);
 const Sign = require('tencentcloud-sdk-nodejs-common/tencentcloud/common/sign.js').default;
 const { Api: TlsSigApi } = require('tls-sig-api-v2');
-const root = resolve(import.meta.dirname, '../..');
 
 const { connectTrtcEmulator } = await loadTs('src/emulator/page/remote.ts');
 

@@ -150,12 +150,19 @@ ${SIGNALLING_DIALECTS.map((d) => `    ${d.sdk.padEnd(23)}${d.key === 'v4' ? 'cli
 
 Ctrl+C stops it.`);
 
-  const stop = async (signal: string) => {
+  const stop = (signal: string) => {
     process.off('SIGINT', stop);
     process.off('SIGTERM', stop);
-    await server.close();
-    console.log(`trtc-room-emulator stopped (${signal}).`);
-    process.exit(0);
+    server.close().then(
+      () => {
+        console.log(`trtc-room-emulator stopped (${signal}).`);
+        process.exit(0);
+      },
+      (error: unknown) => {
+        console.error('trtc-room-emulator failed to stop:', error);
+        process.exit(1);
+      },
+    );
   };
   process.on('SIGINT', stop);
   process.on('SIGTERM', stop);

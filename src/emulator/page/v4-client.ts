@@ -364,8 +364,11 @@ export class EmulatedV4Client {
         // The SDK syncs its user list after a reconnection: who left meanwhile leaves, who came joins.
         const present = new Set(this.announced);
         this.announced = null;
-        for (const other of [...this.peers])
-          if (!present.has(other)) (this.peers.delete(other), this.fire('peer-leave', { userId: other }));
+        for (const other of [...this.peers]) {
+          if (present.has(other)) continue;
+          this.peers.delete(other);
+          this.fire('peer-leave', { userId: other });
+        }
         for (const other of present) this.peerJoined(other);
         return;
       } catch {
