@@ -139,6 +139,7 @@ export async function startEmulatorServer(options: EmulatorServerOptions = {}): 
       disconnected: dropped.disconnectedIn(room.sdkAppId, room.roomId),
     }));
 
+  // eslint-disable-next-line prefer-const -- assigned once the port is known, after the closure above captures it
   let routes!: HttpRoutesContext; // made once the port is known, before the first request
   const http = createServer((request, response) => answerHttp(routes, request, response));
   const sockets = new WebSocketServer({
