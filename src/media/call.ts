@@ -62,6 +62,7 @@ export class CallMedia {
     onAutoplayBlocked: () => {
       if (!this.released) this.emit('autoplay-blocked', {});
     },
+    onPublishFailed: (error, device) => this.publishFailed(error, device),
     viewFor: (userId) => this.viewOf(userId),
   };
 
@@ -164,6 +165,7 @@ export class CallMedia {
       const device = DEVICES.find((d) => this.wanted(d) !== this.captured[d]);
       if (!device || this.released) break;
       if (this.captured[device]) {
+        // A failed stop has nothing for the app to act on: the adapters end the track before anything can fail.
         await media.stopLocal(device).catch(() => undefined);
         this.captured[device] = false;
       } else {
@@ -186,14 +188,20 @@ export class CallMedia {
     try {
       await media.publish();
     } catch (error) {
-      if (!this.released)
-        this.emit('error', {
-          code: 'media-failed',
-          message: `Publishing failed: ${messageOf(error, 'unknown error')}`,
-          cause: error,
-        });
+      this.publishFailed(error);
     }
     this.reportPublished();
+  }
+
+  /** A publish the SDK refused (v4: `publish()` rejected; v5: PUBLISH_STATE_CHANGED with an error): media-failed. */
+  private publishFailed(error: unknown, device?: LocalDevice): void {
+    if (this.released) return;
+    this.emit('error', {
+      code: 'media-failed',
+      message: `Publishing failed: ${messageOf(error, 'unknown error')}`,
+      ...(device ? { field: device } : {}),
+      cause: error,
+    });
   }
 
   private reportPublished(): void {

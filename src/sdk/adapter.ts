@@ -20,6 +20,8 @@ export interface MediaHandlers {
   onRemoteMedia(userId: string, media: { audio: boolean; video: boolean }): void;
   /** The browser refused to play remote media until the user interacts with the page. */
   onAutoplayBlocked(): void;
+  /** The SDK refused a publish after the capture started (trtc-sdk-v5's PUBLISH_STATE_CHANGED with an error). */
+  onPublishFailed(error: unknown, device: LocalDevice): void;
   /** The container a remote user's video plays in. */
   viewFor(userId: string): HTMLElement;
 }
@@ -94,4 +96,19 @@ export function messageOf(error: unknown, fallback: string): string {
   }
   if (typeof error === 'string' && error) return error;
   return fallback;
+}
+
+/**
+ * The adapters' one way to report a remote user's media: each change (`{ video: true }`, say) is merged into what
+ * that user was known to publish, and the whole is reported.
+ */
+export function remoteMediaReporter(
+  handlers: Pick<MediaHandlers, 'onRemoteMedia'>,
+): (userId: string, change: Partial<{ audio: boolean; video: boolean }>) => void {
+  const available = new Map<string, { audio: boolean; video: boolean }>();
+  return (userId, change) => {
+    const media = { ...(available.get(userId) ?? { audio: false, video: false }), ...change };
+    available.set(userId, media);
+    handlers.onRemoteMedia(userId, media);
+  };
 }

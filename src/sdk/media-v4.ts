@@ -1,5 +1,12 @@
 import { DEVICE_NOT_FOUND, INVALID_OPERATION, PLAY_NOT_ALLOWED } from './v4-error-codes.js';
-import { DeviceError, sdkCodeOf, type ConnectionMedia, type LocalDevice, type MediaHandlers } from './adapter.js';
+import {
+  DeviceError,
+  remoteMediaReporter,
+  sdkCodeOf,
+  type ConnectionMedia,
+  type LocalDevice,
+  type MediaHandlers,
+} from './adapter.js';
 
 /** The part of trtc-js-sdk v4's Stream (LocalStream and RemoteStream) the element uses (index.d.ts). */
 export interface TrtcV4Stream {
@@ -67,14 +74,9 @@ export function connectV4Media(
   const captured: Partial<Record<LocalDevice, TrtcV4LocalStream>> = {};
   let published: TrtcV4LocalStream | undefined;
   const remote = new Map<string, TrtcV4RemoteStream>();
-  const available = new Map<string, { audio: boolean; video: boolean }>();
   const blocked = new Set<TrtcV4Stream>();
 
-  const report = (user: string, change: Partial<{ audio: boolean; video: boolean }>) => {
-    const media = { ...(available.get(user) ?? { audio: false, video: false }), ...change };
-    available.set(user, media);
-    handlers.onRemoteMedia(user, media);
-  };
+  const report = remoteMediaReporter(handlers);
   const play = (stream: TrtcV4Stream, view: HTMLElement, options?: { muted: boolean; mirror: boolean }) =>
     stream.play(view, options).catch((error) => {
       if (sdkCodeOf(error) !== PLAY_NOT_ALLOWED) return;

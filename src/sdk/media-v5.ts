@@ -1,4 +1,4 @@
-import { DeviceError, type ConnectionMedia, type MediaHandlers } from './adapter.js';
+import { DeviceError, remoteMediaReporter, type ConnectionMedia, type MediaHandlers } from './adapter.js';
 
 /** The media half of a trtc-sdk-v5 TRTC instance the element uses (index.d.ts). */
 export interface TrtcV5MediaInstance {
@@ -20,6 +20,7 @@ export const V5_MEDIA_EVENTS = {
   REMOTE_VIDEO_AVAILABLE: 'remote-video-available',
   REMOTE_VIDEO_UNAVAILABLE: 'remote-video-unavailable',
   AUTOPLAY_FAILED: 'autoplay-failed',
+  PUBLISH_STATE_CHANGED: 'publish-state-changed',
 } as const;
 export type TrtcV5MediaEventNames = { [K in keyof typeof V5_MEDIA_EVENTS]: string };
 
@@ -60,14 +61,9 @@ export function connectV5Media(
 ): ConnectionMedia {
   const started = { camera: false, microphone: false };
   const playing = new Set<string>();
-  const available = new Map<string, { audio: boolean; video: boolean }>();
   let resumers: Array<() => Promise<void>> = [];
 
-  const report = (userId: string, change: Partial<{ audio: boolean; video: boolean }>) => {
-    const media = { ...(available.get(userId) ?? { audio: false, video: false }), ...change };
-    available.set(userId, media);
-    handlers.onRemoteMedia(userId, media);
-  };
+  const report = remoteMediaReporter(handlers);
   const listeners: Array<[string, (payload: any) => void]> = [
     [
       eventName('REMOTE_VIDEO_AVAILABLE'),
@@ -85,11 +81,21 @@ export function connectV5Media(
       ({ userId, streamType }) => {
         if (streamType !== 'main') return;
         report(userId, { video: false });
+        // A stop that fails has nothing left to stop: the user's video is already unavailable.
         if (playing.delete(userId)) trtc.stopRemoteVideo?.({ userId, streamType: 'main' }).catch(() => undefined);
       },
     ],
     [eventName('REMOTE_AUDIO_AVAILABLE'), ({ userId }) => report(userId, { audio: true })],
     [eventName('REMOTE_AUDIO_UNAVAILABLE'), ({ userId }) => report(userId, { audio: false })],
+    [
+      // A refused publish: startLocalVideo()/startLocalAudio() resolved with the preview; the publish ends here
+      // (`timeout` is retried by the SDK, `api-call` is our own stop).
+      eventName('PUBLISH_STATE_CHANGED'),
+      ({ mediaType, state, reason, error }) => {
+        if (state === 'stopped' && reason === 'error' && (mediaType === 'video' || mediaType === 'audio'))
+          handlers.onPublishFailed(error, mediaType === 'video' ? 'camera' : 'microphone');
+      },
+    ],
     [
       eventName('AUTOPLAY_FAILED'),
       ({ resume }) => {
@@ -131,7 +137,8 @@ export function connectV5Media(
     },
     release() {
       for (const [event, listener] of listeners) trtc.off(event, listener);
-      // Each stops its track before its first await (trtc.esm.js); destroy() would stop them too.
+      // Nothing to report from these stops: the call is over, and each stops its track before its first await
+      // (trtc.esm.js), so a rejection after it leaves nothing live; destroy() would stop them too.
       if (started.camera) void trtc.stopLocalVideo?.().catch(() => undefined);
       if (started.microphone) void trtc.stopLocalAudio?.().catch(() => undefined);
       started.camera = started.microphone = false;

@@ -23,6 +23,7 @@ export type Fault =
 export class FaultQueue {
   private readonly joins: Fault[] = [];
   private readonly leaves: Fault[] = [];
+  private readonly publishes: { error?: unknown }[] = [];
 
   /** The next `join()` of any client misbehaves once. */
   nextJoin(fault: Fault): void {
@@ -34,10 +35,25 @@ export class FaultQueue {
     this.leaves.push(fault);
   }
 
+  /**
+   * The next publish of any client is refused once, as a server without a media server refuses it: v4's
+   * `client.publish()` rejects; v5's `startLocalVideo()` / `startLocalAudio()` still start the preview and the
+   * publish ends in `PUBLISH_STATE_CHANGED { state: 'stopped', reason: 'error', error }`, as trtc-sdk-v5 does.
+   */
+  nextPublish(fault: { type: 'reject'; error?: unknown } = { type: 'reject' }): void {
+    this.publishes.push({ ...(fault.error === undefined ? {} : { error: fault.error }) });
+  }
+
   /** Forgets every queued fault. */
   clear(): void {
     this.joins.length = 0;
     this.leaves.length = 0;
+    this.publishes.length = 0;
+  }
+
+  /** @internal The next publish refusal, if one is queued: `error` is the one to give, if the test chose it. */
+  takePublish(): { error?: unknown } | undefined {
+    return this.publishes.shift();
   }
 
   /** @internal Applies the next fault for `operation`, if any: throws, waits, or does nothing. */
@@ -49,7 +65,7 @@ export class FaultQueue {
     };
     if (fault.type === 'reject') fail();
     else {
-      await fault.until.catch(() => undefined);
+      await fault.until.catch(() => undefined); // `until` only says when: its outcome is `then`'s to choose
       if (fault.then === 'reject') fail();
     }
   }

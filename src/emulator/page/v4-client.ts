@@ -129,7 +129,7 @@ export class EmulatedV4Client {
   constructor(
     readonly config: EmulatedClientConfig,
     private readonly backend: RoomBackend,
-    private readonly faults: FaultQueue,
+    protected readonly faults: FaultQueue,
     private readonly onDestroy: (client: EmulatedV4Client) => void,
     private readonly rules: EmulatedClientRules = {},
   ) {}
@@ -206,6 +206,7 @@ export class EmulatedV4Client {
       // A membership that arrives after destroy() is given back.
       joining.then(
         (membership) => {
+          // Nobody is left to tell: the client is destroyed, and a lost leave ends at the server's drop timeout.
           if (this.destroyed) void membership.leave().catch(() => undefined);
         },
         () => undefined,
@@ -261,6 +262,7 @@ export class EmulatedV4Client {
       if (this.guardKey !== undefined) this.rules.joinGuard?.delete(this.guardKey);
       const membership = this.membership;
       this.reset();
+      // As the SDK's destroy(): the leave is sent and not waited for; a lost one ends at the server's drop timeout.
       if (membership) void membership.leave().catch(() => undefined);
     }
     if (this.destroyed) return;
@@ -276,6 +278,7 @@ export class EmulatedV4Client {
   failWith(code = SIGNAL_CHANNEL_RECONNECTION_FAILED, message = 'Injected SDK error.'): void {
     const membership = this.membership;
     this.reset();
+    // The injected error below is what the client reports; the leave behind it is the transport's concern.
     if (membership) void membership.leave().catch(() => undefined);
     this.fire('error', new EmulatedRtcError(code, message));
   }
@@ -355,6 +358,7 @@ export class EmulatedV4Client {
           this.lost(error);
         });
         if (reconnection.cancelled || this.destroyed) {
+          // A reconnection nobody waits for any more: its membership is given back, and a failure has no listener.
           void membership.leave().catch(() => undefined);
           return;
         }

@@ -199,7 +199,7 @@ export class EmulatedV5Trtc {
 
   constructor(
     private readonly backend: RoomBackend,
-    private readonly faults: FaultQueue,
+    protected readonly faults: FaultQueue,
     private readonly guard: V5JoinGuard,
     private readonly onDestroy: (trtc: EmulatedV5Trtc) => void = () => undefined,
   ) {}
@@ -335,6 +335,7 @@ export class EmulatedV5Trtc {
     if (this.destroyed) return;
     this.destroyed = true;
     this.handlers.clear();
+    // As the SDK's destroy(): it leaves without waiting, and a destroyed instance has no listener left to tell.
     void this.leaveRoom().catch(() => undefined);
     this.onDestroy(this);
   }

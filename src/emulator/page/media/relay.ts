@@ -248,6 +248,7 @@ export async function connectLoopback(
       onClose(link);
     },
   };
+  // A candidate the other end refuses (it closed meanwhile) is not an error: the link's state reports a failure.
   sender.onicecandidate = ({ candidate }) => {
     if (candidate && !closed) receiver.addIceCandidate(candidate).catch(() => undefined);
   };

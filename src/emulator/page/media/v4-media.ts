@@ -25,7 +25,7 @@ import {
   type Publication,
 } from './relay.js';
 
-import { DEVICE_NOT_FOUND, INITIALIZE_FAILED, PLAY_NOT_ALLOWED } from '../../../sdk/v4-error-codes.js';
+import { DEVICE_NOT_FOUND, INITIALIZE_FAILED, PLAY_NOT_ALLOWED, UNKNOWN } from '../../../sdk/v4-error-codes.js';
 export { DEVICE_NOT_FOUND, INITIALIZE_FAILED, PLAY_NOT_ALLOWED };
 
 /** v4's StreamConfig, as far as the double reads it. */
@@ -173,6 +173,7 @@ abstract class EmulatedStream {
     }
     if (this.player) {
       this.renderPlayers();
+      // Already reported: startPlayers() fires the stream's `error` (PLAY_NOT_ALLOWED) before it rejects.
       void this.startPlayers().catch(() => undefined);
     }
   }
@@ -310,6 +311,9 @@ export class EmulatedV4MediaClient extends EmulatedV4Client {
         INVALID_OPERATION,
         'duplicate publishing, please unpublish your prePublished localStream and then publish it again',
       );
+    const refused = this.faults.takePublish();
+    // trtc-js-sdk rejects a publish the server refuses with its RtcError (UNKNOWN, 0xFFFF, against the emulator).
+    if (refused) throw refused.error ?? new EmulatedRtcError(UNKNOWN, 'Injected publish failure.');
     this.published = stream;
     this.member.setTracks({ audio: stream.getAudioTrack() ?? undefined, video: stream.getVideoTrack() ?? undefined });
   }
@@ -376,6 +380,7 @@ export class EmulatedV4MediaClient extends EmulatedV4Client {
       this.fire(publication.audio && !publication.audioMuted ? 'unmute-audio' : 'mute-audio', { userId });
       this.fire(publication.video && !publication.videoMuted ? 'unmute-video' : 'mute-video', { userId });
       if ((this.config as { autoSubscribe?: boolean }).autoSubscribe !== false)
+        // As the SDK's auto-subscribe: a stream that left before it connected is gone, with nobody to tell.
         void this.subscribe(stream).catch(() => undefined);
       return;
     }

@@ -9,7 +9,15 @@
  * calls `startRemoteVideo({ userId, streamType, view })`); a muted or unpublished track is `*_UNAVAILABLE`. A
  * refused autoplay is AUTOPLAY_FAILED `{ userId, mediaType, resume }`. `destroy()` stops the local tracks.
  */
-import { EmulatedV5RtcError, EmulatedV5Trtc, V5_ERROR_CODE, type EmulatedEnterRoomConfig } from '../v5-client.js';
+import {
+  convertToV5Error,
+  EmulatedV5RtcError,
+  EmulatedV5Trtc,
+  V5_ERROR_CODE,
+  type EmulatedEnterRoomConfig,
+} from '../v5-client.js';
+import { EmulatedRtcError } from '../v4-client.js';
+import { UNKNOWN } from '../../../sdk/v4-error-codes.js';
 import {
   audioElement,
   canCapture,
@@ -37,6 +45,7 @@ export const V5_MEDIA_EVENT = Object.freeze({
   REMOTE_VIDEO_AVAILABLE: 'remote-video-available',
   REMOTE_VIDEO_UNAVAILABLE: 'remote-video-unavailable',
   AUTOPLAY_FAILED: 'autoplay-failed',
+  PUBLISH_STATE_CHANGED: 'publish-state-changed',
 } as const);
 
 const DEVICE_EXTRA_CODE: Record<string, number> = {
@@ -119,7 +128,8 @@ export class EmulatedV5MediaTrtc extends EmulatedV5Trtc {
     });
     // What was started before the join is published now (an audience publishes nothing).
     if (params.scene !== 'live' || params.role !== 'audience') {
-      const published = (kind: MediaKind) => (this.local[kind]?.publish ? this.local[kind]!.track : undefined);
+      const published = (kind: MediaKind) =>
+        this.local[kind]?.publish ? this.publishable(kind, this.local[kind]!.track) : undefined;
       this.member.setTracks({ audio: published('audio'), video: published('video') });
     }
   }
@@ -152,7 +162,8 @@ export class EmulatedV5MediaTrtc extends EmulatedV5Trtc {
       return video;
     });
     this.local.video = { track, publish: config.publish !== false, players };
-    if (this.local.video.publish) this.member?.setTrack('video', track);
+    if (this.local.video.publish && this.member && this.publishable('video', track))
+      this.member.setTrack('video', track);
   }
 
   async stopLocalVideo(): Promise<void> {
@@ -173,7 +184,8 @@ export class EmulatedV5MediaTrtc extends EmulatedV5Trtc {
       return;
     }
     this.local.audio = { track, publish: config.publish !== false, players: [] };
-    if (this.local.audio.publish) this.member?.setTrack('audio', track);
+    if (this.local.audio.publish && this.member && this.publishable('audio', track))
+      this.member.setTrack('audio', track);
   }
 
   async stopLocalAudio(): Promise<void> {
@@ -265,6 +277,30 @@ export class EmulatedV5MediaTrtc extends EmulatedV5Trtc {
       });
     }
     return [element];
+  }
+
+  /**
+   * The track, unless this publish is refused (`faults.nextPublish()`). Then, as trtc-sdk-v5's LocalTrack.publish
+   * fails (trtc.esm.js: `fail(e)` emits state `stopped`, prevState `starting`, reason `error` and the error, and
+   * TRTC re-emits it as PUBLISH_STATE_CHANGED with `RtcError.convertFrom(error)`), the preview stays and
+   * startLocalVideo() / startLocalAudio() resolve. The double fires no `starting` / `started` on a publish that
+   * goes through.
+   */
+  private publishable(kind: MediaKind, track: MediaStreamTrack): MediaStreamTrack | undefined {
+    const refused = this.faults.takePublish();
+    if (!refused) return track;
+    const error = convertToV5Error(refused.error ?? new EmulatedRtcError(UNKNOWN, 'Injected publish failure.'));
+    setTimeout(() => {
+      if (!this.destroyed)
+        this.fire(V5_MEDIA_EVENT.PUBLISH_STATE_CHANGED, {
+          mediaType: kind,
+          state: 'stopped',
+          prevState: 'starting',
+          reason: 'error',
+          error,
+        });
+    });
+    return undefined;
   }
 
   private stopLocal(kind: MediaKind): void {
