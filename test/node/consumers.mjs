@@ -230,3 +230,75 @@ export function runWebTestRunner(dir) {
 
 /** Reads a file of the installed package, for checks on what the app got. */
 export const installedFile = (dir, path) => readFileSync(join(dir, 'node_modules/trtc-room', path), 'utf8');
+
+/** A value of each documented input, as JSX gives it in the TSX consumer (every input needs one here). */
+const TSX_INPUT_VALUES = {
+  sdkAppId: '{1400000001}',
+  roomId: '{1234}',
+  strRoomId: '{undefined}',
+  userId: '"alice"',
+  userSig: '"sig"',
+  mode: '"live"',
+  role: '"anchor"',
+  sdk: '{undefined}',
+  sdkGeneration: '"v5"',
+  proxy: "{{ websocketProxy: 'ws://127.0.0.1:8090/signal/v4', loggerProxy: 'http://127.0.0.1:8090/sdk-log' }}",
+  camera: '',
+  microphone: '{false}',
+  layout: '"tiles"',
+};
+
+/**
+ * A React 19 TSX file that uses every documented input (`inputs`: the element's property names) and every event
+ * (`events`: TRTC_ROOM_EVENTS) as props of `<trtc-room>`, with `import type {} from 'trtc-room/react'`, for tsc.
+ * Each handler reads its detail's own field, and the @ts-expect-error lines prove the props are not `any`.
+ */
+export function writeReactTsxConsumer(dir, { inputs, events }) {
+  const missing = inputs.filter((name) => !(name in TSX_INPUT_VALUES));
+  if (missing.length) throw new Error(`The TSX consumer needs a value for the input(s) ${missing.join(', ')}`);
+  const detailField = {
+    joined: 'roomId',
+    left: 'userId',
+    banned: 'reason',
+    error: 'code',
+    'peer-join': 'userId',
+    'peer-leave': 'userId',
+    'connection-state-change': 'state',
+    'state-change': 'prevState',
+    'local-media': 'camera',
+    'peer-media': 'video',
+  };
+  const props = [
+    ...inputs.map((name) => (TSX_INPUT_VALUES[name] ? `${name}=${TSX_INPUT_VALUES[name]}` : name)),
+    ...events.map((name) =>
+      name in detailField
+        ? `on${name}={(event) => void event.detail.${detailField[name]}}`
+        : `on${name}={(event) => void Object.keys(event.detail)}`,
+    ),
+  ];
+  writeFileSync(
+    join(dir, 'react-consumer.tsx'),
+    `import type {} from 'trtc-room/react';
+import type { AutoplayBlockedDetail, LocalMediaDetail, PeerMediaDetail, TrtcRoom } from 'trtc-room';
+
+export const Room = () => (
+  <trtc-room
+    ref={(el: TrtcRoom | null) => void el?.join()}
+    ${props.join('\n    ')}
+  />
+);
+export const details = (local: LocalMediaDetail, peer: PeerMediaDetail, blocked: AutoplayBlockedDetail) => [
+  local.microphone,
+  peer.audio,
+  blocked,
+];
+// @ts-expect-error layout is 'tiles' or 'none'
+export const badLayout = <trtc-room layout="grid" />;
+// @ts-expect-error camera is a boolean
+export const badCamera = <trtc-room camera="yes" />;
+// @ts-expect-error a peer-media detail has no such field
+export const badDetail = <trtc-room onpeer-media={(event) => event.detail.nope} />;
+`,
+  );
+  return 'react-consumer.tsx';
+}

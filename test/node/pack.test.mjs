@@ -17,7 +17,9 @@ import {
   PAGE_TOOLCHAINS,
   runWebTestRunner,
   writeConsumerApp,
+  writeReactTsxConsumer,
 } from './consumers.mjs';
+import { loadTs } from '../../scripts/load-ts.mjs';
 
 const root = resolve(import.meta.dirname, '../..');
 const run = (command, args, cwd) =>
@@ -191,10 +193,19 @@ room.roomId = '1234';
 room.state = 'joined';
 `,
   );
+  // A React 19 TSX file with every documented input and every event as props (the one lists: the element's
+  // properties, TRTC_ROOM_EVENTS). React's types come from this repository (`paths`): the app installs no React,
+  // so the check costs no install; trtc-room and its types are the packed ones.
+  const { TrtcRoom: SourceElement } = await loadTs('src/trtc-room.ts');
+  const { TRTC_ROOM_EVENTS } = await loadTs('src/events.ts');
+  const tsx = writeReactTsxConsumer(app, { inputs: Object.keys(SourceElement.properties), events: TRTC_ROOM_EVENTS });
+  const reactTypes = join(root, 'node_modules/@types/react');
   writeFileSync(
     join(app, 'tsconfig.json'),
     JSON.stringify({
       compilerOptions: {
+        jsx: 'react-jsx',
+        paths: { react: [reactTypes], 'react/*': [`${reactTypes}/*`] },
         strict: true,
         module: 'ESNext',
         moduleResolution: 'Bundler',
@@ -204,7 +215,7 @@ room.state = 'joined';
         skipLibCheck: false,
         types: [],
       },
-      files: ['consumer.ts', 'typed-events.ts'],
+      files: ['consumer.ts', 'typed-events.ts', tsx],
     }),
   );
   run(process.execPath, [join(root, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.json'], app);
