@@ -16,8 +16,6 @@ export default tseslint.config(
     rules: {
       // Log text and terminal output are stripped of control characters on purpose.
       'no-control-regex': 'off',
-      // `let x!: T` read by a closure made before x is assigned (once the server's port is known) stays a let.
-      'prefer-const': ['error', { ignoreReadBeforeAssign: true }],
     },
   },
   {
