@@ -21,6 +21,10 @@ export default {
   files: ['test/**/*.test.ts', 'test/**/*.test.tsx'],
   nodeResolve: { exportConditions: ['production'] },
   concurrency: 1,
+  // Bounds, not timings: on a busy 2-core machine (npm test runs the lint and Node phases alongside) Chromium can take
+  // over 30 s to open a page and the lifecycle model over 2 minutes.
+  browserStartTimeout: 120000,
+  testsFinishTimeout: 600000,
   // The SDKs' expected logs (scripts/browser-logs.mjs) are left out, so that an unexpected one stands out.
   filterBrowserLogs: ({ type, args }) => !isExpectedBrowserLog(type, args),
   plugins: [

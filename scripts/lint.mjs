@@ -13,6 +13,8 @@ export const LINT_STEPS = [
     command: bin('lit-analyzer'),
     args: ['--strict', '--maxWarnings', '0', 'src/**/*.ts', 'test/**/*.ts', 'demo/**/*.ts'],
   },
+  // Import cycles in src/, type-only included (.dependency-cruiser.cjs; the script is package.json's check:cycles).
+  { name: 'cycles', command: 'npm', args: ['run', '--silent', 'check:cycles'] },
 ];
 
 function runStep({ command, args }) {

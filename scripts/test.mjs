@@ -1,9 +1,10 @@
-// `npm test`: three phases at once, each printed when it ends:
-//   checks:  type-check (tsc), then `npm run lint` (scripts/lint.mjs);
+// `npm test`: three phases, each printed when it ends:
+//   checks:  type-check (tsc), then `npm run lint` (scripts/lint.mjs), alongside the browser phase;
 //   browser: the browser suites (web-test-runner in Chromium; the SDKs' expected logs filtered, see
 //            scripts/browser-logs.mjs);
-//   node:    the Node suites, NODE_TEST_CONCURRENCY files at a time (default 3: most of their time is spent waiting
-//            on browsers, servers and timeouts, not on the CPU); only failures and unexpected output are printed.
+//   node:    after the browser phase (the two together starve web-test-runner's page starts on 2 cores), the Node
+//            suites, NODE_TEST_CONCURRENCY files at a time (default 3: most of their time is spent waiting on
+//            browsers, servers and timeouts, not on the CPU); only failures and unexpected output are printed.
 // It ends with one line that adds up every test run: "tests: N passed, N failed".
 // Arguments (files) go to web-test-runner, and then only the browser suites run.
 import { spawn } from 'node:child_process';
@@ -97,7 +98,14 @@ async function node() {
 }
 
 const browserArgs = process.argv.slice(2);
-const phases = await Promise.all(browserArgs.length ? [browser(browserArgs)] : [checks(), browser([]), node()]);
+async function everything() {
+  const checking = checks();
+  const browserPhase = await browser([]);
+  const nodePhase = await node();
+  return [await checking, browserPhase, nodePhase];
+}
+
+const phases = browserArgs.length ? [await browser(browserArgs)] : await everything();
 const passed = phases.reduce((sum, phase) => sum + phase.passed, 0);
 const failed = phases.reduce((sum, phase) => sum + phase.failed, 0);
 console.log(`\n(${seconds(started)} in all)`);
