@@ -22,10 +22,14 @@ export const SDK_GENERATIONS: readonly SdkGeneration[] = ['v4', 'v5'];
 /** `layout`: the element's tiles, or none (the app renders the media itself, from `client`). */
 export type Layout = 'tiles' | 'none';
 
-/** The devices the element is asked to publish (its `camera` and `microphone`). */
+/**
+ * What the element asks of the call (the element itself, read when the call acts on it): the devices to publish
+ * (`camera`, `microphone`), and whether it shows its own controls (then the SDK's autoplay dialog is off).
+ */
 export interface MediaWish {
   camera: boolean;
   microphone: boolean;
+  controls?: boolean;
 }
 
 /**

@@ -59,6 +59,19 @@ export interface PeerMediaDetail {
 /** The browser refused to play remote media until a user gesture: call `resumeAudio()` from a click. */
 export type AutoplayBlockedDetail = Record<string, never>;
 
+/** A user started or stopped speaking (the SDK's volume evaluation, with `controls`): the local user too. */
+export interface SpeakingChangeDetail {
+  userId: string;
+  speaking: boolean;
+}
+
+/** A control of the element's bar (`controls`) was clicked; `preventDefault()` keeps it from acting. */
+export interface ControlDetail {
+  control: 'microphone' | 'camera' | 'leave';
+  /** What the click asks for: for microphone and camera the new state (true: on); for leave, true. */
+  pressed: boolean;
+}
+
 export interface StateChangeDetail {
   state: RoomState;
   prevState: RoomState;
@@ -77,6 +90,8 @@ export interface TrtcRoomEventDetails {
   'local-media': LocalMediaDetail;
   'peer-media': PeerMediaDetail;
   'autoplay-blocked': AutoplayBlockedDetail;
+  'speaking-change': SpeakingChangeDetail;
+  control: ControlDetail;
 }
 export type TrtcRoomEventName = keyof TrtcRoomEventDetails;
 
@@ -154,5 +169,7 @@ declare global {
     'local-media': CustomEvent<LocalMediaDetail>;
     'peer-media': CustomEvent<PeerMediaDetail>;
     'autoplay-blocked': CustomEvent<AutoplayBlockedDetail>;
+    'speaking-change': CustomEvent<SpeakingChangeDetail>;
+    control: CustomEvent<ControlDetail>;
   }
 }

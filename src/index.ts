@@ -5,6 +5,7 @@ export { TrtcRoomError } from './events.js';
 export type {
   BannedDetail,
   ConnectionStateChangeDetail,
+  ControlDetail,
   ErrorCode,
   ErrorDetail,
   AutoplayBlockedDetail,
@@ -15,6 +16,7 @@ export type {
   PeerMediaDetail,
   RoomDetail,
   RoomState,
+  SpeakingChangeDetail,
   StateChangeDetail,
   TrtcRoomEventDetails,
   TrtcRoomEventMap,
@@ -24,6 +26,7 @@ export type { BanReason } from './ban-reason.js';
 export type { TrtcRoomInputName, TrtcRoomInputs } from './inputs.js';
 export type { Layout, RoomMode, RoomRole, SdkGeneration } from './config.js';
 export type { TrtcSdk } from './sdk/loader.js';
+export type { UiStrings } from './ui/strings.js';
 export type { TrtcV4Client, TrtcV4Namespace } from './sdk/v4.js';
 export type { TrtcV5EnterRoomParams, TrtcV5EventNames, TrtcV5Instance, TrtcV5Sdk } from './sdk/v5.js';
 

@@ -5,6 +5,7 @@
  */
 import type { Layout, RoomMode, RoomRole, SdkGeneration, TrtcProxy } from './config.js';
 import type { TrtcSdk } from './sdk/loader.js';
+import type { UiStrings } from './ui/strings.js';
 
 export interface TrtcRoomInputs {
   /** The TRTC application's SDKAppID. Attribute `sdk-app-id`. */
@@ -28,6 +29,10 @@ export interface TrtcRoomInputs {
   camera?: boolean;
   microphone?: boolean;
   layout?: Layout;
+  /** The call's own controls (docs/ui.md). */
+  controls?: boolean;
+  /** Entries of the strings table to replace (property only; docs/ui.md). */
+  strings?: Partial<UiStrings> | undefined;
 }
 
 /** The inputs' names. */

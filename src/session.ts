@@ -2,6 +2,7 @@ import type { BanInfo } from './ban-reason.js';
 import { roomKey, type MediaWish, type RoomConfig, type SdkGeneration } from './config.js';
 import { TrtcRoomError, type ErrorDetail, type RoomState, type SessionEmit } from './events.js';
 import type { OpenVisit, RoomVisit, VisitOwner } from './visit.js';
+import type { RoomUi } from './ui/room-ui.js';
 
 /** What keeps a session out of a room its inputs describe, until join(), a reconnect or a new room/identity. */
 export type Hold = 'left' | 'banned' | 'error';
@@ -38,6 +39,8 @@ export class RoomSession implements VisitOwner {
   lastError: TrtcRoomError | null = null;
   /** The devices to publish while in a room; each visit starts with it. */
   mediaWish: MediaWish = { camera: false, microphone: false };
+  /** What a person sees of the call (src/ui/), made at the first join and kept across visits. */
+  declare ui?: RoomUi;
 
   constructor(
     private readonly loadVisits: () => Promise<OpenVisit>,

@@ -12,6 +12,7 @@ import { emit, TrtcRoomError, type RoomState, type TrtcRoomEventMap } from './ev
 import type { TrtcRoomInputName, TrtcRoomInputs } from './inputs.js';
 import type { TrtcSdk } from './sdk/loader.js';
 import { loadVisits, RoomSession } from './session.js';
+import type { UiStrings } from './ui/strings.js';
 
 /** Attribute text of a numeric input: a number when it is all digits, else the text, kept to be reported. */
 const numericAttribute = {
@@ -54,14 +55,8 @@ const numericAttribute = {
  * @attr {string} state - Read only, reflected: `idle`, `joining`, `joined`, `leaving`, `left`, `banned` or `error`.
  */
 export class TrtcRoom extends LitElement implements TrtcRoomInputs {
-  static override styles = css`
-    :host {
-      display: block;
-    }
-    :host([hidden]) {
-      display: none;
-    }
-  `;
+  // prettier-ignore
+  static override styles = css`:host{display:block}:host([hidden]){display:none}`;
 
   static override properties = {
     sdkAppId: { attribute: 'sdk-app-id', converter: numericAttribute },
@@ -78,6 +73,8 @@ export class TrtcRoom extends LitElement implements TrtcRoomInputs {
     camera: { type: Boolean, hasChanged: () => true },
     microphone: { type: Boolean, hasChanged: () => true },
     layout: {},
+    controls: { type: Boolean },
+    strings: { attribute: false },
   };
 
   /** The TRTC application's SDKAppID. Required; a positive integer. */
@@ -114,6 +111,17 @@ export class TrtcRoom extends LitElement implements TrtcRoomInputs {
   declare microphone: boolean;
   /** `tiles` (default): a tile per participant in the shadow root. `none`: no tiles, for an app that lays out video itself. */
   declare layout: Layout;
+  /**
+   * Show the call's own controls in a room: a control bar (microphone, camera, leave), tiles that say who speaks
+   * and who is muted, a button that plays audio the browser blocked, and announcements for screen readers. Off
+   * (default): none of these. See docs/ui.md.
+   */
+  declare controls: boolean;
+  /**
+   * Replaces entries of the built-in strings table (picked by `lang`, the element's or its closest ancestor's,
+   * else English): `{ leave: 'Hang up' }`. Property only. The keys are in docs/ui.md.
+   */
+  declare strings: Partial<UiStrings> | undefined;
 
   private readonly session = new RoomSession(
     () => loadVisits(this.sdk, this.sdkGeneration || 'v4'),
@@ -194,14 +202,14 @@ export class TrtcRoom extends LitElement implements TrtcRoomInputs {
 
   protected override updated(changed: PropertyValues<this>): void {
     super.updated(changed);
-    if (changed.has('camera') || changed.has('microphone'))
-      this.session.setMedia({ camera: this.camera, microphone: this.microphone });
+    // The element is the wish (camera, microphone, controls): read when the call acts on it.
+    if (changed.has('camera') || changed.has('microphone')) this.session.setMedia(this);
     this.syncSession({ clearHold: this.clearHoldAtFirstUpdate });
     this.clearHoldAtFirstUpdate = false;
   }
 
   protected override render() {
-    return html`${this.session.visit?.renderTiles(this.layout, html)}<slot></slot>`;
+    return html`${this.session.ui?.render(this, html)}<slot></slot>`;
   }
 
   /**

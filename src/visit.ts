@@ -1,11 +1,11 @@
 // Loaded at the first join, together with the SDK: nothing here is needed before a room is entered.
 import { toBanInfo, type BanInfo } from './ban-reason.js';
-import type { Layout, MediaWish, RoomConfig, SdkGeneration } from './config.js';
+import type { MediaWish, RoomConfig, SdkGeneration } from './config.js';
 import type { ErrorDetail, SessionEmit } from './events.js';
 import { messageOf, sdkCodeOf, type RoomConnection, type SdkAdapter } from './sdk/adapter.js';
 import { loadAdapter } from './sdk/loader.js';
 import { CallMedia } from './media/call.js';
-import type { HtmlTag } from './media/tiles.js';
+import { RoomUi } from './ui/room-ui.js';
 
 /** What a visit tells the session that opened it. The session decides; the visit only reports. */
 export interface VisitOwner {
@@ -23,6 +23,8 @@ export interface VisitOwner {
   readonly mediaWish: MediaWish;
   /** What the tiles show has changed. */
   mediaChanged(): void;
+  /** What a person sees of the call (src/ui/): made by the first visit, kept by the owner for later ones. */
+  ui?: RoomUi;
 }
 
 /** Opens a visit to one room; made once the SDK is loaded. */
@@ -71,6 +73,7 @@ export class RoomVisit {
     private readonly owner: VisitOwner,
   ) {
     this.media = new CallMedia(config, owner.mediaWish, owner.emit, () => owner.mediaChanged());
+    (owner.ui ??= new RoomUi()).call = this.media;
   }
 
   /** The SDK's client while the visit has one. */
@@ -84,11 +87,6 @@ export class RoomVisit {
 
   resumeAudio(): Promise<void> {
     return this.media.resumeAudio();
-  }
-
-  /** The tiles as a Lit template, made with the element's `html`. */
-  renderTiles(layout: Layout, html: HtmlTag): unknown {
-    return this.media.render(layout, html);
   }
 
   /** Creates the client and enters the room. Every outcome reaches the owner; this never rejects. */

@@ -1,8 +1,22 @@
 // Loaded at the first join, with visit.ts: nothing here is needed before a room is entered.
-import type { Layout, MediaWish, RoomConfig } from '../config.js';
+import type { MediaWish, RoomConfig } from '../config.js';
 import type { ErrorDetail, SessionEmit } from '../events.js';
 import { DeviceError, messageOf, type ConnectionMedia, type LocalDevice, type MediaHandlers } from '../sdk/adapter.js';
-import { renderTiles, type HtmlTag, type Tile } from './tiles.js';
+import { SPEAKING, SpeakingDetector } from './speaking.js';
+
+/** One person in the call, as the tiles show them. */
+export interface Participant {
+  userId: string;
+  local: boolean;
+  /** Publishes live audio (the local user: the microphone is on). */
+  audio: boolean;
+  /** Publishes video (a video plays in the view). */
+  video: boolean;
+  /** Speaking now (only while speaking is watched: `watchSpeaking(true)`). */
+  speaking: boolean;
+  /** The container the SDK plays into; kept across renders, so the SDK's own <video> stays in it. */
+  view: HTMLElement;
+}
 
 const DEVICES: readonly LocalDevice[] = ['camera', 'microphone'];
 
@@ -34,6 +48,10 @@ export class CallMedia {
   private published: MediaWish = { camera: false, microphone: false };
   private readonly remote = new Map<string, { audio: boolean; video: boolean }>();
   private readonly views = new Map<string, HTMLElement>();
+  private readonly speakers = new SpeakingDetector();
+  private watchingSpeaking = false;
+  /** The browser refuses to play remote audio until `resumeAudio()` (from a click). */
+  audioBlocked = false;
   private inRoom = false;
   private released = false;
   private working = false;
@@ -56,15 +74,53 @@ export class CallMedia {
       this.remote.set(userId, media);
       if (!before || before.audio !== media.audio || before.video !== media.video) {
         this.emit('peer-media', { userId, ...media });
+        if (!media.audio) this.stopSpeaking((speaker) => speaker === userId);
         this.changed();
       }
     },
     onAutoplayBlocked: () => {
-      if (!this.released) this.emit('autoplay-blocked', {});
+      if (this.released) return;
+      this.audioBlocked = true;
+      this.emit('autoplay-blocked', {});
+      this.changed();
     },
     onPublishFailed: (error, device) => this.publishFailed(error, device),
     viewFor: (userId) => this.viewOf(userId),
+    onVolumes: (volumes) => {
+      if (this.released || !this.watchingSpeaking) return;
+      const present = volumes.filter(({ userId }) => this.audible(userId));
+      const changes = this.speakers.update(present, performance.now());
+      for (const [userId, speaking] of changes) this.emit('speaking-change', { userId, speaking });
+      if (changes.length) this.changed();
+    },
+    sdkAutoplayDialog: () => !this.wish.controls,
   };
+
+  /** Whether `userId` is in the call with live audio now (a speaking user who loses it stops speaking). */
+  private audible(userId: string): boolean {
+    if (userId === this.config.userId) return this.captured.microphone && this.canPublish;
+    return !!this.remote.get(userId)?.audio;
+  }
+
+  /**
+   * Speaking is watched (the SDK's volume evaluation on) while the element shows its controls: `speaking` on the
+   * tiles and `speaking-change` events. Off, every speaker stops speaking.
+   */
+  watchSpeaking(on: boolean): void {
+    if (this.released || on === this.watchingSpeaking) return;
+    this.watchingSpeaking = on;
+    this.media?.watchVolume?.(on ? SPEAKING.intervalMs : 0);
+    if (!on) this.stopSpeaking(() => true);
+  }
+
+  /** Ends the speaking of the users `which` picks, with their `speaking-change` events. */
+  private stopSpeaking(which: (userId: string) => boolean): void {
+    for (const userId of this.speakers.speaking) {
+      if (!which(userId)) continue;
+      this.speakers.forget(userId);
+      this.emit('speaking-change', { userId, speaking: false });
+    }
+  }
 
   /** Publishing is for rtc members and live anchors; a live audience's camera and microphone are ignored. */
   private get canPublish(): boolean {
@@ -74,6 +130,7 @@ export class CallMedia {
   /** Starts on the connection: capture begins now, while the join is under way. */
   attach(media: ConnectionMedia): void {
     this.media = media;
+    if (this.watchingSpeaking) media.watchVolume?.(SPEAKING.intervalMs);
     this.changed();
     this.converge();
   }
@@ -100,17 +157,25 @@ export class CallMedia {
   peerLeft(userId: string): void {
     if (!this.remote.delete(userId)) return;
     this.views.delete(userId);
+    this.stopSpeaking((speaker) => speaker === userId);
     this.changed();
   }
 
-  resumeAudio(): Promise<void> {
-    return this.media?.resume() ?? Promise.resolve();
+  /** Plays what the browser blocked; once it plays, the call no longer reports audio as blocked. */
+  async resumeAudio(): Promise<void> {
+    await this.media?.resume();
+    if (this.audioBlocked && !this.released) {
+      this.audioBlocked = false;
+      this.changed();
+    }
   }
 
   /** Ends everything at once: tracks stopped, players removed, listeners off (through the adapter), tiles gone. */
   release(): void {
     if (this.released) return;
+    this.stopSpeaking(() => true);
     this.released = true;
+    this.audioBlocked = false;
     this.media?.release();
     this.captured.camera = this.captured.microphone = false;
     this.remote.clear();
@@ -119,20 +184,28 @@ export class CallMedia {
     this.changed();
   }
 
-  /** The tiles, for the element's shadow root: the local user first, then remote users in join order. */
-  render(layout: Layout, html: HtmlTag): unknown {
-    if (layout === 'none' || this.released) return undefined;
-    const tiles: Tile[] = [];
+  /** Released: the call is over, and shows nothing. */
+  get ended(): boolean {
+    return this.released;
+  }
+
+  /** Who is in the call, as the tiles show them: the local user first (unless a live audience), then remote users in join order. */
+  participants(): Participant[] {
+    if (this.released) return [];
+    const all: Participant[] = [];
+    const local = this.config.userId;
     if (this.canPublish)
-      tiles.push({
-        userId: this.config.userId,
+      all.push({
+        userId: local,
         local: true,
+        audio: this.captured.microphone,
         video: this.captured.camera,
-        view: this.viewOf(this.config.userId),
+        speaking: this.speakers.has(local),
+        view: this.viewOf(local),
       });
     for (const [userId, media] of this.remote)
-      tiles.push({ userId, local: false, video: media.video, view: this.viewOf(userId) });
-    return renderTiles(tiles, html);
+      all.push({ userId, local: false, ...media, speaking: this.speakers.has(userId), view: this.viewOf(userId) });
+    return all;
   }
 
   private viewOf(userId: string): HTMLElement {
@@ -168,6 +241,7 @@ export class CallMedia {
         // A failed stop has nothing for the app to act on: the adapters end the track before anything can fail.
         await media.stopLocal(device).catch(() => undefined);
         this.captured[device] = false;
+        if (device === 'microphone') this.stopSpeaking((speaker) => speaker === this.config.userId);
       } else {
         try {
           await media.startLocal(device, device === 'camera' ? this.viewOf(this.config.userId) : null);

@@ -24,6 +24,16 @@ export interface MediaHandlers {
   onPublishFailed(error: unknown, device: LocalDevice): void;
   /** The container a remote user's video plays in. */
   viewFor(userId: string): HTMLElement;
+  /**
+   * The SDK's volume evaluation (after `watchVolume()`): each user's volume, 0 to 100, the local user under their
+   * own userId (trtc-sdk-v5 says `''` for them; the adapter says the userId).
+   */
+  onVolumes(volumes: ReadonlyArray<{ userId: string; volume: number }>): void;
+  /**
+   * Asked when the client is made: whether the SDK's own autoplay dialog stays on (`enableAutoPlayDialog`).
+   * Off while the element shows its own prompt (`controls`); on otherwise, as before.
+   */
+  sdkAutoplayDialog(): boolean;
 }
 
 /** A capture that failed: `name` is the DOMException's (`NotAllowedError`, `NotFoundError`, …), read from the SDK's error. */
@@ -47,6 +57,8 @@ export interface ConnectionMedia {
   publish(): Promise<void>;
   /** Plays again what the browser refused to autoplay; call from a user gesture. */
   resume(): Promise<void>;
+  /** Turns the SDK's volume evaluation on (every `intervalMs`, reported to `onVolumes`) or off (0). */
+  watchVolume?(intervalMs: number): void;
   /** At once: every captured track stopped, every remote player removed, every media listener off. */
   release(): void;
 }

@@ -33,6 +33,8 @@ export interface TrtcV4RemoteStream extends TrtcV4Stream {
 export interface TrtcV4MediaClient {
   publish(stream: TrtcV4LocalStream): Promise<void>;
   unpublish(stream: TrtcV4LocalStream): Promise<void>;
+  /** Fires `audio-volume` every `interval` ms (≤ 0: off); since 4.9.0. */
+  enableAudioVolumeEvaluation?(interval?: number, enableInBackground?: boolean): void;
   on(event: string, handler: (payload: any) => void): void;
   off(event: string, handler: (payload: any) => void): void;
 }
@@ -75,6 +77,14 @@ export function connectV4Media(
   let published: TrtcV4LocalStream | undefined;
   const remote = new Map<string, TrtcV4RemoteStream>();
   const blocked = new Set<TrtcV4Stream>();
+  let volumeInterval = 0;
+  // v4 measures a stream's volume in its audio player only: the published stream is played, muted, in a view of
+  // its own (out of the document) while volumes are watched, so that the local user's volume is not always 0.
+  const meterView = document.createElement('div');
+  const meterPublished = () => {
+    if (published?.getAudioTrack())
+      void published.play(meterView, { muted: true, mirror: false }).catch(() => undefined);
+  };
 
   const report = remoteMediaReporter(handlers);
   const play = (stream: TrtcV4Stream, view: HTMLElement, options?: { muted: boolean; mirror: boolean }) =>
@@ -101,6 +111,10 @@ export function connectV4Media(
     'unmute-audio': ({ userId: user }) => report(user, { audio: true }),
     'mute-video': ({ userId: user }) => report(user, { video: false }),
     'unmute-video': ({ userId: user }) => report(user, { video: true }),
+    'audio-volume': ({ result }: { result?: Array<{ userId: string; audioVolume: number }> }) =>
+      handlers.onVolumes(
+        (result ?? []).map(({ userId: user, audioVolume }) => ({ userId: user, volume: audioVolume })),
+      ),
   };
   for (const [event, listener] of Object.entries(listeners)) client.on(event, listener);
 
@@ -140,6 +154,7 @@ export function connectV4Media(
       const previous = published;
       published = undefined;
       // Not close(): that would stop the tracks, which the captured streams still own.
+      previous?.stop();
       if (previous) await client.unpublish(previous);
       if (!createStream || (!audioSource && !videoSource)) return;
       const stream = createStream({
@@ -150,14 +165,25 @@ export function connectV4Media(
       await stream.initialize();
       await client.publish(stream);
       published = stream;
+      if (volumeInterval > 0) meterPublished();
     },
     async resume() {
       const streams = [...blocked];
       blocked.clear();
       await Promise.all(streams.map((stream) => stream.resume()));
     },
+    watchVolume(intervalMs) {
+      if (intervalMs === volumeInterval || !client.enableAudioVolumeEvaluation) return;
+      volumeInterval = intervalMs;
+      client.enableAudioVolumeEvaluation(intervalMs > 0 ? intervalMs : -1);
+      if (intervalMs > 0) meterPublished();
+      else published?.stop();
+    },
     release() {
       for (const [event, listener] of Object.entries(listeners)) client.off(event, listener);
+      if (volumeInterval > 0) client.enableAudioVolumeEvaluation?.(-1);
+      volumeInterval = 0;
+      published?.stop();
       stopStream(captured.camera);
       stopStream(captured.microphone);
       delete captured.camera;

@@ -9,6 +9,8 @@ export interface TrtcV5MediaInstance {
   // streamType is TRTC.TYPE.STREAM_TYPE_MAIN ('main'), an enum in the SDK's typings.
   startRemoteVideo?(config: { userId: string; streamType: any; view?: HTMLElement | null }): Promise<void>;
   stopRemoteVideo?(config: { userId: string; streamType?: any }): Promise<void>;
+  /** Fires AUDIO_VOLUME every `interval` ms (at least 100; ≤ 0: off). */
+  enableAudioVolumeEvaluation?(interval?: number, enableInBackground?: boolean): void;
   on(event: string, handler: (...args: any[]) => void): unknown;
   off(event: string, handler: (...args: any[]) => void): unknown;
 }
@@ -21,6 +23,7 @@ export const V5_MEDIA_EVENTS = {
   REMOTE_VIDEO_UNAVAILABLE: 'remote-video-unavailable',
   AUTOPLAY_FAILED: 'autoplay-failed',
   PUBLISH_STATE_CHANGED: 'publish-state-changed',
+  AUDIO_VOLUME: 'audio-volume',
 } as const;
 export type TrtcV5MediaEventNames = { [K in keyof typeof V5_MEDIA_EVENTS]: string };
 
@@ -58,7 +61,9 @@ export function connectV5Media(
   trtc: TrtcV5MediaInstance,
   eventName: (key: keyof TrtcV5MediaEventNames) => string,
   handlers: MediaHandlers,
+  userId: string,
 ): ConnectionMedia {
+  let volumeInterval = 0;
   const started = { camera: false, microphone: false };
   const playing = new Set<string>();
   let resumers: Array<() => Promise<void>> = [];
@@ -103,6 +108,12 @@ export function connectV5Media(
         handlers.onAutoplayBlocked();
       },
     ],
+    [
+      eventName('AUDIO_VOLUME'),
+      ({ result }: { result?: Array<{ userId: string; volume: number }> }) =>
+        // The SDK names the local microphone '' (index.d.ts, TRTC.EVENT.AUDIO_VOLUME).
+        handlers.onVolumes((result ?? []).map(({ userId: user, volume }) => ({ userId: user || userId, volume }))),
+    ],
   ];
   for (const [event, listener] of listeners) trtc.on(event, listener);
 
@@ -135,8 +146,15 @@ export function connectV5Media(
       resumers = [];
       await Promise.all(pending.map((resume) => resume()));
     },
+    watchVolume(intervalMs) {
+      if (intervalMs === volumeInterval || !trtc.enableAudioVolumeEvaluation) return;
+      volumeInterval = intervalMs;
+      trtc.enableAudioVolumeEvaluation(intervalMs > 0 ? intervalMs : -1);
+    },
     release() {
       for (const [event, listener] of listeners) trtc.off(event, listener);
+      if (volumeInterval > 0) trtc.enableAudioVolumeEvaluation?.(-1);
+      volumeInterval = 0;
       // Nothing to report from these stops: the call is over, and each stops its track before its first await
       // (trtc.esm.js), so a rejection after it leaves nothing live; destroy() would stop them too.
       if (started.camera) void trtc.stopLocalVideo?.().catch(() => undefined);

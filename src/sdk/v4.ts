@@ -29,6 +29,8 @@ export interface TrtcV4Namespace {
     userSig: string;
     mode: 'rtc' | 'live';
     useStringRoomId?: boolean;
+    /** The SDK's own "click to play" dialog when autoplay fails; true unless told (since 4.11.9). */
+    enableAutoPlayDialog?: boolean;
   }): TrtcV4Client;
   /** Captures camera and microphone (src/sdk/media-v4.ts); an SDK object without it cannot publish. */
   createStream?: TrtcV4CreateStream;
@@ -55,6 +57,7 @@ export class V4Adapter implements SdkAdapter {
       userSig: config.userSig,
       mode: config.mode,
       ...(stringRoom ? { useStringRoomId: true } : {}),
+      ...(handlers.sdkAutoplayDialog() ? {} : { enableAutoPlayDialog: false }),
     });
     const listeners: Record<string, (payload: any) => void> = {
       'client-banned': (payload) => handlers.onBanned(payload),

@@ -15,6 +15,8 @@ export interface TrtcV5EnterRoomParams {
   role?: 'anchor' | 'audience';
   /** Where the signalling goes instead of Tencent's servers: `{ websocketProxy, loggerProxy, … }` or a URL. */
   proxy?: string | object;
+  /** The SDK's own "click to play" dialog when autoplay fails; true unless told (enterRoom reads it, not create()). */
+  enableAutoPlayDialog?: boolean;
 }
 
 /** The part of a trtc-sdk-v5 `TRTC` instance (from `TRTC.create()`) the element uses. */
@@ -91,9 +93,11 @@ export class V5Adapter implements SdkAdapter {
       scene: config.mode,
       ...(config.role ? { role: config.role } : {}),
       ...(config.proxy !== undefined ? { proxy: config.proxy } : {}),
+      // trtc.esm.js: enterRoom sets the room's enableAutoPlayDialog from its own params (default true), over create()'s.
+      ...(handlers.sdkAutoplayDialog() ? {} : { enableAutoPlayDialog: false }),
     };
 
-    const media = connectV5Media(trtc, name, handlers);
+    const media = connectV5Media(trtc, name, handlers, config.userId);
 
     let destroyed = false;
     return {

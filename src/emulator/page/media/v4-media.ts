@@ -24,6 +24,7 @@ import {
   type PlaneMember,
   type Publication,
 } from './relay.js';
+import { everyInterval, meterOf, type VolumeMeter } from './volume.js';
 
 import { DEVICE_NOT_FOUND, INITIALIZE_FAILED, PLAY_NOT_ALLOWED, UNKNOWN } from '../../../sdk/v4-error-codes.js';
 export { DEVICE_NOT_FOUND, INITIALIZE_FAILED, PLAY_NOT_ALLOWED };
@@ -75,6 +76,8 @@ abstract class EmulatedStream {
   private audio: HTMLAudioElement | undefined;
   private video: HTMLVideoElement | undefined;
   private options: Required<PlaybackOptions> | undefined;
+  /** The SDK's AudioPlayer measures its track while it plays (the volume `audio-volume` reports). */
+  private meter: VolumeMeter | undefined;
   readonly id = playerId();
 
   constructor(protected userId: string) {}
@@ -113,6 +116,11 @@ abstract class EmulatedStream {
     return this.tracks.video ?? null;
   }
 
+  /** The RMS (0 to 1) of the audio playing now; 0 while the stream's audio is not played, as in the SDK. */
+  getAudioLevel(): number {
+    return this.meter?.level() ?? 0;
+  }
+
   getMediaStream(): MediaStream {
     return new MediaStream(Object.values(this.tracks));
   }
@@ -146,6 +154,7 @@ abstract class EmulatedStream {
 
   /** Stops playing: the player div is removed. */
   stop(): void {
+    this.dropMeter();
     detach(this.audio);
     detach(this.video);
     this.audio = this.video = undefined;
@@ -165,6 +174,7 @@ abstract class EmulatedStream {
     if (track) this.tracks[kind] = track;
     else delete this.tracks[kind];
     if (kind === 'audio') {
+      this.dropMeter();
       detach(this.audio);
       this.audio = undefined;
     } else {
@@ -182,11 +192,17 @@ abstract class EmulatedStream {
     this.handlers.fire(event, payload);
   }
 
+  private dropMeter(): void {
+    this.meter?.destroy();
+    this.meter = undefined;
+  }
+
   private renderPlayers(): void {
     const player = this.player!;
     const options = this.options!;
     if (this.tracks.audio && !this.audio) {
       this.audio = audioElement(this.tracks.audio, options.muted, this.id);
+      this.meter = meterOf(this.tracks.audio);
       player.prepend(this.audio);
     }
     if (this.audio) this.audio.muted = options.muted;
@@ -288,6 +304,7 @@ export class EmulatedV4MediaClient extends EmulatedV4Client {
   private member: PlaneMember | null = null;
   private published: EmulatedLocalStream | null = null;
   private readonly remoteStreams = new Map<string, EmulatedRemoteStream>();
+  private stopVolumeEvaluation: (() => void) | undefined;
 
   static create(relay: MediaPlane, ...args: ConstructorParameters<typeof EmulatedV4Client>): EmulatedV4MediaClient {
     const client = new EmulatedV4MediaClient(...args);
@@ -338,6 +355,29 @@ export class EmulatedV4MediaClient extends EmulatedV4Client {
     stream.disconnect();
   }
 
+  /**
+   * As the SDK: every `interval` ms (at least 16; 2000 unless told; ≤ 0 turns it off) fires `audio-volume`
+   * `{ result: [{ userId, audioVolume, stream }] }`: the published LocalStream under the client's own userId, then
+   * each subscribed remote stream, `audioVolume` = `Math.floor(100 * stream.getAudioLevel())` (0 for a stream whose
+   * audio is not played).
+   */
+  enableAudioVolumeEvaluation(interval = 2000, _enableInBackground = false): void {
+    if (typeof interval !== 'number' || Number.isNaN(interval))
+      throw new EmulatedRtcError(INVALID_PARAMETER, 'interval must be a number.');
+    this.stopVolumeEvaluation?.();
+    this.stopVolumeEvaluation = undefined;
+    if (interval <= 0) return;
+    this.stopVolumeEvaluation = everyInterval(Math.floor(Math.max(interval, 16)), () => {
+      const volume = (stream: EmulatedStream) => Math.floor(100 * stream.getAudioLevel());
+      const result: Array<{ userId: string; audioVolume: number; stream: EmulatedStream }> = [];
+      if (this.published)
+        result.push({ userId: this.config.userId, audioVolume: volume(this.published), stream: this.published });
+      for (const stream of this.remoteStreams.values())
+        if (stream.subscribed) result.push({ userId: stream.getUserId(), audioVolume: volume(stream), stream });
+      this.fire('audio-volume', { result });
+    });
+  }
+
   /** As the SDK: what it published and received stops before it leaves, so the others hear stream-removed first. */
   override async leave(): Promise<void> {
     this.leaveMedia();
@@ -345,6 +385,8 @@ export class EmulatedV4MediaClient extends EmulatedV4Client {
   }
 
   override destroy(): void {
+    this.stopVolumeEvaluation?.();
+    this.stopVolumeEvaluation = undefined;
     this.leaveMedia();
     super.destroy();
   }

@@ -37,6 +37,7 @@ import {
   type Publication,
 } from './relay.js';
 import { relayRoom } from './v4-media.js';
+import { everyInterval, meterOf, type VolumeMeter } from './volume.js';
 
 /** trtc-sdk-v5's media event names (`TRTC.EVENT`). */
 export const V5_MEDIA_EVENT = Object.freeze({
@@ -46,6 +47,7 @@ export const V5_MEDIA_EVENT = Object.freeze({
   REMOTE_VIDEO_UNAVAILABLE: 'remote-video-unavailable',
   AUTOPLAY_FAILED: 'autoplay-failed',
   PUBLISH_STATE_CHANGED: 'publish-state-changed',
+  AUDIO_VOLUME: 'audio-volume',
 } as const);
 
 const DEVICE_EXTRA_CODE: Record<string, number> = {
@@ -112,6 +114,9 @@ export class EmulatedV5MediaTrtc extends EmulatedV5Trtc {
   private readonly local: Partial<Record<MediaKind, LocalTrack>> = {};
   private readonly remote = new Map<string, RemoteUser>();
   private autoReceiveAudio = true;
+  private stopVolumeEvaluation: (() => void) | undefined;
+  /** One meter per track measured, as the SDK's tracks each keep theirs. */
+  private readonly meters = new Map<MediaStreamTrack, VolumeMeter>();
 
   static create(relay: MediaPlane, ...args: ConstructorParameters<typeof EmulatedV5Trtc>): EmulatedV5MediaTrtc {
     const trtc = new EmulatedV5MediaTrtc(...args);
@@ -244,6 +249,57 @@ export class EmulatedV5MediaTrtc extends EmulatedV5Trtc {
       if (config.userId === '*' || config.userId === userId) this.dropRemoteVideo(user);
   }
 
+  /**
+   * As the SDK: every `interval` ms (at least 100; 2000 unless told; ≤ 0 turns it off) fires AUDIO_VOLUME
+   * `{ result: [{ userId, volume, floatVolume }] }`, largest volume first: the local microphone as userId `''`
+   * (while one is started), and each remote user who publishes audio (0 while it is muted or not received),
+   * `volume` = `Math.floor(level * 100)` of the track's measured level.
+   */
+  enableAudioVolumeEvaluation(interval = 2000, _enableInBackground = false): void {
+    if (typeof interval !== 'number' || Number.isNaN(interval))
+      throw new EmulatedV5RtcError({
+        code: V5_ERROR_CODE.INVALID_PARAMETER,
+        fnName: 'enableAudioVolumeEvaluation',
+        message: "'interval' must be of type number when calling enableAudioVolumeEvaluation().",
+      });
+    this.stopVolumeEvaluation?.();
+    this.stopVolumeEvaluation = undefined;
+    if (interval <= 0) return;
+    this.stopVolumeEvaluation = everyInterval(Math.floor(Math.max(interval, 100)), () => this.reportVolumes());
+  }
+
+  private reportVolumes(): void {
+    const measured = new Set<MediaStreamTrack>();
+    const entry = (userId: string, track: MediaStreamTrack | undefined) => {
+      let level = 0;
+      if (track) {
+        measured.add(track);
+        let meter = this.meters.get(track);
+        if (!meter) this.meters.set(track, (meter = meterOf(track)));
+        level = meter.level();
+      }
+      return { userId, volume: Math.floor(level * 100), floatVolume: level };
+    };
+    const result: Array<{ userId: string; volume: number; floatVolume: number }> = [];
+    for (const [userId, user] of this.remote) {
+      if (!user.publication.audio) continue;
+      const received = !user.publication.audioMuted ? user.audio?.link?.track : undefined;
+      result.push(entry(userId, received));
+    }
+    if (this.local.audio) result.push(entry('', this.local.audio.track));
+    this.dropMeters(measured);
+    this.fire(V5_MEDIA_EVENT.AUDIO_VOLUME, { result: result.sort((a, b) => b.volume - a.volume) });
+  }
+
+  /** Drops the meters of tracks not measured any more (all of them, by default). */
+  private dropMeters(keep: ReadonlySet<MediaStreamTrack> = new Set()): void {
+    for (const [track, meter] of this.meters) {
+      if (keep.has(track)) continue;
+      meter.destroy();
+      this.meters.delete(track);
+    }
+  }
+
   /** Leaves the room; the local tracks stay captured (a preview), as in the SDK. */
   override async exitRoom(): Promise<void> {
     // What it published and received stops before it leaves: the others hear *_UNAVAILABLE first.
@@ -253,6 +309,9 @@ export class EmulatedV5MediaTrtc extends EmulatedV5Trtc {
 
   /** The SDK's destroy() also stops the local audio and video. */
   override destroy(): void {
+    this.stopVolumeEvaluation?.();
+    this.stopVolumeEvaluation = undefined;
+    this.dropMeters();
     this.leaveMedia();
     this.stopLocal('audio');
     this.stopLocal('video');

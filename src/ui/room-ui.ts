@@ -1,0 +1,113 @@
+// What a person sees of the call (loaded at the first join, kept across visits): the tiles, and with `controls`
+// the control bar, the unblock button and a polite live region. It reads the call's state and the element's
+// own events, never the SDK.
+import type { BannedDetail, ConnectionStateChangeDetail, PeerDetail, PeerMediaDetail } from '../events.js';
+import type { CallMedia } from '../media/call.js';
+import { renderControls, renderUnblock, type ControlHost } from './controls.js';
+import { banReasonKey, fill, stringsFor, type UiStrings } from './strings.js';
+import { renderTiles, type HtmlTag } from './tiles.js';
+
+/** The element, as the UI reads it. */
+export interface UiHost extends ControlHost {
+  layout: 'tiles' | 'none';
+  controls: boolean;
+  strings: Partial<UiStrings> | undefined;
+  readonly state: string;
+  requestUpdate(): void;
+}
+
+/** How many announcements the live region keeps (each new one is read out; older ones go). */
+const KEPT = 3;
+
+const visuallyHidden = `<style>
+  [part='status'] {
+    position: absolute;
+    width: 1px;
+    height: 1px;
+    overflow: hidden;
+    clip-path: inset(50%);
+    white-space: nowrap;
+  }
+</style>`;
+let hiddenTemplate: TemplateStringsArray | undefined;
+
+export class RoomUi {
+  /** The current visit's call (a released one shows nothing). */
+  call: CallMedia | undefined;
+  private host: UiHost | undefined;
+  private announcements: Array<{ id: number; text: string }> = [];
+  private nextId = 0;
+  private readonly peerMedia = new Map<string, { audio: boolean; video: boolean }>();
+  private reconnecting = false;
+
+  render(host: UiHost, html: HtmlTag): unknown {
+    this.listen(host);
+    const controls = !!host.controls;
+    const call = this.call;
+    call?.watchSpeaking(controls);
+    const strings = stringsFor(host, host.strings);
+    const tiles =
+      host.layout === 'none' || !call || call.ended
+        ? undefined
+        : renderTiles(call.participants(), strings, controls, html);
+    if (!controls) return tiles;
+    hiddenTemplate ??= Object.assign([visuallyHidden], { raw: [visuallyHidden] }) as unknown as TemplateStringsArray;
+    return html`${tiles}${host.state === 'joined' ? renderControls(host, strings, html) : ''}${
+        call?.audioBlocked ? renderUnblock(host, strings, html) : ''
+      }${html(hiddenTemplate)}
+      <div part="status" role="status" aria-live="polite">
+        ${this.announcements.map(({ text }) => html`<p>${text}</p>`)}
+      </div>`;
+  }
+
+  /** Announces through the live region (only with `controls`: without them the region is not rendered). */
+  private announce(text: string): void {
+    this.announcements = [...this.announcements, { id: this.nextId++, text }].slice(-KEPT);
+    this.host?.requestUpdate();
+  }
+
+  /** Listens to the element's own events once: they say what to announce, and when the bar comes and goes. */
+  private listen(host: UiHost): void {
+    if (this.host === host) return;
+    this.host = host;
+    const say = (make: (strings: UiStrings) => string) => {
+      if (host.controls) this.announce(make(stringsFor(host, host.strings)));
+    };
+    const on = <T>(type: string, handle: (detail: T) => void) =>
+      host.addEventListener(type, (event) => handle((event as CustomEvent<T>).detail));
+    on('state-change', () => host.requestUpdate());
+    on('joined', () => {
+      this.peerMedia.clear();
+      this.reconnecting = false;
+      say((s) => s.joined);
+    });
+    on('left', () => say((s) => s.left));
+    on<PeerDetail>('peer-join', ({ userId }) => say((s) => fill(s.peerJoined, { name: userId })));
+    on<PeerDetail>('peer-leave', ({ userId }) => {
+      this.peerMedia.delete(userId);
+      say((s) => fill(s.peerLeft, { name: userId }));
+    });
+    on<PeerMediaDetail>('peer-media', ({ userId, audio, video }) => {
+      const before = this.peerMedia.get(userId);
+      this.peerMedia.set(userId, { audio, video });
+      // What a user publishes as they arrive is not news; a change afterwards is.
+      if (!before) return;
+      const name = { name: userId };
+      if (before.audio !== audio) say((s) => fill(audio ? s.peerMicrophoneOn : s.peerMicrophoneOff, name));
+      if (before.video !== video) say((s) => fill(video ? s.peerCameraOn : s.peerCameraOff, name));
+    });
+    on<BannedDetail>('banned', ({ reason }) =>
+      say((s) => fill(s.banned, { reason: s[banReasonKey(reason)] ?? s['ban-unknown'] })),
+    );
+    on<ConnectionStateChangeDetail>('connection-state-change', ({ state, prevState }) => {
+      // v4 says RECONNECTING; v5 goes from CONNECTED back to CONNECTING.
+      if (state === 'RECONNECTING' || (state === 'CONNECTING' && prevState === 'CONNECTED')) {
+        if (!this.reconnecting) say((s) => s.reconnecting);
+        this.reconnecting = true;
+      } else if (state === 'CONNECTED' && this.reconnecting) {
+        this.reconnecting = false;
+        say((s) => s.reconnected);
+      } else if (state === 'DISCONNECTED') this.reconnecting = false;
+    });
+  }
+}
