@@ -77,7 +77,10 @@ function allowed(host: HTMLElement, detail: ControlDetail): boolean {
 
 function toggle(host: ControlHost, device: 'microphone' | 'camera'): void {
   const pressed = !host[device];
-  if (allowed(host, { control: device, pressed })) host[device] = pressed;
+  if (!allowed(host, { control: device, pressed })) return;
+  host[device] = pressed;
+  // The attribute follows (the property is not reflected: an app's own setting leaves the attribute as it is).
+  host.toggleAttribute(device, pressed);
 }
 
 function leave(host: ControlHost): void {

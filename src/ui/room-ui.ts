@@ -76,6 +76,8 @@ export class RoomUi {
     const on = <T>(type: string, handle: (detail: T) => void) =>
       host.addEventListener(type, (event) => handle((event as CustomEvent<T>).detail));
     on('state-change', () => host.requestUpdate());
+    // The element's own lang: a change relabels at once (an ancestor's or the document's shows at the next render).
+    new MutationObserver(() => host.requestUpdate()).observe(host, { attributeFilter: ['lang'] });
     on('joined', () => {
       this.peerMedia.clear();
       this.reconnecting = false;
