@@ -214,20 +214,8 @@ room.addEventListener('peer-leave', (event) => {
 });
 
 // --- camera, microphone and audio ------------------------------------------------------------------
-// The tiles are the element's own (its shadow root, before this slotted content); these are the app's controls.
-
-for (const device of ['camera', 'microphone'] as const) {
-  const button = $(device);
-  button.addEventListener('click', () => {
-    room[device] = !room[device];
-    button.setAttribute('aria-pressed', String(room[device]));
-  });
-}
-// The browser refused to play remote audio before any click on the page: a click on this button plays it.
-room.addEventListener('autoplay-blocked', () => ($('play-audio').hidden = false));
-$('play-audio').addEventListener('click', () => {
-  void room.resumeAudio().finally(() => ($('play-audio').hidden = true));
-});
+// The element's own controls (`controls`: microphone, camera, leave, and a "Play audio" button while the browser
+// blocks audio) sit in its shadow root, after the tiles (docs/ui.md); their `control` events show in the log.
 
 // --- the event log ---------------------------------------------------------------------------------
 
@@ -241,7 +229,7 @@ const ROOM_EVENTS = [
   'connection-state-change',
   'state-change',
 ] as const;
-const EVENTS = [...ROOM_EVENTS, 'local-media', 'peer-media', 'autoplay-blocked'] as const;
+const EVENTS = [...ROOM_EVENTS, 'local-media', 'peer-media', 'autoplay-blocked', 'control', 'speaking-change'] as const;
 for (const type of EVENTS) {
   room.addEventListener(type, (event: Event) => {
     const detail = JSON.stringify((event as CustomEvent).detail, (key, value) => (key === 'cause' ? undefined : value));

@@ -42,16 +42,36 @@ const numericAttribute = {
  * @fires {CustomEvent<LocalMediaDetail>} local-media - What the element publishes changed: `{ camera, microphone }`.
  * @fires {CustomEvent<PeerMediaDetail>} peer-media - What a remote user publishes changed (publish, unpublish, mute): `{ userId, audio, video }`.
  * @fires {CustomEvent<AutoplayBlockedDetail>} autoplay-blocked - The browser refused to play remote audio until a user gesture: call `resumeAudio()` from a click.
+ * @fires {CustomEvent<SpeakingChangeDetail>} speaking-change - With `controls`: a user (the local one too) started or stopped speaking, from the SDK's volume evaluation: `{ userId, speaking }`.
+ * @fires {CustomEvent<ControlDetail>} control - With `controls`: a control was clicked, before it acts: `{ control: 'microphone' | 'camera' | 'leave', pressed }`. Cancelable: `preventDefault()` stops the action.
  *
  * @csspart tiles - The grid of tiles (layout `tiles`).
  * @csspart tile - One participant's tile; also `local` (the user, mirrored and muted) or `remote`. Carries `data-user-id`.
  * @csspart label - The userId shown on a tile.
+ * @csspart speaking - With `controls`: a tile whose user speaks now (`::part(tile speaking)`).
+ * @csspart audio-muted - With `controls`: a tile whose user publishes no live audio; it shows `muted-icon`.
+ * @csspart video-muted - With `controls`: a tile whose user publishes no video.
+ * @csspart muted-icon - With `controls`: the microphone-off icon in a muted tile's label.
+ * @csspart controls - With `controls`, in a room: the control bar.
+ * @csspart control - A button of the bar; also `microphone` or `camera` (toggles with `aria-pressed`), or `leave`.
+ * @csspart unblock - With `controls`, while the browser blocks remote audio: the button that plays it.
+ * @csspart status - With `controls`: the polite live region (visually hidden) that announces joins, leaves, mutes, a ban and reconnects.
  * @cssprop [--trtc-room-tile-gap=8px] - The space between tiles.
  * @cssprop [--trtc-room-tile-aspect-ratio=16 / 9] - The tiles' aspect ratio.
  * @cssprop [--trtc-room-tile-min-width=240px] - The narrowest a tile gets before the grid wraps.
  * @cssprop [--trtc-room-tile-background=#222] - A tile's background (seen when there is no video).
  * @cssprop [--trtc-room-tile-radius=8px] - A tile's corner radius.
+ * @cssprop [--trtc-room-speaking-color=#3ddc84] - The ring of a speaking tile.
+ * @cssprop [--trtc-room-control-background=#3c4043] - A control button's background (a toggle that is on).
+ * @cssprop [--trtc-room-control-color=#fff] - A control button's text and icon color.
+ * @cssprop [--trtc-room-control-off-background=#e8eaed] - A toggle's background while off.
+ * @cssprop [--trtc-room-control-off-color=#202124] - A toggle's text and icon color while off.
+ * @cssprop [--trtc-room-leave-background=#c5221f] - The leave button's background.
+ * @cssprop [--trtc-room-unblock-background=#1a73e8] - The unblock button's background.
+ * @cssprop [--trtc-room-focus-ring=#1a73e8] - The focus ring of the buttons (keyboard focus).
+ * @cssprop [--trtc-room-control-gap=8px] - The space between control buttons.
  *
+ * @attr {string} lang - The language of the element's texts (`en`, `zh`, `ko`; else its closest ancestor's, else the document's; unknown: English).
  * @attr {string} state - Read only, reflected: `idle`, `joining`, `joined`, `leaving`, `left`, `banned` or `error`.
  */
 export class TrtcRoom extends LitElement implements TrtcRoomInputs {

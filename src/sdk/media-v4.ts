@@ -111,11 +111,10 @@ export function connectV4Media(
     'unmute-audio': ({ userId: user }) => report(user, { audio: true }),
     'mute-video': ({ userId: user }) => report(user, { video: false }),
     'unmute-video': ({ userId: user }) => report(user, { video: true }),
-    'audio-volume': ({ result }: { result?: Array<{ userId: string; audioVolume: number }> }) =>
-      handlers.onVolumes(
-        (result ?? []).map(({ userId: user, audioVolume }) => ({ userId: user, volume: audioVolume })),
-      ),
   };
+  // Listened to only while volumes are watched (`controls`): without them the client hears no more listeners than before.
+  const onVolume = ({ result }: { result?: Array<{ userId: string; audioVolume: number }> }) =>
+    handlers.onVolumes((result ?? []).map(({ userId: user, audioVolume }) => ({ userId: user, volume: audioVolume })));
   for (const [event, listener] of Object.entries(listeners)) client.on(event, listener);
 
   const stopStream = (stream: TrtcV4Stream | undefined) => {
@@ -174,6 +173,8 @@ export function connectV4Media(
     },
     watchVolume(intervalMs) {
       if (intervalMs === volumeInterval || !client.enableAudioVolumeEvaluation) return;
+      if (volumeInterval <= 0) client.on('audio-volume', onVolume);
+      if (intervalMs <= 0) client.off('audio-volume', onVolume);
       volumeInterval = intervalMs;
       client.enableAudioVolumeEvaluation(intervalMs > 0 ? intervalMs : -1);
       if (intervalMs > 0) meterPublished();
@@ -181,7 +182,10 @@ export function connectV4Media(
     },
     release() {
       for (const [event, listener] of Object.entries(listeners)) client.off(event, listener);
-      if (volumeInterval > 0) client.enableAudioVolumeEvaluation?.(-1);
+      if (volumeInterval > 0) {
+        client.off('audio-volume', onVolume);
+        client.enableAudioVolumeEvaluation?.(-1);
+      }
       volumeInterval = 0;
       published?.stop();
       stopStream(captured.camera);

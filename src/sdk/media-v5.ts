@@ -23,8 +23,9 @@ export const V5_MEDIA_EVENTS = {
   REMOTE_VIDEO_UNAVAILABLE: 'remote-video-unavailable',
   AUTOPLAY_FAILED: 'autoplay-failed',
   PUBLISH_STATE_CHANGED: 'publish-state-changed',
-  AUDIO_VOLUME: 'audio-volume',
 } as const;
+/** `TRTC.EVENT.AUDIO_VOLUME`: listened to only while volumes are watched (`controls`), so kept apart from the above. */
+export const V5_AUDIO_VOLUME_EVENT = 'audio-volume';
 export type TrtcV5MediaEventNames = { [K in keyof typeof V5_MEDIA_EVENTS]: string };
 
 /** DEVICE_ERROR's extraCode → the DOMException name it came from (RtcError.convertFrom). */
@@ -59,7 +60,7 @@ export function v5DeviceName(error: unknown): string {
  */
 export function connectV5Media(
   trtc: TrtcV5MediaInstance,
-  eventName: (key: keyof TrtcV5MediaEventNames) => string,
+  eventName: (key: keyof TrtcV5MediaEventNames | 'AUDIO_VOLUME') => string,
   handlers: MediaHandlers,
   userId: string,
 ): ConnectionMedia {
@@ -108,13 +109,11 @@ export function connectV5Media(
         handlers.onAutoplayBlocked();
       },
     ],
-    [
-      eventName('AUDIO_VOLUME'),
-      ({ result }: { result?: Array<{ userId: string; volume: number }> }) =>
-        // The SDK names the local microphone '' (index.d.ts, TRTC.EVENT.AUDIO_VOLUME).
-        handlers.onVolumes((result ?? []).map(({ userId: user, volume }) => ({ userId: user || userId, volume }))),
-    ],
   ];
+  // Listened to only while volumes are watched (`controls`): without them the SDK hears no more listeners than before.
+  const onVolume = ({ result }: { result?: Array<{ userId: string; volume: number }> }) =>
+    // The SDK names the local microphone '' (index.d.ts, TRTC.EVENT.AUDIO_VOLUME).
+    handlers.onVolumes((result ?? []).map(({ userId: user, volume }) => ({ userId: user || userId, volume })));
   for (const [event, listener] of listeners) trtc.on(event, listener);
 
   const missing = (device: 'camera' | 'microphone') =>
@@ -148,12 +147,17 @@ export function connectV5Media(
     },
     watchVolume(intervalMs) {
       if (intervalMs === volumeInterval || !trtc.enableAudioVolumeEvaluation) return;
+      if (volumeInterval <= 0) trtc.on(eventName('AUDIO_VOLUME'), onVolume);
+      if (intervalMs <= 0) trtc.off(eventName('AUDIO_VOLUME'), onVolume);
       volumeInterval = intervalMs;
       trtc.enableAudioVolumeEvaluation(intervalMs > 0 ? intervalMs : -1);
     },
     release() {
       for (const [event, listener] of listeners) trtc.off(event, listener);
-      if (volumeInterval > 0) trtc.enableAudioVolumeEvaluation?.(-1);
+      if (volumeInterval > 0) {
+        trtc.off(eventName('AUDIO_VOLUME'), onVolume);
+        trtc.enableAudioVolumeEvaluation?.(-1);
+      }
       volumeInterval = 0;
       // Nothing to report from these stops: the call is over, and each stops its track before its first await
       // (trtc.esm.js), so a rejection after it leaves nothing live; destroy() would stop them too.

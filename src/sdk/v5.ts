@@ -1,6 +1,12 @@
 import type { RoomConfig } from '../config.js';
 import type { ConnectionHandlers, MediaHandlers, RoomConnection, SdkAdapter } from './adapter.js';
-import { connectV5Media, V5_MEDIA_EVENTS, type TrtcV5MediaEventNames, type TrtcV5MediaInstance } from './media-v5.js';
+import {
+  connectV5Media,
+  V5_AUDIO_VOLUME_EVENT,
+  V5_MEDIA_EVENTS,
+  type TrtcV5MediaEventNames,
+  type TrtcV5MediaInstance,
+} from './media-v5.js';
 
 /** What trtc-sdk-v5's `enterRoom()` takes, as far as the element fills it in (see the SDK's index.d.ts). */
 export interface TrtcV5EnterRoomParams {
@@ -35,6 +41,7 @@ export interface TrtcV5EventNames extends Partial<TrtcV5MediaEventNames> {
   REMOTE_USER_ENTER: string;
   REMOTE_USER_EXIT: string;
   CONNECTION_STATE_CHANGED: string;
+  AUDIO_VOLUME?: string;
 }
 
 /** The part of trtc-sdk-v5's default export (the `TRTC` class) the element uses. */
@@ -51,6 +58,7 @@ const DOCUMENTED_EVENTS: Required<TrtcV5EventNames> = {
   REMOTE_USER_ENTER: 'remote-user-enter',
   REMOTE_USER_EXIT: 'remote-user-exit',
   CONNECTION_STATE_CHANGED: 'connection-state-changed',
+  AUDIO_VOLUME: V5_AUDIO_VOLUME_EVENT,
 };
 
 /** v5 is the class with a static `create()` and `EVENT` (v4 offers `createClient()` instead). */

@@ -1,5 +1,6 @@
 // End to end: the demo (`npm start`) in two Chromium tabs with fake devices, driven through the page's own UI:
-// each joins, turns its camera and microphone on, and shows the other's moving video in the element's tiles.
+// each joins, turns its camera and microphone on with the element's own controls (`controls`), and shows the
+// other's moving video in the element's tiles.
 // Screenshots with the video go to .artifacts/e2e/ (git-ignored).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -10,6 +11,8 @@ import { loadTs } from '../../scripts/load-ts.mjs';
 
 const root = resolve(import.meta.dirname, '../..');
 const shots = resolve(root, '.artifacts/e2e');
+const CAMERA = 'trtc-room [part~="control"][part~="camera"]';
+const MICROPHONE = 'trtc-room [part~="control"][part~="microphone"]';
 
 test(
   'the demo: two tabs with camera and microphone on see each other move, offline',
@@ -31,8 +34,9 @@ test(
       await page.fill('input[name=roomId]', '777');
       await page.click('#join');
       await page.waitForSelector('trtc-room[state=joined]');
-      await page.click('#camera');
-      await page.click('#microphone');
+      // The element's own buttons, in its shadow root (Playwright's CSS selectors pierce open shadow roots).
+      await page.click(CAMERA);
+      await page.click(MICROPHONE);
       await page.$eval('trtc-room', (el) => el.scrollIntoView());
       return page;
     }
@@ -67,15 +71,18 @@ test(
       ['alice', alice],
       ['bob', bob],
     ]) {
-      assert.equal(await page.getAttribute('#camera', 'aria-pressed'), 'true');
+      assert.equal(await page.getAttribute(CAMERA, 'aria-pressed'), 'true');
+      assert.equal(await page.getAttribute(MICROPHONE, 'aria-pressed'), 'true');
       const parts = await page.$eval('trtc-room', (el) =>
-        [...el.shadowRoot.querySelectorAll('[part~="tile"]')].map((tile) => tile.getAttribute('part')),
+        [...el.shadowRoot.querySelectorAll('[part~="tile"]')].map((tile) =>
+          tile.getAttribute('part').split(' ').slice(0, 2).join(' '),
+        ),
       );
       assert.deepEqual(parts, ['tile local', 'tile remote']);
       await page.screenshot({ path: resolve(shots, `media-${name}.png`), fullPage: true });
     }
-    // Camera off in bob's tab: alice's tile of bob loses its video and keeps the label.
-    await bob.click('#camera');
+    // Camera off from bob's bar: alice's tile of bob loses its video, keeps the label and says video-muted.
+    await bob.click(CAMERA);
     await alice.waitForFunction(
       () => !document.querySelector('trtc-room').shadowRoot.querySelector('[data-user-id="bob"] video'),
       null,
@@ -87,6 +94,17 @@ test(
         (el) => el.shadowRoot.querySelector('[data-user-id="bob"] [part="label"]').textContent,
       ),
       'bob',
+    );
+    await alice.waitForFunction(
+      () =>
+        document
+          .querySelector('trtc-room')
+          .shadowRoot.querySelector('[data-user-id="bob"]')
+          .getAttribute('part')
+          .split(' ')
+          .includes('video-muted'),
+      null,
+      { timeout: 15_000 },
     );
     await alice.screenshot({ path: resolve(shots, 'media-alice-bob-camera-off.png'), fullPage: true });
     assert.deepEqual(problems, []);
