@@ -111,6 +111,8 @@ export const TRTC_ROOM_EVENTS = [
   'local-media',
   'peer-media',
   'autoplay-blocked',
+  'speaking-change',
+  'control',
 ] as const satisfies readonly TrtcRoomEventName[];
 /** `true` while TRTC_ROOM_EVENTS lists every name of TrtcRoomEventDetails; else the missing names. */
 export type EveryEventListed = [Exclude<TrtcRoomEventName, (typeof TRTC_ROOM_EVENTS)[number]>] extends [never]
