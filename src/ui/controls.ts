@@ -95,7 +95,7 @@ export function renderControls(host: ControlHost, strings: UiStrings, html: Html
     html`<button
       type="button"
       part="control ${name}"
-      aria-pressed=${String(!!host[name])}
+      aria-pressed=${host[name] ? 'true' : 'false'}
       @click=${() => toggle(host, name)}
     >
       ${icon(name, !!host[name], html)}<span class="text">${strings[name]}</span>
