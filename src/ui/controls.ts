@@ -4,7 +4,7 @@ import type { TemplateResult } from 'lit';
 import type { ControlDetail } from '../events.js';
 import { icon } from './icons.js';
 import type { UiStrings } from './strings.js';
-import type { HtmlTag } from './tiles.js';
+import type { HtmlTag } from './html.js';
 
 /** What the bar reads and operates: the element. */
 export interface ControlHost extends HTMLElement {

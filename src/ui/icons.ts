@@ -1,7 +1,7 @@
 // The control bar's and the tiles' icons: inline SVG (24 × 24, currentColor), hidden from assistive technology
 // (each button and tile has a text name of its own).
 import type { TemplateResult } from 'lit';
-import type { HtmlTag } from './tiles.js';
+import type { HtmlTag } from './html.js';
 
 const PATHS = {
   microphone:

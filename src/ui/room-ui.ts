@@ -5,7 +5,8 @@ import type { BannedDetail, ConnectionStateChangeDetail, PeerDetail, PeerMediaDe
 import type { CallMedia } from '../media/call.js';
 import { renderControls, renderUnblock, type ControlHost } from './controls.js';
 import { banReasonKey, fill, stringsFor, type UiStrings } from './strings.js';
-import { renderTiles, type HtmlTag } from './tiles.js';
+import type { HtmlTag } from './html.js';
+import { renderTiles } from './tiles.js';
 
 /** The element, as the UI reads it. */
 export interface UiHost extends ControlHost {

@@ -2,12 +2,11 @@
 // pays nothing for it. Its styles travel with it (a <style> in the template), not in the element's static styles.
 // Lit's `html` comes from the element: imported here, it would make bundlers that split code (esbuild) move Lit
 // into a chunk of its own, shared by the entry and this one, which costs the entry about 230 bytes gzipped.
-import type { html as Html, TemplateResult } from 'lit';
+import type { TemplateResult } from 'lit';
+import type { HtmlTag } from './html.js';
 import type { Participant } from '../media/call.js';
 import { icon } from './icons.js';
 import { fill, type UiStrings } from './strings.js';
-
-export type HtmlTag = typeof Html;
 
 /** Written into the template (not bound: Lit does not bind inside <style>). */
 const styles = `<style>
