@@ -56,5 +56,6 @@ test('the element code imported at the first join is measured, and none of the S
   // The visit code, the media code (src/media/, the adapters' media halves), the call UI (src/ui/: tiles, controls,
   // strings, icons), the adapters and the loader: a chunk of its own, well under the SDK's ~100 KB.
   assert.ok(bench.size.ownCodeAtFirstJoinGzip > 0, 'the visit chunk was found');
-  assert.ok(bench.size.ownCodeAtFirstJoinGzip < 8 * KB, `${(bench.size.ownCodeAtFirstJoinGzip / KB).toFixed(2)} KB`);
+  // 8 KB until issue 20: the call UI (src/ui/, about 4.5 KB gzipped) loads in it, as the brief decided.
+  assert.ok(bench.size.ownCodeAtFirstJoinGzip < 16 * KB, `${(bench.size.ownCodeAtFirstJoinGzip / KB).toFixed(2)} KB`);
 });
