@@ -41,13 +41,20 @@ const cdnBundle = {
 // with a real `require` for the Node modules it loads (its optional native add-ons stay optional).
 const WS_NOTICE =
   '/*! Includes ws (https://github.com/websockets/ws), MIT License. Copyright (c) 2011 Einar Otto Stangvik, (c) 2013 Arnout Kazemier and contributors, (c) 2016 Luigi Pinca and contributors. */';
-const inlineCommonJs = (name) => ({
+// werift (the media server's WebRTC stack, src/emulator/node/media/) is bundled the same way: a devDependency
+// here, inside dist/emulator, never a dependency of the package.
+const WERIFT_NOTICE =
+  '/*! Includes werift (https://github.com/shinyoshiaki/werift-webrtc), MIT License, Copyright (c) 2020 shinyoshiaki, and the packages it bundles: @fidm/x509, @noble/curves, @peculiar/x509, @shinyoshiaki/binary-data, buffer, debug, mediabunny, multicast-dns, tweetnacl (their licences: MIT, MPL-2.0, Unlicense; see each package). */';
+const inlineCommonJs = (name, { withDefault = true } = {}) => ({
   name: 'inline-commonjs',
   resolveId: (id) => (id === name ? `\0inline:${name}` : null),
   async load(id) {
     if (id !== `\0inline:${name}`) return null;
     const { outputFiles } = await esbuildBuild({
-      stdin: { contents: `export * from '${name}'; export { default } from '${name}';`, resolveDir: process.cwd() },
+      stdin: {
+        contents: `export * from '${name}';${withDefault ? ` export { default } from '${name}';` : ''}`,
+        resolveDir: process.cwd(),
+      },
       bundle: true,
       platform: 'node',
       format: 'esm',
@@ -72,11 +79,16 @@ const emulatorServer = {
       [
         chunk.name === 'emulator/cli' && '#!/usr/bin/env node',
         Object.keys(chunk.modules).includes('\0inline:ws') && WS_NOTICE,
+        Object.keys(chunk.modules).includes('\0inline:werift') && WERIFT_NOTICE,
       ]
         .filter(Boolean)
         .join('\n'),
   },
-  plugins: [inlineCommonJs('ws'), esbuild({ target: 'node18', tsconfig: 'tsconfig.json' })],
+  plugins: [
+    inlineCommonJs('ws'),
+    inlineCommonJs('werift', { withDefault: false }),
+    esbuild({ target: 'node18', tsconfig: 'tsconfig.json' }),
+  ],
 };
 
 export default [

@@ -22,6 +22,12 @@ export interface TrtcV4Stream {
 /** The part of v4's LocalStream the element uses. */
 export interface TrtcV4LocalStream extends TrtcV4Stream {
   initialize(): Promise<void>;
+  /** On a published stream: sends the track on its own transceiver (no renegotiation; `publish_state_change`). */
+  addTrack(track: MediaStreamTrack): Promise<void>;
+  /** On a published stream: stops sending the track (the transceiver goes inactive), the other one untouched. */
+  removeTrack(track: MediaStreamTrack): Promise<void>;
+  /** Sends another track of the same kind in its place. */
+  replaceTrack(track: MediaStreamTrack): Promise<void>;
 }
 
 /** The part of v4's RemoteStream the element uses. */
@@ -35,6 +41,7 @@ export interface TrtcV4MediaClient {
   unpublish(stream: TrtcV4LocalStream): Promise<void>;
   /** Fires `audio-volume` every `interval` ms (≤ 0: off); since 4.9.0. */
   enableAudioVolumeEvaluation?(interval?: number, enableInBackground?: boolean): void;
+  subscribe(stream: TrtcV4RemoteStream, options?: { audio?: boolean; video?: boolean }): Promise<void>;
   on(event: string, handler: (payload: any) => void): void;
   off(event: string, handler: (payload: any) => void): void;
 }
@@ -63,9 +70,15 @@ export function v4DeviceName(error: unknown): string {
 
 /**
  * v4 media: each device captured by a LocalStream of its own (so a failure names its device), the camera's
- * played as the muted, mirrored preview; in the room one LocalStream made of those tracks is published, and
- * made again when a device comes or goes (a client publishes one stream). Remote streams are subscribed by
- * the SDK (autoSubscribe) and played at `stream-subscribed`: audio and video in the user's view.
+ * played as the muted, mirrored preview; in the room one LocalStream made of those tracks is published (a
+ * client publishes one stream). A device that comes or goes later is added to or removed from that stream with
+ * the SDK's own `LocalStream.addTrack()` / `removeTrack()` (`replaceTrack()` for another device of the same
+ * kind): trtc-js-sdk swaps the track on its transceiver and says so with `publish_state_change`, so the other
+ * device's sender and the peers' subscription go on (no {audio:false, video:false} in between, no new peer
+ * connection). Not `muteVideo()`/`muteAudio()`: they keep the device captured, and camera off must end its
+ * track. The stream is unpublished only when nothing is captured any more. Remote streams are subscribed by
+ * the SDK (autoSubscribe), which fires only `stream-added` then; `client.subscribe()` of the added stream makes
+ * it fire `stream-subscribed` (trtc-js-sdk's DownlinkConnection.subscribe), where the stream is played.
  */
 export function connectV4Media(
   createStream: TrtcV4CreateStream | undefined,
@@ -94,6 +107,13 @@ export function connectV4Media(
       handlers.onAutoplayBlocked();
     });
   const listeners: Record<string, (payload: any) => void> = {
+    'stream-added': ({ stream }: { stream: TrtcV4RemoteStream }) => {
+      if (stream.getType() !== 'main') return;
+      // Fails when the peer unpublished meanwhile (the SDK then fires stream-removed): said, not thrown.
+      client
+        .subscribe(stream)
+        .catch((error) => console.warn(`trtc-room: subscribing to ${stream.getUserId()}'s stream failed:`, error));
+    },
     'stream-subscribed': ({ stream }: { stream: TrtcV4RemoteStream }) => {
       if (stream.getType() !== 'main') return;
       remote.set(stream.getUserId(), stream);
@@ -144,12 +164,19 @@ export function connectV4Media(
     async publish() {
       const audioSource = captured.microphone?.getAudioTrack() ?? undefined;
       const videoSource = captured.camera?.getVideoTrack() ?? undefined;
-      if (
-        published &&
-        published.getAudioTrack() === (audioSource ?? null) &&
-        published.getVideoTrack() === (videoSource ?? null)
-      )
+      if (published && (audioSource || videoSource)) {
+        const stream = published;
+        for (const [wanted, current] of [
+          [audioSource ?? null, stream.getAudioTrack()],
+          [videoSource ?? null, stream.getVideoTrack()],
+        ] as const) {
+          if (wanted === current) continue;
+          if (wanted && current) await stream.replaceTrack(wanted);
+          else if (current) await stream.removeTrack(current);
+          else if (wanted) await stream.addTrack(wanted);
+        }
         return;
+      }
       const previous = published;
       published = undefined;
       // Not close(): that would stop the tracks, which the captured streams still own.

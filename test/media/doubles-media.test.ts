@@ -7,7 +7,7 @@ import { framesAdvance, stubGetUserMedia } from './media-support.js';
 const IDENTITY = { sdkAppId: 1400000001, userSig: 'sig' };
 
 describe('emulator media: the v4 double (trtc-js-sdk shape)', () => {
-  it('carries a published LocalStream to the other member over real WebRTC: stream-added, stream-subscribed, a playing <video>', async () => {
+  it('carries a published LocalStream to the other member over real WebRTC: stream-added, then client.subscribe() fires stream-subscribed, a playing <video>', async () => {
     const emulator = createTrtcEmulator();
     const alice = emulator.sdk.createClient({ ...IDENTITY, userId: 'alice', mode: 'rtc' });
     const bob = emulator.sdk.createClient({ ...IDENTITY, userId: 'bob', mode: 'rtc' });
@@ -16,11 +16,18 @@ describe('emulator media: the v4 double (trtc-js-sdk shape)', () => {
     for (const event of ['stream-added', 'stream-removed', 'mute-audio', 'unmute-audio', 'mute-video', 'unmute-video'])
       bob.on(event, () => seen.push(event));
     bob.on('stream-subscribed', ({ stream }) => (subscribed = stream));
+    // As trtc-js-sdk: its autoSubscribe receives the stream but fires no stream-subscribed; subscribe() does.
+    let added: EmulatedRemoteStream | undefined;
+    bob.on('stream-added', ({ stream }) => (added = stream));
     await alice.join({ roomId: 7 });
     await bob.join({ roomId: 7 });
     const local = emulator.sdk.createStream({ userId: 'alice', audio: true, video: true });
     await local.initialize();
     await alice.publish(local);
+    await waitUntil(() => added, 'stream-added', { timeout: 8000 });
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(subscribed, 'no stream-subscribed without client.subscribe()').to.equal(undefined);
+    await bob.subscribe(added!);
     await waitUntil(() => subscribed, 'bob subscribed to alice', { timeout: 8000 });
     expect(seen).to.deep.equal(['stream-added', 'unmute-audio', 'unmute-video']);
     const view = document.createElement('div');

@@ -22,6 +22,7 @@ import { answerHttp, refusalOf, type HttpRoutesContext } from './http-routes.js'
 import { createLocalOriginPolicy, exposureWarning, normalizeOrigin } from './local-origin-policy.js';
 import { escapeControlCharacters } from './log-text.js';
 import { createMediaHub } from './media-hub.js';
+import { createMediaServer, type MediaServer } from './media/media-server.js';
 import { MemberSocket } from './member-socket.js';
 import { createSdkSignalling, type SdkProxySettings } from './signalling.js';
 
@@ -54,6 +55,11 @@ export interface EmulatorServerOptions {
   liveRoomRetentionMs?: number;
   /** How often silent connections are pinged (and dropped if the last ping went unanswered); default 30 s. */
   heartbeatMs?: number;
+  /**
+   * How many members (one per user per room) may publish or subscribe through the media server for the real
+   * SDKs at once; default 8. Each forwarded 640×480 stream costs the emulator about a tenth of a CPU core.
+   */
+  maxMediaMembers?: number;
   /** Receives one line per join, leave, drop and API call; default silent. */
   log?: (line: string) => void;
   /**
@@ -91,6 +97,8 @@ export interface EmulatorServer {
   readonly proxy: SdkProxySettings;
   /** The room service behind both sides. */
   readonly service: RoomService;
+  /** The media server for the real SDKs (src/emulator/node/media/). */
+  readonly media: MediaServer;
   /** Every room, its members, and which of them are disconnected. */
   rooms(): EmulatorRoomView[];
   /** Stops listening, closes every connection and forgets pending drops. */
@@ -124,9 +132,14 @@ export async function startEmulatorServer(options: EmulatorServerOptions = {}): 
     ...(options.liveRoomRetentionMs !== undefined ? { liveRoomRetentionMs: options.liveRoomRetentionMs } : {}),
   });
   const dropped = new DroppedMembers(service, options.dropTimeoutMs ?? DEFAULT_DROP_TIMEOUT_MS, log);
+  const media = createMediaServer({
+    ...(options.maxMediaMembers !== undefined ? { maxMembers: options.maxMediaMembers } : {}),
+    log,
+  });
   const sdkSignalling = createSdkSignalling({
     service,
     log,
+    media,
     drop: (membership) => dropped.drop(membership),
     undrop: (membership) => dropped.undrop(membership),
   });
@@ -218,9 +231,11 @@ export async function startEmulatorServer(options: EmulatorServerOptions = {}): 
     port,
     credentials,
     service,
+    media,
     rooms,
     async close() {
       clearInterval(heartbeat);
+      await media.close();
       dropped.close();
       for (const socket of sockets.clients) socket.terminate();
       await new Promise<void>((resolve) => sockets.close(() => resolve()));

@@ -22,6 +22,8 @@ import {
   type SignallingDialect,
 } from './signalling-frames.js';
 import { roomIdOf, signallingCommands } from './signalling-commands.js';
+import type { MediaServer } from './media/media-server.js';
+import { channelMedia, mediaRoomKey, publishedUserList, type ChannelMedia } from './media/channel-media.js';
 
 export interface SdkSignallingHooks {
   service: RoomService;
@@ -30,6 +32,8 @@ export interface SdkSignallingHooks {
   drop(membership: Membership): void;
   /** The member came back: cancel its pending removal. False if it was no longer pending (already removed). */
   undrop(membership: Membership): boolean;
+  /** The media server (media/): without it, media commands find no media and fail. */
+  media?: MediaServer;
 }
 
 const reasonForSdk: Record<RemovalReason, string> = { kick: 'kick', banned: 'banned', 'room-disband': 'room_disband' };
@@ -46,6 +50,10 @@ export interface SignallingMember {
   held: ServerFrame[] | null;
   /** The SDK is about to move to a fresh socket (the emulator refused its peer connection's rebuild). */
   moving: boolean;
+  /** The client's media while joined (with a media server). */
+  media: ChannelMedia | null;
+  /** Stops the cmd 23 pushes of the room's publications. */
+  stopPublications: (() => void) | null;
 }
 
 /** What every socket of the SDKs' signalling shares: the joined members and the removals in transit. */
@@ -82,9 +90,35 @@ export class SignallingRooms {
 
   remember(member: SignallingMember, roomId: RoomId): void {
     this.joined.set(this.keyOf(member.dialect, member.sdkAppId, roomId, member.userId), member);
+    const { media } = this.hooks;
+    if (!media) return;
+    // The room's publications reach the client as cmd 23, each a full snapshot.
+    member.media = channelMedia(media, member.sdkAppId, roomId, member.userId);
+    member.stopPublications = media.onPublications(member.media.room, () =>
+      sendTo(member, serverFrame(SERVER_CMD.UPDATE_REMOTE_MUTE_STAT, { userList: publishedUsersOf(member) })),
+    );
+  }
+
+  /** Members removed by a path that bypasses their socket (the drop timeout) end their media too. */
+  forgetAbsent(): void {
+    const present = new Set(
+      this.hooks.service
+        .snapshot()
+        .flatMap((room) => room.members.map((userId) => JSON.stringify([room.sdkAppId, room.roomId, userId]))),
+    );
+    for (const member of [...this.joined.values()]) {
+      const { membership } = member;
+      if (membership && !present.has(JSON.stringify([membership.sdkAppId, membership.roomId, member.userId])))
+        this.forget(member);
+    }
   }
 
   forget(member: SignallingMember): void {
+    // Its media ends with its stay: forwarding stops, its transports close.
+    member.stopPublications?.();
+    member.stopPublications = null;
+    if (member.media) this.hooks.media?.end(member.media.room, member.userId, 'left the room');
+    member.media = null;
     if (member.membership) {
       const key = this.keyOf(member.dialect, member.sdkAppId, member.membership.roomId, member.userId);
       if (this.joined.get(key) === member) this.joined.delete(key);
@@ -143,6 +177,14 @@ export class SignallingRooms {
   }
 }
 
+/** cmd 23's list for the member: everyone else in its room who publishes. */
+function publishedUsersOf(member: SignallingMember) {
+  if (!member.media) return [];
+  return publishedUserList(member.media.server.publications(member.media.room), tinyIdOf).filter(
+    (user) => user.userId !== member.userId,
+  );
+}
+
 /** Sends to the member's current socket, or holds the frame while its join is answered. */
 function sendTo(member: SignallingMember, frame: ServerFrame): void {
   if (member.held && frame.cmd !== SERVER_CMD.JOIN_ROOM_RESULT) member.held.push(frame);
@@ -171,6 +213,8 @@ export class SignallingChannel implements SignallingChannelApi {
       membership: null,
       held: null,
       moving: false,
+      media: null,
+      stopPublications: null,
     };
     this.tinyId = tinyIdOf(this.member.userId);
     // The welcome: the SDK takes its tinyId and the server's clock from it.
@@ -196,6 +240,14 @@ export class SignallingChannel implements SignallingChannelApi {
 
   get userId(): string {
     return this.member.userId;
+  }
+
+  get media(): ChannelMedia | null {
+    return this.member.media;
+  }
+
+  publishedUsers() {
+    return publishedUsersOf(this.member);
   }
 
   get membership(): Membership | null {
@@ -321,8 +373,13 @@ export class SignallingChannel implements SignallingChannelApi {
     const roomId = roomIdOf(data);
     const answer = (code: number, message: string, extra: Record<string, unknown> = {}) =>
       this.send(serverFrame(SERVER_CMD.JOIN_ROOM_RESULT, extra, { seq, code, message, tinyId }));
+    const { media } = rooms.hooks;
     const joinResult = () => ({
-      publishers: [],
+      publishers: media
+        ? publishedUserList(media.publications(mediaRoomKey(this.member.sdkAppId, roomId)), tinyIdOf).filter(
+            (user) => user.userId !== this.member.userId,
+          )
+        : [],
       relayOuterIp: '127.0.0.1',
       relayInnerIp: '127.0.0.1',
       relayPort: 0,

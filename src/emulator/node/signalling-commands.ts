@@ -17,7 +17,11 @@ const getUserList: SignallingCommand = (channel, { seq }) =>
   channel.send(serverFrame(SERVER_CMD.USER_LIST_RES, { userList: channel.usersInRoom() }, { seq }));
 const qualityReport: SignallingCommand = (channel) => {
   const answer = channel.dialect.heartbeatAnswer?.();
-  if (answer) channel.send({ ...answer });
+  // With media, the published-user list (cmd 23) goes with each heartbeat, a full snapshot: the SDKs take the
+  // first one after a remote stream is added as that user's mute state.
+  if (answer?.cmd === SERVER_CMD.UPDATE_REMOTE_MUTE_STAT && channel.media)
+    channel.send({ ...answer, data: { ...answer.data, userList: channel.publishedUsers() } });
+  else if (answer) channel.send({ ...answer });
 };
 // trtc-sdk-v5 reconnects with a command on the fresh socket; its frame names the room it was in.
 const reconnect: SignallingCommand = (channel, { seq, data }) => channel.reconnect(seq, roomIdOf(data));

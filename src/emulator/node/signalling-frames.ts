@@ -4,6 +4,7 @@
  * `{ cmd: number, seq, code, message, tinyId, data }`), the server command numbers, the dialect's shape and the
  * shape of one command of the channel's table (signalling-channel.ts).
  */
+import type { ChannelMedia } from './media/channel-media.js';
 import type { Membership, RoomId } from '../core/room-service.js';
 
 /** Server → client command numbers both generations share (trtc-js-sdk `Go`, trtc-sdk-v5 `zt`). */
@@ -63,6 +64,10 @@ export interface CommandFrame {
 export interface SignallingChannelApi {
   readonly dialect: SignallingDialect;
   readonly userId: string;
+  /** The connection's media (media/channel-media.ts), once joined to a room; null before, or without a media server. */
+  readonly media: ChannelMedia | null;
+  /** cmd 23's list for this client: everyone else in its room who publishes (a full snapshot). */
+  publishedUsers(): { userId: string; srcTinyId: string; flag: number }[];
   /** The room service's membership of this client, once joined. */
   readonly membership: Membership | null;
   send(frame: ServerFrame): void;

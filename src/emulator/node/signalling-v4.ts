@@ -11,7 +11,8 @@
  *   refused with their result command and a non-zero code, so `client.publish()` rejects with the SDK's
  *   RtcError UNKNOWN (0xFFFF) naming the emulator's sentence.
  */
-import { LOGGER_PATH, type SignallingDialect } from './signalling-frames.js';
+import { LOGGER_PATH, SERVER_CMD, type SignallingDialect } from './signalling-frames.js';
+import { trtcJsSdkMediaCommands } from './signalling-v4-media.js';
 
 export const TRTC_JS_SDK_VERSION = '4.15.22';
 
@@ -44,7 +45,11 @@ export const trtcJsSdkSignalling: SignallingDialect = {
     update_other_room_forward_mode: 8213,
   },
   acknowledged: {},
+  // Answered by the media server (signalling-v4-media.ts), in place of their refusal.
+  commands: trtcJsSdkMediaCommands,
   joinResultData: () => ({}),
+  // trtc-js-sdk needs no answer to its heartbeat; with media, the published-user list goes with each one.
+  heartbeatAnswer: () => ({ cmd: SERVER_CMD.UPDATE_REMOTE_MUTE_STAT, code: 0, message: '', data: { userList: [] } }),
   proxy: ({ webSocketBase, httpBase }) => ({
     websocketProxy: `${webSocketBase}/signal/v4`,
     loggerProxy: `${httpBase}${LOGGER_PATH}`,

@@ -40,6 +40,8 @@ const pathOf = (request: IncomingMessage) => new URL(request.url ?? '/', 'http:/
 export function createSdkSignalling(hooks: SdkSignallingHooks): SdkSignalling {
   const byPath = new Map(SIGNALLING_DIALECTS.map((dialect) => [dialect.path, dialect]));
   const rooms = new SignallingRooms(hooks);
+  // A member removed after its connection dropped (or by any path that bypasses its socket) ends its media.
+  if (hooks.media) hooks.service.onChange(() => rooms.forgetAbsent());
   return {
     handles: (request) => byPath.has(pathOf(request)),
     serve(socket, request) {

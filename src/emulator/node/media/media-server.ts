@@ -21,7 +21,7 @@
  * A transport made with `{ from: publisherUserId }` (a v4 downlink) also closes when that publisher's media ends.
  * Memory per member is bounded: werift keeps a fixed-size send history per sender; nothing here grows with time.
  */
-import type { MediaStreamTrack, RTCRtpReceiver, RTCRtpSender } from 'werift';
+import type { MediaStreamTrack, RTCRtpReceiver, RTCRtpSender, RtpHeader, RtpPacket } from 'werift';
 import type { MediaPublication } from '../../core/wire-protocol.js';
 import { MediaTransport } from './transport.js';
 
@@ -58,8 +58,23 @@ export interface PublishedUser {
 export interface Forward {
   readonly publisherUserId: string;
   readonly kind: MediaKind;
+  /** Asks the publisher for a keyframe (rate-limited per publisher). */
+  requestKeyframe(): void;
   stop(): void;
 }
+
+/** Where a forward sends: a werift sender (`forward()`), or anything else (`forwardTo()`, e.g. a raw SRTP session). */
+export interface ForwardTarget {
+  /** One packet of the publisher's, a copy the target may rewrite. */
+  send(rtp: RtpPacket): void;
+  /** The publisher's track changed (a republish): `header` is the new track's first packet's. */
+  restart?(header: RtpHeader): void;
+  /** A closed target gets nothing more. */
+  readonly closed: boolean;
+}
+
+/** A source's keyframe request: the receiver a PLI goes out on, or a function of the caller's. */
+export type KeyframeRequester = RTCRtpReceiver | (() => void);
 
 export interface MediaMember {
   readonly room: string;
@@ -67,13 +82,19 @@ export interface MediaMember {
   readonly ended: boolean;
   /** A new server-side peer connection of this member; `from` ties it to one publisher (closed when they end). */
   transport(label: string, options?: { from?: string }): MediaTransport;
-  /** The track this member publishes for `kind` (a werift receive track of one of its transports), or null. */
-  setSource(kind: MediaKind, track: MediaStreamTrack | null, receiver?: RTCRtpReceiver): void;
+  /**
+   * The track this member publishes for `kind`, or null: a werift receive track of one of its transports (with
+   * its receiver, which PLIs go out on), or any werift MediaStreamTrack fed with `writeRtp()` (with a function
+   * that asks the publisher for a keyframe).
+   */
+  setSource(kind: MediaKind, track: MediaStreamTrack | null, keyframe?: KeyframeRequester): void;
   /** What peers are told this member publishes. */
   publish(publication: MediaPublication): void;
   readonly publication: MediaPublication;
   /** Forwards `publisherUserId`'s `kind` to `sender`, a sender of `transport`, one of this member's. */
   forward(publisherUserId: string, kind: MediaKind, sender: RTCRtpSender, transport: MediaTransport): Forward;
+  /** Forwards `publisherUserId`'s `kind` to `target` (the caller rewrites SSRCs and asks for keyframes itself). */
+  forwardTo(publisherUserId: string, kind: MediaKind, target: ForwardTarget): Forward;
 }
 
 export interface MediaServer {
@@ -94,7 +115,7 @@ export interface MediaServer {
 
 interface Source {
   track: MediaStreamTrack | null;
-  receiver: RTCRtpReceiver | null;
+  keyframe: KeyframeRequester | null;
   forwards: Set<ForwardImpl>;
   lastKeyframeRequest: number;
 }
@@ -103,27 +124,21 @@ class ForwardImpl implements Forward {
   private unsubscribeRtp: (() => void) | null = null;
   private disposers: (() => void)[] = [];
   stopped = false;
+  /** The member's transport the forward sends on, if it is a werift sender's (closed with it). */
+  transport: MediaTransport | null = null;
 
   constructor(
     readonly publisherUserId: string,
     readonly kind: MediaKind,
     private readonly source: () => Source | undefined,
-    readonly sender: RTCRtpSender,
-    readonly transport: MediaTransport,
-    private readonly requestKeyframe: () => void,
+    readonly target: ForwardTarget,
+    readonly requestKeyframe: () => void,
     private readonly onStop: (forward: ForwardImpl) => void,
-  ) {
-    if (kind === 'video') {
-      this.disposers.push(sender.onPictureLossIndication.subscribe(() => this.requestKeyframe()).unSubscribe);
-      this.disposers.push(
-        sender.onRtcp.subscribe((packet) => {
-          const feedback = (packet as { feedback?: { count?: number } }).feedback;
-          if (packet.type === 206 && feedback?.count === FIR_FMT) this.requestKeyframe();
-        }).unSubscribe,
-      );
-      // A decoder starts at a keyframe: ask for one as soon as this subscriber can receive it.
-      transport.whenConnected(() => this.requestKeyframe());
-    }
+  ) {}
+
+  /** Stops with `dispose` run (a subscription of the target's). */
+  own(dispose: () => void): void {
+    this.disposers.push(dispose);
   }
 
   /** Follows the publisher's current track (a republish gives a new one; sequence and timestamps stay continuous). */
@@ -133,13 +148,13 @@ class ForwardImpl implements Forward {
     if (!track || this.stopped) return;
     let first = true;
     this.unsubscribeRtp = track.onReceiveRtp.subscribe((rtp) => {
-      if (this.transport.closed) return;
+      if (this.target.closed) return;
       if (first) {
         first = false;
-        this.sender.replaceRTP(rtp.header, true);
+        this.target.restart?.(rtp.header);
       }
       // A copy: werift's sendRtp rewrites the header in place, and every subscriber gets the same packet.
-      void this.sender.sendRtp(rtp.clone());
+      this.target.send(rtp.clone());
     }).unSubscribe;
     if (this.kind === 'video') this.requestKeyframe();
   }
@@ -174,7 +189,7 @@ export function createMediaServer(options: MediaServerOptions = {}): MediaServer
   let transportCount = 0;
   let forwardCount = 0;
 
-  const emptySource = (): Source => ({ track: null, receiver: null, forwards: new Set(), lastKeyframeRequest: 0 });
+  const emptySource = (): Source => ({ track: null, keyframe: null, forwards: new Set(), lastKeyframeRequest: 0 });
   const publications = (room: string): PublishedUser[] =>
     [...(rooms.get(room)?.values() ?? [])]
       .filter(({ publication: p }) => p.audio || p.video || p.audioMuted || p.videoMuted)
@@ -185,14 +200,16 @@ export function createMediaServer(options: MediaServerOptions = {}): MediaServer
   };
 
   function requestKeyframe(source: Source): void {
-    const { receiver, track } = source;
-    if (!receiver || track?.ssrc === undefined) return;
+    const { keyframe, track } = source;
+    if (!keyframe || !track) return;
     const now = Date.now();
     if (now - source.lastKeyframeRequest < KEYFRAME_INTERVAL_MS) return;
     source.lastKeyframeRequest = now;
-    void receiver
-      .sendRtcpPLI(track.ssrc)
-      .catch((error: unknown) => log(`media: a keyframe request failed: ${String(error)}`));
+    if (typeof keyframe === 'function') keyframe();
+    else if (track.ssrc !== undefined)
+      void keyframe
+        .sendRtcpPLI(track.ssrc)
+        .catch((error: unknown) => log(`media: a keyframe request failed: ${String(error)}`));
   }
 
   function create(room: string, userId: string): MemberState {
@@ -225,11 +242,11 @@ export function createMediaServer(options: MediaServerOptions = {}): MediaServer
         });
         return transport;
       },
-      setSource(kind, track, receiver) {
+      setSource(kind, track, keyframe) {
         const source = member.sources[kind];
         if (source.track === track) return;
         source.track = track;
-        source.receiver = track ? (receiver ?? null) : null;
+        source.keyframe = track ? (keyframe ?? null) : null;
         for (const forward of source.forwards) forward.attach(track);
       },
       publish(next) {
@@ -245,13 +262,35 @@ export function createMediaServer(options: MediaServerOptions = {}): MediaServer
       forward(publisherUserId, kind, sender, transport) {
         if (!member.transports.has(transport))
           throw new Error(`forward(): the transport ${transport.label} is not one of ${userId}'s.`);
+        const forward = member.forwardTo(publisherUserId, kind, {
+          send: (rtp) => void sender.sendRtp(rtp),
+          restart: (header) => sender.replaceRTP(header, true),
+          get closed() {
+            return transport.closed;
+          },
+        }) as ForwardImpl;
+        forward.transport = transport;
+        if (kind === 'video') {
+          forward.own(sender.onPictureLossIndication.subscribe(() => forward.requestKeyframe()).unSubscribe);
+          forward.own(
+            sender.onRtcp.subscribe((packet) => {
+              const feedback = (packet as { feedback?: { count?: number } }).feedback;
+              if (packet.type === 206 && feedback?.count === FIR_FMT) forward.requestKeyframe();
+            }).unSubscribe,
+          );
+          // A decoder starts at a keyframe: ask for one as soon as this subscriber can receive it.
+          transport.whenConnected(() => forward.requestKeyframe());
+        }
+        return forward;
+      },
+      forwardTo(publisherUserId, kind, target) {
+        if (member.ended) throw new MediaRefusal(`The media of ${userId} has ended; join again to subscribe.`);
         const sourceOf = () => rooms.get(room)?.get(publisherUserId)?.sources[kind];
         const forward = new ForwardImpl(
           publisherUserId,
           kind,
           sourceOf,
-          sender,
-          transport,
+          target,
           () => {
             const source = sourceOf();
             if (source) requestKeyframe(source);

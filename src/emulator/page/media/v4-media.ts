@@ -3,8 +3,9 @@
  * (trtc-js-sdk 4.15.22: index.d.ts and trtc.esm.js): `TRTC.createStream()` gives a LocalStream whose
  * `initialize()` captures with getUserMedia; `play(div)` appends `<div id="player_…">` with an `<audio>` and a
  * muted `<video>`; a refused autoplay is RtcError 0x4043 (PLAY_NOT_ALLOWED), on the stream's `error` and from
- * `play()`, until `resume()`. The client publishes one LocalStream, and hears `stream-added`, `-subscribed`
- * (it subscribes by itself unless `autoSubscribe: false`), `-updated`, `-removed`, and `mute-`/`unmute-`
+ * `play()`, until `resume()`. The client publishes one LocalStream, and hears `stream-added` (it receives the
+ * stream by itself unless `autoSubscribe: false`, firing no `stream-subscribed` then, as trtc-js-sdk's
+ * DownlinkConnection; `client.subscribe()` fires it), `-updated`, `-removed`, and `mute-`/`unmute-`
  * `audio`/`video` `{ userId }` (one of each pair when a stream is first seen, then on change).
  */
 import { HandlerMap, type Handler } from '../handlers.js';
@@ -268,6 +269,42 @@ export class EmulatedLocalStream extends EmulatedStream {
     this.initialized = true;
   }
 
+  /** @internal The relay member this stream is published through (set by the client's publish()). */
+  publishedOn: PlaneMember | null = null;
+
+  /**
+   * As trtc-js-sdk's LocalStream.addTrack: a stream has at most one track of each kind; on a published stream the
+   * track is sent at once and the others hear that kind come (the other kind's subscriptions go on).
+   */
+  async addTrack(track: MediaStreamTrack): Promise<void> {
+    if (!this.initialized) throw new EmulatedRtcError(INVALID_OPERATION, 'local stream has not initialized yet.');
+    if (this.tracks[track.kind as MediaKind])
+      throw new EmulatedRtcError(INVALID_OPERATION, 'a Stream has at most one audio track and one video track.');
+    this.setTrack(track.kind as MediaKind, track);
+    this.publishedOn?.setTracks({ [track.kind]: track });
+  }
+
+  /** As LocalStream.removeTrack: the track leaves the stream (not stopped); the others hear that kind go. */
+  async removeTrack(track: MediaStreamTrack): Promise<void> {
+    const kind = track.kind as MediaKind;
+    if (this.tracks[kind] !== track)
+      throw new EmulatedRtcError(INVALID_PARAMETER, 'the track to be removed is not being publishing.');
+    this.setTrack(kind, undefined);
+    this.publishedOn?.setTracks({ [kind]: undefined });
+  }
+
+  /** As LocalStream.replaceTrack: another track of a kind the stream has. */
+  async replaceTrack(track: MediaStreamTrack): Promise<void> {
+    const kind = track.kind as MediaKind;
+    if (!this.tracks[kind])
+      throw new EmulatedRtcError(
+        INVALID_PARAMETER,
+        `cannot replace ${kind} track because stream has not ${kind} track`,
+      );
+    this.setTrack(kind, track);
+    this.publishedOn?.setTracks({ [kind]: track });
+  }
+
   override close(): void {
     super.close();
     for (const track of [this.tracks.audio, this.tracks.video]) track?.stop();
@@ -332,12 +369,14 @@ export class EmulatedV4MediaClient extends EmulatedV4Client {
     // trtc-js-sdk rejects a publish the server refuses with its RtcError (UNKNOWN, 0xFFFF, against the emulator).
     if (refused) throw refused.error ?? new EmulatedRtcError(UNKNOWN, 'Injected publish failure.');
     this.published = stream;
+    stream.publishedOn = this.member;
     this.member.setTracks({ audio: stream.getAudioTrack() ?? undefined, video: stream.getVideoTrack() ?? undefined });
   }
 
   async unpublish(stream: EmulatedLocalStream): Promise<void> {
     if (this.published !== stream) throw new EmulatedRtcError(INVALID_OPERATION, 'stream has not been published yet');
     this.published = null;
+    stream.publishedOn = null;
     this.member?.setTracks({ audio: undefined, video: undefined });
   }
 
@@ -400,6 +439,7 @@ export class EmulatedV4MediaClient extends EmulatedV4Client {
   private leaveMedia(): void {
     const member = this.member;
     this.member = null;
+    if (this.published) this.published.publishedOn = null;
     this.published = null;
     member?.exit();
     for (const stream of this.remoteStreams.values()) {
@@ -421,9 +461,13 @@ export class EmulatedV4MediaClient extends EmulatedV4Client {
       this.fire('stream-added', { stream });
       this.fire(publication.audio && !publication.audioMuted ? 'unmute-audio' : 'mute-audio', { userId });
       this.fire(publication.video && !publication.videoMuted ? 'unmute-video' : 'mute-video', { userId });
-      if ((this.config as { autoSubscribe?: boolean }).autoSubscribe !== false)
-        // As the SDK's auto-subscribe: a stream that left before it connected is gone, with nobody to tell.
-        void this.subscribe(stream).catch(() => undefined);
+      // As the SDK's autoSubscribe: it receives the stream but fires no stream-subscribed (only a client.subscribe() does).
+      if ((this.config as { autoSubscribe?: boolean }).autoSubscribe !== false) {
+        stream.subscribed = { audio: true, video: true };
+        void this.connect(stream).catch((error) =>
+          console.warn(`trtc-room emulator: receiving ${userId}'s stream failed:`, error),
+        );
+      }
       return;
     }
     const previous = stream.publication;

@@ -1,0 +1,281 @@
+// The element's media contract on the unmodified trtc-js-sdk 4.15.22 through the networked emulator's media
+// server, two pages (two tabs: each its own SDK, devices and peer connections), each given only `el.proxy` from
+// GET /proxy and `camera microphone`. One Chromium and one emulator for the file; every wait is bounded.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { startRealSdkRig } from './support/real-sdk-page.mjs';
+
+const SDK_APP_ID = 1400000001;
+const WAIT = { timeout: 25_000 };
+
+/** Page helpers: every captured track, the media events, the remote tiles' video and audio. */
+function installHelpers() {
+  window.captured = [];
+  const getUserMedia = navigator.mediaDevices.getUserMedia.bind(navigator.mediaDevices);
+  navigator.mediaDevices.getUserMedia = async (constraints) => {
+    const stream = await getUserMedia(constraints);
+    window.captured.push(...stream.getTracks());
+    return stream;
+  };
+  window.media = [];
+  window.elementOf = () => document.querySelector('trtc-room');
+  window.watchMedia = () => {
+    const el = window.elementOf();
+    for (const type of ['peer-media', 'local-media', 'media-failed'])
+      el.addEventListener(type, (event) => {
+        const { userId, audio, video, camera, microphone, device, cause } = event.detail;
+        window.media.push({
+          type,
+          userId,
+          audio,
+          video,
+          camera,
+          microphone,
+          device,
+          cause: cause ? String(cause.message ?? cause) : undefined,
+        });
+      });
+  };
+  window.remoteTile = (userId) =>
+    window.elementOf()?.shadowRoot?.querySelector(`[part~="remote"][data-user-id="${userId}"]`);
+  /** The live video track playing in userId's tile, if any. */
+  window.remoteVideoTrack = (userId) => {
+    const video = window.remoteTile(userId)?.querySelector('video');
+    return video?.srcObject?.getVideoTracks().find((track) => track.readyState === 'live') ?? null;
+  };
+  window.remoteAudioTrack = (userId) => {
+    const audio = window.remoteTile(userId)?.querySelector('audio');
+    return audio?.srcObject?.getAudioTracks().find((track) => track.readyState === 'live') ?? null;
+  };
+  /** Resolves with userId's video size and presented frames once two more frames have been presented. */
+  window.framesOf = (userId) =>
+    new Promise((resolve) => {
+      const look = () => {
+        const video = window.remoteTile(userId)?.querySelector('video');
+        if (!video || !video.videoWidth) return setTimeout(look, 50);
+        video.requestVideoFrameCallback(() =>
+          video.requestVideoFrameCallback((now, meta) =>
+            resolve({ width: video.videoWidth, frames: meta.presentedFrames }),
+          ),
+        );
+      };
+      look();
+    });
+  /** Remote tiles that still play a live video track. */
+  window.remoteVideos = () =>
+    [...(window.elementOf()?.shadowRoot?.querySelectorAll('[part~="remote"] video') ?? [])].filter((video) =>
+      video.srcObject?.getVideoTracks().some((track) => track.readyState === 'live'),
+    ).length;
+  window.liveCaptured = () => window.captured.filter((track) => track.readyState === 'live').map((track) => track.kind);
+  window.tileOrder = () =>
+    [...window.elementOf().shadowRoot.querySelectorAll('[part~="tile"]')].map((tile) => tile.getAttribute('part'));
+}
+
+test('<trtc-room> media on the unmodified trtc-js-sdk through the emulator, two pages', async (t) => {
+  const started = Date.now();
+  const step = (what) => process.env.STEPS && console.log(`${Date.now() - started} ms: ${what}`);
+  // Every tab renders as if in front (requestVideoFrameCallback runs only for a rendered video).
+  const rig = await startRealSdkRig(t, {
+    log: process.env.STEPS === 'log',
+    extraArgs: [
+      '--disable-renderer-backgrounding',
+      '--disable-backgrounding-occluded-windows',
+      '--disable-background-timer-throttling',
+    ],
+  });
+  const pages = {};
+  // The three tabs opened at once: a, b for alice and bob, c for a second login as bob.
+  [pages.a, pages.b, pages.c] = await Promise.all(['a', 'b', 'c'].map((name) => rig.open(name)));
+  let room = 500;
+  async function enter(name, userId, roomId, { devices = true } = {}) {
+    pages[name] ??= await rig.open(name);
+    const page = pages[name];
+    await page.evaluate(installHelpers);
+    await page.evaluate(({ userId, roomId }) => window.enterRoom({ sdk: 'v4', userId, roomId }), { userId, roomId });
+    await page.evaluate((devices) => {
+      window.watchMedia();
+      Object.assign(window.elementOf(), { camera: devices, microphone: devices });
+    }, devices);
+    return page;
+  }
+  /** Leaves page `name`'s element, if any, and waits until it is gone. */
+  async function leave(name) {
+    await pages[name]?.evaluate(() => document.querySelector('trtc-room')?.remove());
+  }
+  const seesVideoOf = (page, userId) =>
+    page.waitForFunction((userId) => window.remoteVideoTrack(userId) !== null, userId, WAIT);
+  // requestVideoFrameCallback runs only in the tab in front.
+  const framesOf = async (page, userId) => {
+    await page.bringToFront();
+    return page.evaluate((userId) => window.framesOf(userId), userId);
+  };
+  const mediaOf = (page) => page.evaluate(() => window.media);
+  const peerMedia = (page, userId) =>
+    page.evaluate(
+      (userId) =>
+        window.media
+          .filter((m) => m.type === 'peer-media' && m.userId === userId)
+          .map(({ audio, video }) => ({ audio, video })),
+      userId,
+    );
+  const allEnded = (page) =>
+    page.waitForFunction(() => window.captured.length > 0 && window.liveCaptured().length === 0, null, WAIT);
+  const noRemoteVideo = (page) => page.waitForFunction(() => window.remoteVideos() === 0, null, WAIT);
+
+  await t.test(
+    "each page sees the other's moving video and gets its live audio; the local tile shows first",
+    async () => {
+      const roomId = ++room;
+      const alice = await enter('a', 'alice', roomId);
+      step('alice entered');
+      const bob = await enter('b', 'bob', roomId);
+      step('bob entered');
+      await seesVideoOf(alice, 'bob');
+      await seesVideoOf(bob, 'alice');
+      step('both see video');
+      for (const [page, other] of [
+        [alice, 'bob'],
+        [bob, 'alice'],
+      ]) {
+        const seen = await framesOf(page, other);
+        assert.equal(seen.width, 640, `${other}'s 640×480 camera arrives as it was sent`);
+        assert.ok(seen.frames >= 2, `${other}'s frames advance`);
+        await page.waitForFunction((userId) => window.remoteAudioTrack(userId) !== null, other, WAIT);
+        assert.deepEqual((await page.evaluate(() => window.tileOrder()))[0], 'tile local');
+        step(`frames and audio of ${other}`);
+      }
+      assert.deepEqual(await mediaOf(alice).then((m) => m.filter((e) => e.type === 'media-failed')), []);
+    },
+  );
+
+  await t.test(
+    'camera off: the peer hears peer-media video:false and the video goes, the camera track ends, the audio goes on',
+    async () => {
+      const bob = pages.b;
+      const alice = pages.a;
+      const audioBefore = await alice.evaluate(() => window.remoteAudioTrack('bob')?.id);
+      assert.ok(audioBefore, "alice receives bob's audio");
+      await bob.evaluate(() => (window.elementOf().camera = false));
+      await alice.waitForFunction(
+        () => window.media.some((m) => m.type === 'peer-media' && m.userId === 'bob' && m.video === false),
+        null,
+        WAIT,
+      );
+      await alice.waitForFunction(() => window.remoteVideoTrack('bob') === null, null, WAIT);
+      await bob.waitForFunction(
+        () => window.captured.filter((track) => track.kind === 'video').every((track) => track.readyState === 'ended'),
+        null,
+        WAIT,
+      );
+      assert.deepEqual(await bob.evaluate(() => window.liveCaptured()), ['audio'], "bob's microphone still captures");
+      assert.deepEqual(
+        (await peerMedia(alice, 'bob')).filter((m) => !m.audio && !m.video),
+        [],
+        'no {audio:false, video:false} reached the peer: the microphone was not interrupted',
+      );
+      assert.equal(
+        await alice.evaluate(() => window.remoteAudioTrack('bob')?.id),
+        audioBefore,
+        "the peer's audio track from bob is the same, still live",
+      );
+    },
+  );
+
+  await t.test('camera on again: the peer sees the video again, the audio uninterrupted', async () => {
+    const { a: alice, b: bob } = pages;
+    const audioBefore = await alice.evaluate(() => window.remoteAudioTrack('bob')?.id);
+    await bob.evaluate(() => (window.elementOf().camera = true));
+    await seesVideoOf(alice, 'bob');
+    assert.ok((await framesOf(alice, 'bob')).frames >= 2);
+    assert.deepEqual(
+      (await peerMedia(alice, 'bob')).filter((m) => !m.audio && !m.video),
+      [],
+    );
+    assert.equal(await alice.evaluate(() => window.remoteAudioTrack('bob')?.id), audioBefore);
+  });
+
+  await t.test('microphone off: the peer hears peer-media audio:false; the video goes on', async () => {
+    const { a: alice, b: bob } = pages;
+    await bob.evaluate(() => (window.elementOf().microphone = false));
+    await alice.waitForFunction(
+      () =>
+        window.media.some(
+          (m) => m.type === 'peer-media' && m.userId === 'bob' && m.audio === false && m.video === true,
+        ),
+      null,
+      WAIT,
+    );
+    await bob.waitForFunction(
+      () => window.captured.filter((track) => track.kind === 'audio').every((track) => track.readyState === 'ended'),
+      null,
+      WAIT,
+    );
+    assert.deepEqual(
+      (await peerMedia(alice, 'bob')).filter((m) => !m.audio && !m.video),
+      [],
+    );
+    assert.ok(await alice.evaluate(() => window.remoteVideoTrack('bob') !== null), "bob's video still plays");
+  });
+
+  const exits = [
+    ['leave (the element removed)', (roomId) => leave('b')],
+    ['RemoveUser', (roomId) => rig.server.service.removeUsers({ sdkAppId: SDK_APP_ID, roomId, userIds: ['bob'] })],
+    ['DismissRoom', (roomId) => rig.server.service.dismissRoom({ sdkAppId: SDK_APP_ID, roomId })],
+    [
+      'the same userId joining elsewhere (kick)',
+      async (roomId) => {
+        const other = pages.c;
+        await other.evaluate(({ roomId }) => window.enterRoom({ sdk: 'v4', userId: 'bob', roomId }), { roomId });
+      },
+    ],
+    [
+      'a room switch',
+      async (roomId) => {
+        const bob = pages.b;
+        await bob.evaluate(() => {
+          window.before = [...window.captured];
+          window.elementOf().roomId = window.elementOf().roomId + 100000;
+        });
+        await bob.waitForFunction(() => window.before.every((track) => track.readyState === 'ended'), null, WAIT);
+      },
+    ],
+  ];
+  for (const [how, exit] of exits) {
+    await t.test(
+      `after ${how}: every track the page captured has ended and no remote video remains, on either side`,
+      async () => {
+        const roomId = ++room;
+        await leave('a');
+        await leave('b');
+        await leave('c');
+        const alice = await enter('a', 'alice', roomId);
+        const bob = await enter('b', 'bob', roomId);
+        await seesVideoOf(alice, 'bob');
+        await seesVideoOf(bob, 'alice');
+        step(`${how}: both see video`);
+        await exit(roomId);
+        step(`${how}: exited`);
+        if (how === 'a room switch') await bob.waitForFunction(() => window.before.length > 0, null, WAIT);
+        else await allEnded(bob);
+        step(`${how}: bob's tracks ended`);
+        await noRemoteVideo(bob);
+        step(`${how}: bob has no remote video`);
+        await noRemoteVideo(alice);
+        step(`${how}: alice has no remote video`);
+      },
+    );
+  }
+
+  await t.test('the media server holds nothing once everybody has left', async () => {
+    for (const name of Object.keys(pages)) await leave(name);
+    const deadline = Date.now() + 15_000;
+    while (rig.server.media.stats().members > 0 && Date.now() < deadline)
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    assert.deepEqual(rig.server.media.stats(), { members: 0, transports: 0, forwards: 0 });
+    assert.deepEqual(rig.problems, []);
+    assert.deepEqual(
+      rig.aborted.filter((url) => !/\.qq\.com|\.tencent|cloud-rtc/.test(new URL(url).hostname)),
+      [],
+    );
+  });
+});
