@@ -161,9 +161,12 @@ for (const sdk of ['v4', 'v5']) {
   });
 }
 
-test("publishing through the emulator is refused in each SDK's own shape: v4 publish() rejects with UNKNOWN 0xFFFF naming the emulator; v5 reports publish-state-changed stopped with the error", async (t) => {
+test("publishing the emulator refuses reaches each SDK in its own shape: v4 publish() rejects with UNKNOWN 0xFFFF and the emulator's sentence (its media server full); v5 reports publish-state-changed stopped with the error", async (t) => {
   const rig = await startRealSdkRig(t);
   const page = await rig.open('publisher');
+  // The media server's cap, taken by members of another room: the v4 publish is refused with the cap's sentence.
+  const fillers = Array.from({ length: rig.server.media.maxMembers }, (_, i) => `filler${i}`);
+  for (const userId of fillers) rig.server.media.member('elsewhere', userId);
   const v4 = await page.evaluate(async () => {
     const client = TRTCv4.createClient({ mode: 'rtc', sdkAppId: 1400000001, userId: 'pub4', userSig: 'sig' });
     client.setProxyServer((await (await fetch('/proxy')).json()).v4);
@@ -181,7 +184,8 @@ test("publishing through the emulator is refused in each SDK's own shape: v4 pub
     }
   });
   assert.equal(v4.code, 0xffff);
-  assert.match(v4.message, /The trtc-room emulator does not serve "publish"/);
+  assert.match(v4.message, /The emulator's media server serves at most 8 members at once/);
+  for (const userId of fillers) rig.server.media.end('elsewhere', userId, 'test over');
 
   await page.evaluate(async () => {
     window.trtc = TRTCv5.create();

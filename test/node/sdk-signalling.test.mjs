@@ -121,14 +121,15 @@ for (const sdk of ['v4', 'v5']) {
     assert.equal(lines.filter((line) => line.includes('"frobnicate"')).length, 1);
   });
 
-  test(`${sdk}: publishing is refused on the result command the SDK waits for, with a non-zero code and a sentence`, async (t) => {
+  test(`${sdk}: a publish that cannot be served is refused on the result command the SDK waits for, with a non-zero code and a sentence`, async (t) => {
     const { server } = await start(t);
     const alice = await connect(server, sdk, 'alice');
     await alice.join();
     const [command, result] = sdk === 'v4' ? ['publish', 4098] : ['publish/v2', 4146];
     const answer = await alice.next(result, alice.send(command, { type: 'offer', sdp: 'v=0' }));
     assert.equal(answer.code, -1);
-    assert.match(answer.message, /not media/);
+    // v4's publish goes to the media server, which says why it cannot take this offer.
+    assert.match(answer.message, sdk === 'v4' ? /media server could not publish/ : /not media/);
   });
 
   test(`${sdk}: a join the room service refuses (a userSig that does not verify) is answered by cmd 20 with a non-zero code and the reason`, async (t) => {
@@ -175,7 +176,7 @@ for (const sdk of ['v4', 'v5']) {
   });
 }
 
-test('v5: every heartbeat is answered (the SDK reconnects after 12 s without a frame); v4 heartbeats take no answer', async (t) => {
+test('every heartbeat is answered with the published-user list (v5 reconnects after 12 s without a frame; v4 takes mute states from it)', async (t) => {
   const { server } = await start(t);
   const v5 = await connect(server, 'v5', 'alice');
   await v5.join();
@@ -183,13 +184,8 @@ test('v5: every heartbeat is answered (the SDK reconnects after 12 s without a f
   assert.deepEqual((await v5.next(23)).data, { userList: [] });
   const v4 = await connect(server, 'v4', 'bob');
   await v4.join();
-  const before = v4.frames.length;
   v4.send('quality_report', {});
-  await v4.next(4137, v4.send('get_user_list'));
-  assert.deepEqual(
-    v4.frames.slice(before).map((f) => f.cmd),
-    [4137],
-  );
+  assert.deepEqual((await v4.next(23)).data, { userList: [] });
 });
 
 test('v5: a ban that finds the client between sockets (its peer connection rebuild refused, its rejoin not in yet) is delivered after the rejoin', async (t) => {

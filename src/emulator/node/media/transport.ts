@@ -86,6 +86,7 @@ export class MediaTransport {
    */
   async answer(offerSdp: string, prepare?: (transceivers: RTCRtpTransceiver[]) => void): Promise<string> {
     if (this.isClosed) throw new Error(`The media transport ${this.label} is closed.`);
+    if (!/\nm=(audio|video) /.test(offerSdp)) throw new Error('the offer has no audio or video section');
     await this.pc.setRemoteDescription({ type: 'offer', sdp: offerSdp });
     prepare?.(this.pc.getTransceivers());
     const answer = await this.pc.createAnswer();
