@@ -9,7 +9,7 @@ const { SIGNALLING_DIALECTS } = await loadTs('src/emulator/node/signalling.ts');
 const [v4, v5] = SIGNALLING_DIALECTS;
 
 /** A channel that records what an entry did to it. */
-function recordingChannel(dialect, { membership = null, users = [] } = {}) {
+function recordingChannel(dialect, { membership = null, users = [], media = null, published = [] } = {}) {
   const did = [];
   return {
     did,
@@ -17,6 +17,8 @@ function recordingChannel(dialect, { membership = null, users = [] } = {}) {
       dialect,
       userId: 'alice',
       membership,
+      media,
+      publishedUsers: () => published,
       send: (frame) => did.push(['send', frame]),
       refuse: (frame, resultCmd, text) => did.push(['refuse', frame.seq, resultCmd, text]),
       log: (line) => did.push(['log', line]),
@@ -56,21 +58,34 @@ test('v5’s reconnect command names its room: a numeric or a string room', asyn
   assert.deepEqual(await run(v5, 'reconnect', { roomId: 'abc', useStringRoomId: true }), [['reconnect', 7, 'abc']]);
 });
 
-test('a heartbeat is answered only where the SDK needs traffic (v5: cmd 23), never on v4', async () => {
-  assert.deepEqual(await run(v4, 'quality_report'), []);
+test('a heartbeat is answered with cmd 23: the published-user list with media, empty before the join', async () => {
+  const published = [{ userId: 'bob', srcTinyId: 'emu-bob', flag: 9 }];
+  assert.deepEqual(await run(v4, 'quality_report', {}, { media: {}, published }), [
+    ['send', { cmd: 23, code: 0, message: '', data: { userList: published } }],
+  ]);
+  assert.deepEqual(await run(v4, 'quality_report'), [
+    ['send', { cmd: 23, code: 0, message: '', data: { userList: [] } }],
+  ]);
   assert.deepEqual(await run(v5, 'quality_report'), [
     ['send', { cmd: 23, code: 0, message: '', data: { userList: [] } }],
   ]);
 });
 
-test('a media command is refused with its own result command, logged, and a refused rebuild_pc marks the move', async () => {
-  const publish = await run(v4, 'publish');
+test('a command the emulator does not serve is refused with its own result command, logged, and a refused rebuild_pc marks the move', async () => {
+  const publish = await run(v4, 'start_mcu_mix');
   assert.deepEqual(
     publish.map(([kind, ...rest]) => (kind === 'refuse' ? [kind, rest[0], rest[1]] : [kind])),
-    [['log'], ['refuse', 7, 4098]],
+    [['log'], ['refuse', 7, 781]],
   );
-  assert.match(publish[1][3], /does not serve "publish"/);
+  assert.match(publish[1][3], /does not serve "start_mcu_mix"/);
   assert.deepEqual((await run(v5, 'rebuild_pc'))[0], ['moving']);
+});
+
+test('v4’s publish before a join (no media yet) fails on its result command with a sentence', async () => {
+  const did = await run(v4, 'publish', { type: 'offer', sdp: 'v=0' });
+  const sent = did.find(([kind]) => kind === 'send')[1];
+  assert.deepEqual([sent.cmd, sent.seq, sent.code], [4098, 7, -1]);
+  assert.match(sent.message, /could not publish: this connection has not joined a room/);
 });
 
 test('v5’s ability_status_report is acknowledged with 4158 and no data; v4 has no such entry', async () => {
