@@ -218,7 +218,7 @@ test('<trtc-room> media on the unmodified trtc-js-sdk through the emulator, two 
   });
 
   const exits = [
-    ['leave (the element removed)', (roomId) => leave('b')],
+    ['leave (the element removed)', () => leave('b')],
     ['RemoveUser', (roomId) => rig.server.service.removeUsers({ sdkAppId: SDK_APP_ID, roomId, userIds: ['bob'] })],
     ['DismissRoom', (roomId) => rig.server.service.dismissRoom({ sdkAppId: SDK_APP_ID, roomId })],
     [
@@ -230,7 +230,7 @@ test('<trtc-room> media on the unmodified trtc-js-sdk through the emulator, two 
     ],
     [
       'a room switch',
-      async (roomId) => {
+      async () => {
         const bob = pages.b;
         await bob.evaluate(() => {
           window.before = [...window.captured];

@@ -4,7 +4,7 @@
  *
  * - Reached through `client.setProxyServer({ websocketProxy, loggerProxy })` before `join()`. The string form
  *   must start with `wss://` (the SDK throws INVALID_PARAMETER otherwise), so the emulator offers the object form.
- * - Joins with `join`; heartbeats are `quality_report` every 2 s, answered by nothing (v4 never judges the
+ * - Joins with `join`; heartbeats are `quality_report` every 2 s: the SDK needs no answer (it never judges the
  *   channel by silence); `get_user_list` every 10 s; `leave` takes no answer.
  * - Reconnects on a fresh socket with `&rc=1&roomId=…` and waits for result 514 (signalling.ts).
  * - Media goes through its own peer connections negotiated by `publish` / `subscribe` (and their changes):
