@@ -322,7 +322,7 @@ for (const gen of GENERATIONS) {
         HTMLMediaElement.prototype.play = original;
       }
       const audible = played.filter(
-        (element) => !element.muted && (element.srcObject as MediaStream).getAudioTracks().length,
+        (element) => !element.muted && (element.srcObject as MediaStream | null)?.getAudioTracks().length,
       );
       expect(audible.length).to.be.greaterThan(0);
       expect(audible.every((element) => !element.paused)).to.equal(true);
