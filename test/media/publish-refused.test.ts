@@ -3,6 +3,7 @@
 // publish ends in PUBLISH_STATE_CHANGED { state: 'stopped', reason: 'error', error } (trtc.esm.js LocalTrack
 // publish's fail()). The doubles refuse the next publish with `emulator.faults.nextPublish()`.
 import { expect, waitUntil } from '@open-wc/testing';
+import '../support/guard.js';
 import '../../src/index.js';
 import type { ErrorDetail, TrtcRoom } from '../../src/index.js';
 import { createTrtcEmulator } from '../../src/testing/index.js';

@@ -246,6 +246,8 @@ const TSX_INPUT_VALUES = {
   camera: '',
   microphone: '{false}',
   layout: '"tiles"',
+  controls: '',
+  strings: "{{ leave: 'Hang up' }}",
 };
 
 /**
@@ -267,6 +269,8 @@ export function writeReactTsxConsumer(dir, { inputs, events }) {
     'state-change': 'prevState',
     'local-media': 'camera',
     'peer-media': 'video',
+    'speaking-change': 'speaking',
+    control: 'control',
   };
   const props = [
     ...inputs.map((name) => (TSX_INPUT_VALUES[name] ? `${name}=${TSX_INPUT_VALUES[name]}` : name)),
