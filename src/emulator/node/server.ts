@@ -48,6 +48,12 @@ export interface EmulatorServerOptions {
   appSecretKey?: string;
   /** How long a member whose connection dropped stays in its room; default 90 s, as TRTC's service. */
   dropTimeoutMs?: number;
+  /**
+   * How many members (one per user per room) may carry media through the media server for the real SDKs at once;
+   * default 16 for trtc-sdk-v5's single peer connections. A trtc-sdk-v5 member past it gets no single peer
+   * connection, so the SDK falls back to separate ones, whose publish is refused with a sentence saying why.
+   */
+  maxMediaMembers?: number;
   /** The SDKAppIDs that exist; joins and API calls for others are refused. Default [1400000001]. */
   sdkAppIds?: readonly number[];
   /** How long an empty live room whose last member was audience is kept; default 10 minutes. */
@@ -129,6 +135,7 @@ export async function startEmulatorServer(options: EmulatorServerOptions = {}): 
     log,
     drop: (membership) => dropped.drop(membership),
     undrop: (membership) => dropped.undrop(membership),
+    ...(options.maxMediaMembers !== undefined ? { maxSpcMembers: options.maxMediaMembers } : {}),
   });
   const mediaHub = createMediaHub(log);
   const rooms = (): EmulatorRoomView[] =>
@@ -223,6 +230,7 @@ export async function startEmulatorServer(options: EmulatorServerOptions = {}): 
       dropped.close();
       for (const socket of sockets.clients) socket.terminate();
       await new Promise<void>((resolve) => sockets.close(() => resolve()));
+      await sdkSignalling.close();
       await new Promise<void>((resolve) => {
         http.close(() => resolve());
         http.closeAllConnections();
