@@ -27,6 +27,10 @@ function recordingChannel(dialect, { membership = null, users = [], media = null
       reconnect: (seq, roomId) => did.push(['reconnect', seq, roomId]),
       usersInRoom: () => users,
       markMoving: () => did.push(['moving']),
+      // trtc-sdk-v5's single peer connection: none here (the channel has not joined with join/v2).
+      spc: null,
+      spcRoom: null,
+      publishedList: () => ({ cmd: 23, code: 0, message: '', data: { userList: [] } }),
     },
   };
 }

@@ -56,8 +56,10 @@ export interface EmulatorServerOptions {
   /** How often silent connections are pinged (and dropped if the last ping went unanswered); default 30 s. */
   heartbeatMs?: number;
   /**
-   * How many members (one per user per room) may publish or subscribe through the media server for the real
-   * SDKs at once; default 8. Each forwarded 640×480 stream costs the emulator about a tenth of a CPU core.
+   * How many members (one per user per room) may carry media through the emulator's media servers at once, counted
+   * per server: trtc-js-sdk's (default 8) and trtc-sdk-v5's single peer connections (default 16). A trtc-sdk-v5
+   * member past it gets no single peer connection, so the SDK falls back to separate ones, whose publish is refused
+   * with a sentence saying why; a trtc-js-sdk member past it has its publish or subscribe refused.
    */
   maxMediaMembers?: number;
   /** Receives one line per join, leave, drop and API call; default silent. */
@@ -142,6 +144,7 @@ export async function startEmulatorServer(options: EmulatorServerOptions = {}): 
     media,
     drop: (membership) => dropped.drop(membership),
     undrop: (membership) => dropped.undrop(membership),
+    ...(options.maxMediaMembers !== undefined ? { maxSpcMembers: options.maxMediaMembers } : {}),
   });
   const mediaHub = createMediaHub(log);
   const rooms = (): EmulatorRoomView[] =>
@@ -239,6 +242,7 @@ export async function startEmulatorServer(options: EmulatorServerOptions = {}): 
       dropped.close();
       for (const socket of sockets.clients) socket.terminate();
       await new Promise<void>((resolve) => sockets.close(() => resolve()));
+      await sdkSignalling.close();
       await new Promise<void>((resolve) => {
         http.close(() => resolve());
         http.closeAllConnections();

@@ -24,6 +24,11 @@ import {
 import { roomIdOf, signallingCommands } from './signalling-commands.js';
 import type { MediaServer } from './media/media-server.js';
 import { channelMedia, mediaRoomKey, publishedUserList, type ChannelMedia } from './media/channel-media.js';
+import { createSpcMediaServer, type SpcMediaServer } from './media/spc-v5.js';
+
+/** The key of a room in the single-peer-connection media server. */
+export const spcRoomOf = (membership: Pick<Membership, 'sdkAppId' | 'roomId'>) =>
+  JSON.stringify([membership.sdkAppId, typeof membership.roomId, membership.roomId]);
 
 export interface SdkSignallingHooks {
   service: RoomService;
@@ -34,6 +39,8 @@ export interface SdkSignallingHooks {
   undrop(membership: Membership): boolean;
   /** The media server (media/): without it, media commands find no media and fail. */
   media?: MediaServer;
+  /** At most this many trtc-sdk-v5 members with a single peer connection at once (media/spc-v5.ts's default). */
+  maxSpcMembers?: number;
 }
 
 const reasonForSdk: Record<RemovalReason, string> = { kick: 'kick', banned: 'banned', 'room-disband': 'room_disband' };
@@ -68,7 +75,31 @@ export class SignallingRooms {
   private readonly loggedUnknown = new Set<string>();
   private readonly commandTables = new Map<SignallingDialect, ReadonlyMap<string, SignallingCommand>>();
 
-  constructor(readonly hooks: SdkSignallingHooks) {}
+  /** trtc-sdk-v5's single peer connections; a room's change of publications goes to its v5 members as cmd 23. */
+  readonly spc: SpcMediaServer;
+
+  constructor(readonly hooks: SdkSignallingHooks) {
+    this.spc = createSpcMediaServer({
+      log: hooks.log,
+      ...(hooks.maxSpcMembers !== undefined ? { maxMembers: hooks.maxSpcMembers } : {}),
+      publishersChanged: (room) => {
+        const list = serverFrame(SERVER_CMD.UPDATE_REMOTE_MUTE_STAT, { userList: this.spc.publishers(room) });
+        for (const member of this.joined.values())
+          if (member.dialect.key === 'v5' && member.membership && spcRoomOf(member.membership) === room)
+            sendTo(member, list);
+      },
+    });
+    // A member gone from its room (left, removed, dropped for good) stops being forwarded and its transport closes.
+    hooks.service.onChange(() => {
+      const present = new Set(
+        hooks.service
+          .snapshot()
+          .flatMap((room) => room.members.map((userId) => JSON.stringify([spcRoomOf(room), userId]))),
+      );
+      for (const { room, userId } of this.spc.members())
+        if (!present.has(JSON.stringify([room, userId]))) void this.spc.leave(room, userId);
+    });
+  }
 
   commandsOf(dialect: SignallingDialect): ReadonlyMap<string, SignallingCommand> {
     let table = this.commandTables.get(dialect);
@@ -122,6 +153,7 @@ export class SignallingRooms {
     if (member.membership) {
       const key = this.keyOf(member.dialect, member.sdkAppId, member.membership.roomId, member.userId);
       if (this.joined.get(key) === member) this.joined.delete(key);
+      void this.spc.leave(spcRoomOf(member.membership), member.userId);
     }
     member.membership = null;
   }
@@ -270,6 +302,33 @@ export class SignallingChannel implements SignallingChannelApi {
     this.member.moving = true;
   }
 
+  get spc(): SpcMediaServer {
+    return this.rooms.spc;
+  }
+
+  get spcRoom(): string | null {
+    return this.member.membership ? spcRoomOf(this.member.membership) : null;
+  }
+
+  publishedList(): ServerFrame {
+    const room = this.spcRoom;
+    return serverFrame(SERVER_CMD.UPDATE_REMOTE_MUTE_STAT, { userList: room ? this.rooms.spc.publishers(room) : [] });
+  }
+
+  /** trtc-sdk-v5's single peer connection: the server's ability for the join result, or none (then it uses separate ones). */
+  private async spcAbility(cmd: string, data: Record<string, unknown>): Promise<Record<string, unknown>> {
+    const room = this.spcRoom;
+    if (cmd !== 'join/v2' || !room) return {};
+    try {
+      return { ability: await this.rooms.spc.join(room, this.member.userId, this.tinyId, data.ability) };
+    } catch (error) {
+      this.log(
+        `${quote(this.member.userId)} (${this.dialect.sdk}): no single peer connection: ${error instanceof Error ? error.message : String(error)}`,
+      );
+      return {};
+    }
+  }
+
   usersInRoom() {
     const { membership } = this.member;
     if (!membership) return [];
@@ -374,27 +433,32 @@ export class SignallingChannel implements SignallingChannelApi {
     const answer = (code: number, message: string, extra: Record<string, unknown> = {}) =>
       this.send(serverFrame(SERVER_CMD.JOIN_ROOM_RESULT, extra, { seq, code, message, tinyId }));
     const { media } = rooms.hooks;
-    const joinResult = () => ({
-      publishers: media
-        ? publishedUserList(media.publications(mediaRoomKey(this.member.sdkAppId, roomId)), tinyIdOf).filter(
-            (user) => user.userId !== this.member.userId,
-          )
-        : [],
+    const joinResult = async () => ({
+      // A trtc-sdk-v5 member on its single peer connection hears of the SPC server's publishers; any other, of the
+      // media server's (the two do not forward to each other yet: docs/real-sdks.md).
+      publishers: this.spcRoom
+        ? rooms.spc.publishers(this.spcRoom)
+        : media
+          ? publishedUserList(media.publications(mediaRoomKey(this.member.sdkAppId, roomId)), tinyIdOf).filter(
+              (user) => user.userId !== this.member.userId,
+            )
+          : [],
       relayOuterIp: '127.0.0.1',
       relayInnerIp: '127.0.0.1',
       relayPort: 0,
       ...dialect.joinResultData(data),
+      ...(await this.spcAbility(cmd, data)),
     });
     if (this.member.membership) {
       answer(EMULATOR_REFUSAL_CODE, 'This connection is already in a room; the SDK joins once per connection.');
       return;
     }
     const rejoin = dialect.rejoinCommands.includes(cmd);
-    if (rejoin && this.banInTransit(roomId, () => answer(0, '', joinResult()))) return;
+    if (rejoin && this.banInTransit(roomId, () => answer(0, '', {}))) return;
     const earlier = rooms.takeOver(socket, this.member, roomId, rejoin ? 'rejoin' : 'join');
     if (earlier) {
       this.member = earlier;
-      answer(0, '', joinResult());
+      answer(0, '', await joinResult());
       return;
     }
     // Pushes wait until the join's answer is sent, so the SDK knows it joined before it hears of peers.
@@ -410,9 +474,10 @@ export class SignallingChannel implements SignallingChannelApi {
       this.log(
         `${quote(this.member.userId)} joined room ${quote(roomId)} of app ${quote(this.member.sdkAppId)} (${dialect.sdk})`,
       );
+      const result = await joinResult();
       const held = this.member.held;
       this.member.held = null;
-      answer(0, '', joinResult());
+      answer(0, '', result);
       for (const push of held ?? []) this.send(push);
       if (socket.readyState !== socket.OPEN) rooms.hooks.drop(membership);
     } catch (error) {

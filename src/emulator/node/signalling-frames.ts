@@ -6,6 +6,7 @@
  */
 import type { ChannelMedia } from './media/channel-media.js';
 import type { Membership, RoomId } from '../core/room-service.js';
+import type { SpcMediaServer } from './media/spc-v5.js';
 
 /** Server → client command numbers both generations share (trtc-js-sdk `Go`, trtc-sdk-v5 `zt`). */
 export const SERVER_CMD = {
@@ -80,6 +81,12 @@ export interface SignallingChannelApi {
   usersInRoom(): { userId: string; srcTinyId: string; role: number }[];
   /** The SDK is about to move to a fresh socket (trtc-sdk-v5 after a refused `rebuild_pc`). */
   markMoving(): void;
+  /** trtc-sdk-v5's single-peer-connection media (media/spc-v5.ts), shared by every socket. */
+  readonly spc: SpcMediaServer;
+  /** The key of the member's room in `spc`, once joined. */
+  readonly spcRoom: string | null;
+  /** The room's published-user list as cmd 23 (a full snapshot). */
+  publishedList(): ServerFrame;
 }
 
 /** One entry of the channel's command table: answers one client command. */

@@ -33,6 +33,8 @@ export interface SdkSignalling {
   serve(socket: WebSocket, request: IncomingMessage): boolean;
   /** `GET /proxy`: for each generation, the value for its proxy setting. */
   proxy(httpBase: string): SdkProxySettings;
+  /** Closes every media transport. */
+  close(): Promise<void>;
 }
 
 const pathOf = (request: IncomingMessage) => new URL(request.url ?? '/', 'http://emulator').pathname;
@@ -50,6 +52,7 @@ export function createSdkSignalling(hooks: SdkSignallingHooks): SdkSignalling {
       new SignallingChannel(rooms, socket, request, dialect);
       return true;
     },
+    close: () => rooms.spc.close(),
     proxy(httpBase) {
       const webSocketBase = httpBase.replace(/^http/, 'ws');
       const urls = { webSocketBase, httpBase };

@@ -22,7 +22,7 @@ let elements = 0;
  * Puts one <trtc-room> in the page: on the real SDK ('v4', 'v5') with only el.proxy set from GET /proxy, or on
  * the emulated one ('double'). Resolves to its number, which its reports carry as \`el\`.
  */
-window.enterRoom = async ({ sdk, userId, roomId, strRoomId }) => {
+window.enterRoom = async ({ sdk, userId, roomId, strRoomId, props }) => {
   const el = document.createElement('trtc-room');
   const number = ++elements;
   el.dataset.number = String(number);
@@ -36,6 +36,8 @@ window.enterRoom = async ({ sdk, userId, roomId, strRoomId }) => {
   else el.roomId = roomId;
   el.userId = userId;
   el.userSig = 'sig';
+  // More inputs, e.g. { camera: true, microphone: true }.
+  Object.assign(el, props ?? {});
   for (const type of ['joined', 'left', 'banned', 'error', 'peer-join', 'peer-leave']) {
     el.addEventListener(type, (event) => {
       const { reason, sdkReason, code, sdkCode, message } = event.detail;
@@ -74,7 +76,8 @@ async function pageBundle() {
  * Starts the emulator (serving the test page at /real-sdk-page) and Chromium; `t.after` stops both.
  * `pages` maps more paths to page scripts (ES modules) the emulator serves from its own origin the same way.
  * Returns { server, browser, open(), lines }: open() makes a page in a fresh context (its own tab and storage);
- * `open(name, { path, ready })` opens another served page and waits until its global `ready` is defined.
+ * `open(name, { path, ready, init })` opens another served page and waits until its global `ready` is defined;
+ * `init` is a script run in the page before its own.
  */
 export async function startRealSdkRig(t, { log = false, extraArgs = [], pages = {} } = {}) {
   const { startEmulatorServer } = await loadTs('src/emulator/node/server.ts');
@@ -114,8 +117,10 @@ export async function startRealSdkRig(t, { log = false, extraArgs = [], pages = 
   t.after(() => browser.close());
   const problems = [];
   const aborted = [];
-  async function open(name = 'page', { path = '/real-sdk-page', ready = 'enterRoom' } = {}) {
+  async function open(name = 'page', { path = '/real-sdk-page', ready = 'enterRoom', init } = {}) {
     const context = await browser.newContext();
+    // A script that runs in the page before its own (e.g. one that records captured tracks).
+    if (init) await context.addInitScript(init);
     await context.route('**/*', (route) => {
       const { hostname } = new URL(route.request().url());
       if (hostname === '127.0.0.1' || hostname === 'localhost') return route.continue();
