@@ -161,7 +161,7 @@ for (const sdk of ['v4', 'v5']) {
   });
 }
 
-test("publishing the emulator refuses reaches each SDK in its own shape: v4 publish() rejects with UNKNOWN 0xFFFF and the emulator's sentence (its media server full); v5 reports publish-state-changed stopped with the error", async (t) => {
+test("publishing the emulator refuses reaches each SDK in its own shape: v4 publish() rejects with UNKNOWN 0xFFFF and the emulator's sentence (its media server full); v5, with no single peer connection for it, reports publish-state-changed stopped with the error", async (t) => {
   const rig = await startRealSdkRig(t);
   const page = await rig.open('publisher');
   // The media server's cap, taken by members of another room: the v4 publish is refused with the cap's sentence.
@@ -187,7 +187,20 @@ test("publishing the emulator refuses reaches each SDK in its own shape: v4 publ
   assert.match(v4.message, /The emulator's media server serves at most 8 members at once/);
   for (const userId of fillers) rig.server.media.end('elsewhere', userId, 'test over');
 
-  await page.evaluate(async () => {
+  // With no room on the media server, a trtc-sdk-v5 member gets no single peer connection at its join: the SDK
+  // moves to separate peer connections, whose publish the emulator refuses.
+  const full = await startRealSdkRig(t, { serverOptions: { maxMediaMembers: 1 } });
+  const v5Page = await full.open('publisher');
+  await v5Page.evaluate(async () => {
+    // The one single peer connection the server allows goes to the first member.
+    window.holder = TRTCv5.create();
+    await window.holder.enterRoom({
+      sdkAppId: 1400000001,
+      userId: 'holder5',
+      userSig: 'sig',
+      roomId: 79,
+      proxy: (await (await fetch('/proxy')).json()).v5,
+    });
     window.trtc = TRTCv5.create();
     await window.trtc.enterRoom({
       sdkAppId: 1400000001,
@@ -198,9 +211,9 @@ test("publishing the emulator refuses reaches each SDK in its own shape: v4 publ
     });
   });
   // Published once the SDK has moved to separate peer connections (right after its join), the attempt is refused.
-  for (let i = 0; i < 200 && !rig.lines.some((line) => line.startsWith('pub5 (trtc-sdk-v5 5.17.1) reconnected')); i++)
+  for (let i = 0; i < 200 && !full.lines.some((line) => line.startsWith('pub5 (trtc-sdk-v5 5.17.1) reconnected')); i++)
     await new Promise((resolve) => setTimeout(resolve, 50));
-  const v5 = await page.evaluate(async () => {
+  const v5 = await v5Page.evaluate(async () => {
     const { trtc } = window;
     const states = [];
     const stopped = new Promise((resolve) => {
@@ -215,10 +228,13 @@ test("publishing the emulator refuses reaches each SDK in its own shape: v4 publ
       new Promise((resolve) => setTimeout(() => resolve({ states }), 20_000)),
     ]);
     await trtc.exitRoom();
+    await window.holder.exitRoom();
     return result;
   });
   assert.equal(v5.reason, 'error');
   assert.match(v5.message, /The trtc-room emulator does not serve \\?"publish\\?"/);
   assert.deepEqual(rig.problems, []);
   assert.deepEqual(rig.aborted, []);
+  assert.deepEqual(full.problems, []);
+  assert.deepEqual(full.aborted, []);
 });

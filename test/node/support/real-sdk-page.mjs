@@ -74,16 +74,17 @@ async function pageBundle() {
 
 /**
  * Starts the emulator (serving the test page at /real-sdk-page) and Chromium; `t.after` stops both.
- * `pages` maps more paths to page scripts (ES modules) the emulator serves from its own origin the same way.
+ * `serverOptions` go to startEmulatorServer. `pages` maps more paths to page scripts (ES modules) the emulator serves from its own origin the same way.
  * Returns { server, browser, open(), lines }: open() makes a page in a fresh context (its own tab and storage);
  * `open(name, { path, ready, init })` opens another served page and waits until its global `ready` is defined;
  * `init` is a script run in the page before its own.
  */
-export async function startRealSdkRig(t, { log = false, extraArgs = [], pages = {} } = {}) {
+export async function startRealSdkRig(t, { log = false, extraArgs = [], pages = {}, serverOptions = {} } = {}) {
   const { startEmulatorServer } = await loadTs('src/emulator/node/server.ts');
   const script = await pageBundle();
   const lines = [];
   const server = await startEmulatorServer({
+    ...serverOptions,
     log: (line) => {
       lines.push(line);
       if (log) console.log(line);
