@@ -24,12 +24,16 @@ export type Layout = 'tiles' | 'none';
 
 /**
  * What the element asks of the call (the element itself, read when the call acts on it): the devices to publish
- * (`camera`, `microphone`), and whether it shows its own controls (then the SDK's autoplay dialog is off).
+ * (`camera`, `microphone`) and which (`cameraId`, `microphoneId`, `speakerId`), and whether it shows its own controls (then the SDK's autoplay dialog is off).
  */
 export interface MediaWish {
   camera: boolean;
   microphone: boolean;
   controls?: boolean;
+  /** The devices to use (`''` or unset: the system default). */
+  cameraId?: string | undefined;
+  microphoneId?: string | undefined;
+  speakerId?: string | undefined;
 }
 
 /**

@@ -24,7 +24,7 @@ export interface BannedDetail extends RoomDetail {
 export interface ErrorDetail {
   code: ErrorCode;
   message: string;
-  /** For `invalid-config`: the attribute at fault. For `media-failed`: `camera` or `microphone`. */
+  /** For `invalid-config`: the attribute at fault. For `media-failed`: `camera`, `microphone` or `speaker`. */
   field?: string;
   /** For `media-failed`: the DOMException's name (`NotAllowedError`, `NotFoundError`, `NotReadableError`, `OverconstrainedError`, …). */
   name?: string;
@@ -54,6 +54,41 @@ export interface PeerMediaDetail {
   userId: string;
   audio: boolean;
   video: boolean;
+}
+
+/** A device the browser offers, as `devices` lists it. */
+export interface DeviceInfo {
+  deviceId: string;
+  /** The browser's name for it (readable once the page has permission: until then no device is listed). */
+  label: string;
+}
+
+/** The devices the browser offers now (`devices`, and `devices-change`'s detail). */
+export interface DeviceLists {
+  cameras: DeviceInfo[];
+  microphones: DeviceInfo[];
+  /** Empty where the browser cannot choose a speaker (`capabilities.speakerSelection` false). */
+  speakers: DeviceInfo[];
+}
+export type DevicesChangeDetail = DeviceLists;
+
+/** The device in use went away: the element moved to the default one. */
+export interface DeviceFallbackDetail {
+  kind: 'camera' | 'microphone' | 'speaker';
+  /** The deviceId that went away. */
+  from: string;
+  /** The deviceId now in use (the system default). */
+  to: string;
+}
+
+/** What this browser can do (`capabilities`), by feature detection. */
+export interface Capabilities {
+  /** A speaker can be chosen (`speakerId`): the browser has `HTMLMediaElement.setSinkId`. */
+  speakerSelection: boolean;
+  /** The screen can be shared: the browser has `getDisplayMedia` (desktop browsers). */
+  screenShare: boolean;
+  /** A shared screen can carry its audio (Chromium: the `suppressLocalAudioPlayback` constraint is known). */
+  screenShareAudio: boolean;
 }
 
 /** The browser refused to play remote media until a user gesture: call `resumeAudio()` from a click. */
@@ -92,6 +127,8 @@ export interface TrtcRoomEventDetails {
   'autoplay-blocked': AutoplayBlockedDetail;
   'speaking-change': SpeakingChangeDetail;
   control: ControlDetail;
+  'devices-change': DevicesChangeDetail;
+  'device-fallback': DeviceFallbackDetail;
 }
 export type TrtcRoomEventName = keyof TrtcRoomEventDetails;
 
@@ -113,6 +150,8 @@ export const TRTC_ROOM_EVENTS = [
   'autoplay-blocked',
   'speaking-change',
   'control',
+  'devices-change',
+  'device-fallback',
 ] as const satisfies readonly TrtcRoomEventName[];
 /** `true` while TRTC_ROOM_EVENTS lists every name of TrtcRoomEventDetails; else the missing names. */
 export type EveryEventListed = [Exclude<TrtcRoomEventName, (typeof TRTC_ROOM_EVENTS)[number]>] extends [never]
@@ -173,5 +212,7 @@ declare global {
     'autoplay-blocked': CustomEvent<AutoplayBlockedDetail>;
     'speaking-change': CustomEvent<SpeakingChangeDetail>;
     control: CustomEvent<ControlDetail>;
+    'devices-change': CustomEvent<DevicesChangeDetail>;
+    'device-fallback': CustomEvent<DeviceFallbackDetail>;
   }
 }

@@ -28,6 +28,12 @@ export interface TrtcRoomInputs {
   proxy?: TrtcProxy | undefined;
   camera?: boolean;
   microphone?: boolean;
+  /** The camera's deviceId (`''`: the default). Attribute `camera-id`. */
+  cameraId?: string | undefined;
+  /** The microphone's deviceId. Attribute `microphone-id`. */
+  microphoneId?: string | undefined;
+  /** The speaker's deviceId. Attribute `speaker-id`. */
+  speakerId?: string | undefined;
   layout?: Layout;
   /** The call's own controls (docs/ui.md). */
   controls?: boolean;

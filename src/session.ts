@@ -1,6 +1,13 @@
 import type { BanInfo } from './ban-reason.js';
 import { roomKey, type MediaWish, type RoomConfig, type SdkGeneration } from './config.js';
-import { TrtcRoomError, type ErrorDetail, type RoomState, type SessionEmit } from './events.js';
+import {
+  TrtcRoomError,
+  type Capabilities,
+  type DeviceLists,
+  type ErrorDetail,
+  type RoomState,
+  type SessionEmit,
+} from './events.js';
 import type { OpenVisit, RoomVisit, VisitOwner } from './visit.js';
 import type { RoomUi } from './ui/room-ui.js';
 
@@ -37,10 +44,14 @@ export class RoomSession implements VisitOwner {
   private currentState: RoomState = 'idle';
   /** The error of the latest failed attempt, which `join()` rejects with. */
   lastError: TrtcRoomError | null = null;
-  /** The devices to publish while in a room; each visit starts with it. */
-  mediaWish: MediaWish = { camera: false, microphone: false };
+  /** The devices to publish while in a room; each visit starts with it (the element sets it at its first update). */
+  declare mediaWish?: MediaWish;
   /** What a person sees of the call (src/ui/), made at the first join and kept across visits. */
   declare ui?: RoomUi;
+  /** The browser's devices, read by the call (from the first join on). */
+  declare devices?: DeviceLists;
+  /** What the browser can do (detected by the visit's code, at the first join). */
+  declare capabilities?: Capabilities;
 
   constructor(
     private readonly loadVisits: () => Promise<OpenVisit>,
@@ -49,10 +60,13 @@ export class RoomSession implements VisitOwner {
     readonly mediaChanged: () => void,
   ) {}
 
-  /** Camera and microphone as the inputs give them; a device set again after a failure is tried again. */
-  setMedia(wish: MediaWish): void {
+  /**
+   * The devices as the inputs give them (`changed`: the inputs just set); a device set again after a failure is
+   * tried again, a device chosen again is taken again.
+   */
+  setMedia(wish: MediaWish, changed?: { has(key: string): boolean }): void {
     this.mediaWish = wish;
-    this.visit?.setMedia(wish);
+    this.visit?.setMedia(wish, changed);
   }
 
   get state(): RoomState {

@@ -8,11 +8,21 @@ import {
   type SdkGeneration,
   type TrtcProxy,
 } from './config.js';
-import { emit, TrtcRoomError, type RoomState, type TrtcRoomEventMap } from './events.js';
+import {
+  emit,
+  TrtcRoomError,
+  type Capabilities,
+  type DeviceLists,
+  type RoomState,
+  type TrtcRoomEventMap,
+} from './events.js';
 import type { TrtcRoomInputName, TrtcRoomInputs } from './inputs.js';
 import type { TrtcSdk } from './sdk/loader.js';
 import { loadVisits, RoomSession } from './session.js';
 import type { UiStrings } from './ui/strings.js';
+
+/** Setting the input again (to the same value) is a change: a device that failed or fell back is tried again. */
+const again = () => true;
 
 /** Attribute text of a numeric input: a number when it is all digits, else the text, kept to be reported. */
 const numericAttribute = {
@@ -89,9 +99,11 @@ export class TrtcRoom extends LitElement implements TrtcRoomInputs {
     sdk: { attribute: false },
     proxy: { attribute: false },
     sdkGeneration: { attribute: 'sdk' },
-    // Setting a device input again (to the same value) is a change: a device that failed is tried again.
-    camera: { type: Boolean, hasChanged: () => true },
-    microphone: { type: Boolean, hasChanged: () => true },
+    camera: { type: Boolean, hasChanged: again },
+    microphone: { type: Boolean, hasChanged: again },
+    cameraId: { attribute: 'camera-id', hasChanged: again },
+    microphoneId: { attribute: 'microphone-id', hasChanged: again },
+    speakerId: { attribute: 'speaker-id', hasChanged: again },
     layout: {},
     controls: { type: Boolean },
     strings: { attribute: false },
@@ -129,6 +141,18 @@ export class TrtcRoom extends LitElement implements TrtcRoomInputs {
   declare camera: boolean;
   /** Publish the microphone while in the room (ignored for a live audience). False releases it. */
   declare microphone: boolean;
+  /**
+   * The camera to use: a `deviceId` from `devices.cameras`; empty or unset: the system default. A change in a
+   * call switches the camera through the SDK, the microphone and the publication going on. Attribute `camera-id`.
+   */
+  declare cameraId: string | undefined;
+  /** The microphone to use (`devices.microphones`); empty or unset: the default. Attribute `microphone-id`. */
+  declare microphoneId: string | undefined;
+  /**
+   * The speaker all remote audio plays on (`devices.speakers`), where `capabilities.speakerSelection`; empty or
+   * unset: the default. Set it from a click (some browsers need a user gesture). Attribute `speaker-id`.
+   */
+  declare speakerId: string | undefined;
   /** `tiles` (default): a tile per participant in the shadow root. `none`: no tiles, for an app that lays out video itself. */
   declare layout: Layout;
   /**
@@ -180,6 +204,23 @@ export class TrtcRoom extends LitElement implements TrtcRoomInputs {
     await this.session.visit?.resumeAudio();
   }
 
+  /**
+   * Read only: the cameras, microphones and speakers the browser offers, `{ cameras, microphones, speakers }` of
+   * `{ deviceId, label }`; empty until the first join and until the page may name devices (after permission).
+   * Kept up to date in a room (`devices-change`).
+   */
+  get devices(): DeviceLists {
+    return this.session.devices ?? { cameras: [], microphones: [], speakers: [] };
+  }
+
+  /**
+   * Read only: what this browser can do, by feature detection: `{ speakerSelection, screenShare, screenShareAudio }`
+   * (docs/media.md). Known from the first join on (the detection loads with the room's code); `undefined` before.
+   */
+  get capabilities(): Capabilities | undefined {
+    return this.session.capabilities;
+  }
+
   /** Where the element is: `idle`, `joining`, `joined`, `leaving`, `left`, `banned` or `error`. */
   get state(): RoomState {
     return this.session.state;
@@ -222,8 +263,8 @@ export class TrtcRoom extends LitElement implements TrtcRoomInputs {
 
   protected override updated(changed: PropertyValues<this>): void {
     super.updated(changed);
-    // The element is the wish (camera, microphone, controls): read when the call acts on it.
-    if (changed.has('camera') || changed.has('microphone')) this.session.setMedia(this);
+    // The element is the wish (camera, microphone, the device ids, controls): read when the call acts on it.
+    this.session.setMedia(this, changed);
     this.syncSession({ clearHold: this.clearHoldAtFirstUpdate });
     this.clearHoldAtFirstUpdate = false;
   }

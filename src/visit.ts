@@ -1,10 +1,10 @@
 // Loaded at the first join, together with the SDK: nothing here is needed before a room is entered.
 import { toBanInfo, type BanInfo } from './ban-reason.js';
 import type { MediaWish, RoomConfig, SdkGeneration } from './config.js';
-import type { ErrorDetail, SessionEmit } from './events.js';
+import type { Capabilities, DeviceLists, ErrorDetail, SessionEmit } from './events.js';
 import { messageOf, sdkCodeOf, type RoomConnection, type SdkAdapter } from './sdk/adapter.js';
 import { loadAdapter } from './sdk/loader.js';
-import { CallMedia } from './media/call.js';
+import { CallMedia, detectCapabilities } from './media/call.js';
 import { RoomUi } from './ui/room-ui.js';
 
 /** What a visit tells the session that opened it. The session decides; the visit only reports. */
@@ -19,12 +19,16 @@ export interface VisitOwner {
   banned(visit: RoomVisit, info: BanInfo): void;
   /** The join failed, or the SDK failed for good. */
   failed(visit: RoomVisit, detail: ErrorDetail): void;
-  /** The devices wanted when the visit starts (later changes come through `setMedia`). */
-  readonly mediaWish: MediaWish;
+  /** The devices wanted when the visit starts (later changes come through `setMedia`); unset: none. */
+  readonly mediaWish?: MediaWish | undefined;
+  /** What the browser can do (the element's `capabilities`): detected here, at the first visit. */
+  capabilities?: Capabilities;
   /** What the tiles show has changed. */
   mediaChanged(): void;
   /** What a person sees of the call (src/ui/): made by the first visit, kept by the owner for later ones. */
   ui?: RoomUi;
+  /** The browser's devices, as the call last read them (the element's `devices`); kept across visits. */
+  devices?: DeviceLists;
 }
 
 /** Opens a visit to one room; made once the SDK is loaded. */
@@ -72,8 +76,9 @@ export class RoomVisit {
     readonly config: RoomConfig,
     private readonly owner: VisitOwner,
   ) {
-    this.media = new CallMedia(config, owner.mediaWish, owner.emit, () => owner.mediaChanged());
+    this.media = new CallMedia(config, owner.mediaWish, owner.emit, () => owner.mediaChanged(), owner);
     (owner.ui ??= new RoomUi()).call = this.media;
+    owner.capabilities ??= detectCapabilities();
   }
 
   /** The SDK's client while the visit has one. */
@@ -81,8 +86,8 @@ export class RoomVisit {
     return this.connection?.client ?? null;
   }
 
-  setMedia(wish: MediaWish): void {
-    this.media.setWish(wish);
+  setMedia(wish: MediaWish, changed?: { has(key: string): boolean }): void {
+    this.media.setWish(wish, changed);
   }
 
   resumeAudio(): Promise<void> {

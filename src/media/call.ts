@@ -1,6 +1,6 @@
 // Loaded at the first join, with visit.ts: nothing here is needed before a room is entered.
 import type { MediaWish, RoomConfig } from '../config.js';
-import type { ErrorDetail, SessionEmit } from '../events.js';
+import type { Capabilities, DeviceFallbackDetail, DeviceLists, ErrorDetail, SessionEmit } from '../events.js';
 import { DeviceError, messageOf, type ConnectionMedia, type LocalDevice, type MediaHandlers } from '../sdk/adapter.js';
 import { SPEAKING, SpeakingDetector } from './speaking.js';
 
@@ -20,6 +20,43 @@ export interface Participant {
 
 const DEVICES: readonly LocalDevice[] = ['camera', 'microphone'];
 
+/** A device the element chooses: a captured one, or the speaker. */
+export type DeviceKind = DeviceFallbackDetail['kind'];
+/** The input that chooses each kind's device. */
+const ID_INPUT = { camera: 'cameraId', microphone: 'microphoneId', speaker: 'speakerId' } as const;
+/** Each kind's list in `devices`. */
+export const LIST_OF = { camera: 'cameras', microphone: 'microphones', speaker: 'speakers' } as const;
+const LIST_OF_BROWSER_KIND: Record<string, keyof DeviceLists> = {
+  videoinput: 'cameras',
+  audioinput: 'microphones',
+  audiooutput: 'speakers',
+};
+
+/** Where the browser can play audio on a chosen speaker (both SDKs' players check for it the same way). */
+export const canChooseSpeaker = () =>
+  typeof HTMLMediaElement !== 'undefined' && 'setSinkId' in HTMLMediaElement.prototype;
+
+/**
+ * What this browser can do, by feature detection: a speaker can be chosen (`setSinkId`), the screen shared
+ * (`getDisplayMedia`: desktop browsers), with its audio (Chromium, the only engine that captures a tab's or the
+ * system's audio, is the one that knows the `suppressLocalAudioPlayback` constraint of such captures).
+ */
+export function detectCapabilities(): Capabilities {
+  const media = typeof navigator === 'undefined' ? undefined : navigator.mediaDevices;
+  const screenShare = typeof media?.getDisplayMedia === 'function';
+  const known = media?.getSupportedConstraints?.() as Record<string, boolean | undefined> | undefined;
+  return {
+    speakerSelection: canChooseSpeaker(),
+    screenShare,
+    screenShareAudio: screenShare && !!known?.suppressLocalAudioPlayback,
+  };
+}
+
+/** What the visit gives the call beyond its events: where the page's device lists are kept (the element reads them). */
+export interface DeviceStore {
+  devices?: DeviceLists;
+}
+
 /** A sentence a person can act on, per DOMException name. */
 const ADVICE: Record<string, string> = {
   NotAllowedError:
@@ -30,6 +67,12 @@ const ADVICE: Record<string, string> = {
   OverconstrainedError:
     'the device cannot satisfy the requested settings: choose another device, then turn it on again',
   NotSupportedError: 'this page cannot use devices: serve it over https (or from localhost)',
+};
+
+const SPEAKER_ADVICE: Record<string, string> = {
+  NotFoundError: 'no such speaker was found: choose one from `devices.speakers`',
+  NotSupportedError: 'this browser plays audio only on its default speaker (`capabilities.speakerSelection` is false)',
+  NotAllowedError: 'the browser refused: choose the speaker from a click',
 };
 
 /**
@@ -55,14 +98,49 @@ export class CallMedia {
   private inRoom = false;
   private released = false;
   private working = false;
+  /** The choice (`cameraId`, `microphoneId`) each captured device is on now; '' for the default. */
+  private readonly on: Record<LocalDevice, string> = { camera: '', microphone: '' };
+  /** A chosen device that went away: the element fell back from it, and does not take it again until chosen again. */
+  private readonly fellBack: Partial<Record<DeviceKind, string>> = {};
+  /** A choice the switch to failed (the device stays on the one it had): not tried again until chosen again. */
+  private readonly switchFailed: Partial<Record<LocalDevice, string>> = {};
+  /** The device each kind fell back from, until the switch to the default is done (then `device-fallback`). */
+  private readonly fallingBack: Partial<Record<LocalDevice, string>> = {};
+  /** The speaker chosen through the SDK, once one is. */
+  private speakerOn = '';
 
   constructor(
     private readonly config: RoomConfig,
-    wish: MediaWish,
+    wish: MediaWish = { camera: false, microphone: false },
     private readonly emit: SessionEmit,
     private readonly changed: () => void,
+    private readonly store: DeviceStore = {},
   ) {
     this.wish = wish;
+  }
+
+  /** The devices the browser offers (empty lists until permission lets the browser name them). */
+  get devices(): DeviceLists {
+    return (this.store.devices ??= { cameras: [], microphones: [], speakers: [] });
+  }
+
+  /** The device `kind` should be on: the input's, unless it fell back from it ('' for the default). */
+  private chosen(kind: DeviceKind): string {
+    const id = this.wish[ID_INPUT[kind]] ?? '';
+    return id === this.fellBack[kind] ? '' : id;
+  }
+
+  /** The system default of `kind` as the browser lists it (its `default` entry, else the first), or ''. */
+  private defaultId(kind: DeviceKind): string {
+    const list = this.devices[LIST_OF[kind]];
+    return (list.find(({ deviceId }) => deviceId === 'default') ?? list[0])?.deviceId ?? '';
+  }
+
+  /** The deviceId `kind` is on now, as far as it is known (for the device menu's mark); '' if unknown. */
+  inUse(kind: DeviceKind): string {
+    if (kind === 'speaker') return this.speakerOn || this.defaultId(kind);
+    if (!this.captured[kind]) return this.chosen(kind) || this.defaultId(kind);
+    return this.on[kind] || this.media?.track?.(kind)?.getSettings().deviceId || this.defaultId(kind);
   }
 
   /** What the adapter reports, for `connect()`. */
@@ -131,8 +209,75 @@ export class CallMedia {
   attach(media: ConnectionMedia): void {
     this.media = media;
     if (this.watchingSpeaking) media.watchVolume?.(SPEAKING.intervalMs);
+    navigator.mediaDevices?.addEventListener?.('devicechange', this.onDeviceChange);
+    void this.refreshDevices(false);
+    this.chooseSpeaker();
     this.changed();
     this.converge();
+  }
+
+  private readonly onDeviceChange = () => void this.refreshDevices(true);
+
+  /**
+   * Reads the browser's devices (after `devicechange`, or a capture that gave permission): `devices-change` when
+   * the browser said so or the lists changed; then a device in use that went away is left for the default.
+   */
+  private async refreshDevices(fromBrowser: boolean): Promise<void> {
+    let all: MediaDeviceInfo[];
+    try {
+      all = (await navigator.mediaDevices?.enumerateDevices?.()) ?? [];
+    } catch {
+      return; // no list to give: the lists stay as they were
+    }
+    if (this.released) return;
+    const lists: DeviceLists = { cameras: [], microphones: [], speakers: [] };
+    const speakers = canChooseSpeaker();
+    for (const { kind, deviceId, label } of all) {
+      const list = LIST_OF_BROWSER_KIND[kind];
+      // No label: the page has no permission yet, and the entry names no device.
+      if (list && label && (list !== 'speakers' || speakers)) lists[list].push({ deviceId, label });
+    }
+    const news = JSON.stringify(lists) !== JSON.stringify(this.devices);
+    this.store.devices = lists;
+    if (news || fromBrowser) this.emit('devices-change', lists);
+    if (news) this.changed();
+    this.leaveGoneDevices();
+  }
+
+  /** A device in use that is no longer listed (or whose track ended) is left for the default, never kept published dead. */
+  private leaveGoneDevices(): void {
+    for (const device of DEVICES) {
+      if (!this.captured[device] || !this.wanted(device)) continue;
+      const track = this.media?.track?.(device);
+      const inUse = this.on[device] || track?.getSettings().deviceId || '';
+      const list = this.devices[LIST_OF[device]];
+      // An empty list says nothing (no permission to name devices): then only an ended track tells.
+      const listed = !inUse || !list.length || list.some(({ deviceId }) => deviceId === inUse);
+      if (track?.readyState !== 'ended' && listed) continue;
+      const chosen = this.wish[ID_INPUT[device]];
+      if (chosen) this.fellBack[device] = chosen;
+      this.fallingBack[device] = inUse;
+      delete this.switchFailed[device];
+      // Still on the gone device: the switch to the default follows (converge), or a stop if there is none.
+      this.on[device] = inUse || 'gone';
+      if (!list.length) this.fail(device, new DOMException(`No ${device} is left.`, 'NotFoundError'));
+    }
+    this.converge();
+  }
+
+  /** Sets the speaker (from the input, in the task that set it: the user gesture of a menu click). */
+  private chooseSpeaker(): void {
+    const media = this.media;
+    const id = this.chosen('speaker');
+    if (!media?.setSpeaker || this.released || id === this.speakerOn) return;
+    this.speakerOn = id;
+    const failed = (name: string) => this.deviceFailed('speaker', new DOMException(`Speaker ${id}.`, name));
+    if (!canChooseSpeaker()) return failed('NotSupportedError');
+    const speakers = this.devices.speakers;
+    if (id && speakers.length && !speakers.some(({ deviceId }) => deviceId === id)) return failed('NotFoundError');
+    media.setSpeaker(id || this.defaultId('speaker')).catch((error: unknown) => {
+      if (!this.released) this.deviceFailed('speaker', error);
+    });
   }
 
   /** In the room: what is captured is published. */
@@ -141,10 +286,22 @@ export class CallMedia {
     this.converge();
   }
 
-  /** The latest wish; a device wished again after a failure is tried again. */
-  setWish(wish: MediaWish): void {
-    for (const device of DEVICES) if (wish[device]) this.failed[device] = false;
+  /**
+   * The latest wish (`changed`: the inputs set since the last one); a device wished again after a failure is
+   * tried again, and a device chosen again is taken again (after a fallback, or a failed switch).
+   */
+  setWish(wish: MediaWish, changed?: { has(key: string): boolean }): void {
+    for (const device of DEVICES) {
+      if (wish[device] && (!changed || changed.has(device))) this.failed[device] = false;
+    }
+    for (const kind of ['camera', 'microphone', 'speaker'] as const) {
+      if (changed?.has(ID_INPUT[kind])) {
+        delete this.fellBack[kind];
+        if (kind !== 'speaker') delete this.switchFailed[kind];
+      }
+    }
     this.wish = wish;
+    this.chooseSpeaker();
     this.converge();
   }
 
@@ -175,6 +332,7 @@ export class CallMedia {
     if (this.released) return;
     this.stopSpeaking(() => true);
     this.released = true;
+    navigator.mediaDevices?.removeEventListener?.('devicechange', this.onDeviceChange);
     this.audioBlocked = false;
     this.media?.release();
     this.captured.camera = this.captured.microphone = false;
@@ -228,27 +386,44 @@ export class CallMedia {
     this.working = true;
     void this.run(this.media).finally(() => {
       this.working = false;
-      if (!this.released && this.inRoom && DEVICES.some((device) => this.wanted(device) !== this.captured[device]))
-        this.converge();
+      if (!this.released && this.inRoom && this.next()) this.converge();
     });
+  }
+
+  /** The next device operation due: a device to turn on or off, else one to switch to another device. */
+  private next(): { device: LocalDevice; switchTo?: string } | undefined {
+    const onOff = DEVICES.find((d) => this.wanted(d) !== this.captured[d]);
+    if (onOff) return { device: onOff };
+    for (const device of DEVICES) {
+      const id = this.chosen(device);
+      if (this.captured[device] && id !== this.on[device] && this.switchFailed[device] !== id)
+        return { device, switchTo: id };
+    }
+    return undefined;
   }
 
   private async run(media: ConnectionMedia): Promise<void> {
     for (;;) {
-      const device = DEVICES.find((d) => this.wanted(d) !== this.captured[d]);
-      if (!device || this.released) break;
-      if (this.captured[device]) {
+      const step = this.next();
+      if (!step || this.released) break;
+      const { device, switchTo } = step;
+      if (switchTo !== undefined) {
+        await this.switchDevice(media, device, switchTo);
+      } else if (this.captured[device]) {
         // A failed stop has nothing for the app to act on: the adapters end the track before anything can fail.
         await media.stopLocal(device).catch(() => undefined);
         this.captured[device] = false;
         if (device === 'microphone') this.stopSpeaking((speaker) => speaker === this.config.userId);
       } else {
+        const id = this.chosen(device);
         try {
-          await media.startLocal(device, device === 'camera' ? this.viewOf(this.config.userId) : null);
+          await media.startLocal(device, device === 'camera' ? this.viewOf(this.config.userId) : null, id);
           this.captured[device] = true;
+          this.on[device] = id;
+          // Permission is granted now: the browser names its devices.
+          void this.refreshDevices(false);
         } catch (error) {
-          this.failed[device] = true;
-          if (!this.released) this.deviceFailed(device, error);
+          this.fail(device, error);
         }
       }
       if (this.released) {
@@ -265,6 +440,34 @@ export class CallMedia {
       this.publishFailed(error);
     }
     this.reportPublished();
+  }
+
+  /** A failed capture: not retried until wished again. */
+  private fail(device: LocalDevice, error: unknown): void {
+    this.failed[device] = true;
+    delete this.fallingBack[device];
+    if (!this.released) this.deviceFailed(device, error);
+  }
+
+  /**
+   * Moves a captured device to the one chosen ('' : the default) through the SDK's own switch; the other device
+   * and what is published go on. A failed switch leaves the device on the one it had (the SDKs recapture it),
+   * except a fallback from a device that went away: then the device stops.
+   */
+  private async switchDevice(media: ConnectionMedia, device: LocalDevice, id: string): Promise<void> {
+    const from = this.fallingBack[device];
+    try {
+      if (!media.switchDevice) throw new DOMException('This SDK cannot switch devices.', 'NotSupportedError');
+      await media.switchDevice(device, id || this.defaultId(device));
+      this.on[device] = id;
+      delete this.fallingBack[device];
+      if (from !== undefined && !this.released)
+        this.emit('device-fallback', { kind: device, from, to: this.inUse(device) });
+    } catch (error) {
+      if (from !== undefined) return this.fail(device, error);
+      this.switchFailed[device] = id;
+      if (!this.released) this.deviceFailed(device, error, true);
+    }
   }
 
   /** A publish the SDK refused (v4: `publish()` rejected; v5: PUBLISH_STATE_CHANGED with an error): media-failed. */
@@ -288,17 +491,17 @@ export class CallMedia {
     this.emit('local-media', { ...now });
   }
 
-  private deviceFailed(device: LocalDevice, error: unknown): void {
+  private deviceFailed(device: DeviceKind, error: unknown, switching = false): void {
     const name =
       error instanceof DeviceError ? error.domName : String((error as { name?: unknown })?.name ?? 'UnknownError');
     const cause = error instanceof DeviceError ? error.sdkError : error;
-    const detail: ErrorDetail = {
-      code: 'media-failed',
-      field: device,
-      name,
-      message: `The ${device} could not be turned on (${name}): ${ADVICE[name] ?? 'it failed to start; turn it on again to retry'}.`,
-      cause,
-    };
+    const what =
+      device === 'speaker'
+        ? `The speaker could not be chosen (${name}): ${SPEAKER_ADVICE[name] ?? 'choose it again to retry'}.`
+        : switching
+          ? `The ${device} could not switch to the chosen device (${name}); it stays on the one it had: ${ADVICE[name] ?? 'choose it again to retry'}.`
+          : `The ${device} could not be turned on (${name}): ${ADVICE[name] ?? 'it failed to start; turn it on again to retry'}.`;
+    const detail: ErrorDetail = { code: 'media-failed', field: device, name, message: what, cause };
     this.emit('error', detail);
   }
 }

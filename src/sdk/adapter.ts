@@ -49,8 +49,21 @@ export class DeviceError extends Error {
 
 /** One connection's media, through the SDK's own calls. One call at a time (src/media/ serialises them). */
 export interface ConnectionMedia {
-  /** Captures the device (the camera's preview plays in `view`). Rejects with a DeviceError. Published once `publish()` is called in the room. */
-  startLocal(device: LocalDevice, view: HTMLElement | null): Promise<void>;
+  /**
+   * Captures the device (`deviceId`: that one, exactly; `''`: the system default; the camera's preview plays in
+   * `view`). Rejects with a DeviceError. Published once `publish()` is called in the room.
+   */
+  startLocal(device: LocalDevice, view: HTMLElement | null, deviceId: string): Promise<void>;
+  /**
+   * Moves a captured device to another one (exactly `deviceId`) through the SDK's own switch, the other device
+   * untouched; in the room the new track is published in place of the old (after `publish()`). Rejects with a
+   * DeviceError; the SDK then goes back to the device it had.
+   */
+  switchDevice?(device: LocalDevice, deviceId: string): Promise<void>;
+  /** The captured track of `device`, if any (for the device it is on, and whether it ended). */
+  track?(device: LocalDevice): MediaStreamTrack | null | undefined;
+  /** Plays all remote audio, now and later, on the speaker `deviceId` (`''`: the default). Rejects with the browser's error. */
+  setSpeaker?(deviceId: string): Promise<void>;
   /** Unpublishes the device and releases it: its track ends. */
   stopLocal(device: LocalDevice): Promise<void>;
   /** In the room: publishes what is captured now (and nothing else). */

@@ -28,11 +28,19 @@ export interface TrtcV4LocalStream extends TrtcV4Stream {
   removeTrack(track: MediaStreamTrack): Promise<void>;
   /** Sends another track of the same kind in its place. */
   replaceTrack(track: MediaStreamTrack): Promise<void>;
+  /**
+   * Captures another device of that kind (exactly `deviceId`) into the stream in place of the current track,
+   * which it stops first; on failure the SDK recaptures the previous device and rethrows (trtc.esm.js,
+   * LocalStream.switchDevice: getUserMedia with `useExact`, then `replaceTrack()`, `recoverCapture()` on error).
+   */
+  switchDevice(type: 'audio' | 'video', deviceId: string): Promise<void>;
 }
 
 /** The part of v4's RemoteStream the element uses. */
 export interface TrtcV4RemoteStream extends TrtcV4Stream {
   getType(): string;
+  /** The speaker its audio plays on (setSinkId on its audio player, kept for a player made later); since 4.6. */
+  setAudioOutput?(deviceId: string): Promise<void>;
 }
 
 /** The media half of v4's Client. */
@@ -51,6 +59,8 @@ export type TrtcV4CreateStream = (config: {
   userId: string;
   audio?: boolean;
   video?: boolean;
+  cameraId?: string;
+  microphoneId?: string;
   audioSource?: MediaStreamTrack;
   videoSource?: MediaStreamTrack;
 }) => TrtcV4LocalStream;
@@ -79,6 +89,9 @@ export function v4DeviceName(error: unknown): string {
  * track. The stream is unpublished only when nothing is captured any more. Remote streams are subscribed by
  * the SDK (autoSubscribe), which fires only `stream-added` then; `client.subscribe()` of the added stream makes
  * it fire `stream-subscribed` (trtc-js-sdk's DownlinkConnection.subscribe), where the stream is played.
+ * Another camera or microphone in a call: `LocalStream.switchDevice()` on that device's own stream, then
+ * `replaceTrack()` on the published one (as for any track of the same kind); the speaker: each remote stream's
+ * `setAudioOutput()`, also for streams subscribed later.
  */
 export function connectV4Media(
   createStream: TrtcV4CreateStream | undefined,
@@ -91,6 +104,7 @@ export function connectV4Media(
   const remote = new Map<string, TrtcV4RemoteStream>();
   const blocked = new Set<TrtcV4Stream>();
   let volumeInterval = 0;
+  let speaker = '';
   // v4 measures a stream's volume in its audio player only: the published stream is played, muted, in a view of
   // its own (out of the document) while volumes are watched, so that the local user's volume is not always 0.
   const meterView = document.createElement('div');
@@ -117,6 +131,8 @@ export function connectV4Media(
     'stream-subscribed': ({ stream }: { stream: TrtcV4RemoteStream }) => {
       if (stream.getType() !== 'main') return;
       remote.set(stream.getUserId(), stream);
+      // Kept by the SDK for the audio player play() makes; a failure was reported when the speaker was chosen.
+      if (speaker) stream.setAudioOutput?.(speaker).catch(() => undefined);
       void play(stream, handlers.viewFor(stream.getUserId()));
     },
     // The SDK has stopped the stream itself.
@@ -143,10 +159,16 @@ export function connectV4Media(
   };
 
   return {
-    async startLocal(device, view) {
+    async startLocal(device, view, deviceId) {
       if (!createStream)
         throw new DeviceError(device, 'NotSupportedError', new Error('This SDK object has no createStream().'));
-      const stream = createStream({ userId, audio: device === 'microphone', video: device === 'camera' });
+      const camera = device === 'camera';
+      const stream = createStream({
+        userId,
+        audio: !camera,
+        video: camera,
+        ...(deviceId ? { [camera ? 'cameraId' : 'microphoneId']: deviceId } : {}),
+      });
       try {
         await stream.initialize();
       } catch (error) {
@@ -155,6 +177,21 @@ export function connectV4Media(
       captured[device] = stream;
       // Not awaited: play() settles when the video plays, which may be never for a view out of the document.
       if (view && device === 'camera') void play(stream, view, { muted: true, mirror: true });
+    },
+    async switchDevice(device, deviceId) {
+      try {
+        await captured[device]?.switchDevice(device === 'camera' ? 'video' : 'audio', deviceId);
+      } catch (error) {
+        throw new DeviceError(device, v4DeviceName(error), error);
+      }
+    },
+    track(device) {
+      const stream = captured[device];
+      return device === 'camera' ? stream?.getVideoTrack() : stream?.getAudioTrack();
+    },
+    async setSpeaker(deviceId) {
+      speaker = deviceId;
+      await Promise.all([...remote.values()].map((stream) => stream.setAudioOutput?.(deviceId)));
     },
     async stopLocal(device) {
       const stream = captured[device];

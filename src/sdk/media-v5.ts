@@ -2,10 +2,20 @@ import { DeviceError, remoteMediaReporter, type ConnectionMedia, type MediaHandl
 
 /** The media half of a trtc-sdk-v5 TRTC instance the element uses (index.d.ts). */
 export interface TrtcV5MediaInstance {
-  startLocalVideo?(config?: { view?: HTMLElement | null; publish?: boolean }): Promise<void>;
+  startLocalVideo?(config?: {
+    view?: HTMLElement | null;
+    publish?: boolean;
+    option?: { cameraId?: string };
+  }): Promise<void>;
   stopLocalVideo?(): Promise<void>;
-  startLocalAudio?(config?: { publish?: boolean }): Promise<void>;
+  startLocalAudio?(config?: { publish?: boolean; option?: { microphoneId?: string } }): Promise<void>;
   stopLocalAudio?(): Promise<void>;
+  /** With `option.cameraId`: the started camera's track switches device (`_localVideoTrack.switchDevice`). */
+  updateLocalVideo?(config: { capture?: boolean; option: { cameraId: string } }): Promise<void>;
+  /** With `option.microphoneId`: the started microphone's track switches device. */
+  updateLocalAudio?(config: { option: { microphoneId: string } }): Promise<void>;
+  getVideoTrack?(): MediaStreamTrack | null;
+  getAudioTrack?(): MediaStreamTrack | null;
   // streamType is TRTC.TYPE.STREAM_TYPE_MAIN ('main'), an enum in the SDK's typings.
   startRemoteVideo?(config: { userId: string; streamType: any; view?: HTMLElement | null }): Promise<void>;
   stopRemoteVideo?(config: { userId: string; streamType?: any }): Promise<void>;
@@ -56,13 +66,18 @@ export function v5DeviceName(error: unknown): string {
 /**
  * v5 media: startLocalVideo/startLocalAudio (they publish by themselves once in the room), REMOTE_*_AVAILABLE
  * for what others publish, startRemoteVideo into the user's view (the SDK plays remote audio itself), and
- * AUTOPLAY_FAILED's `resume` kept for `resume()`.
+ * AUTOPLAY_FAILED's `resume` kept for `resume()`. Another camera or microphone in a call:
+ * `updateLocalVideo/Audio({ option: { cameraId | microphoneId } })`, which switches the started track's device
+ * (trtc.esm.js: `_localVideoTrack.switchDevice()`, exact deviceId, the old device recaptured on failure) and
+ * keeps it published. The speaker: the static `TRTC.setCurrentSpeaker()`, which sets every instance's remote
+ * audio (and acts only for an id in `getSpeakerList()`).
  */
 export function connectV5Media(
   trtc: TrtcV5MediaInstance,
   eventName: (key: keyof TrtcV5MediaEventNames | 'AUDIO_VOLUME') => string,
   handlers: MediaHandlers,
   userId: string,
+  setCurrentSpeaker?: (speakerId: string) => Promise<void>,
 ): ConnectionMedia {
   let volumeInterval = 0;
   const started = { camera: false, microphone: false };
@@ -120,11 +135,13 @@ export function connectV5Media(
     new DeviceError(device, 'NotSupportedError', new Error('This SDK object cannot capture.'));
 
   return {
-    async startLocal(device, view) {
+    async startLocal(device, view, deviceId) {
       const start =
         device === 'camera'
-          ? () => trtc.startLocalVideo?.({ view, publish: true })
-          : () => trtc.startLocalAudio?.({ publish: true });
+          ? () =>
+              trtc.startLocalVideo?.({ view, publish: true, ...(deviceId ? { option: { cameraId: deviceId } } : {}) })
+          : () =>
+              trtc.startLocalAudio?.({ publish: true, ...(deviceId ? { option: { microphoneId: deviceId } } : {}) });
       if (!(device === 'camera' ? trtc.startLocalVideo : trtc.startLocalAudio)) throw missing(device);
       try {
         await start();
@@ -132,6 +149,23 @@ export function connectV5Media(
         throw new DeviceError(device, v5DeviceName(error), error);
       }
       started[device] = true;
+    },
+    async switchDevice(device, deviceId) {
+      try {
+        // `capture: true`: the started track switches (updateLocalVideo keeps `capture` in its config).
+        await (device === 'camera'
+          ? trtc.updateLocalVideo?.({ capture: true, option: { cameraId: deviceId } })
+          : trtc.updateLocalAudio?.({ option: { microphoneId: deviceId } }));
+      } catch (error) {
+        throw new DeviceError(device, v5DeviceName(error), error);
+      }
+    },
+    track(device) {
+      if (!started[device]) return null;
+      return device === 'camera' ? trtc.getVideoTrack?.() : trtc.getAudioTrack?.();
+    },
+    async setSpeaker(deviceId) {
+      await setCurrentSpeaker?.(deviceId);
     },
     async stopLocal(device) {
       if (!started[device]) return;

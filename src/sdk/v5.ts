@@ -48,6 +48,8 @@ export interface TrtcV5EventNames extends Partial<TrtcV5MediaEventNames> {
 export interface TrtcV5Sdk {
   create(): TrtcV5Instance;
   EVENT: TrtcV5EventNames;
+  /** Every instance's remote audio on that speaker (index.d.ts: `static setCurrentSpeaker(speakerId)`). */
+  setCurrentSpeaker?(speakerId: string): Promise<void>;
 }
 
 /** The values of `TRTC.EVENT` in trtc-sdk-v5's index.d.ts, for an SDK object whose EVENT lacks one. */
@@ -105,7 +107,7 @@ export class V5Adapter implements SdkAdapter {
       ...(handlers.sdkAutoplayDialog() ? {} : { enableAutoPlayDialog: false }),
     };
 
-    const media = connectV5Media(trtc, name, handlers, config.userId);
+    const media = connectV5Media(trtc, name, handlers, config.userId, this.sdk.setCurrentSpeaker?.bind(this.sdk));
 
     let destroyed = false;
     return {

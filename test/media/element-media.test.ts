@@ -2,7 +2,7 @@ import { expect, waitUntil } from '@open-wc/testing';
 import '../../src/index.js';
 import type { TrtcRoom } from '../../src/index.js';
 import { createTrtcEmulator, type TrtcEmulator } from '../../src/testing/index.js';
-import { framesAdvance, stubGetUserMedia } from './media-support.js';
+import { framesAdvance, SECOND_CAMERA, stubGetUserMedia, stubSecondCamera } from './media-support.js';
 
 type Generation = { name: 'v4' | 'v5'; sdk: (emulator: Pick<TrtcEmulator, 'sdk' | 'sdkV5'>) => unknown };
 const GENERATIONS: Generation[] = [
@@ -30,7 +30,16 @@ async function join(
   }))
     el.setAttribute(name, value);
   const events: Array<{ type: string; detail: any }> = [];
-  for (const type of ['local-media', 'peer-media', 'autoplay-blocked', 'error', 'banned', 'left'])
+  for (const type of [
+    'local-media',
+    'peer-media',
+    'autoplay-blocked',
+    'error',
+    'banned',
+    'left',
+    'device-fallback',
+    'devices-change',
+  ])
     el.addEventListener(type, (event) => events.push({ type, detail: (event as CustomEvent).detail }));
   document.body.append(el);
   await waitUntil(() => el.state === 'joined', `${userId} joined`, TIMEOUT);
@@ -40,6 +49,9 @@ async function join(
 const tile = (el: TrtcRoom, userId: string) => el.shadowRoot!.querySelector<HTMLElement>(`[data-user-id="${userId}"]`);
 const tileVideo = (el: TrtcRoom, userId: string) => tile(el, userId)?.querySelector('video') ?? null;
 const videoTrackOf = (video: HTMLVideoElement) => (video.srcObject as MediaStream).getVideoTracks()[0];
+/** The live tracks of `kind` the doubles captured. */
+const live = (emulator: TrtcEmulator, kind: string) =>
+  [...emulator.media.capturedTracks].filter((t) => t.kind === kind && t.readyState === 'live');
 
 /** Every track the emulator's SDK doubles captured has ended, and no media element is left in the element or the page. */
 function expectNothingLeft(emulator: TrtcEmulator, ...elements: TrtcRoom[]) {
@@ -228,6 +240,207 @@ for (const gen of GENERATIONS) {
         expect(alice.events.filter((e) => e.type === 'error')).to.have.length(1);
       });
     }
+
+    it('a camera switch in a call (cameraId) keeps the microphone’s track live, the peer keeps seeing video, local-media is unchanged', async () => {
+      const emulator = createTrtcEmulator();
+      const second = stubSecondCamera();
+      try {
+        const alice = await join(emulator, gen, 'alice');
+        await waitUntil(
+          () => live(emulator, 'audio').length + live(emulator, 'video').length === 2,
+          'captured',
+          TIMEOUT,
+        );
+        const [microphone] = live(emulator, 'audio');
+        const [camera] = live(emulator, 'video');
+        const bob = await join(emulator, gen, 'bob');
+        await waitUntil(() => tileVideo(bob.el, 'alice'), 'bob sees alice', TIMEOUT);
+        const audioLink = () =>
+          [...emulator.media.links].find(
+            (l) => l.publisherId === 'alice' && l.subscriberId === 'bob' && l.kind === 'audio',
+          );
+        await waitUntil(
+          () => audioLink() && live(emulator, 'video').length === 2,
+          'bob receives alice’s audio',
+          TIMEOUT,
+        );
+        const heard = audioLink()!;
+        const before = new Set(emulator.media.capturedTracks);
+        const eventsBefore = alice.events.length;
+        alice.el.cameraId = SECOND_CAMERA;
+        const newCamera = () => live(emulator, 'video').find((t) => !before.has(t));
+        await waitUntil(() => camera!.readyState === 'ended' && newCamera(), 'the camera switched', TIMEOUT);
+        expect(second.asked).to.equal(1);
+        expect(microphone!.readyState, 'the microphone’s track is live').to.equal('live');
+        expect(heard.closed || heard.track.readyState !== 'live', 'bob still hears the same audio').to.equal(false);
+        await waitUntil(() => videoTrackOf(tileVideo(alice.el, 'alice')!) === newCamera(), 'the preview', TIMEOUT);
+        await waitUntil(
+          () =>
+            [...emulator.media.links].some(
+              (l) => l.publisherId === 'alice' && l.kind === 'video' && l.track.readyState === 'live',
+            ) && tileVideo(bob.el, 'alice'),
+          'bob receives the new camera',
+          TIMEOUT,
+        );
+        await framesAdvance(tileVideo(bob.el, 'alice')!);
+        const after = alice.events.slice(eventsBefore);
+        expect(after.filter((e) => ['local-media', 'error', 'left'].includes(e.type))).to.deep.equal([]);
+        expect(
+          bob.events.filter((e) => e.type === 'peer-media' && e.detail.userId === 'alice').at(-1)!.detail,
+        ).to.include({ audio: true, video: true });
+      } finally {
+        second.restore();
+      }
+    });
+
+    it('a chosen camera that is not there (camera-id set before the join) is media-failed OverconstrainedError; the microphone goes on', async () => {
+      const emulator = createTrtcEmulator();
+      const alice = await join(emulator, gen, 'alice', { camera: '', microphone: '', 'camera-id': 'no-such-camera' });
+      await waitUntil(() => alice.events.some((e) => e.type === 'error'), 'media-failed', TIMEOUT);
+      expect(alice.events.find((e) => e.type === 'error')!.detail).to.include({
+        code: 'media-failed',
+        field: 'camera',
+        name: 'OverconstrainedError',
+      });
+      await waitUntil(
+        () => alice.events.some((e) => e.type === 'local-media' && e.detail.microphone && !e.detail.camera),
+        'the microphone is published',
+        TIMEOUT,
+      );
+      expect(alice.el.state).to.equal('joined');
+    });
+
+    it('switching in a call to a camera that is not there is media-failed OverconstrainedError; the camera stays on the one it had', async () => {
+      const emulator = createTrtcEmulator();
+      const alice = await join(emulator, gen, 'alice');
+      await waitUntil(() => live(emulator, 'video').length === 1, 'captured', TIMEOUT);
+      alice.el.cameraId = 'no-such-camera';
+      await waitUntil(() => alice.events.some((e) => e.type === 'error'), 'media-failed', TIMEOUT);
+      expect(alice.events.find((e) => e.type === 'error')!.detail).to.include({
+        code: 'media-failed',
+        field: 'camera',
+        name: 'OverconstrainedError',
+      });
+      await waitUntil(() => live(emulator, 'video').length === 1, 'the camera recaptured', TIMEOUT);
+      expect(videoTrackOf(tileVideo(alice.el, 'alice')!).readyState).to.equal('live');
+      expect(alice.el.state).to.equal('joined');
+      expect(alice.events.filter((e) => e.type === 'local-media').at(-1)!.detail).to.deep.equal({
+        camera: true,
+        microphone: true,
+      });
+    });
+
+    it('the camera in use unplugged (devicechange): the element falls back to the default, fires device-fallback, publishes no ended track, and does not take the camera back when it returns', async () => {
+      const emulator = createTrtcEmulator();
+      const second = stubSecondCamera();
+      try {
+        const alice = await join(emulator, gen, 'alice', { camera: '', microphone: '', 'camera-id': SECOND_CAMERA });
+        await waitUntil(() => live(emulator, 'video').length === 1, 'captured', TIMEOUT);
+        expect(second.asked).to.equal(1);
+        await waitUntil(() => alice.el.devices.cameras.length > 0, 'cameras listed', TIMEOUT);
+        expect(alice.el.devices.cameras.map((c) => c.deviceId)).to.include(SECOND_CAMERA);
+        const [unplugged] = live(emulator, 'video');
+        unplugged.stop(); // what the browser does to the track of a device that goes
+        second.plug(false);
+        await waitUntil(() => alice.events.some((e) => e.type === 'device-fallback'), 'device-fallback', TIMEOUT);
+        const defaultCamera = (await navigator.mediaDevices.enumerateDevices()).find((d) => d.kind === 'videoinput')!;
+        expect(alice.events.find((e) => e.type === 'device-fallback')!.detail).to.deep.equal({
+          kind: 'camera',
+          from: SECOND_CAMERA,
+          to: defaultCamera.deviceId,
+        });
+        expect(alice.events.some((e) => e.type === 'devices-change')).to.equal(true);
+        await waitUntil(() => live(emulator, 'video').length === 1, 'a live camera', TIMEOUT);
+        expect(videoTrackOf(tileVideo(alice.el, 'alice')!).readyState, 'the preview is live').to.equal('live');
+        expect(alice.events.filter((e) => e.type === 'error')).to.deep.equal([]);
+        second.plug(true);
+        await waitUntil(
+          () => alice.el.devices.cameras.some((c) => c.deviceId === SECOND_CAMERA),
+          'the camera is listed again',
+          TIMEOUT,
+        );
+        await new Promise((resolve) => setTimeout(resolve, 100));
+        expect(second.asked, 'the camera that came back was not taken').to.equal(1);
+        expect(alice.el.cameraId).to.equal(SECOND_CAMERA);
+        alice.el.cameraId = SECOND_CAMERA; // chosen again: taken again
+        await waitUntil(() => second.asked === 2, 'chosen again, the camera is taken', TIMEOUT);
+      } finally {
+        second.restore();
+      }
+    });
+
+    it('devices lists the browser’s devices once it may name them; capabilities is what this browser can do', async () => {
+      const emulator = createTrtcEmulator();
+      const el = document.createElement('trtc-room');
+      expect(el.capabilities, 'not known before the first join').to.equal(undefined);
+      expect(el.devices).to.deep.equal({ cameras: [], microphones: [], speakers: [] });
+      el.remove();
+      const alice = await join(emulator, gen, 'alice');
+      const listed = (await navigator.mediaDevices.enumerateDevices()).filter((d) => d.label);
+      const ids = (kind: string) => listed.filter((d) => d.kind === kind).map((d) => d.deviceId);
+      await waitUntil(() => alice.el.devices.cameras.length > 0, 'the cameras are listed', TIMEOUT);
+      expect(alice.el.devices.cameras.map((d) => d.deviceId)).to.deep.equal(ids('videoinput'));
+      expect(alice.el.devices.microphones.map((d) => d.deviceId)).to.deep.equal(ids('audioinput'));
+      expect(alice.el.devices.speakers.map((d) => d.deviceId)).to.deep.equal(ids('audiooutput'));
+      const media = navigator.mediaDevices;
+      const known = media.getSupportedConstraints() as Record<string, boolean | undefined>;
+      expect(alice.el.capabilities).to.deep.equal({
+        speakerSelection: 'setSinkId' in HTMLMediaElement.prototype,
+        screenShare: typeof media.getDisplayMedia === 'function',
+        screenShareAudio: !!known.suppressLocalAudioPlayback,
+      });
+      // Chromium on the desktop: every one of them.
+      expect(alice.el.capabilities).to.deep.equal({
+        speakerSelection: true,
+        screenShare: true,
+        screenShareAudio: true,
+      });
+    });
+
+    it('speakerId plays every remote audio on that speaker; an unknown one is media-failed NotFoundError', async () => {
+      const emulator = createTrtcEmulator();
+      const sinks: string[] = [];
+      const proto = HTMLMediaElement.prototype as HTMLMediaElement & { setSinkId(id: string): Promise<void> };
+      const setSinkId = proto.setSinkId;
+      proto.setSinkId = function (this: HTMLMediaElement, id: string) {
+        sinks.push(id);
+        return setSinkId.call(this, id);
+      };
+      try {
+        const alice = await join(emulator, gen, 'alice');
+        await join(emulator, gen, 'bob');
+        await waitUntil(
+          () => alice.events.some((e) => e.type === 'peer-media' && e.detail.audio),
+          'bob’s audio reaches alice',
+          TIMEOUT,
+        );
+        await waitUntil(() => alice.el.devices.speakers.length > 1, 'speakers listed', TIMEOUT);
+        const speaker = alice.el.devices.speakers.find((d) => d.deviceId !== 'default')!.deviceId;
+        await waitUntil(
+          () =>
+            [...emulator.media.links].some((l) => l.kind === 'audio' && l.subscriberId === 'alice') &&
+            (gen.name === 'v5' || !!tile(alice.el, 'bob')?.querySelector('audio')),
+          'alice plays bob’s audio',
+          TIMEOUT,
+        );
+        alice.el.speakerId = speaker;
+        await waitUntil(() => sinks.includes(speaker), 'the remote audio plays on the chosen speaker', TIMEOUT);
+        if (gen.name === 'v4')
+          expect(
+            (tile(alice.el, 'bob')!.querySelector('audio') as HTMLMediaElement & { sinkId: string }).sinkId,
+          ).to.equal(speaker);
+        alice.el.speakerId = 'no-such-speaker';
+        await waitUntil(() => alice.events.some((e) => e.type === 'error'), 'media-failed', TIMEOUT);
+        expect(alice.events.find((e) => e.type === 'error')!.detail).to.include({
+          code: 'media-failed',
+          field: 'speaker',
+          name: 'NotFoundError',
+        });
+        expect(alice.el.state).to.equal('joined');
+      } finally {
+        proto.setSinkId = setSinkId;
+      }
+    });
 
     it('renders the parts: tiles, the local tile first (mirrored, muted preview), remote tiles in join order with data-user-id, labels; the default slot stays', async () => {
       const emulator = createTrtcEmulator();

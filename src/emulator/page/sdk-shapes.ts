@@ -19,6 +19,8 @@ export interface EmulatedTrtcV4 {
 /** The v5-shaped SDK class (`TRTC.create()`, `TRTC.EVENT`): set it as `el.sdk` to drive the v5 adapter. */
 export interface EmulatedTrtcV5 {
   create(): EmulatedV5MediaTrtc;
+  /** As the static TRTC.setCurrentSpeaker: every instance's remote audio on that speaker, if getSpeakerList() lists it. */
+  setCurrentSpeaker(speakerId: string): Promise<void>;
   readonly EVENT: typeof V5_EVENT & typeof V5_MEDIA_EVENT;
   readonly ERROR_CODE: typeof V5_ERROR_CODE;
 }
@@ -89,6 +91,14 @@ export function createEmulatedSdks(backend: RoomBackend, options: EmulatedSdkOpt
       );
       live.add(trtc);
       return trtc;
+    },
+    // trtc.esm.js: an id not among the speakers (enumerateDevices' audiooutput) is ignored, without an error.
+    async setCurrentSpeaker(speakerId: string) {
+      const speakers = (await navigator.mediaDevices.enumerateDevices()).filter((d) => d.kind === 'audiooutput');
+      if (!speakers.some((speaker) => speaker.deviceId === speakerId)) return;
+      await Promise.all(
+        [...live].map((client) => (client instanceof EmulatedV5MediaTrtc ? client.setSpeaker(speakerId) : undefined)),
+      );
     },
     EVENT: Object.freeze({ ...V5_EVENT, ...V5_MEDIA_EVENT }),
     ERROR_CODE: V5_ERROR_CODE,

@@ -16,9 +16,19 @@ export function playerId(): string {
   return typeof crypto.randomUUID === 'function' ? crypto.randomUUID() : `emulated-${++lastId}`;
 }
 
+/**
+ * The constraint both SDKs give getUserMedia for a chosen device: `{ deviceId: { exact } }` (trtc-js-sdk's
+ * `useExact`, trtc-sdk-v5's `useExactDeviceId`), so a device that is gone fails (OverconstrainedError) rather
+ * than capturing another; `true` for the default device.
+ */
+export const deviceConstraint = (deviceId: string | undefined): MediaTrackConstraints | true =>
+  deviceId ? { deviceId: { exact: deviceId } } : true;
+
 /** Captures one device's track; rejects with the browser's own DOMException (NotAllowedError, NotFoundError, …). */
-export async function captureTrack(relay: MediaPlane, kind: MediaKind): Promise<MediaStreamTrack> {
-  const stream = await navigator.mediaDevices.getUserMedia(kind === 'audio' ? { audio: true } : { video: true });
+export async function captureTrack(relay: MediaPlane, kind: MediaKind, deviceId?: string): Promise<MediaStreamTrack> {
+  const stream = await navigator.mediaDevices.getUserMedia(
+    kind === 'audio' ? { audio: deviceConstraint(deviceId) } : { video: deviceConstraint(deviceId) },
+  );
   const track = kind === 'audio' ? stream.getAudioTracks()[0] : stream.getVideoTracks()[0];
   for (const other of stream.getTracks()) if (other !== track) other.stop();
   if (!track) throw new DOMException(`getUserMedia gave no ${kind} track.`, 'NotFoundError');
@@ -53,8 +63,10 @@ export function videoElement(
   return video;
 }
 
-export function audioElement(track: MediaStreamTrack, muted: boolean, id?: string): HTMLAudioElement {
+export function audioElement(track: MediaStreamTrack, muted: boolean, id?: string, sinkId = ''): HTMLAudioElement {
   const audio = document.createElement('audio');
+  // The speaker chosen before this player was made (both SDKs keep it for their later players).
+  if (sinkId) void setSink(audio, sinkId).catch(() => undefined);
   if (id) audio.id = `audio_${id}`;
   audio.autoplay = true;
   audio.setAttribute('autoplay', '');
@@ -62,6 +74,12 @@ export function audioElement(track: MediaStreamTrack, muted: boolean, id?: strin
   audio.muted = muted;
   audio.srcObject = new MediaStream([track]);
   return audio;
+}
+
+/** `element.setSinkId(deviceId)` where the browser has it (both SDKs' players check `'setSinkId' in` the element). */
+export async function setSink(element: HTMLMediaElement, deviceId: string): Promise<void> {
+  const media = element as HTMLMediaElement & { setSinkId?: (id: string) => Promise<void> };
+  if (media.setSinkId) await media.setSinkId(deviceId);
 }
 
 /** Detaches a media element: paused, no source, out of the document. */

@@ -16,7 +16,17 @@ import {
   INVALID_PARAMETER,
   type EmulatedClientConfig,
 } from '../v4-client.js';
-import { audioElement, canCapture, playerId, detach, playRefused, resolveView, videoElement } from './devices.js';
+import {
+  audioElement,
+  canCapture,
+  deviceConstraint,
+  playerId,
+  detach,
+  playRefused,
+  resolveView,
+  setSink,
+  videoElement,
+} from './devices.js';
 import {
   NOTHING_PUBLISHED,
   type MediaKind,
@@ -35,6 +45,9 @@ export interface EmulatedStreamConfig {
   userId?: string;
   audio?: boolean;
   video?: boolean;
+  /** The camera to capture, exactly (trtc-js-sdk: `deviceId: { exact }`); unset: the default. */
+  cameraId?: string;
+  microphoneId?: string;
   audioSource?: MediaStreamTrack;
   videoSource?: MediaStreamTrack;
 }
@@ -169,6 +182,9 @@ abstract class EmulatedStream {
     this.stop();
   }
 
+  /** The speaker chosen with setAudioOutput(), for the audio player made later. */
+  protected speakerId = '';
+
   /** @internal Sets or clears one track; a playing stream updates its players. */
   setTrack(kind: MediaKind, track: MediaStreamTrack | undefined): void {
     if (this.tracks[kind] === track) return;
@@ -189,6 +205,11 @@ abstract class EmulatedStream {
     }
   }
 
+  /** @internal The `<audio>` playing the stream, if any. */
+  protected audioPlayer(): HTMLAudioElement | undefined {
+    return this.audio;
+  }
+
   protected fire(event: string, payload: unknown): void {
     this.handlers.fire(event, payload);
   }
@@ -202,7 +223,7 @@ abstract class EmulatedStream {
     const player = this.player!;
     const options = this.options!;
     if (this.tracks.audio && !this.audio) {
-      this.audio = audioElement(this.tracks.audio, options.muted, this.id);
+      this.audio = audioElement(this.tracks.audio, options.muted, this.id, this.speakerId);
       this.meter = meterOf(this.tracks.audio);
       player.prepend(this.audio);
     }
@@ -259,7 +280,10 @@ export class EmulatedLocalStream extends EmulatedStream {
     }
     let stream: MediaStream;
     try {
-      stream = await navigator.mediaDevices.getUserMedia({ audio, video });
+      stream = await navigator.mediaDevices.getUserMedia({
+        audio: audio && deviceConstraint(this.config.microphoneId),
+        video: video && deviceConstraint(this.config.cameraId),
+      });
     } catch (error) {
       throw v4DeviceError(error, { audio, video });
     }
@@ -305,6 +329,34 @@ export class EmulatedLocalStream extends EmulatedStream {
     this.publishedOn?.setTracks({ [kind]: track });
   }
 
+  /**
+   * As trtc-js-sdk's LocalStream.switchDevice (trtc.esm.js): nothing for the device already in use; else the
+   * current track of that kind is stopped, the device captured exactly (`useExact`, no retry without it) and put
+   * in place with replaceTrack() (on a published stream, sent at once); on failure the previous device is
+   * captured again (`recoverCapture`) and the error thrown, as initialize()'s.
+   */
+  async switchDevice(type: 'audio' | 'video', deviceId: string): Promise<void> {
+    const key = type === 'audio' ? 'microphoneId' : 'cameraId';
+    if (!this.initialized || this.config[key] === deviceId) return;
+    const previous = this.config[key];
+    this.tracks[type]?.stop();
+    const capture = async (id: string | undefined) => {
+      const stream = await navigator.mediaDevices.getUserMedia(
+        type === 'audio' ? { audio: deviceConstraint(id) } : { video: deviceConstraint(id) },
+      );
+      const track = stream.getTracks()[0]!;
+      this.relay.capturedTracks.add(track);
+      await this.replaceTrack(track);
+    };
+    try {
+      await capture(deviceId);
+      this.config[key] = deviceId;
+    } catch (error) {
+      await capture(previous).catch(() => undefined);
+      throw v4DeviceError(error, { audio: type === 'audio', video: type === 'video' });
+    }
+  }
+
   override close(): void {
     super.close();
     for (const track of [this.tracks.audio, this.tracks.video]) track?.stop();
@@ -323,6 +375,13 @@ export class EmulatedRemoteStream extends EmulatedStream {
 
   getType(): 'main' {
     return 'main';
+  }
+
+  /** As RemoteStream.setAudioOutput: the audio player's setSinkId, the id kept for a player made later. */
+  async setAudioOutput(deviceId: string): Promise<void> {
+    this.speakerId = deviceId;
+    const audio = this.audioPlayer();
+    if (audio) await setSink(audio, deviceId);
   }
 
   /** @internal Closes the links; the tracks end. */

@@ -26,6 +26,7 @@ import {
   detach,
   playRefused,
   resolveView,
+  setSink,
   videoElement,
 } from './devices.js';
 import {
@@ -95,6 +96,8 @@ export function v5DeviceError(error: unknown, fnName: string): EmulatedV5RtcErro
 
 interface LocalTrack {
   track: MediaStreamTrack;
+  /** The device asked for (`option.cameraId` / `microphoneId`); '' for the default. */
+  deviceId: string;
   publish: boolean;
   players: HTMLVideoElement[];
 }
@@ -140,14 +143,18 @@ export class EmulatedV5MediaTrtc extends EmulatedV5Trtc {
   }
 
   async startLocalVideo(
-    config: { view?: View; publish?: boolean; option?: { mirror?: boolean | string; fillMode?: string } } = {},
+    config: {
+      view?: View;
+      publish?: boolean;
+      option?: { mirror?: boolean | string; fillMode?: string; cameraId?: string };
+    } = {},
   ): Promise<void> {
     if (this.local.video) return; // the SDK warns "local video is already started"
     const views = this.views(config.view, 'startLocalVideo');
     if (!canCapture()) throw notSecure('startLocalVideo');
     let track: MediaStreamTrack;
     try {
-      track = await captureTrack(this.relay, 'video');
+      track = await captureTrack(this.relay, 'video', config.option?.cameraId);
     } catch (error) {
       throw v5DeviceError(error, 'startLocalVideo');
     }
@@ -166,7 +173,7 @@ export class EmulatedV5MediaTrtc extends EmulatedV5Trtc {
       void playRefused(video);
       return video;
     });
-    this.local.video = { track, publish: config.publish !== false, players };
+    this.local.video = { track, deviceId: config.option?.cameraId ?? '', publish: config.publish !== false, players };
     if (this.local.video.publish && this.member && this.publishable('video', track))
       this.member.setTrack('video', track);
   }
@@ -175,12 +182,12 @@ export class EmulatedV5MediaTrtc extends EmulatedV5Trtc {
     this.stopLocal('video');
   }
 
-  async startLocalAudio(config: { publish?: boolean } = {}): Promise<void> {
+  async startLocalAudio(config: { publish?: boolean; option?: { microphoneId?: string } } = {}): Promise<void> {
     if (this.local.audio) return; // the SDK warns "local audio is already started"
     if (!canCapture()) throw notSecure('startLocalAudio');
     let track: MediaStreamTrack;
     try {
-      track = await captureTrack(this.relay, 'audio');
+      track = await captureTrack(this.relay, 'audio', config.option?.microphoneId);
     } catch (error) {
       throw v5DeviceError(error, 'startLocalAudio');
     }
@@ -188,13 +195,76 @@ export class EmulatedV5MediaTrtc extends EmulatedV5Trtc {
       track.stop();
       return;
     }
-    this.local.audio = { track, publish: config.publish !== false, players: [] };
+    this.local.audio = {
+      track,
+      deviceId: config.option?.microphoneId ?? '',
+      publish: config.publish !== false,
+      players: [],
+    };
     if (this.local.audio.publish && this.member && this.publishable('audio', track))
       this.member.setTrack('audio', track);
   }
 
   async stopLocalAudio(): Promise<void> {
     this.stopLocal('audio');
+  }
+
+  /** As the SDK's updateLocalVideo with `option.cameraId`: the started camera switches device (switchDevice below). */
+  async updateLocalVideo(config: { option?: { cameraId?: string } } = {}): Promise<void> {
+    if (config.option?.cameraId) await this.switchDevice('video', config.option.cameraId, 'updateLocalVideo');
+  }
+
+  /** As the SDK's updateLocalAudio with `option.microphoneId`. */
+  async updateLocalAudio(config: { option?: { microphoneId?: string } } = {}): Promise<void> {
+    if (config.option?.microphoneId) await this.switchDevice('audio', config.option.microphoneId, 'updateLocalAudio');
+  }
+
+  /** The local camera's track (`getVideoTrack()`), as the SDK: null while none is started. */
+  getVideoTrack(): MediaStreamTrack | null {
+    return this.local.video?.track ?? null;
+  }
+
+  /** The local microphone's track (`getAudioTrack()`). */
+  getAudioTrack(): MediaStreamTrack | null {
+    return this.local.audio?.track ?? null;
+  }
+
+  /**
+   * As trtc-sdk-v5's LocalVideoTrack/LocalAudioTrack.switchDevice (trtc.esm.js): nothing before a start or for
+   * the device in use; else the source track is stopped, the device captured with an exact deviceId
+   * (`useExactDeviceId`, `retryWhenExactFailed: false`) and published in place of the old track (the previews
+   * follow); on failure the previous device is captured again (`recapture`) and the DEVICE_ERROR thrown.
+   */
+  private async switchDevice(kind: MediaKind, deviceId: string, fnName: string): Promise<void> {
+    const local = this.local[kind];
+    if (!local || local.deviceId === deviceId) return;
+    local.track.stop();
+    const use = (track: MediaStreamTrack, id: string) => {
+      if (this.local[kind] !== local) return track.stop();
+      local.track = track;
+      local.deviceId = id;
+      for (const player of local.players) player.srcObject = new MediaStream([track]);
+      if (local.publish && this.member) this.member.setTrack(kind, track);
+    };
+    const previous = local.deviceId;
+    try {
+      use(await captureTrack(this.relay, kind, deviceId), deviceId);
+    } catch (error) {
+      const recaptured = await captureTrack(this.relay, kind, previous).catch(() => undefined);
+      if (recaptured) use(recaptured, previous);
+      throw v5DeviceError(error, fnName);
+    }
+  }
+
+  /** The speaker every remote audio of this instance plays on (TRTC.setCurrentSpeaker, sdk-shapes.ts). */
+  private speakerId = '';
+
+  /** @internal For the static TRTC.setCurrentSpeaker: this instance's remote audio on `deviceId`, and later players too. */
+  async setSpeaker(deviceId: string): Promise<void> {
+    this.speakerId = deviceId;
+    await Promise.all(
+      [...this.remote.values()].map((user) => (user.audio?.player ? setSink(user.audio.player, deviceId) : undefined)),
+    );
   }
 
   /**
@@ -451,7 +521,7 @@ export class EmulatedV5MediaTrtc extends EmulatedV5Trtc {
       return;
     }
     audio.link = link;
-    audio.player = audioElement(link.track, false);
+    audio.player = audioElement(link.track, false, undefined, this.speakerId);
     if (await playRefused(audio.player)) this.autoplayFailed(userId, 'audio', audio.player);
   }
 }
