@@ -38,6 +38,11 @@ export interface MediaLink {
   readonly track: MediaStreamTrack;
   readonly closed: boolean;
   close(): void;
+  /**
+   * Sends another track of the same kind on this link's connection (`RTCRtpSender.replaceTrack`): the subscriber
+   * keeps its track, as with the SDKs' own replaceTrack/switchDevice. Absent: the link is closed instead.
+   */
+  replace?(source: MediaStreamTrack): Promise<void>;
 }
 
 /** Where the SDK doubles publish and subscribe: in this page (MediaRelay) or across pages (NetworkMediaRelay). */
@@ -141,7 +146,7 @@ export class RelayMember implements PlaneMember {
     };
   }
 
-  /** Publishes `track` as this member's `kind` (undefined: unpublishes it). The subscribers of a replaced track lose it. */
+  /** Publishes `track` as this member's `kind` (undefined: unpublishes it); a replaced track reaches its subscribers on the same links. */
   setTrack(kind: MediaKind, track: MediaStreamTrack | undefined): void {
     this.setTracks({ [kind]: track });
   }
@@ -149,8 +154,17 @@ export class RelayMember implements PlaneMember {
   /** Sets several kinds at once: the others hear one change (a LocalStream published with both tracks). */
   setTracks(tracks: Partial<Record<MediaKind, MediaStreamTrack | undefined>>): void {
     if (this.gone) return;
-    const replaced = (kind: MediaKind) =>
-      this.closeLinks((link) => link.publisherId === this.userId && link.kind === kind);
+    const replaced = (kind: MediaKind) => {
+      const next = tracks[kind];
+      const mine = (link: MediaLink) => link.publisherId === this.userId && link.kind === kind;
+      // A track in place of another (a device switch): the same connections carry it; the peers notice nothing.
+      if (!next || !this.tracks[kind]) return this.closeLinks(mine);
+      for (const link of [...this.relay.links])
+        if (link.room === this.room && mine(link)) {
+          if (link.replace) link.replace(next).catch(() => link.close());
+          else link.close();
+        }
+    };
     if (applyTracks(this.tracks, tracks, replaced)) this.announce();
   }
 
@@ -246,6 +260,9 @@ export async function connectLoopback(
       receiver.close();
       track?.stop();
       onClose(link);
+    },
+    async replace(next) {
+      await sender.getSenders()[0]?.replaceTrack(next);
     },
   };
   // A candidate the other end refuses (it closed meanwhile) is not an error: the link's state reports a failure.
