@@ -88,8 +88,13 @@ function leave(host: ControlHost): void {
   if (allowed(host, { control: 'leave', pressed: true })) void host.leave();
 }
 
-/** The bar: microphone and camera toggles (`aria-pressed` = the element's property), then leave. */
-export function renderControls(host: ControlHost, strings: UiStrings, html: HtmlTag): TemplateResult {
+/** The bar: microphone and camera toggles (`aria-pressed` = the element's property), `more` (the device menu), then leave. */
+export function renderControls(
+  host: ControlHost,
+  strings: UiStrings,
+  html: HtmlTag,
+  more: unknown = '',
+): TemplateResult {
   stylesTemplate ??= Object.assign([styles], { raw: [styles] }) as unknown as TemplateStringsArray;
   const device = (name: 'microphone' | 'camera') =>
     html`<button
@@ -102,7 +107,7 @@ export function renderControls(host: ControlHost, strings: UiStrings, html: Html
     </button>`;
   return html`${html(stylesTemplate)}
     <div part="controls" role="group" aria-label=${strings.controls}>
-      ${device('microphone')}${device('camera')}
+      ${device('microphone')}${device('camera')}${more}
       <button type="button" part="control leave" @click=${() => leave(host)}>
         ${icon('leave', true, html)}<span class="text">${strings.leave}</span>
       </button>

@@ -1,15 +1,22 @@
 // What a person sees of the call (loaded at the first join, kept across visits): the tiles, and with `controls`
 // the control bar, the unblock button and a polite live region. It reads the call's state and the element's
 // own events, never the SDK.
-import type { BannedDetail, ConnectionStateChangeDetail, PeerDetail, PeerMediaDetail } from '../events.js';
+import type {
+  BannedDetail,
+  ConnectionStateChangeDetail,
+  DeviceFallbackDetail,
+  PeerDetail,
+  PeerMediaDetail,
+} from '../events.js';
 import type { CallMedia } from '../media/call.js';
 import { renderControls, renderUnblock, type ControlHost } from './controls.js';
+import { DeviceMenu, type DeviceMenuHost } from './devices-menu.js';
 import { banReasonKey, fill, stringsFor, type UiStrings } from './strings.js';
 import type { HtmlTag } from './html.js';
 import { renderTiles } from './tiles.js';
 
 /** The element, as the UI reads it. */
-export interface UiHost extends ControlHost {
+export interface UiHost extends ControlHost, DeviceMenuHost {
   layout: 'tiles' | 'none';
   controls: boolean;
   strings: Partial<UiStrings> | undefined;
@@ -40,6 +47,9 @@ export class RoomUi {
   private nextId = 0;
   private readonly peerMedia = new Map<string, { audio: boolean; video: boolean }>();
   private reconnecting = false;
+  private menu: DeviceMenu | undefined;
+  /** The devices' labels as last listed (a device that went away is named by the label it had). */
+  private readonly labels = new Map<string, string>();
 
   render(host: UiHost, html: HtmlTag): unknown {
     this.listen(host);
@@ -53,7 +63,10 @@ export class RoomUi {
         : renderTiles(call.participants(), strings, controls, html);
     if (!controls) return tiles;
     hiddenTemplate ??= Object.assign([visuallyHidden], { raw: [visuallyHidden] }) as unknown as TemplateStringsArray;
-    return html`${tiles}${host.state === 'joined' ? renderControls(host, strings, html) : ''}${
+    const menu = call && !call.ended ? (this.menu ??= new DeviceMenu(host)).render(call, strings, html) : '';
+    if (call)
+      for (const list of Object.values(call.devices)) for (const d of list) this.labels.set(d.deviceId, d.label);
+    return html`${tiles}${host.state === 'joined' ? renderControls(host, strings, html, menu) : ''}${
         call?.audioBlocked ? renderUnblock(host, strings, html) : ''
       }${html(hiddenTemplate)}
       <div part="status" role="status" aria-live="polite">
@@ -99,6 +112,9 @@ export class RoomUi {
       if (before.audio !== audio) say((s) => fill(audio ? s.peerMicrophoneOn : s.peerMicrophoneOff, name));
       if (before.video !== video) say((s) => fill(video ? s.peerCameraOn : s.peerCameraOff, name));
     });
+    on<DeviceFallbackDetail>('device-fallback', ({ kind, from }) =>
+      say((s) => fill(s.deviceFallback, { name: this.labels.get(from) || s[kind === 'speaker' ? 'speakers' : kind] })),
+    );
     on<BannedDetail>('banned', ({ reason }) =>
       say((s) => fill(s.banned, { reason: s[banReasonKey(reason)] ?? s['ban-unknown'] })),
     );

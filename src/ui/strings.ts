@@ -16,6 +16,12 @@ export interface UiStrings {
   leave: string;
   /** The button shown while the browser blocks remote audio. */
   unblock: string;
+  /** The device menu's button. */
+  devices: string;
+  /** The device menu's groups. */
+  cameras: string;
+  microphones: string;
+  speakers: string;
   /** A tile's accessible name: the local user. */
   you: string;
   /** Added to a tile's accessible name while that user publishes no live audio. */
@@ -38,6 +44,8 @@ export interface UiStrings {
   reconnecting: string;
   reconnected: string;
   banned: string;
+  /** The device in use went away (`{name}`: its label); the default one is used. */
+  deviceFallback: string;
   'ban-duplicate-user-id': string;
   'ban-removed-by-admin': string;
   'ban-room-dismissed': string;
@@ -52,6 +60,10 @@ export const STRINGS: Record<'en' | 'zh' | 'ko', UiStrings> = {
     camera: 'Camera',
     leave: 'Leave',
     unblock: 'Play audio',
+    devices: 'Devices',
+    cameras: 'Cameras',
+    microphones: 'Microphones',
+    speakers: 'Speakers',
     you: '{name} (you)',
     microphoneOff: 'microphone off',
     cameraOff: 'camera off',
@@ -68,6 +80,7 @@ export const STRINGS: Record<'en' | 'zh' | 'ko', UiStrings> = {
     reconnecting: 'Connection lost. Reconnecting…',
     reconnected: 'Reconnected.',
     banned: 'You are no longer in the room: {reason}',
+    deviceFallback: '{name} was disconnected. Using the default device.',
     'ban-duplicate-user-id': 'you joined from another tab or device.',
     'ban-removed-by-admin': 'you were removed from the room.',
     'ban-room-dismissed': 'the room was closed.',
@@ -79,6 +92,10 @@ export const STRINGS: Record<'en' | 'zh' | 'ko', UiStrings> = {
     camera: '摄像头',
     leave: '离开',
     unblock: '播放声音',
+    devices: '设备',
+    cameras: '摄像头',
+    microphones: '麦克风',
+    speakers: '扬声器',
     you: '{name}（你）',
     microphoneOff: '麦克风已关闭',
     cameraOff: '摄像头已关闭',
@@ -95,6 +112,7 @@ export const STRINGS: Record<'en' | 'zh' | 'ko', UiStrings> = {
     reconnecting: '连接已断开，正在重新连接…',
     reconnected: '已重新连接。',
     banned: '你已不在房间中：{reason}',
+    deviceFallback: '{name} 已断开，正在使用默认设备。',
     'ban-duplicate-user-id': '你在另一个标签页或设备上进入了房间。',
     'ban-removed-by-admin': '你已被移出房间。',
     'ban-room-dismissed': '房间已解散。',
@@ -106,6 +124,10 @@ export const STRINGS: Record<'en' | 'zh' | 'ko', UiStrings> = {
     camera: '카메라',
     leave: '나가기',
     unblock: '오디오 재생',
+    devices: '장치',
+    cameras: '카메라',
+    microphones: '마이크',
+    speakers: '스피커',
     you: '{name}(나)',
     microphoneOff: '마이크 꺼짐',
     cameraOff: '카메라 꺼짐',
@@ -122,6 +144,7 @@ export const STRINGS: Record<'en' | 'zh' | 'ko', UiStrings> = {
     reconnecting: '연결이 끊겼습니다. 다시 연결하는 중…',
     reconnected: '다시 연결되었습니다.',
     banned: '더 이상 방에 있지 않습니다: {reason}',
+    deviceFallback: '{name} 연결이 끊겼습니다. 기본 장치를 사용합니다.',
     'ban-duplicate-user-id': '다른 탭이나 기기에서 같은 ID로 들어왔습니다.',
     'ban-removed-by-admin': '방에서 내보내졌습니다.',
     'ban-room-dismissed': '방이 닫혔습니다.',

@@ -213,6 +213,73 @@ for (const gen of GENERATIONS) {
   });
 }
 
+describe('<trtc-room controls> device menu (v4 double)', () => {
+  it('a menu button (part="control devices") lists cameras, microphones and speakers with the one in use checked, works from the keyboard, chooses a device, and stays axe-clean open', async () => {
+    const emulator = createTrtcEmulator();
+    const alice = await join(emulator, GENERATIONS[0]!, 'alice');
+    await waitUntil(
+      () => alice.el.devices.cameras.length > 0 && $(alice.el, '[role="menu"] [role="group"]'),
+      'the devices are listed',
+      TIMEOUT,
+    );
+    const devices = button(alice.el, 'devices');
+    expect(devices.getAttribute('aria-haspopup')).to.equal('menu');
+    expect(devices.getAttribute('aria-expanded')).to.equal('false');
+    const menu = $(alice.el, '[role="menu"]')!;
+    expect(menu.hidden).to.equal(true);
+    expect(devices.getAttribute('aria-controls')).to.equal(menu.id);
+    const groups = [...menu.querySelectorAll('[role="group"]')].map((g) => g.getAttribute('aria-label'));
+    expect(groups).to.deep.equal(['Cameras', 'Microphones', 'Speakers']);
+    const items = () => [...menu.querySelectorAll<HTMLElement>('[role="menuitemradio"]')];
+    const { cameras, microphones, speakers } = alice.el.devices;
+    expect(items().map((i) => i.textContent!.trim())).to.deep.equal(
+      [...cameras, ...microphones, ...speakers].map((d) => d.label),
+    );
+    const checked = () =>
+      items()
+        .filter((i) => i.getAttribute('aria-checked') === 'true')
+        .map((i) => i.textContent!.trim());
+    expect(checked(), 'one device of each kind is in use').to.have.length(3);
+    expect(checked()[1]).to.equal(microphones.find((d) => d.deviceId === 'default')!.label);
+
+    // The keyboard: ArrowDown on the button opens the menu on the first item; arrows move; Escape closes it.
+    const key = (target: Element, keyName: string) =>
+      target.dispatchEvent(
+        new KeyboardEvent('keydown', { key: keyName, bubbles: true, composed: true, cancelable: true }),
+      );
+    devices.focus();
+    key(devices, 'ArrowDown');
+    await waitUntil(() => alice.el.shadowRoot!.activeElement === items()[0], 'the first item has the focus', TIMEOUT);
+    expect(devices.getAttribute('aria-expanded')).to.equal('true');
+    expect(menu.hidden).to.equal(false);
+    key(items()[0]!, 'ArrowUp');
+    expect(alice.el.shadowRoot!.activeElement, 'ArrowUp wraps to the last item').to.equal(items().at(-1));
+    key(items().at(-1)!, 'Home');
+    expect(alice.el.shadowRoot!.activeElement).to.equal(items()[0]);
+
+    const axe = await loadAxe();
+    const results = await axe.run(alice.el, { resultTypes: ['violations'] });
+    expect(results.violations.map((v: any) => v.id)).to.deep.equal([]);
+
+    key(items()[0]!, 'Escape');
+    await waitUntil(() => menu.hidden, 'Escape closes the menu', TIMEOUT);
+    expect(alice.el.shadowRoot!.activeElement, 'the focus is back on the button').to.equal(devices);
+
+    // Choosing the second microphone from the keyboard: the attribute (and property) follow, the item is checked.
+    key(devices, 'Enter');
+    await waitUntil(() => !menu.hidden, 'Enter opens the menu', TIMEOUT);
+    const second = microphones.find((d) => d.deviceId !== 'default')!;
+    const item = items().find((i) => i.textContent!.trim() === second.label)!;
+    item.focus();
+    key(item, 'Enter');
+    await waitUntil(() => alice.el.microphoneId === second.deviceId, 'the microphone is chosen', TIMEOUT);
+    expect(alice.el.getAttribute('microphone-id')).to.equal(second.deviceId);
+    await waitUntil(() => checked()[1] === second.label, 'the chosen microphone is checked', TIMEOUT);
+    expect(menu.hidden).to.equal(true);
+    expect(alice.events.filter((e) => e.type === 'error')).to.deep.equal([]);
+  });
+});
+
 describe('<trtc-room controls> strings', () => {
   it('lang="zh" gives the Chinese labels, lang="ko" the Korean ones, and strings = { leave } relabels leave', async () => {
     const emulator = createTrtcEmulator();

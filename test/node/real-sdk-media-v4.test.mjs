@@ -12,7 +12,19 @@ const WAIT = { timeout: 25_000 };
 function installHelpers() {
   window.captured = [];
   const getUserMedia = navigator.mediaDevices.getUserMedia.bind(navigator.mediaDevices);
+  // A second camera (Chromium's fake devices have one): listed while window.secondCamera, captured as the fake one.
+  window.secondCameraCaptures = 0;
+  const enumerateDevices = navigator.mediaDevices.enumerateDevices.bind(navigator.mediaDevices);
+  navigator.mediaDevices.enumerateDevices = async () => {
+    const list = await enumerateDevices();
+    const second = { deviceId: 'second-camera', groupId: 'second', kind: 'videoinput', label: 'Second camera' };
+    return window.secondCamera ? [...list, { ...second, toJSON: () => second }] : list;
+  };
   navigator.mediaDevices.getUserMedia = async (constraints) => {
+    if (window.secondCamera && constraints?.video?.deviceId?.exact === 'second-camera') {
+      window.secondCameraCaptures++;
+      constraints = { ...constraints, video: true };
+    }
     const stream = await getUserMedia(constraints);
     window.captured.push(...stream.getTracks());
     return stream;
@@ -21,7 +33,7 @@ function installHelpers() {
   window.elementOf = () => document.querySelector('trtc-room');
   window.watchMedia = () => {
     const el = window.elementOf();
-    for (const type of ['peer-media', 'local-media', 'media-failed'])
+    for (const type of ['peer-media', 'local-media', 'media-failed', 'error'])
       el.addEventListener(type, (event) => {
         const { userId, audio, video, camera, microphone, device, cause } = event.detail;
         window.media.push({
@@ -193,6 +205,57 @@ test('<trtc-room> media on the unmodified trtc-js-sdk through the emulator, two 
     );
     assert.equal(await alice.evaluate(() => window.remoteAudioTrack('bob')?.id), audioBefore);
   });
+
+  await t.test(
+    'a camera switch in the call (cameraId, the SDK’s LocalStream.switchDevice): the microphone’s track stays live, the peer keeps seeing video, local-media is unchanged',
+    async () => {
+      const { a: alice, b: bob } = pages;
+      const audioBefore = await alice.evaluate(() => window.remoteAudioTrack('bob')?.id);
+      const seenBefore = await alice.evaluate(() => window.media.length);
+      const mark = await bob.evaluate(() => {
+        window.secondCamera = true;
+        window.beforeSwitch = [...window.captured];
+        window.elementOf().cameraId = 'second-camera';
+        return window.media.length;
+      });
+      await bob.waitForFunction(
+        () =>
+          window.secondCameraCaptures > 0 &&
+          window.captured.some(
+            (track) => track.kind === 'video' && track.readyState === 'live' && !window.beforeSwitch.includes(track),
+          ) &&
+          window.beforeSwitch.every((track) => track.kind !== 'video' || track.readyState === 'ended'),
+        null,
+        WAIT,
+      );
+      assert.ok(
+        await bob.evaluate(
+          () =>
+            window.beforeSwitch.filter((track) => track.kind === 'audio' && track.readyState === 'live').length === 1,
+        ),
+        "bob's microphone track is the same, still live",
+      );
+      const seen = await framesOf(alice, 'bob');
+      assert.ok(seen.frames >= 2, "alice still sees bob's frames advance");
+      assert.ok(await alice.evaluate(() => window.remoteVideoTrack('bob') !== null));
+      assert.equal(await alice.evaluate(() => window.remoteAudioTrack('bob')?.id), audioBefore, 'the same audio');
+      const after = await bob.evaluate((mark) => window.media.slice(mark), mark);
+      assert.deepEqual(
+        after.filter((m) => m.type === 'local-media' || m.type === 'error'),
+        [],
+        'no local-media, no error',
+      );
+      assert.deepEqual(
+        await alice.evaluate(
+          (seenBefore) =>
+            window.media.slice(seenBefore).filter((m) => m.type === 'peer-media' && m.userId === 'bob' && !m.video),
+          seenBefore,
+        ),
+        [],
+        "alice never heard that bob's video went",
+      );
+    },
+  );
 
   await t.test('microphone off: the peer hears peer-media audio:false; the video goes on', async () => {
     const { a: alice, b: bob } = pages;

@@ -13,7 +13,19 @@ const SDK_APP_ID = 1400000001;
 const init = `
 window.captured = [];
 const getUserMedia = navigator.mediaDevices.getUserMedia.bind(navigator.mediaDevices);
+// A second camera (Chromium's fake devices have one): listed while window.secondCamera, captured as the fake one.
+window.secondCameraCaptures = 0;
+const enumerateDevices = navigator.mediaDevices.enumerateDevices.bind(navigator.mediaDevices);
+navigator.mediaDevices.enumerateDevices = async () => {
+  const list = await enumerateDevices();
+  const second = { deviceId: 'second-camera', groupId: 'second', kind: 'videoinput', label: 'Second camera' };
+  return window.secondCamera ? [...list, { ...second, toJSON: () => second }] : list;
+};
 navigator.mediaDevices.getUserMedia = async (constraints) => {
+  if (window.secondCamera && constraints?.video?.deviceId?.exact === 'second-camera') {
+    window.secondCameraCaptures++;
+    constraints = { ...constraints, video: true };
+  }
   const stream = await getUserMedia(constraints);
   window.captured.push(...stream.getTracks());
   return stream;
@@ -142,6 +154,46 @@ test(
         }
         assert.ok(!rig.lines.some((line) => /reconnected/.test(line)), 'no member moved to a fresh socket');
 
+        await st.test(
+          'a camera switch in the call (cameraId, the SDK’s updateLocalVideo): the microphone’s track stays live, the peer keeps seeing video, local-media is unchanged',
+          async () => {
+            const before = await alice.page.evaluate((el) => {
+              const element = document.querySelector(`trtc-room[data-number="${el}"]`);
+              window.secondCamera = true;
+              window.localMedia = [];
+              element.addEventListener('local-media', (event) => window.localMedia.push(event.detail));
+              window.beforeSwitch = [...window.captured];
+              element.cameraId = 'second-camera';
+              return window.captured.filter((t) => t.readyState === 'live').map((t) => t.kind);
+            }, alice.el);
+            assert.deepEqual(before.sort(), ['audio', 'video']);
+            await alice.page.waitForFunction(
+              () =>
+                window.secondCameraCaptures > 0 &&
+                window.captured.some(
+                  (t) => t.kind === 'video' && t.readyState === 'live' && !window.beforeSwitch.includes(t),
+                ) &&
+                window.beforeSwitch.every((t) => t.kind !== 'video' || t.readyState === 'ended'),
+              null,
+              { timeout: 20_000 },
+            );
+            assert.ok(
+              await alice.page.evaluate(() =>
+                window.beforeSwitch.filter((t) => t.kind === 'audio').every((t) => t.readyState === 'live'),
+              ),
+              "alice's microphone track is the same, still live",
+            );
+            const seen = await moving(bob, 'alice');
+            assert.ok(seen.advanced > 0, `bob still sees alice move: ${JSON.stringify(seen)}`);
+            assert.deepEqual(await alice.page.evaluate(() => window.localMedia), [], 'no local-media');
+            assert.deepEqual(await errors(alice), []);
+            assert.deepEqual(
+              await bob.page.evaluate(() => window.peerMedia.filter((m) => m.userId === 'alice' && !m.video)),
+              [],
+              'bob never heard that alice’s video went',
+            );
+          },
+        );
         await st.test('camera off reaches the peer as peer-media video:false, and ends the camera track', async () => {
           await alice.page.evaluate(
             (el) => (document.querySelector(`trtc-room[data-number="${el}"]`).camera = false),
