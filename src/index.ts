@@ -5,7 +5,12 @@ export { TrtcRoomError } from './events.js';
 export type {
   BannedDetail,
   ConnectionStateChangeDetail,
+  Capabilities,
   ControlDetail,
+  DeviceFallbackDetail,
+  DeviceInfo,
+  DeviceLists,
+  DevicesChangeDetail,
   ErrorCode,
   ErrorDetail,
   AutoplayBlockedDetail,

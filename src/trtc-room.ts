@@ -53,6 +53,8 @@ const numericAttribute = {
  * @fires {CustomEvent<PeerMediaDetail>} peer-media - What a remote user publishes changed (publish, unpublish, mute): `{ userId, audio, video }`.
  * @fires {CustomEvent<AutoplayBlockedDetail>} autoplay-blocked - The browser refused to play remote audio until a user gesture: call `resumeAudio()` from a click.
  * @fires {CustomEvent<SpeakingChangeDetail>} speaking-change - With `controls`: a user (the local one too) started or stopped speaking, from the SDK's volume evaluation: `{ userId, speaking }`.
+ * @fires {CustomEvent<DevicesChangeDetail>} devices-change - In a room: the browser's devices changed (`devicechange`), or their lists filled after permission: `{ cameras, microphones, speakers }`.
+ * @fires {CustomEvent<DeviceFallbackDetail>} device-fallback - The device in use went away; the element uses the system default now: `{ kind, from, to }`.
  * @fires {CustomEvent<ControlDetail>} control - With `controls`: a control was clicked, before it acts: `{ control: 'microphone' | 'camera' | 'leave', pressed }`. Cancelable: `preventDefault()` stops the action.
  *
  * @csspart tiles - The grid of tiles (layout `tiles`).
@@ -63,7 +65,8 @@ const numericAttribute = {
  * @csspart video-muted - With `controls`: a tile whose user publishes no video.
  * @csspart muted-icon - With `controls`: the microphone-off icon in a muted tile's label.
  * @csspart controls - With `controls`, in a room: the control bar.
- * @csspart control - A button of the bar; also `microphone` or `camera` (toggles with `aria-pressed`), or `leave`.
+ * @csspart control - A button of the bar; also `microphone` or `camera` (toggles with `aria-pressed`), `devices` (the device menu's button), or `leave`.
+ * @csspart devices-menu - With `controls`: the device menu (`role="menu"`): cameras, microphones and speakers, the ones in use checked.
  * @csspart unblock - With `controls`, while the browser blocks remote audio: the button that plays it.
  * @csspart status - With `controls`: the polite live region (visually hidden) that announces joins, leaves, mutes, a ban and reconnects.
  * @cssprop [--trtc-room-tile-gap=8px] - The space between tiles.
@@ -80,6 +83,8 @@ const numericAttribute = {
  * @cssprop [--trtc-room-unblock-background=#1a73e8] - The unblock button's background.
  * @cssprop [--trtc-room-focus-ring=#1a73e8] - The focus ring of the buttons (keyboard focus).
  * @cssprop [--trtc-room-control-gap=8px] - The space between control buttons.
+ * @cssprop [--trtc-room-menu-background=#fff] - The device menu's background.
+ * @cssprop [--trtc-room-menu-color=#202124] - The device menu's text color.
  *
  * @attr {string} lang - The language of the element's texts (`en`, `zh`, `ko`; else its closest ancestor's, else the document's; unknown: English).
  * @attr {string} state - Read only, reflected: `idle`, `joining`, `joined`, `leaving`, `left`, `banned` or `error`.

@@ -191,7 +191,7 @@ export function connectV4Media(
     },
     async setSpeaker(deviceId) {
       speaker = deviceId;
-      await Promise.all([...remote.values()].map((stream) => stream.setAudioOutput?.(deviceId)));
+      await Promise.all([...remote.values()].map((stream) => stream.setAudioOutput?.(deviceId) ?? Promise.resolve()));
     },
     async stopLocal(device) {
       const stream = captured[device];

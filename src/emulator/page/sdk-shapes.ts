@@ -97,7 +97,9 @@ export function createEmulatedSdks(backend: RoomBackend, options: EmulatedSdkOpt
       const speakers = (await navigator.mediaDevices.enumerateDevices()).filter((d) => d.kind === 'audiooutput');
       if (!speakers.some((speaker) => speaker.deviceId === speakerId)) return;
       await Promise.all(
-        [...live].map((client) => (client instanceof EmulatedV5MediaTrtc ? client.setSpeaker(speakerId) : undefined)),
+        [...live].map((client) =>
+          client instanceof EmulatedV5MediaTrtc ? client.setSpeaker(speakerId) : Promise.resolve(),
+        ),
       );
     },
     EVENT: Object.freeze({ ...V5_EVENT, ...V5_MEDIA_EVENT }),

@@ -263,7 +263,9 @@ export class EmulatedV5MediaTrtc extends EmulatedV5Trtc {
   async setSpeaker(deviceId: string): Promise<void> {
     this.speakerId = deviceId;
     await Promise.all(
-      [...this.remote.values()].map((user) => (user.audio?.player ? setSink(user.audio.player, deviceId) : undefined)),
+      [...this.remote.values()].map((user) =>
+        user.audio?.player ? setSink(user.audio.player, deviceId) : Promise.resolve(),
+      ),
     );
   }
 
