@@ -30,6 +30,9 @@ import { everyInterval, meterOf, type VolumeMeter } from './volume.js';
 import { DEVICE_NOT_FOUND, INITIALIZE_FAILED, PLAY_NOT_ALLOWED, UNKNOWN } from '../../../sdk/v4-error-codes.js';
 export { DEVICE_NOT_FOUND, INITIALIZE_FAILED, PLAY_NOT_ALLOWED };
 
+/** How many times a subscription is made again when the publisher's track changes while it connects. */
+const RELINK_ATTEMPTS = 3;
+
 /** v4's StreamConfig, as far as the double reads it. */
 export interface EmulatedStreamConfig {
   userId?: string;
@@ -487,6 +490,12 @@ export class EmulatedV4MediaClient extends EmulatedV4Client {
           () => undefined,
         );
       else this.fire('stream-updated', { stream });
+    } else if (stream.subscribed) {
+      // A track replaced (LocalStream.replaceTrack): trtc-js-sdk's sender swaps it on the same transceiver and the
+      // subscriber hears nothing. The relay links tracks, not transceivers: the closed link is made again, silently.
+      void this.connect(stream).catch((error) =>
+        console.warn(`trtc-room emulator: receiving ${userId}'s replaced track failed:`, error),
+      );
     }
     const availableBefore = {
       audio: previous.audio && !previous.audioMuted,
@@ -509,17 +518,35 @@ export class EmulatedV4MediaClient extends EmulatedV4Client {
     const wanted = stream.subscribed ?? { audio: false, video: false };
     const kinds = (['audio', 'video'] as const).filter((kind) => wanted[kind] && stream.publication[kind]);
     stream.disconnect((['audio', 'video'] as const).filter((kind) => !kinds.includes(kind)));
+    const ours = () => this.member === member && this.remoteStreams.get(stream.getUserId()) === stream;
     await Promise.all(
       kinds.map(async (kind) => {
-        const current = stream.links[kind];
-        if (current && !current.closed) return;
-        const link = await member.subscribe(stream.getUserId(), kind);
-        if (this.member !== member || this.remoteStreams.get(stream.getUserId()) !== stream) {
-          link.close();
+        for (let attempt = 1; ; attempt++) {
+          const current = stream.links[kind];
+          if (current && !current.closed) return;
+          let link: MediaLink;
+          try {
+            link = await member.subscribe(stream.getUserId(), kind);
+          } catch (error) {
+            // trtc-js-sdk receives a user over one downlink connection, whose tracks the server adds and removes
+            // as the publisher does (DownlinkConnection.onRemoteStreamUpdate → handleRemoteAddTrack /
+            // handleRemoteRemoveTrack → stream-updated): a track swapped while it is being subscribed is an update
+            // of that connection, never a failed subscription. The relay links each track on its own, so the
+            // link is made again to the new track, once what the publisher announced meanwhile has arrived.
+            await new Promise((resolve) => setTimeout(resolve));
+            const stillWanted = ours() && stream.subscribed?.[kind] === true && stream.publication[kind];
+            if (stillWanted && attempt < RELINK_ATTEMPTS) continue;
+            if (!stillWanted) return;
+            throw error;
+          }
+          if (!ours() || stream.links[kind]?.closed === false) {
+            link.close();
+            return;
+          }
+          stream.links[kind] = link;
+          stream.setTrack(kind, link.track);
           return;
         }
-        stream.links[kind] = link;
-        stream.setTrack(kind, link.track);
       }),
     );
   }
