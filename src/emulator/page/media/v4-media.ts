@@ -447,11 +447,15 @@ export class EmulatedV4MediaClient extends EmulatedV4Client {
     if (this.published) this.published.publishedOn = null;
     this.published = null;
     member?.exit();
-    for (const stream of this.remoteStreams.values()) {
+    // As the SDK's reset() (a leave, a ban, a fatal error): closeConnections() closes each DownlinkConnection,
+    // which fires stream-removed for each remote stream it had announced (trtc.esm.js, DownlinkConnection.close).
+    const streams = [...this.remoteStreams.values()];
+    this.remoteStreams.clear();
+    for (const stream of streams) {
       stream.stop();
       stream.disconnect();
+      if (member) this.fire('stream-removed', { stream });
     }
-    this.remoteStreams.clear();
   }
 
   private onPublished(userId: string, publication: Publication): void {
