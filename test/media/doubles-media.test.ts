@@ -52,6 +52,47 @@ describe('emulator media: the v4 double (trtc-js-sdk shape)', () => {
     view.remove();
   });
 
+  it('a track the publisher replaces while a subscriber is still connecting to it reaches the subscriber (as trtc-js-sdk updates its one downlink connection): the subscription is made again, not lost', async () => {
+    const emulator = createTrtcEmulator();
+    const alice = emulator.sdk.createClient({ ...IDENTITY, userId: 'alice', mode: 'rtc' });
+    const bob = emulator.sdk.createClient({ ...IDENTITY, userId: 'bob', mode: 'rtc' });
+    await alice.join({ roomId: 8 });
+    await bob.join({ roomId: 8 });
+    const local = emulator.sdk.createStream({ userId: 'alice', audio: false, video: true });
+    await local.initialize();
+    const other = emulator.sdk.createStream({ userId: 'alice', audio: false, video: true });
+    await other.initialize();
+    const original = local.getVideoTrack()!;
+    const replacement = other.getVideoTrack()!;
+    // The race on purpose: bob's autoSubscribe starts connecting right after stream-added; alice swaps her
+    // camera's track in the next task, long before that connection (real WebRTC, ICE and DTLS) is up.
+    let added: EmulatedRemoteStream | undefined;
+    bob.on('stream-added', ({ stream }) => {
+      added = stream;
+      setTimeout(() => void local.replaceTrack(replacement));
+    });
+    await alice.publish(local);
+    await waitUntil(() => added, 'stream-added', { timeout: 8000 });
+    await waitUntil(() => local.getVideoTrack() === replacement, 'the track replaced', { timeout: 8000 });
+    await waitUntil(() => added!.getVideoTrack()?.readyState === 'live', "bob receives alice's video after the swap", {
+      timeout: 8000,
+    });
+    // And a swap once connected: the closed link is made again, with no event (the SDK's replaceTrack is silent).
+    const received = added!.getVideoTrack();
+    await local.replaceTrack(original);
+    await waitUntil(
+      () => added!.getVideoTrack() !== received && added!.getVideoTrack()?.readyState === 'live',
+      "bob receives alice's video after a swap once connected",
+      { timeout: 8000 },
+    );
+    await alice.leave();
+    await bob.leave();
+    local.close();
+    other.close();
+    replacement.stop();
+    expect(emulator.media.links.size).to.equal(0);
+  });
+
   it('fails initialize() as v4 does: the DOMException name and INITIALIZE_FAILED, or RtcError DEVICE_NOT_FOUND without a device', async () => {
     const emulator = createTrtcEmulator();
     for (const [name, code, rtcName] of [

@@ -161,7 +161,49 @@ for (const sdk of ['v4', 'v5']) {
   });
 }
 
-test("publishing the emulator refuses reaches each SDK in its own shape: v4 publish() rejects with UNKNOWN 0xFFFF and the emulator's sentence (its media server full); v5, with no single peer connection for it, reports publish-state-changed stopped with the error", async (t) => {
+/**
+ * A <trtc-room camera microphone> on the real `sdk` in room `roomId` of `page`, whose publish the emulator
+ * refuses: resolves with its first `error` (the cause as { name, code, sameMessage: the element's message ends
+ * with the cause's }) and its state a moment later.
+ */
+async function refusedThroughElement(page, sdk, roomId) {
+  const number = await page.evaluate(({ sdk, roomId }) => window.enterRoom({ sdk, userId: `el-${sdk}`, roomId }), {
+    sdk,
+    roomId,
+  });
+  await waitForReport(page, { el: number, type: 'joined' });
+  return page.evaluate(
+    (number) =>
+      new Promise((resolve, reject) => {
+        const el = document.querySelector(`trtc-room[data-number="${number}"]`);
+        setTimeout(() => reject(new Error('no error event within 25 s')), 25_000);
+        el.addEventListener('error', ({ detail }) => {
+          const { cause } = detail;
+          const code = typeof cause?.getCode === 'function' ? cause.getCode() : cause?.code;
+          const causeMessage = String(cause?.message ?? '');
+          // A moment for anything that would still take the element out of the room.
+          setTimeout(() => {
+            resolve({
+              code: detail.code,
+              field: detail.field,
+              message: detail.message,
+              cause: {
+                name: cause?.name,
+                code,
+                sameMessage: causeMessage.length > 0 && detail.message.includes(causeMessage.trim().split('\n')[0]),
+              },
+              state: el.state,
+            });
+            el.remove();
+          }, 500);
+        });
+        Object.assign(el, { camera: true, microphone: true });
+      }),
+    number,
+  );
+}
+
+test("publishing the emulator refuses reaches each SDK in its own shape: v4 publish() rejects with UNKNOWN 0xFFFF and the emulator's sentence (its media server full); v5, with no single peer connection for it, reports publish-state-changed stopped with the error; through <trtc-room> on either, error media-failed with the SDK's error as cause, and the element stays joined", async (t) => {
   const rig = await startRealSdkRig(t);
   const page = await rig.open('publisher');
   // The media server's cap, taken by members of another room: the v4 publish is refused with the cap's sentence.
@@ -185,6 +227,12 @@ test("publishing the emulator refuses reaches each SDK in its own shape: v4 publ
   });
   assert.equal(v4.code, 0xffff);
   assert.match(v4.message, /The emulator's media server serves at most 8 members at once/);
+  // Through the element: the same refusal is `error` media-failed, its cause the SDK's RtcError; it stays joined.
+  const v4Element = await refusedThroughElement(page, 'v4', 76);
+  assert.equal(v4Element.code, 'media-failed');
+  assert.match(v4Element.message, /^Publishing failed: .*The emulator's media server serves at most 8 members at once/);
+  assert.deepEqual(v4Element.cause, { name: 'RtcError', code: 0xffff, sameMessage: true });
+  assert.equal(v4Element.state, 'joined');
   for (const userId of fillers) rig.server.media.end('elsewhere', userId, 'test over');
 
   // With no room on the media server, a trtc-sdk-v5 member gets no single peer connection at its join: the SDK
@@ -194,13 +242,15 @@ test("publishing the emulator refuses reaches each SDK in its own shape: v4 publ
   await v5Page.evaluate(async () => {
     // The one single peer connection the server allows goes to the first member.
     window.holder = TRTCv5.create();
-    await window.holder.enterRoom({
-      sdkAppId: 1400000001,
-      userId: 'holder5',
-      userSig: 'sig',
-      roomId: 79,
-      proxy: (await (await fetch('/proxy')).json()).v5,
-    });
+    window.holdSlot = async () =>
+      window.holder.enterRoom({
+        sdkAppId: 1400000001,
+        userId: 'holder5',
+        userSig: 'sig',
+        roomId: 79,
+        proxy: (await (await fetch('/proxy')).json()).v5,
+      });
+    await window.holdSlot();
     window.trtc = TRTCv5.create();
     await window.trtc.enterRoom({
       sdkAppId: 1400000001,
@@ -233,6 +283,20 @@ test("publishing the emulator refuses reaches each SDK in its own shape: v4 publ
   });
   assert.equal(v5.reason, 'error');
   assert.match(v5.message, /The trtc-room emulator does not serve \\?"publish\\?"/);
+  // Through the element, the slot held again: `error` media-failed for a device, its cause the SDK's error.
+  await v5Page.evaluate(() => window.holdSlot());
+  const v5Element = await refusedThroughElement(v5Page, 'v5', 80);
+  assert.equal(v5Element.code, 'media-failed', JSON.stringify(v5Element));
+  // Both devices' publishes are refused; whichever the SDK reports first is the element's first error.
+  assert.ok(['camera', 'microphone'].includes(v5Element.field), JSON.stringify(v5Element));
+  assert.match(v5Element.message, /^Publishing failed: .*The trtc-room emulator does not serve \\?"publish\\?"/);
+  assert.deepEqual(
+    v5Element.cause,
+    { name: 'UNKNOWN_ERROR', code: 5999, sameMessage: true },
+    JSON.stringify(v5Element),
+  );
+  assert.equal(v5Element.state, 'joined');
+  await v5Page.evaluate(() => window.holder.exitRoom());
   assert.deepEqual(rig.problems, []);
   assert.deepEqual(rig.aborted, []);
   assert.deepEqual(full.problems, []);

@@ -8,9 +8,11 @@ import { startRealSdkRig } from './support/real-sdk-page.mjs';
 const SDK_APP_ID = 1400000001;
 const WAIT = { timeout: 25_000 };
 
-/** Page helpers: every captured track, the media events, the remote tiles' video and audio. */
+/**
+ * Page helpers on the page's one element: the media events, and test/support/media-probe.ts (`window.mediaProbe`,
+ * shared with the conformance tables' media rows) for the captured tracks and the remote tiles.
+ */
 function installHelpers() {
-  window.captured = [];
   const getUserMedia = navigator.mediaDevices.getUserMedia.bind(navigator.mediaDevices);
   // A second camera (Chromium's fake devices have one): listed while window.secondCamera, captured as the fake one.
   window.secondCameraCaptures = 0;
@@ -25,10 +27,10 @@ function installHelpers() {
       window.secondCameraCaptures++;
       constraints = { ...constraints, video: true };
     }
-    const stream = await getUserMedia(constraints);
-    window.captured.push(...stream.getTracks());
-    return stream;
+    return getUserMedia(constraints);
   };
+  const probe = window.mediaProbe;
+  window.captured = probe.recordCaptures();
   window.media = [];
   window.elementOf = () => document.querySelector('trtc-room');
   window.watchMedia = () => {
@@ -48,39 +50,12 @@ function installHelpers() {
         });
       });
   };
-  window.remoteTile = (userId) =>
-    window.elementOf()?.shadowRoot?.querySelector(`[part~="remote"][data-user-id="${userId}"]`);
-  /** The live video track playing in userId's tile, if any. */
-  window.remoteVideoTrack = (userId) => {
-    const video = window.remoteTile(userId)?.querySelector('video');
-    return video?.srcObject?.getVideoTracks().find((track) => track.readyState === 'live') ?? null;
-  };
-  window.remoteAudioTrack = (userId) => {
-    const audio = window.remoteTile(userId)?.querySelector('audio');
-    return audio?.srcObject?.getAudioTracks().find((track) => track.readyState === 'live') ?? null;
-  };
-  /** Resolves with userId's video size and presented frames once two more frames have been presented. */
-  window.framesOf = (userId) =>
-    new Promise((resolve) => {
-      const look = () => {
-        const video = window.remoteTile(userId)?.querySelector('video');
-        if (!video || !video.videoWidth) return setTimeout(look, 50);
-        video.requestVideoFrameCallback(() =>
-          video.requestVideoFrameCallback((now, meta) =>
-            resolve({ width: video.videoWidth, frames: meta.presentedFrames }),
-          ),
-        );
-      };
-      look();
-    });
-  /** Remote tiles that still play a live video track. */
-  window.remoteVideos = () =>
-    [...(window.elementOf()?.shadowRoot?.querySelectorAll('[part~="remote"] video') ?? [])].filter((video) =>
-      video.srcObject?.getVideoTracks().some((track) => track.readyState === 'live'),
-    ).length;
-  window.liveCaptured = () => window.captured.filter((track) => track.readyState === 'live').map((track) => track.kind);
-  window.tileOrder = () =>
-    [...window.elementOf().shadowRoot.querySelectorAll('[part~="tile"]')].map((tile) => tile.getAttribute('part'));
+  window.remoteVideoTrack = (userId) => probe.remoteVideoTrack(window.elementOf(), userId);
+  window.remoteAudioTrack = (userId) => probe.remoteAudioTrack(window.elementOf(), userId);
+  window.framesOf = (userId) => probe.framesOf(window.elementOf(), userId);
+  window.remoteVideos = () => probe.remoteVideos(window.elementOf());
+  window.liveCaptured = () => probe.liveCaptured();
+  window.tileOrder = () => probe.tileOrder(window.elementOf());
 }
 
 test('<trtc-room> media on the unmodified trtc-js-sdk through the emulator, two pages', async (t) => {

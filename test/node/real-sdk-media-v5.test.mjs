@@ -9,9 +9,9 @@ import { startRealSdkRig, waitForReport } from './support/real-sdk-page.mjs';
 
 const SDK_APP_ID = 1400000001;
 
-// Runs before the page's own script: records what the SDK captures, its peer connections and peer-media events.
+// Runs before the page's own script: records the SDK's peer connections and peer-media events. What it captures
+// and shows is read with test/support/media-probe.ts (window.mediaProbe, shared with the conformance tables).
 const init = `
-window.captured = [];
 const getUserMedia = navigator.mediaDevices.getUserMedia.bind(navigator.mediaDevices);
 // A second camera (Chromium's fake devices have one): listed while window.secondCamera, captured as the fake one.
 window.secondCameraCaptures = 0;
@@ -26,11 +26,11 @@ navigator.mediaDevices.getUserMedia = async (constraints) => {
     window.secondCameraCaptures++;
     constraints = { ...constraints, video: true };
   }
-  const stream = await getUserMedia(constraints);
-  window.captured.push(...stream.getTracks());
-  return stream;
+  return getUserMedia(constraints);
 };
-window.liveCaptured = (kind) => window.captured.filter((t) => t.readyState === 'live' && (!kind || t.kind === kind)).length;
+/** The tracks captured since the last call() (it empties the list). */
+Object.defineProperty(window, 'captured', { get: () => window.mediaProbe.recordCaptures() });
+window.liveCaptured = (kind) => window.mediaProbe.liveCaptured().filter((k) => !kind || k === kind).length;
 window.peerConnections = [];
 const Native = window.RTCPeerConnection;
 window.RTCPeerConnection = class extends Native {
@@ -43,7 +43,7 @@ window.peerMedia = [];
 document.addEventListener('peer-media', (event) => window.peerMedia.push({ ...event.detail }));
 /** The <video> the SDK plays userId's camera in, inside element number el. */
 window.remoteVideo = (el, userId) =>
-  document.querySelector('trtc-room[data-number="' + el + '"]')?.shadowRoot?.querySelector('[data-user-id="' + userId + '"] video') ?? null;
+  window.mediaProbe.remoteTile(document.querySelector('trtc-room[data-number="' + el + '"]'), userId)?.querySelector('video') ?? null;
 /** Resolves with the frames presented once userId's video has a picture and two more frames arrived. */
 window.moving = (el, userId) => new Promise((resolve) => {
   const look = () => {
@@ -96,7 +96,7 @@ test(
       for (const page of tabs)
         await page.evaluate(() => {
           for (const el of document.querySelectorAll('trtc-room')) el.remove();
-          window.captured = [];
+          window.captured.length = 0;
           window.peerMedia = [];
         });
       const roomId = nextRoom++;

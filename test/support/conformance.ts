@@ -8,6 +8,17 @@
 import '../../src/index.js';
 import type { TrtcRoom } from '../../src/index.js';
 import type { TrtcSdk } from '../../src/sdk/loader.js';
+import {
+  liveCaptured,
+  recordCaptures,
+  remoteAudioTrack,
+  remoteVideoTrack,
+  remoteVideos,
+  tileOrder,
+} from './media-probe.js';
+
+// Every track the page captures, from before the first element: the media rows tell whose they are.
+const captured = recordCaptures();
 
 /** A numeric room id, or a string one (`el.strRoomId`, the `…ByStrRoomId` Cloud API actions). */
 export type Room = number | string;
@@ -35,6 +46,8 @@ export interface World {
 
 const SDK_APP_ID = 1400000001;
 const WAIT_MS = 15_000;
+/** In the media rows: connecting real peer connections takes longer on a loaded machine. */
+const MEDIA_WAIT_MS = 30_000;
 
 /** What an element dispatched, in a form both worlds can be compared on (no `cause`, which holds SDK objects). */
 function describe(event: Event, el: TrtcRoom): string {
@@ -54,6 +67,10 @@ function describe(event: Event, el: TrtcRoom): string {
       return `banned ${detail.reason} (${detail.sdkReason}) "${detail.message}" [${el.peers}]`;
     case 'error':
       return `error ${detail.code} ${detail.sdkCode} "${detail.message}" [${el.peers}]`;
+    case 'local-media':
+      return `local-media camera=${detail.camera} microphone=${detail.microphone}`;
+    case 'peer-media':
+      return `peer-media ${detail.userId} audio=${detail.audio} video=${detail.video}`;
     default:
       return event.type;
   }
@@ -69,18 +86,27 @@ const TYPES = [
   'connection-state-change',
   'state-change',
 ];
+/** What the media rows record besides (the other rows record no media event: their elements capture nothing). */
+const MEDIA_TYPES = ['local-media', 'peer-media', 'autoplay-blocked'];
 
 class Stage {
   readonly log: string[] = [];
   private readonly elements: TrtcRoom[] = [];
   private readonly labels: string[] = [];
+  /** Where each element's captured tracks start in `captured` (an element captures once the one before is done). */
+  private readonly captureMarks: number[] = [];
   constructor(
     readonly world: World,
     readonly roomId: Room,
+    private readonly media = false,
   ) {}
 
   /** Puts an element for `userId` in the page; its events go to the log as `<label>: <event>`. */
-  mount(label: string, userId = 'alice', inputs: Partial<Pick<TrtcRoom, 'mode' | 'role'>> = {}): TrtcRoom {
+  mount(
+    label: string,
+    userId = 'alice',
+    inputs: Partial<Pick<TrtcRoom, 'mode' | 'role' | 'camera' | 'microphone'>> = {},
+  ): TrtcRoom {
     const el = document.createElement('trtc-room') as TrtcRoom;
     Object.assign(el, inputs);
     el.sdk = this.world.sdk;
@@ -88,9 +114,11 @@ class Stage {
     Object.assign(el, { sdkAppId: SDK_APP_ID, userId, userSig: 'stand-in-sig' });
     if (typeof this.roomId === 'string') el.strRoomId = this.roomId;
     else el.roomId = this.roomId;
-    for (const type of TYPES) el.addEventListener(type, (event) => this.log.push(`${label}: ${describe(event, el)}`));
+    for (const type of this.media ? [...TYPES, ...MEDIA_TYPES] : TYPES)
+      el.addEventListener(type, (event) => this.log.push(`${label}: ${describe(event, el)}`));
     this.elements.push(el);
     this.labels.push(label);
+    this.captureMarks.push(captured.length);
     document.body.append(el);
     return el;
   }
@@ -102,14 +130,36 @@ class Stage {
 
   /** Waits until the log has `times` lines starting with `line`. */
   async until(line: string, times = 1): Promise<void> {
-    const deadline = Date.now() + WAIT_MS;
+    const wait = this.media ? MEDIA_WAIT_MS : WAIT_MS;
+    const deadline = Date.now() + wait;
     while (this.count(line) < times) {
       if (Date.now() > deadline)
         throw new Error(
-          `${this.world.name}: no ${times} × "${line}" within ${WAIT_MS} ms; saw ${JSON.stringify(this.log)}`,
+          `${this.world.name}: no ${times} × "${line}" within ${wait} ms; saw ${JSON.stringify(this.log)}`,
         );
       await new Promise((resolve) => setTimeout(resolve, 20));
     }
+  }
+
+  /** The tracks element `label` captured (from its mount to the next element's). */
+  capturedBy(label: string): MediaStreamTrack[] {
+    const i = this.labels.indexOf(label);
+    return captured.slice(this.captureMarks[i], this.captureMarks[i + 1]);
+  }
+
+  /** Every track captured since the first element of this stage was mounted. */
+  capturedHere(): MediaStreamTrack[] {
+    return captured.slice(this.captureMarks[0] ?? captured.length);
+  }
+
+  /**
+   * Logs `<label>: <fact>` once `holds()` is true, or `<label>: NOT <fact>` if it is not within the wait: a
+   * state of the page (a track, a tile) put in the record beside the events.
+   */
+  async check(label: string, fact: string, holds: () => boolean): Promise<void> {
+    const deadline = Date.now() + MEDIA_WAIT_MS;
+    while (!holds() && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50));
+    this.log.push(`${label}: ${holds() ? '' : 'NOT '}[${fact}]`);
   }
 
   /**
@@ -157,6 +207,11 @@ export interface Scenario {
    * between two elements' events is the SDK's, not the element's, to state.
    */
   byElement?: boolean;
+  /**
+   * The elements capture and publish (camera, microphone): run only in the worlds that carry media (the
+   * networked emulator's media server, the doubles' relay), with the media events in the record.
+   */
+  media?: boolean;
   run(stage: Stage): Promise<void>;
   /** The element events the scenario must produce, state and connection changes left out. */
   expected(roomId: Room): string[];
@@ -303,6 +358,157 @@ const SAME_PAGE_AUDIENCE: Record<Generation, Scenario> = {
   ),
 };
 
+const DEVICES = { camera: true, microphone: true };
+
+/**
+ * alice and bob, each an element with camera and microphone in this page, until each hears the other publish
+ * audio and video: alice first, bob once alice publishes both (so that whose captured tracks are whose is known).
+ */
+async function call(stage: Stage): Promise<{ alice: TrtcRoom; bob: TrtcRoom }> {
+  const alice = stage.mount('alice', 'alice', DEVICES);
+  await stage.joined('alice');
+  await stage.until('alice: local-media camera=true microphone=true');
+  const bob = stage.mount('bob', 'bob', DEVICES);
+  await stage.until('alice: peer-media bob audio=true video=true');
+  await stage.until('bob: peer-media alice audio=true video=true');
+  return { alice, bob };
+}
+
+/** The media rows: the element's call, as the doubles and the real SDKs through the emulator's media server carry it. */
+const mediaScenarios = (sdk: Generation): Scenario[] => [
+  {
+    name: 'media: two users with camera and microphone see each other (peer-media audio and video true), each with its own tile first; local-media says what each publishes',
+    media: true,
+    async run(stage) {
+      const { alice, bob } = await call(stage);
+      for (const [label, el, other] of [
+        ['alice', alice, 'bob'],
+        ['bob', bob, 'alice'],
+      ] as const) {
+        await stage.check(
+          label,
+          `plays ${other}'s video in ${other}'s tile`,
+          () => remoteVideoTrack(el, other) !== null,
+        );
+        // trtc-sdk-v5 plays remote audio in an Audio element of its own, out of the document (trtc.esm.js,
+        // AudioPlayer.initializeElement: `new Audio()`), as its double does: only v4 plays it in the tile.
+        if (sdk === 'v4')
+          await stage.check(
+            label,
+            `plays ${other}'s audio in ${other}'s tile`,
+            () => remoteAudioTrack(el, other) !== null,
+          );
+        await stage.check(label, 'shows its own tile first', () => tileOrder(el)[0] === 'tile local');
+      }
+      await stage.removeAll();
+    },
+    expected: (roomId) =>
+      (['alice', 'bob'] as const).flatMap((label) => {
+        const other = label === 'alice' ? 'bob' : 'alice';
+        return [
+          `${label}: joined ${roomId} ${label}`,
+          `${label}: local-media camera=true microphone=true`,
+          `${label}: local-media camera=false microphone=false`,
+          `${label}: left ${roomId} ${label}`,
+          `${label}: peer-join ${other} [${other}]`,
+          `${label}: peer-media ${other} audio=true video=true`,
+          `${label}: [plays ${other}'s video in ${other}'s tile]`,
+          ...(sdk === 'v4' ? [`${label}: [plays ${other}'s audio in ${other}'s tile]`] : []),
+          `${label}: [shows its own tile first]`,
+        ];
+      }),
+  },
+  {
+    name: 'media: camera off reaches the peer as peer-media video:false (its video goes, the camera track ends, the microphone goes on); then microphone off as audio:false',
+    media: true,
+    async run(stage) {
+      const { alice, bob } = await call(stage);
+      bob.camera = false;
+      await stage.until('alice: peer-media bob audio=true video=false');
+      await stage.check('alice', 'shows no video of bob', () => remoteVideoTrack(alice, 'bob') === null);
+      if (sdk === 'v4')
+        await stage.check(
+          'alice',
+          "still plays bob's audio in bob's tile",
+          () => remoteAudioTrack(alice, 'bob') !== null,
+        );
+      await stage.check(
+        'bob',
+        'has ended its camera track, its microphone still live',
+        () => liveCaptured(stage.capturedBy('bob')).join() === 'audio',
+      );
+      bob.microphone = false;
+      await stage.until('alice: peer-media bob audio=false video=false');
+      await stage.check('bob', 'has no live captured track', () => liveCaptured(stage.capturedBy('bob')).length === 0);
+      await stage.removeAll();
+    },
+    expected: (roomId) => [
+      `alice: joined ${roomId} alice`,
+      'alice: local-media camera=true microphone=true',
+      'alice: local-media camera=false microphone=false',
+      `alice: left ${roomId} alice`,
+      'alice: peer-join bob [bob]',
+      'alice: peer-media bob audio=true video=true',
+      'alice: peer-media bob audio=true video=false',
+      'alice: peer-media bob audio=false video=false',
+      'alice: [shows no video of bob]',
+      ...(sdk === 'v4' ? ["alice: [still plays bob's audio in bob's tile]"] : []),
+      `bob: joined ${roomId} bob`,
+      'bob: local-media camera=true microphone=true',
+      'bob: local-media camera=false microphone=true',
+      'bob: local-media camera=false microphone=false',
+      `bob: left ${roomId} bob`,
+      'bob: peer-join alice [alice]',
+      'bob: peer-media alice audio=true video=true',
+      'bob: [has ended its camera track, its microphone still live]',
+      'bob: [has no live captured track]',
+    ],
+  },
+  {
+    name: 'media: after a removal (RemoveUser) and after leave, no captured track is live and no remote video remains',
+    media: true,
+    async run(stage) {
+      const { alice, bob } = await call(stage);
+      await stage.world.removeUser(stage.roomId, 'bob');
+      await stage.until('bob: banned');
+      await stage.until('alice: peer-leave bob');
+      await stage.check(
+        'bob',
+        'has no live captured track and shows no remote video',
+        () => liveCaptured(stage.capturedBy('bob')).length === 0 && remoteVideos(bob) === 0,
+      );
+      await stage.check('alice', 'shows no remote video', () => remoteVideos(alice) === 0);
+      await stage.removeAll();
+      await stage.check(
+        'alice',
+        'has left: no track captured in the page is live',
+        () => liveCaptured(stage.capturedHere()).length === 0 && remoteVideos(alice) === 0,
+      );
+    },
+    expected: (roomId) => [
+      `alice: joined ${roomId} alice`,
+      'alice: local-media camera=true microphone=true',
+      'alice: local-media camera=false microphone=false',
+      `alice: left ${roomId} alice`,
+      'alice: peer-join bob [bob]',
+      'alice: peer-media bob audio=true video=true',
+      'alice: peer-leave bob []',
+      'alice: [shows no remote video]',
+      'alice: [has left: no track captured in the page is live]',
+      `bob: joined ${roomId} bob`,
+      'bob: local-media camera=true microphone=true',
+      'bob: local-media camera=false microphone=false',
+      `bob: ${BANNED_LINE[sdk].banned} []`,
+      'bob: peer-join alice [alice]',
+      'bob: peer-media alice audio=true video=true',
+      // On its own ban trtc-js-sdk's reset() closes each downlink, which fires stream-removed (trtc.esm.js,
+      // DownlinkConnection.close); trtc-sdk-v5 fires no REMOTE_*_UNAVAILABLE then.
+      ...(sdk === 'v4' ? ['bob: peer-media alice audio=false video=false'] : []),
+      'bob: [has no live captured track and shows no remote video]',
+    ],
+  },
+];
+
 const scenariosFor = (sdk: Generation): Scenario[] => [
   {
     name: 'joins an empty room, and leaves it when removed',
@@ -381,6 +587,7 @@ const scenariosFor = (sdk: Generation): Scenario[] => [
   ),
   SAME_PAGE[sdk],
   SAME_PAGE_AUDIENCE[sdk],
+  ...mediaScenarios(sdk),
 ];
 
 /** The scenario tables, one per SDK generation. */
@@ -391,6 +598,9 @@ function scenarioNamed(sdk: Generation, name: string): Scenario {
   if (!scenario) throw new Error(`No ${sdk} scenario "${name}".`);
   return scenario;
 }
+
+/** Whether scenario `name` captures and publishes (run only where media is carried). */
+export const carriesMedia = (sdk: Generation, name: string): boolean => scenarioNamed(sdk, name).media === true;
 
 /** The names of the `sdk` table's scenarios, in order. */
 export const scenarioNames = (sdk: Generation): string[] => TABLES[sdk].map((scenario) => scenario.name);
@@ -406,15 +616,77 @@ export const expectedFor = (sdk: Generation, name: string, n: number): string[] 
 /** Runs one scenario of the `sdk` table in `world`, in the room of number `n` (see roomFor); resolves with every event line, in order. */
 export async function runScenario(sdk: Generation, name: string, world: World, n: number): Promise<string[]> {
   const scenario = scenarioNamed(sdk, name);
-  const stage = new Stage(world, roomFor(sdk, name, n));
+  const stage = new Stage(world, roomFor(sdk, name, n), scenario.media);
   try {
     await scenario.run(stage);
   } finally {
     for (const el of document.querySelectorAll('trtc-room')) el.remove();
   }
+  if (scenario.media) return mediaRecord(stage.log);
   if (!scenario.byElement) return stage.log;
   const labels = [...new Set(stage.log.map((line) => line.slice(0, line.indexOf(':'))))];
   return labels.flatMap((label) => stage.log.filter((line) => line.startsWith(`${label}:`)));
+}
+
+/**
+ * A media row's record, by element (in order of first appearance), each element's lines in three kinds, each
+ * kept in its order: its own (state, joined, left, banned, error, local-media), each peer's (peer-join,
+ * peer-media, peer-leave), and what the row checked in the page (`[…]`). Left out, each named in
+ * docs/sdk-fidelity.md ("The media rows"):
+ * - **Interleaving** of the three kinds: when a peer's media arrives against the element's own publish, and a
+ *   check against the events, is the network's and each SDK's timing, not the element's.
+ * - **Arrival steps:** a peer-media line followed by one of the same peer that reports more (audio and video
+ *   as each SDK learns them: trtc-js-sdk and trtc-sdk-v5 through the emulator report the video first, the
+ *   doubles the audio) counts as the one after it.
+ * - **Media ended by a peer's exit:** the peer-media lines right before that peer's peer-leave that only take
+ *   away, down to neither audio nor video. The networked emulator tells the SDKs of the media ending before the
+ *   exit; the doubles tell the exit first, after which the SDKs report no media of that user.
+ */
+export function mediaRecord(log: string[]): string[] {
+  const labels = [...new Set(log.map((line) => line.slice(0, line.indexOf(':'))))];
+  return labels.flatMap((label) => {
+    const lines = log.filter((line) => line.startsWith(`${label}: `)).map((line) => line.slice(label.length + 2));
+    const checks = lines.filter((line) => /^(NOT )?\[/.test(line));
+    const peerOf = (line: string) => /^peer-(?:join|leave|media) (\S+)/.exec(line)?.[1];
+    const own = lines.filter((line) => !checks.includes(line) && peerOf(line) === undefined);
+    const peers = [...new Set(lines.map(peerOf).filter((peer) => peer !== undefined))];
+    return [
+      ...own,
+      ...peers.flatMap((peer) => peerStream(lines.filter((line) => peerOf(line) === peer))),
+      ...checks,
+    ].map((line) => `${label}: ${line}`);
+  });
+}
+
+/** What a peer-media line reports: audio, video. */
+const reported = (line: string): [boolean, boolean] | undefined => {
+  const match = /^peer-media \S+ audio=(true|false) video=(true|false)$/.exec(line);
+  return match ? [match[1] === 'true', match[2] === 'true'] : undefined;
+};
+/** Whether `a` reports all `b` does and more. */
+const reportsMore = (a: [boolean, boolean], b: [boolean, boolean]) =>
+  (a[0] || !b[0]) && (a[1] || !b[1]) && (a[0] !== b[0] || a[1] !== b[1]);
+
+/** One peer's lines in one element, the arrival steps and the media ended by its exit left out (mediaRecord). */
+function peerStream(stream: string[]): string[] {
+  const arrived = stream.filter((line, i) => {
+    const now = reported(line);
+    const next = reported(stream[i + 1] ?? '');
+    return !(now && next && reportsMore(next, now));
+  });
+  const leave = arrived.findIndex((line) => line.startsWith('peer-leave'));
+  if (leave < 0) return arrived;
+  let first = leave;
+  while (first > 0) {
+    const line = reported(arrived[first - 1]!);
+    const before = reported(arrived[first - 2] ?? '');
+    if (!line || !before || !reportsMore(before, line)) break;
+    first--;
+  }
+  const ended = arrived.slice(first, leave);
+  if (!ended.length || ended[ended.length - 1]!.endsWith('audio=false video=false'))
+    return [...arrived.slice(0, first), ...arrived.slice(leave)];
+  return arrived;
 }
 
 /** The lines of a record the table states (state and connection changes left out). */

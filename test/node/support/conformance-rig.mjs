@@ -2,8 +2,9 @@
 // column must give the events the table states, and all columns the same record, state and connection changes
 // included. The pages are served from the networked emulator's own origin (it refuses other origins) by
 // real-sdk-page.mjs; a second tab holds the other users of the columns that put real SDK clients in the room.
-// A column is { name, proxy?, enter, exit, removeUser, dismissRoom, members, cleanUp } driven from Node, or the
-// in-page double ('double'); this file makes the emulator's column for either SDK.
+// A column is { name, proxy?, media?, enter, exit, removeUser, dismissRoom, members, cleanUp } driven from Node,
+// or the in-page double ('double'); this file makes the emulator's column for either SDK. The media rows run
+// only in the columns that carry media (not `media: false`): the emulator's (its media server) and the double.
 import assert from 'node:assert/strict';
 import { resolve } from 'node:path';
 import { CommonClient } from 'tencentcloud-sdk-nodejs-common';
@@ -16,13 +17,13 @@ export const SDK_APP_ID = 1400000001;
 const pageScript = `
 import TRTCv4 from 'trtc-js-sdk/trtc.esm.js';
 import TRTCv5 from 'trtc-sdk-v5';
-import { scenarioNames, expectedFor, roomFor, runScenario } from '${root}/test/support/conformance.ts';
+import { scenarioNames, expectedFor, roomFor, runScenario, carriesMedia } from '${root}/test/support/conformance.ts';
 import { createTrtcEmulator } from '${root}/src/testing/index.ts';
 
 TRTCv4.Logger.setLogLevel(TRTCv4.Logger.LogLevel.NONE);
 TRTCv5.setLogLevel(5);
 const REAL = { v4: TRTCv4, v5: TRTCv5 };
-Object.assign(window, { scenarioNames, expectedFor, roomFor });
+Object.assign(window, { scenarioNames, expectedFor, roomFor, carriesMedia });
 
 const roomRef = (roomId) => ({ sdkAppId: ${SDK_APP_ID}, ...(typeof roomId === 'string' ? { strRoomId: roomId } : { roomId }) });
 const USER_SIG = 'stand-in-sig';
@@ -144,12 +145,14 @@ export async function startConformanceRig(t, { extraArgs = [] } = {}) {
     const names = await page.evaluate((sdk) => window.scenarioNames(sdk), sdk);
     for (const name of names) {
       await t.test(name, async () => {
+        const media = await page.evaluate(([sdk, name]) => window.carriesMedia(sdk, name), [sdk, name]);
         const n = ++nextRoom;
         const room = await page.evaluate(([sdk, name, n]) => window.roomFor(sdk, name, n), [sdk, name, n]);
         const expected = await page.evaluate(([sdk, name, n]) => window.expectedFor(sdk, name, n), [sdk, name, n]);
         const stated = (log) => log.filter((line) => !/: (state|connection) /.test(line));
         const records = {};
         for (const column of nodeColumns) {
+          if (media && column.media === false) continue;
           try {
             records[column.name] = await page.evaluate(
               ([sdk, name, column, n, proxy, moves]) => window.run(sdk, name, column, n, proxy, moves),

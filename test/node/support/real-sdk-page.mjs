@@ -13,6 +13,10 @@ import TRTCv4 from 'trtc-js-sdk';
 import TRTCv5 from 'trtc-sdk-v5';
 import '${root}/src/index.ts';
 import { connectTrtcEmulator } from '${root}/src/emulator/page/remote.ts';
+import * as mediaProbe from '${root}/test/support/media-probe.ts';
+// What the page captures and shows, read as the conformance tables' media rows read it.
+window.mediaProbe = mediaProbe;
+mediaProbe.recordCaptures();
 window.TRTCv4 = TRTCv4;
 window.TRTCv5 = TRTCv5;
 window.reports = [];

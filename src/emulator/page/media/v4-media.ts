@@ -40,6 +40,9 @@ import { everyInterval, meterOf, type VolumeMeter } from './volume.js';
 import { DEVICE_NOT_FOUND, INITIALIZE_FAILED, PLAY_NOT_ALLOWED, UNKNOWN } from '../../../sdk/v4-error-codes.js';
 export { DEVICE_NOT_FOUND, INITIALIZE_FAILED, PLAY_NOT_ALLOWED };
 
+/** How many times a subscription is made again when the publisher's track changes while it connects. */
+const RELINK_ATTEMPTS = 3;
+
 /** v4's StreamConfig, as far as the double reads it. */
 export interface EmulatedStreamConfig {
   userId?: string;
@@ -372,6 +375,8 @@ export class EmulatedRemoteStream extends EmulatedStream {
   readonly links: Partial<Record<MediaKind, MediaLink>> = {};
   /** @internal What the app subscribed to (undefined: not subscribed). */
   subscribed: { audio: boolean; video: boolean } | undefined;
+  /** @internal The subscription of each kind under way. */
+  readonly linking: Partial<Record<MediaKind, Promise<void>>> = {};
 
   getType(): 'main' {
     return 'main';
@@ -501,11 +506,15 @@ export class EmulatedV4MediaClient extends EmulatedV4Client {
     if (this.published) this.published.publishedOn = null;
     this.published = null;
     member?.exit();
-    for (const stream of this.remoteStreams.values()) {
+    // As the SDK's reset() (a leave, a ban, a fatal error): closeConnections() closes each DownlinkConnection,
+    // which fires stream-removed for each remote stream it had announced (trtc.esm.js, DownlinkConnection.close).
+    const streams = [...this.remoteStreams.values()];
+    this.remoteStreams.clear();
+    for (const stream of streams) {
       stream.stop();
       stream.disconnect();
+      if (member) this.fire('stream-removed', { stream });
     }
-    this.remoteStreams.clear();
   }
 
   private onPublished(userId: string, publication: Publication): void {
@@ -546,6 +555,15 @@ export class EmulatedV4MediaClient extends EmulatedV4Client {
           () => undefined,
         );
       else this.fire('stream-updated', { stream });
+    } else if (
+      stream.subscribed &&
+      (['audio', 'video'] as const).some((kind) => stream.links[kind]?.closed && publication[kind])
+    ) {
+      // A track replaced (LocalStream.replaceTrack): trtc-js-sdk's sender swaps it on the same transceiver and the
+      // subscriber hears nothing. The relay links tracks, not transceivers: the closed link is made again, silently.
+      void this.connect(stream).catch((error) =>
+        console.warn(`trtc-room emulator: receiving ${userId}'s replaced track failed:`, error),
+      );
     }
     const availableBefore = {
       audio: previous.audio && !previous.audioMuted,
@@ -569,17 +587,52 @@ export class EmulatedV4MediaClient extends EmulatedV4Client {
     const kinds = (['audio', 'video'] as const).filter((kind) => wanted[kind] && stream.publication[kind]);
     stream.disconnect((['audio', 'video'] as const).filter((kind) => !kinds.includes(kind)));
     await Promise.all(
-      kinds.map(async (kind) => {
-        const current = stream.links[kind];
-        if (current && !current.closed) return;
-        const link = await member.subscribe(stream.getUserId(), kind);
-        if (this.member !== member || this.remoteStreams.get(stream.getUserId()) !== stream) {
-          link.close();
-          return;
+      kinds.map((kind) => {
+        // One subscription of a kind at a time: a second connect() (the app's subscribe() beside autoSubscribe,
+        // an update meanwhile) waits for the one under way instead of opening another.
+        const pending = stream.linking[kind] ?? this.link(stream, kind, member);
+        if (!stream.linking[kind]) {
+          stream.linking[kind] = pending;
+          void pending
+            .finally(() => {
+              if (stream.linking[kind] === pending) delete stream.linking[kind];
+            })
+            .catch(() => undefined); // the rejection is the caller's, through `pending`
         }
-        stream.links[kind] = link;
-        stream.setTrack(kind, link.track);
+        return pending;
       }),
     );
+  }
+
+  /** Links `kind` of the stream, made again if the publisher swaps that track meanwhile. */
+  private async link(stream: EmulatedRemoteStream, kind: MediaKind, member: PlaneMember): Promise<void> {
+    const ours = () => this.member === member && this.remoteStreams.get(stream.getUserId()) === stream;
+    for (let attempt = 1; ; attempt++) {
+      const current = stream.links[kind];
+      if (current && !current.closed) return;
+      let link: MediaLink;
+      try {
+        link = await member.subscribe(stream.getUserId(), kind);
+      } catch (error) {
+        // trtc-js-sdk receives a user over one downlink connection, whose tracks the server adds and removes
+        // as the publisher does (DownlinkConnection.onRemoteStreamUpdate → handleRemoteAddTrack /
+        // handleRemoteRemoveTrack → stream-updated): a track swapped while it is being subscribed is an update
+        // of that connection, never a failed subscription. The relay links each track on its own, so the
+        // link is made again to the new track, once what the publisher announced meanwhile has arrived.
+        await new Promise((resolve) => setTimeout(resolve));
+        const stillWanted = ours() && stream.subscribed?.[kind] === true && stream.publication[kind];
+        if (!stillWanted) return;
+        if (attempt < RELINK_ATTEMPTS) continue;
+        throw error;
+      }
+      if (!ours()) {
+        link.close();
+        return;
+      }
+      stream.links[kind]?.close();
+      stream.links[kind] = link;
+      stream.setTrack(kind, link.track);
+      return;
+    }
   }
 }

@@ -392,7 +392,21 @@ export class EmulatedV5MediaTrtc extends EmulatedV5Trtc {
 
   protected override fire(event: string, payload: any): void {
     if (event === 'connection-state-changed' && payload?.state === 'DISCONNECTED') this.leaveMedia();
+    if (event === 'remote-user-exit') this.forgetRemote(payload.userId);
     super.fire(event, payload);
+  }
+
+  /**
+   * A remote user gone: as trtc-sdk-v5's peer-leave (trtc.esm.js: `closeDownLinkConnection(userId, "remote user
+   * exitRoom")` drops the user from remotePublishedUserMap and its `remote-unpublished` only stops the tracks),
+   * its media ends with no REMOTE_*_UNAVAILABLE, and the relay's later word that it publishes nothing fires none.
+   */
+  private forgetRemote(userId: string): void {
+    const user = this.remote.get(userId);
+    if (!user) return;
+    this.remote.delete(userId);
+    this.dropRemoteVideo(user);
+    this.dropRemoteAudio(user);
   }
 
   private views(view: View, fnName: string): HTMLElement[] {

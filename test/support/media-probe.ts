@@ -1,0 +1,71 @@
+/**
+ * What a page's <trtc-room> elements capture and show, read the same way on the doubles and on the unmodified
+ * SDKs: the media rows of the conformance tables (test/support/conformance.ts) and the real-SDK media tests
+ * (test/node/real-sdk-media-v4.test.mjs through test/node/support/real-sdk-page.mjs, as `window.mediaProbe`).
+ */
+import type { TrtcRoom } from '../../src/index.js';
+
+const captured: MediaStreamTrack[] = [];
+let recording = false;
+
+/** Every track getUserMedia gave in this page from the first call on (getUserMedia wrapped once). */
+export function recordCaptures(): MediaStreamTrack[] {
+  if (recording) return captured;
+  recording = true;
+  const devices = navigator.mediaDevices;
+  const getUserMedia = devices.getUserMedia.bind(devices);
+  devices.getUserMedia = async (constraints) => {
+    const stream = await getUserMedia(constraints);
+    captured.push(...stream.getTracks());
+    return stream;
+  };
+  return captured;
+}
+
+/** The kinds of the captured tracks still live (of `tracks`, or of every track captured). */
+export const liveCaptured = (tracks: readonly MediaStreamTrack[] = captured): string[] =>
+  tracks.filter((track) => track.readyState === 'live').map((track) => track.kind);
+
+/** userId's remote tile in `el`. */
+export const remoteTile = (el: TrtcRoom | null, userId: string): Element | null =>
+  el?.shadowRoot?.querySelector(`[part~="remote"][data-user-id="${userId}"]`) ?? null;
+
+/** The live video track playing in userId's tile of `el`, if any. */
+export const remoteVideoTrack = (el: TrtcRoom | null, userId: string): MediaStreamTrack | null =>
+  liveTrack(remoteTile(el, userId)?.querySelector('video'), 'video');
+
+/** The live audio track playing in userId's tile of `el`, if any. */
+export const remoteAudioTrack = (el: TrtcRoom | null, userId: string): MediaStreamTrack | null =>
+  liveTrack(remoteTile(el, userId)?.querySelector('audio'), 'audio');
+
+function liveTrack(media: HTMLMediaElement | null | undefined, kind: 'audio' | 'video'): MediaStreamTrack | null {
+  const stream = media?.srcObject;
+  if (!(stream instanceof MediaStream)) return null;
+  const tracks = kind === 'audio' ? stream.getAudioTracks() : stream.getVideoTracks();
+  return tracks.find((track) => track.readyState === 'live') ?? null;
+}
+
+/** How many of `el`'s remote tiles still play a live video track. */
+export const remoteVideos = (el: TrtcRoom | null): number =>
+  [...(el?.shadowRoot?.querySelectorAll('[part~="remote"] video') ?? [])].filter(
+    (video) => liveTrack(video as HTMLVideoElement, 'video') !== null,
+  ).length;
+
+/** The `part` of each of `el`'s tiles, in the order they show. */
+export const tileOrder = (el: TrtcRoom | null): string[] =>
+  [...(el?.shadowRoot?.querySelectorAll('[part~="tile"]') ?? [])].map((tile) => tile.getAttribute('part') ?? '');
+
+/** Resolves with userId's video width and presented frames once it has a picture and two more frames came. */
+export const framesOf = (el: TrtcRoom | null, userId: string): Promise<{ width: number; frames: number }> =>
+  new Promise((resolve) => {
+    const look = () => {
+      const video = remoteTile(el, userId)?.querySelector('video');
+      if (!video || !video.videoWidth) return void setTimeout(look, 50);
+      video.requestVideoFrameCallback(() =>
+        video.requestVideoFrameCallback((_now, meta) =>
+          resolve({ width: video.videoWidth, frames: meta.presentedFrames }),
+        ),
+      );
+    };
+    look();
+  });
