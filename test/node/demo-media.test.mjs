@@ -24,7 +24,8 @@ const SELECTORS = [
 test('the demo: two tabs with camera and microphone on see each other move, offline, on each SDK selector', async (t) => {
   mkdirSync(shots, { recursive: true });
   const { startDemoServer } = await loadTs('demo/server.ts');
-  const server = await startDemoServer({ port: 0 });
+  const lines = [];
+  const server = await startDemoServer({ port: 0, log: (line) => lines.push(line) });
   t.after(() => server.close());
   const browser = await launchChromium([
     '--use-fake-device-for-media-stream',
@@ -130,4 +131,62 @@ test('the demo: two tabs with camera and microphone on see each other move, offl
         await Promise.all(pages.map((page) => page.context().close()));
       }
     });
+
+  // Mixed pages: the emulator carries media three ways that do not reach each other (media-carriers.ts). The room's
+  // media is its first carrier's; a page of another SDK joins and sees the others, but its camera is refused with
+  // a sentence, shown by the demo from the element's `error` (media-failed).
+  const MIXED = [
+    { first: 'v4-emulator', then: 'v5-emulator', room: '780', carrier: 'trtc-js-sdk' },
+    { first: 'emulated', then: 'v4-emulator', room: '781', carrier: 'the emulated SDK' },
+    { first: 'v5-emulator', then: 'emulated', room: '782', carrier: 'trtc-sdk-v5' },
+  ];
+  for (const { first, then, room, carrier } of MIXED)
+    await t.test(
+      `mixed pages: ${first} first, then ${then}: refused with a sentence`,
+      { timeout: 90_000 },
+      async () => {
+        const problems = [];
+        const pages = [];
+        async function join(sdk, userId) {
+          const page = await browser.newPage({ viewport: { width: 1100, height: 1000 } });
+          pages.push(page);
+          page.on('pageerror', (error) => problems.push(`${userId}: ${error.message}`));
+          await page.goto(`${server.url}?sdk=${sdk}`);
+          await page.fill('input[name=userId]', userId);
+          await page.fill('input[name=roomId]', room);
+          await page.click('#join');
+          await page.waitForSelector('trtc-room[state=joined]', { timeout: 30_000 });
+          await page.click(CAMERA);
+          return page;
+        }
+        try {
+          const alice = await join(first, 'alice');
+          // The first page's camera is on its carrier's media (trtc-js-sdk's only from its publish).
+          await alice.waitForFunction(
+            () =>
+              document.querySelector('trtc-room').shadowRoot.querySelector('[data-user-id="alice"] video')?.videoWidth,
+            null,
+            { timeout: 30_000 },
+          );
+          const bob = await join(then, 'bob');
+          await bob.waitForSelector('#failure:not([hidden])', { timeout: 45_000 });
+          const failure = await bob.textContent('#failure');
+          assert.match(failure, /^media-failed: /);
+          assert.ok(
+            failure.includes(`already carries media on ${carrier} (alice)`),
+            `bob's failure names the room's carrier and who has media: ${failure}`,
+          );
+          assert.match(failure, /Put pages of one SDK in a room/);
+          // The emulator's log says it too, for the page that had the room first.
+          assert.ok(lines.some((line) => line.startsWith('"bob"') && line.includes(`media refused: Room ${room}`)));
+          // Each sees the other join; neither sees the other's video.
+          assert.ok(await alice.$('trtc-room >> [data-user-id="bob"]'));
+          assert.equal(await bob.$('trtc-room >> [data-user-id="alice"] video'), null);
+          await bob.screenshot({ path: resolve(shots, `media-mixed-${first}-${then}-bob.png`), fullPage: true });
+          assert.deepEqual(problems, []);
+        } finally {
+          await Promise.all(pages.map((page) => page.context().close()));
+        }
+      },
+    );
 });
