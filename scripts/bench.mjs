@@ -246,8 +246,9 @@ async function measureRealSdkMedia() {
     const open = async () => {
       const page = await browser.newPage();
       page.on('pageerror', (error) => log(`real-SDK media page error: ${error.message}`));
-      await page.goto(`${url}/bench-media`);
-      await page.waitForFunction(() => window.ready === true);
+      // Bounded, but generously: the machine may be loaded (the load average goes in the results).
+      await page.goto(`${url}/bench-media`, { timeout: 120_000 });
+      await page.waitForFunction(() => window.ready === true, null, { timeout: 120_000 });
       return page;
     };
     for (const sdk of ['v4', 'v5']) await measureOne(sdk).catch((error) => (results[sdk] = { error: error.message }));
@@ -375,7 +376,7 @@ function realSdkRows(r) {
   for (const sdk of ['v4', 'v5']) {
     if (!r[sdk]) continue;
     if (r[sdk].error) {
-      rows.push([`real ${name[sdk]}: not measured`, r[sdk].error.slice(0, 120), '', '']);
+      rows.push([`real ${name[sdk]}: not measured`, r[sdk].error.split('\n')[0].slice(0, 80), '', '']);
       continue;
     }
     const { firstFrame, call, rss } = r[sdk];
