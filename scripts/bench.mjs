@@ -251,14 +251,30 @@ async function measureRealSdkMedia() {
       await page.waitForFunction(() => window.ready === true, null, { timeout: 120_000 });
       return page;
     };
-    for (const sdk of ['v4', 'v5']) await measureOne(sdk).catch((error) => (results[sdk] = { error: error.message }));
+    for (const sdk of ['v4', 'v5']) await measureOne(sdk);
     results.load.after = loadavg();
     return results;
+    /** Each stage on its own: one that fails (a loaded machine) is recorded with its error, the others still run. */
     async function measureOne(sdk) {
       log(
         `real ${sdk}: ${runs} × publish → first remote frame, and ${seconds} s of a three-person call, element and by hand…`,
       );
-      let page = await open();
+      const result = (results[sdk] = { errors: [] });
+      const stage = (name, run) =>
+        run().catch((error) => result.errors.push(`${name}: ${String(error.message).split('\n')[0].slice(0, 100)}`));
+      await stage('first frame', async () => (result.firstFrame = await firstFrameOf(sdk)));
+      await stage('call', async () => (result.call = await callOf(sdk)));
+      if (rssMinutes > 0) await stage('RSS', async () => (result.rss = await rssOf(sdk)));
+    }
+    async function firstFrameOf(sdk) {
+      const page = await open();
+      try {
+        return await firstFramesOn(page, sdk);
+      } finally {
+        await page.close();
+      }
+    }
+    async function firstFramesOn(page, sdk) {
       await page.evaluate(([sdk, room]) => window.firstFrameByHand(sdk, room), [sdk, room++]);
       await page.evaluate(([sdk, room]) => window.firstFrameElement(sdk, room), [sdk, room++]);
       const element = [];
@@ -271,8 +287,7 @@ async function measureRealSdkMedia() {
         if (i % 2 === 0) await hand().then(el);
         else await el().then(hand);
       }
-      await page.close();
-      const firstFrame = {
+      return {
         runs,
         elementMedianMs: median(element),
         byHandMedianMs: median(byHand),
@@ -280,9 +295,17 @@ async function measureRealSdkMedia() {
         elementMs: element,
         byHandMs: byHand,
       };
-
+    }
+    async function callOf(sdk) {
       const callCpu = async (variant) => {
         const call = await open();
+        try {
+          return await callCpuOn(call, variant);
+        } finally {
+          await call.close();
+        }
+      };
+      const callCpuOn = async (call, variant) => {
         const cdp = await call.context().newCDPSession(call);
         await cdp.send('Performance.enable');
         await call.evaluate(
@@ -303,7 +326,6 @@ async function measureRealSdkMedia() {
         const emulatorAfter = await usage();
         const wallMs = performance.now() - wallBefore;
         await call.evaluate(() => window.hangUp());
-        await call.close();
         const cpuMicros =
           emulatorAfter.cpu.user - emulatorBefore.cpu.user + (emulatorAfter.cpu.system - emulatorBefore.cpu.system);
         return {
@@ -326,7 +348,7 @@ async function measureRealSdkMedia() {
         }
       }
       const emulatorCore = mean([...cpuElement, ...cpuByHand].map((c) => c.emulatorCore));
-      const call = {
+      return {
         seconds,
         rounds: 2,
         elementMsPerSecond: mean(cpuElement.map((c) => c.mainThreadMsPerSecond)),
@@ -337,11 +359,11 @@ async function measureRealSdkMedia() {
         videoStreams: 6,
         emulatorCorePerStream: emulatorCore / 6,
       };
-      results[sdk] = { firstFrame, call };
-
-      if (rssMinutes > 0) {
-        log(`real ${sdk}: a ${rssMinutes}-minute three-person call, the emulator's RSS…`);
-        page = await open();
+    }
+    async function rssOf(sdk) {
+      log(`real ${sdk}: a ${rssMinutes}-minute three-person call, the emulator's RSS…`);
+      const page = await open();
+      try {
         await page.evaluate(([sdk, room]) => window.startCallElement(sdk, room), [sdk, room++]);
         const samples = [];
         const started = performance.now();
@@ -353,10 +375,11 @@ async function measureRealSdkMedia() {
           await new Promise((done) => setTimeout(done, Math.min(30_000, end - performance.now())));
         }
         await page.evaluate(() => window.hangUp());
-        await page.close();
         const first = samples[0].rssMB;
         const last = samples.at(-1).rssMB;
-        results[sdk].rss = { minutes: rssMinutes, startMB: first, endMB: last, growthMB: last - first, samples };
+        return { minutes: rssMinutes, startMB: first, endMB: last, growthMB: last - first, samples };
+      } finally {
+        await page.close();
       }
     }
   } finally {
@@ -375,51 +398,52 @@ function realSdkRows(r) {
   const rows = [];
   for (const sdk of ['v4', 'v5']) {
     if (!r[sdk]) continue;
-    if (r[sdk].error) {
-      rows.push([`real ${name[sdk]}: not measured`, r[sdk].error.split('\n')[0].slice(0, 80), '', '']);
-      continue;
-    }
-    const { firstFrame, call, rss } = r[sdk];
-    rows.push(
-      [
-        `real ${name[sdk]}, publish → first remote frame, <trtc-room>, median of ${firstFrame.runs}`,
-        `${firstFrame.elementMedianMs.toFixed(1)} ms`,
-        '',
-        '',
-      ],
-      [
-        `real ${name[sdk]}, publish → first remote frame, by hand, median of ${firstFrame.runs}`,
-        `${firstFrame.byHandMedianMs.toFixed(1)} ms`,
-        '',
-        '',
-      ],
-      ['  element / by hand', `${firstFrame.ratio.toFixed(2)}×`, '(target ≤ 1.2×)', ''],
-      [
-        `real ${name[sdk]}, three-person call, main-thread CPU, <trtc-room>, ${call.rounds} × ${call.seconds} s`,
-        `${call.elementMsPerSecond.toFixed(1)} ms/s`,
-        '',
-        '',
-      ],
-      [
-        `real ${name[sdk]}, three-person call, main-thread CPU, by hand, ${call.rounds} × ${call.seconds} s`,
-        `${call.byHandMsPerSecond.toFixed(1)} ms/s`,
-        '',
-        '',
-      ],
-      ['  element / by hand', `${call.ratio.toFixed(2)}×`, '(target ≤ 1.1×)', ''],
-      [
-        `real ${name[sdk]}, emulator CPU in the call (all ${call.videoStreams} video + 6 audio streams)`,
-        `${(call.emulatorCore * 100).toFixed(1)} % of a core`,
-        '',
-        '',
-      ],
-      [
-        '  per forwarded 640×480 video stream (with its audio)',
-        `${(call.emulatorCorePerStream * 100).toFixed(1)} %`,
-        '(target ≤ 15 %)',
-        '',
-      ],
-    );
+    const { firstFrame, call, rss, errors = [] } = r[sdk];
+    for (const error of errors) rows.push([`real ${name[sdk]}: not measured`, error, '', '']);
+    if (firstFrame)
+      rows.push(
+        [
+          `real ${name[sdk]}, publish → first remote frame, <trtc-room>, median of ${firstFrame.runs}`,
+          `${firstFrame.elementMedianMs.toFixed(1)} ms`,
+          '',
+          '',
+        ],
+        [
+          `real ${name[sdk]}, publish → first remote frame, by hand, median of ${firstFrame.runs}`,
+          `${firstFrame.byHandMedianMs.toFixed(1)} ms`,
+          '',
+          '',
+        ],
+        ['  element / by hand', `${firstFrame.ratio.toFixed(2)}×`, '(target ≤ 1.2×)', ''],
+      );
+    if (call)
+      rows.push(
+        [
+          `real ${name[sdk]}, three-person call, main-thread CPU, <trtc-room>, ${call.rounds} × ${call.seconds} s`,
+          `${call.elementMsPerSecond.toFixed(1)} ms/s`,
+          '',
+          '',
+        ],
+        [
+          `real ${name[sdk]}, three-person call, main-thread CPU, by hand, ${call.rounds} × ${call.seconds} s`,
+          `${call.byHandMsPerSecond.toFixed(1)} ms/s`,
+          '',
+          '',
+        ],
+        ['  element / by hand', `${call.ratio.toFixed(2)}×`, '(target ≤ 1.1×)', ''],
+        [
+          `real ${name[sdk]}, emulator CPU in the call (all ${call.videoStreams} video + 6 audio streams)`,
+          `${(call.emulatorCore * 100).toFixed(1)} % of a core`,
+          '',
+          '',
+        ],
+        [
+          '  per forwarded 640×480 video stream (with its audio)',
+          `${(call.emulatorCorePerStream * 100).toFixed(1)} %`,
+          '(target ≤ 15 %)',
+          '',
+        ],
+      );
     if (rss)
       rows.push([
         `real ${name[sdk]}, emulator RSS over a ${rss.minutes}-minute three-person call, start → end`,
