@@ -8,7 +8,8 @@
 // Build output goes to .artifacts/bench/, the run's JSON to bench/runs/latest.json (both git-ignored).
 import { build } from 'esbuild';
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { cpus, arch, platform, release, totalmem } from 'node:os';
+import { fork } from 'node:child_process';
+import { cpus, arch, loadavg, platform, release, totalmem } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { gzipSync } from 'node:zlib';
@@ -24,6 +25,12 @@ const { values: options } = parseArgs({
     'call-seconds': { type: 'string', default: '5' },
     // `--media off` leaves the media rows out (the budget check in test/node/bench.test.mjs does).
     media: { type: 'string', default: 'on' },
+    // The real-SDK media rows (the unmodified trtc-js-sdk and trtc-sdk-v5 through the networked emulator's media
+    // server): `--real-sdk off` leaves them out, `--real-sdk only` leaves the doubles' media rows out; `--real-runs` first-frame measurements of each variant per SDK.
+    'real-sdk': { type: 'string', default: 'on' },
+    'real-runs': { type: 'string', default: '4' },
+    // `--rss-minutes 3`: also a three-person element call this long per SDK, the emulator's RSS sampled (slow: off by default).
+    'rss-minutes': { type: 'string', default: '0' },
   },
 });
 const CYCLES = Number(options.cycles);
@@ -203,6 +210,260 @@ async function measureMedia() {
   }
 }
 
+/**
+ * The real-SDK media rows: the unmodified trtc-js-sdk ('v4') and trtc-sdk-v5 ('v5') in Chromium with fake devices,
+ * through the networked emulator in a process of its own (scripts/bench-emulator.mjs), given only `GET /proxy`.
+ * Per SDK: (1) publish → first remote frame, `<trtc-room>` and by hand, alternating; (2) the three-person call's
+ * main-thread CPU, element and by hand, and over the same windows the emulator process's CPU time (process.cpuUsage)
+ * divided by the video streams it forwards (3 publishers × 2 subscribers = 6 of 640×480, with their 6 audio streams);
+ * (3) with `--rss-minutes N`, a three-person element call of N minutes, the emulator's RSS sampled each 30 s.
+ * Times, not budgets; the machine's load average is recorded beside them.
+ */
+async function measureRealSdkMedia() {
+  const runs = Number(options['real-runs']);
+  const seconds = Number(options['call-seconds']);
+  const rssMinutes = Number(options['rss-minutes']);
+  const emulator = fork(join(root, 'scripts/bench-emulator.mjs'), [join(out, 'real-media/real-sdk-media-page.js')], {
+    stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
+  });
+  const replies = [];
+  const waiting = [];
+  emulator.on('message', (message) => (waiting.length ? waiting.shift()(message) : replies.push(message)));
+  const next = () => new Promise((resolve) => (replies.length ? resolve(replies.shift()) : waiting.push(resolve)));
+  const { url } = await next();
+  const usage = () => (emulator.send('usage'), next());
+  const browser = await launchChromium([
+    '--use-fake-device-for-media-stream',
+    '--use-fake-ui-for-media-stream',
+    '--autoplay-policy=no-user-gesture-required',
+    // The real SDKs reach for Tencent's hosts (logs, reports): here they resolve nowhere.
+    '--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1, EXCLUDE localhost',
+    '--disable-renderer-backgrounding',
+    '--disable-background-timer-throttling',
+  ]);
+  const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
+  const mean = (values) => values.reduce((a, b) => a + b, 0) / values.length;
+  let room = 1000;
+  const results = { load: { before: loadavg() } };
+  try {
+    const open = async () => {
+      const page = await browser.newPage();
+      page.on('pageerror', (error) => log(`real-SDK media page error: ${error.message}`));
+      // Bounded, but generously: the machine may be loaded (the load average goes in the results).
+      await page.goto(`${url}/bench-media`, { timeout: 120_000 });
+      await page.waitForFunction(() => window.ready === true, null, { timeout: 120_000 });
+      return page;
+    };
+    for (const sdk of ['v4', 'v5']) await measureOne(sdk);
+    results.load.after = loadavg();
+    return results;
+    /** Each stage on its own: one that fails (a loaded machine) is recorded with its error, the others still run. */
+    async function measureOne(sdk) {
+      log(
+        `real ${sdk}: ${runs} × publish → first remote frame, and ${seconds} s of a three-person call, element and by hand…`,
+      );
+      const result = (results[sdk] = { errors: [] });
+      const stage = (name, run) =>
+        run().catch((error) => result.errors.push(`${name}: ${String(error.message).split('\n')[0].slice(0, 100)}`));
+      await stage('first frame', async () => (result.firstFrame = await firstFrameOf(sdk)));
+      await stage('call', async () => (result.call = await callOf(sdk)));
+      if (rssMinutes > 0) await stage('RSS', async () => (result.rss = await rssOf(sdk)));
+    }
+    async function firstFrameOf(sdk) {
+      const page = await open();
+      try {
+        return await firstFramesOn(page, sdk);
+      } finally {
+        await page.close();
+      }
+    }
+    async function firstFramesOn(page, sdk) {
+      await page.evaluate(([sdk, room]) => window.firstFrameByHand(sdk, room), [sdk, room++]);
+      await page.evaluate(([sdk, room]) => window.firstFrameElement(sdk, room), [sdk, room++]);
+      const element = [];
+      const byHand = [];
+      for (let i = 0; i < runs; i++) {
+        const hand = async () =>
+          byHand.push(await page.evaluate(([s, r]) => window.firstFrameByHand(s, r), [sdk, room++]));
+        const el = async () =>
+          element.push(await page.evaluate(([s, r]) => window.firstFrameElement(s, r), [sdk, room++]));
+        if (i % 2 === 0) await hand().then(el);
+        else await el().then(hand);
+      }
+      return {
+        runs,
+        elementMedianMs: median(element),
+        byHandMedianMs: median(byHand),
+        ratio: median(element) / median(byHand),
+        elementMs: element,
+        byHandMs: byHand,
+      };
+    }
+    async function callOf(sdk) {
+      const callCpu = async (variant) => {
+        const call = await open();
+        try {
+          return await callCpuOn(call, variant);
+        } finally {
+          await call.close();
+        }
+      };
+      const callCpuOn = async (call, variant) => {
+        const cdp = await call.context().newCDPSession(call);
+        await cdp.send('Performance.enable');
+        await call.evaluate(
+          ([variant, sdk, room]) =>
+            (variant === 'element' ? window.startCallElement : window.startCallByHand)(sdk, room),
+          [variant, sdk, room++],
+        );
+        await new Promise((done) => setTimeout(done, 1000));
+        const metric = async () =>
+          Object.fromEntries(
+            (await cdp.send('Performance.getMetrics')).metrics.map(({ name, value }) => [name, value]),
+          );
+        const before = await metric();
+        const emulatorBefore = await usage();
+        const wallBefore = performance.now();
+        await new Promise((done) => setTimeout(done, seconds * 1000));
+        const after = await metric();
+        const emulatorAfter = await usage();
+        const wallMs = performance.now() - wallBefore;
+        await call.evaluate(() => window.hangUp());
+        const cpuMicros =
+          emulatorAfter.cpu.user - emulatorBefore.cpu.user + (emulatorAfter.cpu.system - emulatorBefore.cpu.system);
+        return {
+          // TaskDuration: seconds the renderer's main thread spent on tasks; Timestamp: seconds of wall time.
+          mainThreadMsPerSecond:
+            ((after.TaskDuration - before.TaskDuration) * 1000) / (after.Timestamp - before.Timestamp),
+          // Share of one core, of the whole emulator process, over the same window.
+          emulatorCore: cpuMicros / 1000 / wallMs,
+        };
+      };
+      const cpuElement = [];
+      const cpuByHand = [];
+      for (let i = 0; i < 2; i++) {
+        if (i % 2 === 0) {
+          cpuByHand.push(await callCpu('hand'));
+          cpuElement.push(await callCpu('element'));
+        } else {
+          cpuElement.push(await callCpu('element'));
+          cpuByHand.push(await callCpu('hand'));
+        }
+      }
+      const emulatorCore = mean([...cpuElement, ...cpuByHand].map((c) => c.emulatorCore));
+      return {
+        seconds,
+        rounds: 2,
+        elementMsPerSecond: mean(cpuElement.map((c) => c.mainThreadMsPerSecond)),
+        byHandMsPerSecond: mean(cpuByHand.map((c) => c.mainThreadMsPerSecond)),
+        ratio:
+          mean(cpuElement.map((c) => c.mainThreadMsPerSecond)) / mean(cpuByHand.map((c) => c.mainThreadMsPerSecond)),
+        emulatorCore,
+        videoStreams: 6,
+        emulatorCorePerStream: emulatorCore / 6,
+      };
+    }
+    async function rssOf(sdk) {
+      log(`real ${sdk}: a ${rssMinutes}-minute three-person call, the emulator's RSS…`);
+      const page = await open();
+      try {
+        await page.evaluate(([sdk, room]) => window.startCallElement(sdk, room), [sdk, room++]);
+        const samples = [];
+        const started = performance.now();
+        const end = started + rssMinutes * 60_000;
+        for (;;) {
+          const { rss } = await usage();
+          samples.push({ seconds: Math.round((performance.now() - started) / 1000), rssMB: rss / 2 ** 20 });
+          if (performance.now() >= end) break;
+          await new Promise((done) => setTimeout(done, Math.min(30_000, end - performance.now())));
+        }
+        await page.evaluate(() => window.hangUp());
+        const first = samples[0].rssMB;
+        const last = samples.at(-1).rssMB;
+        return { minutes: rssMinutes, startMB: first, endMB: last, growthMB: last - first, samples };
+      } finally {
+        await page.close();
+      }
+    }
+  } finally {
+    await browser.close();
+    emulator.send('close');
+    await new Promise((done) => {
+      const timer = setTimeout(() => (emulator.kill(), done()), 5000);
+      emulator.once('exit', () => (clearTimeout(timer), done()));
+    });
+  }
+}
+
+/** The real-SDK media rows of the table, per SDK, against the issue's targets (not budgets). */
+function realSdkRows(r) {
+  const name = { v4: 'trtc-js-sdk', v5: 'trtc-sdk-v5' };
+  const rows = [];
+  for (const sdk of ['v4', 'v5']) {
+    if (!r[sdk]) continue;
+    const { firstFrame, call, rss, errors = [] } = r[sdk];
+    for (const error of errors) rows.push([`real ${name[sdk]}: not measured`, error, '', '']);
+    if (firstFrame)
+      rows.push(
+        [
+          `real ${name[sdk]}, publish → first remote frame, <trtc-room>, median of ${firstFrame.runs}`,
+          `${firstFrame.elementMedianMs.toFixed(1)} ms`,
+          '',
+          '',
+        ],
+        [
+          `real ${name[sdk]}, publish → first remote frame, by hand, median of ${firstFrame.runs}`,
+          `${firstFrame.byHandMedianMs.toFixed(1)} ms`,
+          '',
+          '',
+        ],
+        ['  element / by hand', `${firstFrame.ratio.toFixed(2)}×`, '(target ≤ 1.2×)', ''],
+      );
+    if (call)
+      rows.push(
+        [
+          `real ${name[sdk]}, three-person call, main-thread CPU, <trtc-room>, ${call.rounds} × ${call.seconds} s`,
+          `${call.elementMsPerSecond.toFixed(1)} ms/s`,
+          '',
+          '',
+        ],
+        [
+          `real ${name[sdk]}, three-person call, main-thread CPU, by hand, ${call.rounds} × ${call.seconds} s`,
+          `${call.byHandMsPerSecond.toFixed(1)} ms/s`,
+          '',
+          '',
+        ],
+        ['  element / by hand', `${call.ratio.toFixed(2)}×`, '(target ≤ 1.1×)', ''],
+        [
+          `real ${name[sdk]}, emulator CPU in the call (all ${call.videoStreams} video + 6 audio streams)`,
+          `${(call.emulatorCore * 100).toFixed(1)} % of a core`,
+          '',
+          '',
+        ],
+        [
+          '  per forwarded 640×480 video stream (with its audio)',
+          `${(call.emulatorCorePerStream * 100).toFixed(1)} %`,
+          '(target ≤ 15 %)',
+          '',
+        ],
+      );
+    if (rss)
+      rows.push([
+        `real ${name[sdk]}, emulator RSS over a ${rss.minutes}-minute three-person call, start → end`,
+        `${rss.startMB.toFixed(1)} → ${rss.endMB.toFixed(1)} MB`,
+        '(target: within 20 MB)',
+        '',
+      ]);
+  }
+  rows.push([
+    'load average (1 min) before / after the real-SDK rows',
+    `${r.load.before[0].toFixed(2)} / ${r.load.after[0].toFixed(2)}`,
+    '(shared machine)',
+    '',
+  ]);
+  return rows;
+}
+
 /** The media rows of the table: times and ratios, against the issue's targets (not budgets). */
 function mediaRows({ firstFrame, call }) {
   return [
@@ -246,6 +507,11 @@ async function main() {
   // package.json's sideEffects names the built files, not src/index.ts: keep the page's bare import of it.
   const pageBuild = await bundle('bench/page.js', join(out, 'page'), [], { ignoreAnnotations: true });
   await bundle('bench/media-page.js', join(out, 'media'), [], { ignoreAnnotations: true });
+  if (options.media !== 'off' && options['real-sdk'] !== 'off')
+    await bundle('bench/real-sdk-media-page.js', join(out, 'real-media'), [], {
+      ignoreAnnotations: true,
+      splitting: false,
+    });
   writeFileSync(
     join(out, 'media/index.html'),
     '<!doctype html><html><head><meta charset="utf-8"><script type="module" src="./media-page.js"></script></head><body></body></html>',
@@ -318,7 +584,8 @@ async function main() {
     await browser.close();
     await server.close();
   }
-  if (options.media !== 'off') results.media = await measureMedia();
+  if (options.media !== 'off' && options['real-sdk'] !== 'only') results.media = await measureMedia();
+  if (options.media !== 'off' && options['real-sdk'] !== 'off') results.realSdkMedia = await measureRealSdkMedia();
 
   results.size = {
     entryWithLitGzip: withLit.entryGzip,
@@ -400,6 +667,7 @@ function table(r) {
     ['  element time / baseline time', `${r.cycles.ratio.toFixed(2)}×`, '(not a budget)', ''],
     ['  element time / baseline + one task', `${r.cycles.ratioToBaselineWithTask.toFixed(2)}×`, '(not a budget)', ''],
     ...(r.media ? mediaRows(r.media) : []),
+    ...(r.realSdkMedia ? realSdkRows(r.realSdkMedia) : []),
     [
       'elements reachable after the cycles + GC',
       `${r.cycles.reachableElements} of ${r.cycles.elementsMade}`,

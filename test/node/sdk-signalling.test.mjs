@@ -222,3 +222,60 @@ test('v4: a reconnection (&rc=1) while the server still holds the old socket tak
   await other.join();
   assert.deepEqual((await again.next(9)).data, { reason: 'kick' });
 });
+
+/** A socket of the emulated SDK's media plane (media-hub.ts): resolves to its `media-entered` answer. */
+async function enterMediaPlane(server, room, userId) {
+  const socket = new WebSocket(`${server.url.replace('http://', 'ws://')}/trtc`);
+  await new Promise((resolve, reject) => {
+    socket.once('open', resolve);
+    socket.once('error', reject);
+  });
+  const entered = new Promise((resolve) => socket.once('message', (data) => resolve(JSON.parse(String(data)))));
+  socket.send(JSON.stringify({ type: 'media-enter', room, userId }));
+  return { socket, entered: await entered };
+}
+
+test("mixed pages: a room's media is its first carrier's; a member of another (emulated SDK, trtc-js-sdk, trtc-sdk-v5) is refused media with a sentence naming the carrier and who has media, and the log says it", async (t) => {
+  const { server, lines } = await start(t);
+  // trtc-js-sdk has media in room 55 from alice's publish (the offer is not one the media server can answer, but she
+  // is its member from then on).
+  const alice = await connect(server, 'v4', 'alice');
+  await alice.join(55);
+  await alice.next(4098, alice.send('publish', { type: 'offer', sdp: 'v=0' }));
+  const carriedBy =
+    /^Room 55 already carries media on trtc-js-sdk \(alice\), and the emulator does not pass media between trtc-js-sdk and (trtc-sdk-v5|the emulated SDK): (bob|carol) gets no camera or microphone there\. Put pages of one SDK in a room \(or use another room\)\.$/;
+
+  // trtc-sdk-v5: no single peer connection at its join (the default ability, no server's), and its fallback's publish
+  // is refused with the sentence, which the SDK reports as the publish's error.
+  const bob = await connect(server, 'v5', 'bob');
+  const joined = await bob.join(55);
+  assert.equal(joined.code, 0);
+  assert.deepEqual(joined.data.ability, { useVp8: false, useH265: false });
+  const refused = await bob.next(4098, bob.send('publish', { type: 'offer', sdp: 'v=0' }));
+  assert.equal(refused.code, -1);
+  assert.match(refused.message, carriedBy);
+
+  // The emulated SDK: its media-enter is answered with the refusal, which its publish rejects with.
+  const carol = await enterMediaPlane(server, `${SDK_APP_ID}/n:55`, 'carol');
+  assert.equal(carol.entered.type, 'media-entered');
+  assert.match(carol.entered.refusal, carriedBy);
+  carol.socket.close();
+  assert.ok(lines.some((line) => line.startsWith('"bob" (trtc-sdk-v5): media refused: Room 55')));
+  assert.ok(lines.some((line) => line.startsWith('"carol" (the emulated SDK): media refused: Room 55')));
+
+  // Room 56's media is the emulated SDK's from dave's entry: trtc-js-sdk's publish there is refused.
+  const dave = await enterMediaPlane(server, `${SDK_APP_ID}/n:56`, 'dave');
+  assert.deepEqual(dave.entered, { type: 'media-entered' });
+  const erin = await connect(server, 'v4', 'erin');
+  await erin.join(56);
+  const erinRefused = await erin.next(4098, erin.send('publish', { type: 'offer', sdp: 'v=0' }));
+  assert.equal(erinRefused.code, -1);
+  assert.match(erinRefused.message, /^Room 56 already carries media on the emulated SDK \(dave\)/);
+  dave.socket.close();
+
+  // A room of one carrier is not refused: a second trtc-js-sdk member of room 55 reaches the media server.
+  const frank = await connect(server, 'v4', 'frank');
+  await frank.join(55);
+  const frankAnswer = await frank.next(4098, frank.send('publish', { type: 'offer', sdp: 'v=0' }));
+  assert.match(frankAnswer.message, /media server could not publish/);
+});

@@ -50,5 +50,7 @@ export type MediaClientMessage =
   | { type: 'media-signal'; to: string; payload: unknown };
 
 export type MediaServerMessage =
+  /** The answer to `media-enter`: with `refusal`, the sentence why this member gets no media in the room. */
+  | { type: 'media-entered'; refusal?: string }
   | { type: 'media-published'; userId: string; publication: MediaPublication }
   | { type: 'media-signal'; from: string; payload: unknown };

@@ -142,7 +142,7 @@ async function main(args: string[]): Promise<void> {
     SecretKey                ${server.credentials.secretKey}
   Rooms (JSON)               ${server.url}/rooms
   SDKAppIDs                  ${server.service.knownSdkAppIds.join(', ')}
-  Real SDKs (signalling only, no media; ${server.url}/proxy answers the same JSON)
+  Real SDKs (signalling and media; ${server.url}/proxy answers the same JSON)
 ${SIGNALLING_DIALECTS.map((d) => `    ${d.sdk.padEnd(23)}${d.key === 'v4' ? 'client.setProxyServer' : 'enterRoom({ proxy })'} ${JSON.stringify(server.proxy[d.key])}`).join('\n')}
   UserSig check              ${serverOptions.appSecretKey !== undefined ? 'on' : 'off (give --app-secret-key to check signatures)'}
   Pages allowed              ${['its own origin', ...(serverOptions.allowedOrigins ?? [])].join(', ')} (--allow-origin adds one)

@@ -1,10 +1,13 @@
 /**
  * The networked emulator's media signalling: it keeps each room's publications and passes each subscription's
  * offer, answer and ICE candidates between the two browsers, which then send the media to each other directly.
- * A socket sends `media-enter` first; when it closes, its member published nothing more.
+ * A socket sends `media-enter` first and hears `media-entered` (with the refusal's sentence when the room's media
+ * is carried for the real SDKs: media/media-carriers.ts); when it closes, its member published nothing more.
  */
 import type { WebSocket } from 'ws';
+import type { RoomId } from '../core/room-service.js';
 import type { MediaClientMessage, MediaPublication, MediaServerMessage } from '../core/wire-protocol.js';
+import type { MediaCarriers } from './media/media-carriers.js';
 
 const NOTHING: MediaPublication = { audio: false, video: false, audioMuted: false, videoMuted: false };
 
@@ -16,8 +19,24 @@ interface MediaMember {
 /** The media signalling of every room, one per emulator server. */
 export type MediaHub = ReturnType<typeof createMediaHub>;
 
-export function createMediaHub(log: (line: string) => void = () => undefined) {
+/**
+ * The room a relay key names: `${sdkAppId}/n:${roomId}` or `${sdkAppId}/s:${strRoomId}` (the page's `relayRoom()`,
+ * src/emulator/page/media/v4-media.ts), or null for a key of another shape.
+ */
+export function roomOfRelayKey(key: string): { sdkAppId: number; roomId: RoomId } | null {
+  const match = /^(\d+)\/([ns]):(.*)$/s.exec(key);
+  if (!match) return null;
+  const [, app, kind, id] = match as unknown as [string, string, string, string];
+  return { sdkAppId: Number(app), roomId: kind === 'n' ? Number(id) : id };
+}
+const relayKeyOf = (sdkAppId: number, roomId: RoomId) =>
+  `${sdkAppId}/${typeof roomId === 'number' ? 'n' : 's'}:${roomId}`;
+
+export function createMediaHub(log: (line: string) => void = () => undefined, carriers?: MediaCarriers) {
   const rooms = new Map<string, Map<string, MediaMember>>();
+  carriers?.register('the emulated SDK', (sdkAppId, roomId) => [
+    ...(rooms.get(relayKeyOf(sdkAppId, roomId))?.keys() ?? []),
+  ]);
   const send = (socket: WebSocket, message: MediaServerMessage) => {
     if (socket.readyState === socket.OPEN) socket.send(JSON.stringify(message));
   };
@@ -33,6 +52,14 @@ export function createMediaHub(log: (line: string) => void = () => undefined) {
       enter: Extract<MediaClientMessage, { type: 'media-enter' }>,
     ): (message: MediaClientMessage) => void {
       const { room, userId } = enter;
+      const where = roomOfRelayKey(room);
+      const refusal = where && carriers?.refusal('the emulated SDK', where.sdkAppId, where.roomId, userId);
+      if (refusal) {
+        // Not a member of the room's media: it hears no publication and sends none.
+        send(socket, { type: 'media-entered', refusal });
+        return () => undefined;
+      }
+      send(socket, { type: 'media-entered' });
       const members = rooms.get(room) ?? new Map<string, MediaMember>();
       rooms.set(room, members);
       members.get(userId)?.socket.close(1000, 'replaced');

@@ -23,6 +23,7 @@ import { createLocalOriginPolicy, exposureWarning, normalizeOrigin } from './loc
 import { escapeControlCharacters } from './log-text.js';
 import { createMediaHub } from './media-hub.js';
 import { createMediaServer, type MediaServer } from './media/media-server.js';
+import { createMediaCarriers } from './media/media-carriers.js';
 import { MemberSocket } from './member-socket.js';
 import { createSdkSignalling, type SdkProxySettings } from './signalling.js';
 
@@ -138,15 +139,18 @@ export async function startEmulatorServer(options: EmulatorServerOptions = {}): 
     ...(options.maxMediaMembers !== undefined ? { maxMembers: options.maxMediaMembers } : {}),
     log,
   });
+  // One carrier of media per room: the emulated SDKs' pages, trtc-js-sdk's, trtc-sdk-v5's do not reach each other.
+  const carriers = createMediaCarriers(log);
   const sdkSignalling = createSdkSignalling({
     service,
     log,
     media,
+    carriers,
     drop: (membership) => dropped.drop(membership),
     undrop: (membership) => dropped.undrop(membership),
     ...(options.maxMediaMembers !== undefined ? { maxSpcMembers: options.maxMediaMembers } : {}),
   });
-  const mediaHub = createMediaHub(log);
+  const mediaHub = createMediaHub(log, carriers);
   const rooms = (): EmulatorRoomView[] =>
     service.snapshot().map((room) => ({
       sdkAppId: room.sdkAppId,

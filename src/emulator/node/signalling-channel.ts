@@ -25,6 +25,7 @@ import { roomIdOf, signallingCommands } from './signalling-commands.js';
 import type { MediaServer } from './media/media-server.js';
 import { channelMedia, mediaRoomKey, publishedUserList, type ChannelMedia } from './media/channel-media.js';
 import { createSpcMediaServer, type SpcMediaServer } from './media/spc-v5.js';
+import type { MediaCarriers } from './media/media-carriers.js';
 
 /** The key of a room in the single-peer-connection media server. */
 export const spcRoomOf = (membership: Pick<Membership, 'sdkAppId' | 'roomId'>) =>
@@ -41,6 +42,8 @@ export interface SdkSignallingHooks {
   media?: MediaServer;
   /** At most this many trtc-sdk-v5 members with a single peer connection at once (media/spc-v5.ts's default). */
   maxSpcMembers?: number;
+  /** One carrier of media per room (media/media-carriers.ts): both real SDKs' media servers register with it. */
+  carriers?: MediaCarriers;
 }
 
 const reasonForSdk: Record<RemovalReason, string> = { kick: 'kick', banned: 'banned', 'room-disband': 'room_disband' };
@@ -61,6 +64,8 @@ export interface SignallingMember {
   media: ChannelMedia | null;
   /** Stops the cmd 23 pushes of the room's publications. */
   stopPublications: (() => void) | null;
+  /** Why this member has no media here (its room's media is another carrier's), or null. */
+  mediaRefusal: string | null;
 }
 
 /** What every socket of the SDKs' signalling shares: the joined members and the removals in transit. */
@@ -99,6 +104,15 @@ export class SignallingRooms {
       for (const { room, userId } of this.spc.members())
         if (!present.has(JSON.stringify([room, userId]))) void this.spc.leave(room, userId);
     });
+    const { media, carriers } = hooks;
+    if (media) carriers?.register('trtc-js-sdk', (sdkAppId, roomId) => media.members(mediaRoomKey(sdkAppId, roomId)));
+    carriers?.register('trtc-sdk-v5', (sdkAppId, roomId) => {
+      const room = spcRoomOf({ sdkAppId, roomId });
+      return this.spc
+        .members()
+        .filter((member) => member.room === room)
+        .map((member) => member.userId);
+    });
   }
 
   commandsOf(dialect: SignallingDialect): ReadonlyMap<string, SignallingCommand> {
@@ -124,7 +138,14 @@ export class SignallingRooms {
     const { media } = this.hooks;
     if (!media) return;
     // The room's publications reach the client as cmd 23, each a full snapshot.
-    member.media = channelMedia(media, member.sdkAppId, roomId, member.userId);
+    const { sdkAppId, userId } = member;
+    member.media = channelMedia(
+      media,
+      sdkAppId,
+      roomId,
+      userId,
+      () => this.hooks.carriers?.refusal('trtc-js-sdk', sdkAppId, roomId, userId) ?? null,
+    );
     member.stopPublications = media.onPublications(member.media.room, () =>
       sendTo(member, serverFrame(SERVER_CMD.UPDATE_REMOTE_MUTE_STAT, { userList: publishedUsersOf(member) })),
     );
@@ -247,6 +268,7 @@ export class SignallingChannel implements SignallingChannelApi {
       moving: false,
       media: null,
       stopPublications: null,
+      mediaRefusal: null,
     };
     this.tinyId = tinyIdOf(this.member.userId);
     // The welcome: the SDK takes its tinyId and the server's clock from it.
@@ -276,6 +298,10 @@ export class SignallingChannel implements SignallingChannelApi {
 
   get media(): ChannelMedia | null {
     return this.member.media;
+  }
+
+  get mediaRefusal(): string | null {
+    return this.member.mediaRefusal;
   }
 
   publishedUsers() {
@@ -318,7 +344,13 @@ export class SignallingChannel implements SignallingChannelApi {
   /** trtc-sdk-v5's single peer connection: the server's ability for the join result, or none (then it uses separate ones). */
   private async spcAbility(cmd: string, data: Record<string, unknown>): Promise<Record<string, unknown>> {
     const room = this.spcRoom;
-    if (cmd !== 'join/v2' || !room) return {};
+    const { membership } = this.member;
+    if (cmd !== 'join/v2' || !room || !membership) return {};
+    // A room whose media another carrier has: no single peer connection, so the SDK's own publish is refused with why.
+    this.member.mediaRefusal =
+      this.rooms.hooks.carriers?.refusal('trtc-sdk-v5', membership.sdkAppId, membership.roomId, this.member.userId) ??
+      null;
+    if (this.member.mediaRefusal) return {};
     try {
       return { ability: await this.rooms.spc.join(room, this.member.userId, this.tinyId, data.ability) };
     } catch (error) {

@@ -30,12 +30,20 @@ const acknowledge =
   (resultCmd: number): SignallingCommand =>
   (channel, { seq }) =>
     channel.send(serverFrame(resultCmd, {}, { seq }));
+/** The commands a refusal of media answers with its own sentence (trtc-sdk-v5's separate peer connections). */
+const MEDIA_COMMANDS = new Set(['publish', 'subscribe', 'publish/v2', 'subscribe/v3', 'rebuild_pc']);
 const refuse =
   (resultCmd: number): SignallingCommand =>
   (channel, frame) => {
     const { cmd } = frame;
     // trtc-sdk-v5 answers a refused rebuild by rejoining on a fresh socket.
     if (cmd === 'rebuild_pc') channel.markMoving();
+    // A member refused media for its room's sake (media/media-carriers.ts) hears why, on the publish it sees fail.
+    if (channel.mediaRefusal && MEDIA_COMMANDS.has(cmd)) {
+      channel.log(`${quote(channel.userId)} (${channel.dialect.sdk}): ${quote(cmd)} refused: ${channel.mediaRefusal}`);
+      channel.refuse(frame, resultCmd, channel.mediaRefusal);
+      return;
+    }
     channel.log(
       `${quote(channel.userId)} (${channel.dialect.sdk}): ${quote(cmd)} refused: the emulator serves rooms, users and forced exits, not media`,
     );

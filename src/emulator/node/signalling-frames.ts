@@ -67,6 +67,8 @@ export interface SignallingChannelApi {
   readonly userId: string;
   /** The connection's media (media/channel-media.ts), once joined to a room; null before, or without a media server. */
   readonly media: ChannelMedia | null;
+  /** Why this member gets no media (its room's media is another carrier's: media/media-carriers.ts), or null. */
+  readonly mediaRefusal: string | null;
   /** cmd 23's list for this client: everyone else in its room who publishes (a full snapshot). */
   publishedUsers(): { userId: string; srcTinyId: string; flag: number }[];
   /** The room service's membership of this client, once joined. */

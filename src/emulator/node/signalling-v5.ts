@@ -60,7 +60,8 @@ const spcCommand =
       channel.refuse(
         frame,
         result,
-        `The trtc-room emulator does not serve "${cmd}" for this member: it has no single peer connection here (the media server was full at its join, or it never joined with join/v2).`,
+        channel.mediaRefusal ??
+          `The trtc-room emulator does not serve "${cmd}" for this member: it has no single peer connection here (the media server was full at its join, or it never joined with join/v2).`,
       );
       return;
     }

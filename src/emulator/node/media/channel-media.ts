@@ -5,7 +5,13 @@
  * SDK generations read from cmd 23 and from the join result's `publishers`.
  */
 import type { RoomId } from '../../core/room-service.js';
-import type { MediaMember, MediaPublication, MediaServer, PublishedUser } from './media-server.js';
+import {
+  MediaRefusal,
+  type MediaMember,
+  type MediaPublication,
+  type MediaServer,
+  type PublishedUser,
+} from './media-server.js';
 
 /** Flag bits of a published user (trtc-js-sdk `onPublishedUserList` / `onUpdateRemoteMuteStat`). */
 export const PUBLISHED_FLAG = {
@@ -24,15 +30,32 @@ export interface ChannelMedia {
   /** The media server's key of the channel's room. */
   readonly room: string;
   readonly userId: string;
-  /** This connection's member of the media server; throws MediaRefusal past the cap. */
+  /** This connection's member of the media server; throws MediaRefusal past the cap, or in a room whose media another carrier has. */
   member(): MediaMember;
   /** The dialect's state for this connection, by name. */
   readonly state: Map<string, unknown>;
 }
 
-export function channelMedia(server: MediaServer, sdkAppId: number, roomId: RoomId, userId: string): ChannelMedia {
+/**
+ * `refusal` (media-carriers.ts) is asked before the member's media starts: a sentence refuses it (a room whose media
+ * is carried by another kind of page).
+ */
+export function channelMedia(
+  server: MediaServer,
+  sdkAppId: number,
+  roomId: RoomId,
+  userId: string,
+  refusal: () => string | null = () => null,
+): ChannelMedia {
   const room = mediaRoomKey(sdkAppId, roomId);
-  return { server, room, userId, member: () => server.member(room, userId), state: new Map() };
+  const member = () => {
+    const existing = server.find(room, userId);
+    if (existing) return existing;
+    const refused = refusal();
+    if (refused) throw new MediaRefusal(refused);
+    return server.member(room, userId);
+  };
+  return { server, room, userId, member, state: new Map() };
 }
 
 export function publishedFlag(publication: MediaPublication): number {

@@ -103,6 +103,8 @@ export interface MediaServer {
   member(room: string, userId: string): MediaMember;
   /** The member's media if it has any. */
   find(room: string, userId: string): MediaMember | undefined;
+  /** The users of the room with media here (publishing, subscribing, or both). */
+  members(room: string): string[];
   /** Ends the member's media (left, removed, banned, dropped, replaced): forwarding stops, its transports close. */
   end(room: string, userId: string, why: string): void;
   /** Who publishes what in the room (members with something published or muted). */
@@ -376,6 +378,7 @@ export function createMediaServer(options: MediaServerOptions = {}): MediaServer
       return create(room, userId);
     },
     find: (room, userId) => rooms.get(room)?.get(userId),
+    members: (room) => [...(rooms.get(room)?.keys() ?? [])],
     end,
     publications,
     onPublications(room, listener) {

@@ -67,6 +67,9 @@ class NetworkMember implements PlaneMember {
   private readonly queue: string[] = [];
   private open = false;
   private gone = false;
+  refusal: string | undefined;
+  private enteredNow!: () => void;
+  readonly entered = new Promise<void>((resolve) => (this.enteredNow = resolve));
 
   constructor(
     private readonly socket: WebSocketLike,
@@ -80,7 +83,10 @@ class NetworkMember implements PlaneMember {
       for (const text of this.queue.splice(0)) socket.send(text);
     });
     socket.addEventListener('message', (event) => this.receive(String(event.data)));
-    socket.addEventListener('close', () => this.exit());
+    socket.addEventListener('close', () => {
+      this.enteredNow();
+      this.exit();
+    });
     socket.addEventListener('error', () => undefined);
     this.send({ type: 'media-enter', room, userId });
   }
@@ -177,7 +183,10 @@ class NetworkMember implements PlaneMember {
     } catch {
       return;
     }
-    if (message.type === 'media-published') {
+    if (message.type === 'media-entered') {
+      this.refusal = message.refusal;
+      this.enteredNow();
+    } else if (message.type === 'media-published') {
       this.peer.published(message.userId, message.publication ?? NOTHING_PUBLISHED);
       if (!message.publication.audio && !message.publication.video) {
         for (const [id, incoming] of this.incoming)

@@ -57,6 +57,12 @@ export interface MediaPlane {
 
 /** One client in a room's media plane. */
 export interface PlaneMember {
+  /**
+   * Settles once the plane has taken the member (at once in this page; across pages, at the emulator's answer).
+   * Then `refusal` is the emulator's sentence if this member gets no media in the room (media-carriers.ts).
+   */
+  readonly entered: Promise<void>;
+  readonly refusal: string | undefined;
   setTrack(kind: MediaKind, track: MediaStreamTrack | undefined): void;
   setTracks(tracks: Partial<Record<MediaKind, MediaStreamTrack | undefined>>): void;
   setMuted(kind: MediaKind, muted: boolean): void;
@@ -126,6 +132,8 @@ export class MediaRelay implements MediaPlane {
 }
 
 export class RelayMember implements PlaneMember {
+  readonly entered = Promise.resolve();
+  readonly refusal = undefined;
   private readonly tracks: Partial<Record<MediaKind, MediaStreamTrack>> = {};
   private readonly muted: Record<MediaKind, boolean> = { audio: false, video: false };
   private gone = false;

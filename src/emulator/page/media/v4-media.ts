@@ -424,6 +424,10 @@ export class EmulatedV4MediaClient extends EmulatedV4Client {
   /** Publishes the LocalStream (one at a time). */
   async publish(stream: EmulatedLocalStream): Promise<void> {
     if (!this.member) throw new EmulatedRtcError(INVALID_OPERATION, 'please call join() before publish()');
+    // A room whose media the emulator carries for a real SDK refuses this member's, as the server refuses theirs.
+    await this.member.entered;
+    if (!this.member) throw new EmulatedRtcError(INVALID_OPERATION, 'please call join() before publish()');
+    if (this.member.refusal) throw new EmulatedRtcError(UNKNOWN, this.member.refusal);
     if (this.published)
       throw new EmulatedRtcError(
         INVALID_OPERATION,

@@ -131,9 +131,13 @@ export class EmulatedV5MediaTrtc extends EmulatedV5Trtc {
     await super.enterRoom(params);
     this.autoReceiveAudio = params.autoReceiveAudio !== false;
     const room = relayRoom(params.sdkAppId, params.roomId ? params.roomId : params.strRoomId!);
-    this.member = this.relay.enter(room, params.userId, {
+    const member = this.relay.enter(room, params.userId, {
       published: (userId, publication) => this.onPublished(userId, publication),
     });
+    this.member = member;
+    // Whether the room's media takes this member (media-carriers.ts), before anything is published.
+    await member.entered;
+    if (this.member !== member) return; // left or destroyed meanwhile
     // What was started before the join is published now (an audience publishes nothing).
     if (params.scene !== 'live' || params.role !== 'audience') {
       const published = (kind: MediaKind) =>
@@ -158,6 +162,8 @@ export class EmulatedV5MediaTrtc extends EmulatedV5Trtc {
     } catch (error) {
       throw v5DeviceError(error, 'startLocalVideo');
     }
+    // In a room, published only once the emulator has said whether the room's media takes this member.
+    await this.member?.entered;
     if (this.destroyed) {
       track.stop();
       return;
@@ -191,6 +197,8 @@ export class EmulatedV5MediaTrtc extends EmulatedV5Trtc {
     } catch (error) {
       throw v5DeviceError(error, 'startLocalAudio');
     }
+    // In a room, published only once the emulator has said whether the room's media takes this member.
+    await this.member?.entered;
     if (this.destroyed) {
       track.stop();
       return;
@@ -432,7 +440,10 @@ export class EmulatedV5MediaTrtc extends EmulatedV5Trtc {
    * goes through.
    */
   private publishable(kind: MediaKind, track: MediaStreamTrack): MediaStreamTrack | undefined {
-    const refused = this.faults.takePublish();
+    // Refused by the emulator (a room whose media it carries for the real SDKs), or by an injected fault.
+    const refused = this.member?.refusal
+      ? { error: new EmulatedRtcError(UNKNOWN, this.member.refusal) }
+      : this.faults.takePublish();
     if (!refused) return track;
     const error = convertToV5Error(refused.error ?? new EmulatedRtcError(UNKNOWN, 'Injected publish failure.'));
     setTimeout(() => {
