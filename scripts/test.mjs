@@ -1,5 +1,6 @@
 // `npm test`: three phases, each printed when it ends:
-//   checks:  type-check (tsc), then `npm run lint` (scripts/lint.mjs), alongside the browser phase;
+//   checks:  type-check (tsc), then `npm run lint` (scripts/lint.mjs), then `npm run build` into a clean dist/ (for
+//            the Node suites that test the build: scripts/built-dist.mjs), alongside the browser phase;
 //   browser: the browser suites (web-test-runner in Chromium; the SDKs' expected logs filtered, see
 //            scripts/browser-logs.mjs);
 //   node:    after the browser phase (the two together starve web-test-runner's page starts on 2 cores), the Node
@@ -11,7 +12,8 @@
 // Arguments (files) go to web-test-runner, and then only the browser suites run; `--node [files]` runs only the Node
 // phase (all of test/node/, or the files given), with its shared Chromium.
 import { spawn } from 'node:child_process';
-import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { BUILT_DIST_ENV } from './built-dist.mjs';
 import { chromiumArgsKey, launchChromiumServer, SHARED_CHROMIUM_ARG_SETS, SHARED_CHROMIUM_ENV } from './chromium.mjs';
 import { lint } from './lint.mjs';
 
@@ -46,6 +48,15 @@ async function checks() {
   const ok = typecheck.code === 0 && lintFailures === 0;
   report('type-check and lint', since, ok, lines.join('\n'));
   return { ok, passed: 0, failed: 0 };
+}
+
+/** `npm run build` into a clean dist/ (stale chunks would be packed and tested): whether it succeeded. */
+async function buildDist() {
+  const since = Date.now();
+  rmSync('dist', { recursive: true, force: true });
+  const { code, output } = await run('npm', ['run', 'build']);
+  report('build (dist/)', since, code === 0, code === 0 ? '' : output);
+  return code === 0;
 }
 
 async function browser(args) {
@@ -98,7 +109,7 @@ async function sharedChromium() {
   };
 }
 
-async function node(only = []) {
+async function node(only = [], env = {}) {
   const since = Date.now();
   const concurrency = Number(process.env.NODE_TEST_CONCURRENCY ?? 3);
   // The longest files first, so that none of them starts last and holds up the end.
@@ -109,6 +120,7 @@ async function node(only = []) {
     .map((file) => `test/node/${file}`)
     .filter((file) => !only.length || only.some((path) => file.endsWith(path.replace(/^(\.\/)?test\/node\//, ''))));
   const shared = await sharedChromium();
+  Object.assign(shared.env, env);
   // Each file in its own `node --test` (as node --test itself does), so that each one's time can be told.
   const queue = [...files];
   const results = [];
@@ -144,9 +156,12 @@ async function node(only = []) {
 const browserArgs = process.argv.slice(2);
 async function everything() {
   const checking = checks();
+  const building = checking.then(buildDist);
   const browserPhase = await browser([]);
-  const nodePhase = await node();
-  return [await checking, browserPhase, nodePhase];
+  // Without a build, the suites build what they need themselves (and pack's prepack reports the failure).
+  const built = await building;
+  const nodePhase = await node([], built ? { [BUILT_DIST_ENV]: '1' } : {});
+  return [await checking, { ok: built, passed: 0, failed: 0 }, browserPhase, nodePhase];
 }
 
 const phases =
