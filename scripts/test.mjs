@@ -134,7 +134,10 @@ async function node(only = [], env = {}) {
   await Promise.all(Array.from({ length: concurrency }, worker));
   await shared.close();
   mkdirSync('.artifacts/test', { recursive: true });
-  writeFileSync('.artifacts/test/node.tap', results.map(({ file, output }) => `# ${file}\n${output}`).join('\n'));
+  writeFileSync(
+    '.artifacts/test/node.tap',
+    results.map(({ file, seconds, output }) => `# ${file} (${Math.round(seconds)} s)\n${output}`).join('\n'),
+  );
   const shown = results
     .map(({ file, output }) => [file, failuresAndOutput(output)])
     .filter(([, text]) => text.trim())
