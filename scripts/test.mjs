@@ -1,6 +1,5 @@
 // `npm test`: three phases, each printed when it ends:
-//   checks:  type-check (tsc), then `npm run lint` (scripts/lint.mjs), then `npm run build` into a clean dist/ (for
-//            the Node suites that test the build: scripts/built-dist.mjs), alongside the browser phase;
+//   checks:  type-check (tsc), then `npm run lint` (scripts/lint.mjs), alongside the browser phase;
 //   browser: the browser suites (web-test-runner in Chromium; the SDKs' expected logs filtered, see
 //            scripts/browser-logs.mjs);
 //   node:    after the browser phase (the two together starve web-test-runner's page starts on 2 cores), the Node
@@ -8,6 +7,8 @@
 //            browsers, servers and timeouts, not on the CPU), sharing Chromium: one server per set of flags in
 //            SHARED_CHROMIUM_ARG_SETS (scripts/chromium.mjs), which launchChromium() connects to; only failures,
 //            unexpected output and the slowest files are printed. The raw TAP goes to .artifacts/test/node.tap.
+//            It starts with `npm run build` into a clean dist/, once, for the files that test the build (USES_DIST,
+//            scripts/built-dist.mjs), which wait for it; the other files run meanwhile.
 // It ends with one line that adds up every test run: "tests: N passed, N failed".
 // Arguments (files) go to web-test-runner, and then only the browser suites run; `--node [files]` runs only the Node
 // phase (all of test/node/, or the files given), with its shared Chromium.
@@ -109,7 +110,11 @@ async function sharedChromium() {
   };
 }
 
-async function node(only = [], env = {}) {
+// The Node files that use dist/ when BUILT_DIST_ENV is set.
+const USES_DIST = ['pack.test.mjs', 'cdn.test.mjs', 'emulator-server.test.mjs'];
+const usesDist = (file) => USES_DIST.some((name) => file.endsWith(`/${name}`));
+
+async function node(only = []) {
   const since = Date.now();
   const concurrency = Number(process.env.NODE_TEST_CONCURRENCY ?? 3);
   // The longest files first, so that none of them starts last and holds up the end.
@@ -119,15 +124,17 @@ async function node(only = [], env = {}) {
     .sort((a, b) => (first.includes(b) ? 1 : 0) - (first.includes(a) ? 1 : 0) || first.indexOf(a) - first.indexOf(b))
     .map((file) => `test/node/${file}`)
     .filter((file) => !only.length || only.some((path) => file.endsWith(path.replace(/^(\.\/)?test\/node\//, ''))));
+  // Without a build, those files build what they need themselves (and pack's prepack reports the failure).
+  const building = files.some(usesDist) ? buildDist() : Promise.resolve(true);
   const shared = await sharedChromium();
-  Object.assign(shared.env, env);
   // Each file in its own `node --test` (as node --test itself does), so that each one's time can be told.
   const queue = [...files];
   const results = [];
   const worker = async () => {
     for (let file = queue.shift(); file; file = queue.shift()) {
+      const env = usesDist(file) && (await building) ? { ...shared.env, [BUILT_DIST_ENV]: '1' } : shared.env;
       const started = Date.now();
-      const result = await run(process.execPath, ['--test', '--test-reporter=tap', file], shared.env);
+      const result = await run(process.execPath, ['--test', '--test-reporter=tap', file], env);
       results.push({ file, seconds: (Date.now() - started) / 1000, ...result });
     }
   };
@@ -145,7 +152,7 @@ async function node(only = [], env = {}) {
   const count = (name) =>
     results.reduce((sum, { output }) => sum + Number(new RegExp(`^# ${name} (\\d+)`, 'm').exec(output)?.[1] ?? 0), 0);
   const [passed, failed, cancelled] = [count('pass'), count('fail'), count('cancelled')];
-  const code = results.every((result) => result.code === 0) ? 0 : 1;
+  const code = (await building) && results.every((result) => result.code === 0) ? 0 : 1;
   const slowest = results
     .sort((a, b) => b.seconds - a.seconds)
     .slice(0, 5)
@@ -159,12 +166,9 @@ async function node(only = [], env = {}) {
 const browserArgs = process.argv.slice(2);
 async function everything() {
   const checking = checks();
-  const building = checking.then(buildDist);
   const browserPhase = await browser([]);
-  // Without a build, the suites build what they need themselves (and pack's prepack reports the failure).
-  const built = await building;
-  const nodePhase = await node([], built ? { [BUILT_DIST_ENV]: '1' } : {});
-  return [await checking, { ok: built, passed: 0, failed: 0 }, browserPhase, nodePhase];
+  const nodePhase = await node();
+  return [await checking, browserPhase, nodePhase];
 }
 
 const phases =
