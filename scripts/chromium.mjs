@@ -33,10 +33,41 @@ export function findChromium() {
   return found;
 }
 
-/** Launches Chromium through playwright-core (never a downloaded browser). */
+// Shared browsers. A Chromium start costs about 3 s of CPU, and the Node suites start dozens. `npm test`
+// (scripts/test.mjs) starts one Chromium server for each set of extra arguments in SHARED_CHROMIUM_ARG_SETS and
+// passes their addresses in SHARED_CHROMIUM_ENV; launchChromium() then connects to the one started with exactly the
+// arguments it was given (its Browser's close() only disconnects, closing the contexts it made), and starts a
+// browser of its own for any other set, or when the variable is absent (`node --test file` alone).
+// Flags act on the whole browser: a set is shared only by suites that ask for exactly the same flags.
+export const SHARED_CHROMIUM_ENV = 'TRTC_ROOM_SHARED_CHROMIUM';
+/** Chromium reaches nothing but this machine: every host but loopback fails to resolve. */
+export const LOOPBACK_ONLY = '--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1, EXCLUDE localhost';
+/** The fake camera and microphone, with permission granted without a prompt. */
+export const FAKE_DEVICES = ['--use-fake-device-for-media-stream', '--use-fake-ui-for-media-stream'];
+/** The extra-argument sets asked for by more than one Node suite. */
+export const SHARED_CHROMIUM_ARG_SETS = [[], [LOOPBACK_ONLY], FAKE_DEVICES, [LOOPBACK_ONLY, ...FAKE_DEVICES]];
+/** The key of a set of extra arguments: the same flags in any order give the same browser. */
+export const chromiumArgsKey = (extraArgs) => [...new Set(extraArgs)].sort().join('\n');
+
+function launchOptions(extraArgs) {
+  return { executablePath: findChromium(), headless: true, args: [...chromiumArgs, ...extraArgs] };
+}
+
+/**
+ * Launches Chromium through playwright-core (never a downloaded browser), or connects to the shared one `npm test`
+ * started with the same `extraArgs` (see SHARED_CHROMIUM_ENV). Either way, `close()` when done.
+ */
 export async function launchChromium(extraArgs = []) {
   const { chromium } = await import('playwright-core');
-  return chromium.launch({ executablePath: findChromium(), headless: true, args: [...chromiumArgs, ...extraArgs] });
+  const shared = JSON.parse(process.env[SHARED_CHROMIUM_ENV] || '{}')[chromiumArgsKey(extraArgs)];
+  if (shared) return chromium.connect(shared, { timeout: 60_000 });
+  return chromium.launch(launchOptions(extraArgs));
+}
+
+/** Starts a Chromium server for launchChromium(extraArgs) to connect to: `wsEndpoint()`, `close()`. */
+export async function launchChromiumServer(extraArgs = []) {
+  const { chromium } = await import('playwright-core');
+  return chromium.launchServer(launchOptions(extraArgs));
 }
 
 /**

@@ -10,6 +10,7 @@ import { extname, join, resolve, sep } from 'node:path';
 import { rollup } from 'rollup';
 import configs from '../../rollup.config.js';
 import { launchChromium } from '../../scripts/chromium.mjs';
+import { hasBuiltDist } from '../../scripts/built-dist.mjs';
 
 const root = resolve(import.meta.dirname, '../..');
 const SDK_CHUNK = /^\/cdn\/trtc-js-sdk-[\w-]+\.js$/;
@@ -105,6 +106,9 @@ const PAGES = {
 
 const TYPES = { '.js': 'text/javascript', '.html': 'text/html', '.json': 'application/json' };
 let work;
+/** The CDN build and the npm build. */
+let cdnDir;
+let npmDir;
 let server;
 let origin;
 let browser;
@@ -113,26 +117,30 @@ const requests = [];
 
 before(async () => {
   work = mkdtempSync(join(tmpdir(), 'trtc-room-cdn-'));
-  // Build with the project's own rollup config, into a temp folder (dist/ may be rebuilt meanwhile by `npm pack`).
+  [cdnDir, npmDir] = [join(work, 'cdn'), join(work, 'npm')];
+  // Build with the project's own rollup config, into a temp folder (dist/ may be rebuilt meanwhile by `npm pack`),
+  // unless `npm test` has just built dist/ with it (scripts/built-dist.mjs).
   const cdn = configs.find((config) => config.output.dir === 'dist/cdn');
   const npm = configs.find((config) => config.output.preserveModules);
   assert.ok(cdn, 'rollup.config.js has a build for dist/cdn');
-  for (const [config, dir] of [
-    [cdn, join(work, 'cdn')],
-    [npm, join(work, 'npm')],
-  ]) {
-    const bundle = await rollup({
-      ...config,
-      input: config === npm ? { index: 'src/index.ts' } : config.input,
-      onwarn: () => {},
-    });
-    await bundle.write({ ...config.output, dir, sourcemap: false });
-    await bundle.close();
-  }
+  if (hasBuiltDist()) [cdnDir, npmDir] = [join(root, cdn.output.dir), join(root, npm.output.dir)];
+  else
+    for (const [config, dir] of [
+      [cdn, cdnDir],
+      [npm, npmDir],
+    ]) {
+      const bundle = await rollup({
+        ...config,
+        input: config === npm ? { index: 'src/index.ts' } : config.input,
+        onwarn: () => {},
+      });
+      await bundle.write({ ...config.output, dir, sourcemap: false });
+      await bundle.close();
+    }
 
   const folders = {
-    '/cdn/': join(work, 'cdn'),
-    '/npm/': join(work, 'npm'),
+    '/cdn/': cdnDir,
+    '/npm/': npmDir,
     '/node_modules/': join(root, 'node_modules'),
   };
   server = createServer((request, response) => {
@@ -191,10 +199,10 @@ async function onPage(path, check) {
 }
 
 test('the CDN bundle is one self-contained module: no bare import specifier, lit inside, the visit code and the SDK in chunks of their own', () => {
-  const bundle = readFileSync(join(work, 'cdn/trtc-room.js'), 'utf8');
-  const visitChunk = readdirSync(join(work, 'cdn')).find((file) => VISIT_CHUNK.test(`/cdn/${file}`));
+  const bundle = readFileSync(join(cdnDir, 'trtc-room.js'), 'utf8');
+  const visitChunk = readdirSync(cdnDir).find((file) => VISIT_CHUNK.test(`/cdn/${file}`));
   assert.ok(visitChunk, 'a trtc-room-visit chunk');
-  const visit = readFileSync(join(work, 'cdn', visitChunk), 'utf8');
+  const visit = readFileSync(join(cdnDir, visitChunk), 'utf8');
   for (const [name, code] of [
     ['trtc-room.js', bundle],
     [visitChunk, visit],
@@ -219,9 +227,7 @@ test('the CDN bundle is one self-contained module: no bare import specifier, lit
 });
 
 test('each SDK the loader can import is a chunk of its own, named after its package, whose default export is that SDK', async () => {
-  const chunks = readdirSync(join(work, 'cdn')).filter(
-    (file) => file !== 'trtc-room.js' && !VISIT_CHUNK.test(`/cdn/${file}`),
-  );
+  const chunks = readdirSync(cdnDir).filter((file) => file !== 'trtc-room.js' && !VISIT_CHUNK.test(`/cdn/${file}`));
   assert.ok(
     chunks.some((file) => SDK_CHUNK.test(`/cdn/${file}`)),
     `a trtc-js-sdk chunk among ${chunks}`,

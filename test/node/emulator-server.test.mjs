@@ -4,13 +4,14 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { WebSocket } from 'ws';
 import { CommonClient } from 'tencentcloud-sdk-nodejs-common';
 import { loadTs } from '../../scripts/load-ts.mjs';
+import { hasBuiltDist } from '../../scripts/built-dist.mjs';
 import { startTestEmulator } from './support/local-server.mjs';
 
 const require = createRequire(import.meta.url);
@@ -513,9 +514,18 @@ test('the trtc-room-emulator command, built as published, runs with no node_modu
   const work = mkdtempSync(join(tmpdir(), 'trtc-room-emulator-'));
   t.after(() => rmSync(work, { recursive: true, force: true }));
   // Written outside the project, so nothing can be imported from its node_modules: ws must be inside the build.
-  const bundle = await rollup({ ...config, onwarn: () => undefined });
-  await bundle.write({ ...config.output, dir: work });
-  await bundle.close();
+  // `npm test` has just built dist/ with the same config (scripts/built-dist.mjs): its emulator modules are copied.
+  if (hasBuiltDist()) {
+    const built = join(import.meta.dirname, '../..', config.output.dir, 'emulator');
+    mkdirSync(join(work, 'emulator'));
+    for (const entry of readdirSync(built, { withFileTypes: true }))
+      if (entry.isFile() && entry.name.endsWith('.js'))
+        copyFileSync(join(built, entry.name), join(work, 'emulator', entry.name));
+  } else {
+    const bundle = await rollup({ ...config, onwarn: () => undefined });
+    await bundle.write({ ...config.output, dir: work });
+    await bundle.close();
+  }
 
   const cli = spawn(
     process.execPath,

@@ -20,6 +20,7 @@ import {
   writeReactTsxConsumer,
 } from './consumers.mjs';
 import { loadTs } from '../../scripts/load-ts.mjs';
+import { hasBuiltDist } from '../../scripts/built-dist.mjs';
 
 const root = resolve(import.meta.dirname, '../..');
 const run = (command, args, cwd) =>
@@ -40,7 +41,9 @@ let browser;
 
 before(async () => {
   work = mkdtempSync(join(tmpdir(), 'trtc-room-pack-'));
-  [packed] = JSON.parse(await runAsync('npm', ['pack', '--json', '--pack-destination', work], root));
+  // prepack builds dist/, unless `npm test` has just built it (scripts/built-dist.mjs).
+  const pack = ['pack', '--json', '--pack-destination', work, ...(hasBuiltDist() ? ['--ignore-scripts'] : [])];
+  [packed] = JSON.parse(await runAsync('npm', pack, root));
   files = packed.files.map((file) => file.path).sort();
   // Two fresh apps, installed in parallel from the one tarball (and the npm cache).
   app = join(work, 'app');
