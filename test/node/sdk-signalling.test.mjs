@@ -262,3 +262,37 @@ test('held bans are kept per client: of two clients with one userId between sock
     await server.close();
   }
 });
+
+test("faults on the SDKs' signalling: refuseJoins refuses a join with code -1 and a sentence until restored; restart cuts every socket and forgets the rooms, or keeps them (keepRooms) for the reconnection to resume", async (t) => {
+  const { server } = await start(t);
+  const refused = server.faults.refuseJoins({ roomId: 1234 });
+  const alice = await connect(server, 'v4', 'alice');
+  const answer = await alice.join();
+  assert.equal(answer.code, -1);
+  assert.match(answer.message, /refuses joins \(fault refuse-joins-1, until restored\)/);
+  assert.deepEqual(server.rooms(), []);
+  refused.restore();
+  const again = await connect(server, 'v4', 'alice');
+  const port = (await again.join()).data.relayPort;
+  assert.equal(port > 0, true);
+
+  // Restart keeping the rooms: the socket is cut, the member waits for its client, which resumes.
+  const cut = new Promise((resolve) => again.socket.once('close', resolve));
+  await server.faults.restart({ keepRooms: true });
+  await cut;
+  for (let i = 0; i < 100 && !server.rooms()[0]?.disconnected.length; i++)
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  assert.deepEqual(server.rooms(), [
+    { sdkAppId: SDK_APP_ID, roomId: 1234, members: ['alice'], disconnected: ['alice'] },
+  ]);
+  const resumed = await connect(server, 'v4', 'alice', `&rc=1&roomId=1234&useStringRoomId=false&relayPort=${port}`);
+  assert.equal((await resumed.next(514)).code, 0);
+  // Restart forgetting them: the reconnection finds no session (the SDK then joins again).
+  const cutAgain = new Promise((resolve) => resumed.socket.once('close', resolve));
+  await server.faults.restart();
+  await cutAgain;
+  assert.deepEqual(server.rooms(), []);
+  const lost = await connect(server, 'v4', 'alice', `&rc=1&roomId=1234&useStringRoomId=false&relayPort=${port}`);
+  assert.notEqual((await lost.next(514)).code, 0);
+  assert.deepEqual(server.faults.active, []);
+});
