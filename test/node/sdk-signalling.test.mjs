@@ -296,3 +296,25 @@ test("faults on the SDKs' signalling: refuseJoins refuses a join with code -1 an
   assert.notEqual((await lost.next(514)).code, 0);
   assert.deepEqual(server.faults.active, []);
 });
+
+test('after each heartbeat the SDKs get cmd 22, their uplink as the server sees it: clean without a fault, with the loss and twice the delay of a degradeMedia fault (both SDKs grade their uplink network quality from it)', async (t) => {
+  const { server } = await start(t);
+  for (const sdk of ['v4', 'v5']) {
+    const client = await connect(server, sdk, `${sdk}-user`);
+    await client.join();
+    client.send('quality_report', {});
+    assert.deepEqual((await client.next(22)).data, {
+      expectAudPkg: 100,
+      expectVidPkg: 0,
+      recvAudPkg: 100,
+      recvVidPkg: 0,
+      rtt: 1,
+    });
+    client.frames.length = 0;
+    const fault = server.faults.degradeMedia({ userId: `${sdk}-user`, lossPercent: 30, delayMs: 100 });
+    client.send('quality_report', {});
+    const { data } = await client.next(22);
+    assert.deepEqual([data.recvAudPkg, data.rtt], [70, 201]);
+    fault.restore();
+  }
+});

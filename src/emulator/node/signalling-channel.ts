@@ -405,6 +405,30 @@ export class SignallingChannel implements SignallingChannelApi {
     return serverFrame(SERVER_CMD.UPDATE_REMOTE_MUTE_STAT, { userList: room ? this.rooms.spc.publishers(room) : [] });
   }
 
+  /**
+   * Cmd 22 after each heartbeat: both SDKs compute their uplink network quality from it (trtc-js-sdk 4.15.22 and
+   * trtc-sdk-v5 5.17.1 `handleUplinkNetworkQuality`: loss = (expected - received) / expected, with `rtt`, graded by
+   * `getNetworkQuality`), and only while they publish. Without a fault the link is clean: no loss, a loopback round
+   * trip; a `degradeMedia` fault gives its loss and twice its one-way delay.
+   */
+  sendUplinkStats(): void {
+    const { membership } = this.member;
+    if (!membership) return;
+    const link = this.rooms.hooks.faults?.linkOf(this.subject);
+    const expected = 100;
+    const received = Math.round(expected * (1 - (link?.lossRate ?? 0)));
+    const rtt = 2 * (link?.delayMs ?? 0) + 1;
+    this.send(
+      serverFrame(SERVER_CMD.UPLINK_NETWORK_STATS, {
+        expectAudPkg: expected,
+        expectVidPkg: 0,
+        recvAudPkg: received,
+        recvVidPkg: 0,
+        rtt,
+      }),
+    );
+  }
+
   /** trtc-sdk-v5's single peer connection: the server's ability for the join result, or none (then it uses separate ones). */
   private async spcAbility(cmd: string, data: Record<string, unknown>): Promise<Record<string, unknown>> {
     const room = this.spcRoom;

@@ -22,6 +22,7 @@ const qualityReport: SignallingCommand = (channel) => {
   if (answer?.cmd === SERVER_CMD.UPDATE_REMOTE_MUTE_STAT && channel.media)
     channel.send({ ...answer, data: { ...answer.data, userList: channel.publishedUsers() } });
   else if (answer) channel.send({ ...answer });
+  channel.sendUplinkStats();
 };
 // trtc-sdk-v5 reconnects with a command on the fresh socket; its frame names the room it was in.
 const reconnect: SignallingCommand = (channel, { seq, data }) =>
