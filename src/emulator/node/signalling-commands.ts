@@ -22,9 +22,11 @@ const qualityReport: SignallingCommand = (channel) => {
   if (answer?.cmd === SERVER_CMD.UPDATE_REMOTE_MUTE_STAT && channel.media)
     channel.send({ ...answer, data: { ...answer.data, userList: channel.publishedUsers() } });
   else if (answer) channel.send({ ...answer });
+  channel.sendUplinkStats();
 };
 // trtc-sdk-v5 reconnects with a command on the fresh socket; its frame names the room it was in.
-const reconnect: SignallingCommand = (channel, { seq, data }) => channel.reconnect(seq, roomIdOf(data));
+const reconnect: SignallingCommand = (channel, { seq, data }) =>
+  channel.reconnect(seq, roomIdOf(data), Number(data.relayPort));
 const unanswered: SignallingCommand = () => undefined;
 const acknowledge =
   (resultCmd: number): SignallingCommand =>

@@ -14,6 +14,8 @@ export const SERVER_CMD = {
   CHANNEL_SETUP_RESULT: 19,
   JOIN_ROOM_RESULT: 20,
   UPDATE_REMOTE_MUTE_STAT: 23,
+  /** The server's view of the client's uplink, which both SDKs' uplink network quality is computed from. */
+  UPLINK_NETWORK_STATS: 22,
   CHANNEL_RECONNECT_RESULT: 514,
   PEER_JOIN: 4134,
   PEER_LEAVE: 4135,
@@ -79,7 +81,8 @@ export interface SignallingChannelApi {
   log(line: string): void;
   join(frame: CommandFrame): Promise<void>;
   leave(): void;
-  reconnect(seq: number | undefined, roomId: RoomId): void;
+  /** `session`: the relayPort the SDK echoes from its join result, which names the client (signalling-channel.ts). */
+  reconnect(seq: number | undefined, roomId: RoomId, session?: number): void;
   usersInRoom(): { userId: string; srcTinyId: string; role: number }[];
   /** The SDK is about to move to a fresh socket (trtc-sdk-v5 after a refused `rebuild_pc`). */
   markMoving(): void;
@@ -89,6 +92,8 @@ export interface SignallingChannelApi {
   readonly spcRoom: string | null;
   /** The room's published-user list as cmd 23 (a full snapshot). */
   publishedList(): ServerFrame;
+  /** Cmd 22, the uplink's packets expected and received and its round trip, as injected faults make them. */
+  sendUplinkStats(): void;
 }
 
 /** One entry of the channel's command table: answers one client command. */

@@ -110,7 +110,10 @@ export const trtcSdkV5Signalling: SignallingDialect = {
   commands: {
     ...Object.fromEntries(Object.keys(SPC_RESULT).map((cmd) => [cmd, spcCommand(cmd as SpcCommand)])),
     // Each heartbeat is answered with the room's published-user list (the SDK also needs the traffic).
-    quality_report: (channel) => channel.send(channel.publishedList()),
+    quality_report: (channel) => {
+      channel.send(channel.publishedList());
+      channel.sendUplinkStats();
+    },
   },
   // `useVp8` and `useH265` are read after the join resolves; join/v2's answer replaces this with the server's ability.
   joinResultData: () => ({ ability: { useVp8: false, useH265: false } }),
