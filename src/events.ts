@@ -2,8 +2,19 @@ import type { BanReason } from './ban-reason.js';
 
 export type RoomState = 'idle' | 'joining' | 'joined' | 'leaving' | 'left' | 'banned' | 'error';
 
+/**
+ * Every error code. `media-failed` and `sdk-warning` leave the user in the room; the others end the attempt or the
+ * visit (state `error`, or `left` for `leave-failed`).
+ */
 export type ErrorCode =
-  'invalid-config' | 'join-failed' | 'leave-failed' | 'sdk-load-failed' | 'sdk-error' | 'media-failed';
+  | 'invalid-config'
+  | 'join-failed'
+  | 'leave-failed'
+  | 'sdk-load-failed'
+  | 'sdk-error'
+  | 'connection-lost'
+  | 'sdk-warning'
+  | 'media-failed';
 
 export interface RoomDetail {
   /** A number for numeric rooms, a string for string rooms. */
@@ -72,6 +83,30 @@ export interface ControlDetail {
   pressed: boolean;
 }
 
+/**
+ * The SDK's network quality: 0 unknown, 1 excellent, 2 good, 3 poor, 4 bad, 5 very bad, 6 disconnected
+ * (trtc-js-sdk's `network-quality`, trtc-sdk-v5's `NETWORK_QUALITY`, every 2 s while in the room).
+ */
+export type NetworkQualityLevel = 0 | 1 | 2 | 3 | 4 | 5 | 6;
+
+/**
+ * One user's network quality. `userId` is the local user's: neither SDK reports a remote user's quality in its
+ * event (each peer's own element reports theirs), so no event names a peer today; a `userId` other than the local
+ * one would be a peer's, should an SDK give it.
+ */
+export interface NetworkQualityDetail {
+  userId: string;
+  /** From this user to TRTC (what they publish). */
+  uplink: NetworkQualityLevel;
+  /** From TRTC to this user (the average of what they receive). */
+  downlink: NetworkQualityLevel;
+  /** Round-trip times in ms and losses in percent, as the SDK measured them (0: no measure). */
+  uplinkRtt: number;
+  uplinkLoss: number;
+  downlinkRtt: number;
+  downlinkLoss: number;
+}
+
 export interface StateChangeDetail {
   state: RoomState;
   prevState: RoomState;
@@ -92,6 +127,7 @@ export interface TrtcRoomEventDetails {
   'autoplay-blocked': AutoplayBlockedDetail;
   'speaking-change': SpeakingChangeDetail;
   control: ControlDetail;
+  'network-quality': NetworkQualityDetail;
 }
 export type TrtcRoomEventName = keyof TrtcRoomEventDetails;
 
@@ -113,6 +149,7 @@ export const TRTC_ROOM_EVENTS = [
   'autoplay-blocked',
   'speaking-change',
   'control',
+  'network-quality',
 ] as const satisfies readonly TrtcRoomEventName[];
 /** `true` while TRTC_ROOM_EVENTS lists every name of TrtcRoomEventDetails; else the missing names. */
 export type EveryEventListed = [Exclude<TrtcRoomEventName, (typeof TRTC_ROOM_EVENTS)[number]>] extends [never]
@@ -173,5 +210,6 @@ declare global {
     'autoplay-blocked': CustomEvent<AutoplayBlockedDetail>;
     'speaking-change': CustomEvent<SpeakingChangeDetail>;
     control: CustomEvent<ControlDetail>;
+    'network-quality': CustomEvent<NetworkQualityDetail>;
   }
 }

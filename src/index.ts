@@ -12,6 +12,8 @@ export type {
   JoinedDetail,
   LeftDetail,
   LocalMediaDetail,
+  NetworkQualityDetail,
+  NetworkQualityLevel,
   PeerDetail,
   PeerMediaDetail,
   RoomDetail,
