@@ -34,3 +34,14 @@ export {
   type RoomSnapshot,
 } from '../emulator/core/room-service.js';
 export { EMULATOR_WEBSOCKET_PATH } from '../emulator/core/wire-protocol.js';
+export {
+  FaultError,
+  type ActiveFault,
+  type DropFault,
+  type EmulatorFaults,
+  type FaultHandle,
+  type FaultTarget,
+  type MediaFault,
+  type RefuseJoinsFault,
+  type RestartOptions,
+} from '../emulator/core/faults.js';

@@ -64,7 +64,9 @@ test('requests naming localhost, 127.0.0.1, [::1] or an allowed host name, each 
 test('a WebSocket join from a page of a foreign Origin is refused before it joins, and kicks nobody', async (t) => {
   const server = await emulator(t);
   const alice = await openSocket(server.webSocketUrl, { origin: server.url });
-  assert.deepEqual(await join(alice.socket, { userId: 'alice' }), { type: 'reply', id: 1, ok: true });
+  const { session, ...reply } = await join(alice.socket, { userId: 'alice' });
+  assert.deepEqual(reply, { type: 'reply', id: 1, ok: true });
+  assert.equal(typeof session, 'string', 'the join names the session a reconnection resumes');
   for (const origin of [FOREIGN, `http://localhost:${server.port + 1}`, 'null']) {
     const refused = await openSocket(server.webSocketUrl, { origin });
     assert.equal(refused.status, 403, origin);

@@ -6,6 +6,7 @@
  * audience: that one is kept for `liveRoomRetentionMs` (10 minutes, as TRTC documents).
  */
 import { verifyUserSig } from './user-sig.js';
+import type { FaultBoard } from './faults.js';
 import { JOIN_ROOM_FAILED } from '../../sdk/v4-error-codes.js';
 
 /** A number for a numeric room, a string for a string room (123 and "123" are different rooms). */
@@ -83,6 +84,8 @@ export interface RoomServiceOptions {
   sdkAppIds?: readonly number[];
   /** How long an empty live room whose last member was audience is kept; default 10 minutes. */
   liveRoomRetentionMs?: number;
+  /** The emulator's injected faults (faults.ts): a `refuseJoins` fault refuses the joins it covers. */
+  faults?: FaultBoard;
 }
 
 /** A refused admin request: a Tencent Cloud API 3.0 error code and a sentence. Nothing was changed. */
@@ -132,13 +135,19 @@ export const JOIN_REFUSAL = Object.freeze({
   USER_ID_INVALID: -3319,
   USER_SIG_INVALID: -3320,
   USER_SIG_CHECK_FAILED: -100018,
+  /**
+   * A join refused by an injected `refuseJoins` fault. The code the real service sends when it turns a join away
+   * (overload, maintenance) is not documented; -1 is the emulator's own, as its other refusals (docs/emulator.md).
+   */
+  REFUSED_BY_FAULT: -1,
 } as const);
 export const MAX_USER_IDS = 10;
 const USER_ID = /^[A-Za-z0-9_-]{1,32}$/;
 const STR_ROOM_ID = /^[A-Za-z0-9 !#$%&()+\-:;<=.>?@[\]^_{}|~,]{1,64}$/;
 
 interface Member extends Membership {
-  readonly sink: MemberSink;
+  /** Replaced when the client resumes its membership over a new connection. */
+  sink: MemberSink;
 }
 
 interface Room {
@@ -216,6 +225,8 @@ export class RoomService {
     if (typeof userId !== 'string' || !USER_ID.test(userId))
       throw refuse(JOIN_REFUSAL.USER_ID_INVALID, `${JSON.stringify(userId)} is not a valid userId.`);
     if (typeof userSig !== 'string' || userSig === '') throw refuse(JOIN_REFUSAL.USER_SIG_INVALID, 'no userSig.');
+    const refusedByFault = this.options.faults?.joinRefusal({ sdkAppId, roomId, userId });
+    if (refusedByFault !== undefined) throw refuse(JOIN_REFUSAL.REFUSED_BY_FAULT, refusedByFault);
     const mode: RoomMode = request.mode === 'live' ? 'live' : 'rtc';
     const role: MemberRole = mode === 'live' && request.role === 'audience' ? 'audience' : 'anchor';
     if (this.options.secretKey !== undefined) {
@@ -248,6 +259,29 @@ export class RoomService {
     room.members.set(userId, member);
     this.changed();
     return member;
+  }
+
+  /**
+   * The client of `membership` is back over a new connection before its removal: it stays the same member (its
+   * peers see no leave and no join), now reached through `sink`, which hears of every announced member present,
+   * so the client can sync its list as the SDKs do after a reconnection. Undefined if the member is gone.
+   */
+  resume(membership: Membership, sink: MemberSink): Membership | undefined {
+    const room = this.rooms.get(roomKey(membership.sdkAppId, membership.roomId));
+    const member = room?.members.get(membership.userId);
+    if (!room || member !== membership) return undefined;
+    member.sink = sink;
+    for (const other of room.members.values()) if (other !== member && announced(other)) sink.peerJoin(other.userId);
+    return member;
+  }
+
+  /**
+   * Forgets every room and member without telling anyone, as a restarted service that kept no state: the clients
+   * learn it when they reconnect and find no session.
+   */
+  reset(): void {
+    this.rooms.clear();
+    this.changed();
   }
 
   /**

@@ -18,12 +18,15 @@ export type ClientMessage =
       userSig: string;
       mode?: RoomMode;
       role?: MemberRole;
+      /** On a reconnection: the session the client lost (its join reply's `session`), to take back if the server still holds it. */
+      resume?: string;
     }
   | { id: number; type: 'leave' };
 
 export type ServerMessage =
   /** The answer to request `id`; a failure carries the SDK error code the client rejects with, and the service's own code. */
-  | { type: 'reply'; id: number; ok: true }
+  /** A join's reply names the client's session, for a reconnection to resume. */
+  | { type: 'reply'; id: number; ok: true; session?: string }
   | { type: 'reply'; id: number | null; ok: false; error: { code: number; message: string; extraCode?: number } }
   /** The member was taken out of the room (the SDK's `client-banned`); the server sends nothing more. */
   | { type: 'removed'; reason: RemovalReason; message: string }

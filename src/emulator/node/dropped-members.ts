@@ -10,6 +10,8 @@ export class DroppedMembers {
     private readonly service: RoomService,
     private readonly dropTimeoutMs: number,
     private readonly log: (line: string) => void,
+    /** Called after a member is removed for its drop (its session ends). */
+    private readonly onTimedOut: (membership: Membership) => void = () => undefined,
   ) {}
 
   /** The member's connection dropped: it is removed after the drop timeout unless `forget` comes first. */
@@ -24,6 +26,7 @@ export class DroppedMembers {
         `${quote(membership.userId)} removed from room ${quote(membership.roomId)} after its connection dropped`,
       );
       this.service.leave(membership, PEER_LEAVE_REASON.TIMEOUT_LEAVE);
+      this.onTimedOut(membership);
     }, this.dropTimeoutMs);
     this.timers.set(membership, timer);
   }
@@ -46,6 +49,12 @@ export class DroppedMembers {
   /** The userIds of a room's members whose connection dropped. */
   disconnectedIn(sdkAppId: number, roomId: Membership['roomId']): string[] {
     return [...this.timers.keys()].filter((m) => m.sdkAppId === sdkAppId && m.roomId === roomId).map((m) => m.userId);
+  }
+
+  /** Forgets every pending removal (a restart that keeps no rooms); drops are still taken. */
+  forgetAll(): void {
+    for (const timer of this.timers.values()) clearTimeout(timer);
+    this.timers.clear();
   }
 
   /** Forgets every pending removal; no drop is taken after this. */

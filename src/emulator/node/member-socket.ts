@@ -3,7 +3,9 @@
  * leave, removal, or drop. A socket whose first message is `media-enter` is the client's media signalling
  * instead, handed to the media hub (media-hub.ts).
  */
+import { randomUUID } from 'node:crypto';
 import type { WebSocket } from 'ws';
+import type { FaultBoard } from '../core/faults.js';
 import type { Membership, MemberSink, RoomService } from '../core/room-service.js';
 import { INVALID_OPERATION, INVALID_PARAMETER, JOIN_ROOM_FAILED } from '../../sdk/v4-error-codes.js';
 import type { ClientMessage, MediaClientMessage, ServerMessage } from '../core/wire-protocol.js';
@@ -15,6 +17,9 @@ export interface MemberSocketContext {
   service: RoomService;
   dropped: DroppedMembers;
   mediaHub: MediaHub;
+  faults: FaultBoard;
+  /** Each client's session (its join reply's `session`), by which a reconnection takes its membership back. */
+  sessions: Map<string, Membership>;
   log(line: string): void;
 }
 
@@ -23,6 +28,7 @@ type JoinRequest = Extract<ClientMessage, { type: 'join' }>;
 export class MemberSocket {
   private state: 'new' | 'joining' | 'joined' | 'ended' = 'new';
   private membership: Membership | null = null;
+  private session: string | undefined;
   // Pushes made during the join (the users already in the room) are held and sent just before its reply,
   // so the client announces them before its join() resolves, as trtc-js-sdk does with its join answer.
   private held: ServerMessage[] | null = null;
@@ -30,6 +36,7 @@ export class MemberSocket {
   private readonly sink: MemberSink = {
     removed: (reason, message) => {
       if (this.membership) this.context.dropped.forget(this.membership);
+      this.endSession();
       this.membership = null;
       this.state = 'ended';
       this.send({ type: 'removed', reason, message });
@@ -47,6 +54,16 @@ export class MemberSocket {
       if (this.membership) context.dropped.drop(this.membership);
     });
     socket.on('error', (error) => context.log(`WebSocket error: ${error.message}`));
+  }
+
+  /** The member this socket speaks for, once joined: what a drop fault looks at. */
+  get subject(): Membership | undefined {
+    return this.membership ?? undefined;
+  }
+
+  private endSession(): void {
+    if (this.session !== undefined) this.context.sessions.delete(this.session);
+    this.session = undefined;
   }
 
   private send(message: ServerMessage): void {
@@ -93,9 +110,25 @@ export class MemberSocket {
       this.fail(id, INVALID_OPERATION, 'A connection carries one join; open a new one to join again.');
       return;
     }
+    const { sdkAppId, roomId, userId, userSig, mode, role, resume } = request;
+    // A client whose connection is dropped (an injected fault) cannot reach the service: its socket is cut.
+    if (this.context.faults.isDropped({ sdkAppId, roomId, userId })) {
+      this.state = 'ended';
+      this.socket.terminate();
+      return;
+    }
+    // A reconnection takes its membership back if the server still holds it (its peers see no leave, no join).
+    const earlier = typeof resume === 'string' ? this.context.sessions.get(resume) : undefined;
+    if (earlier && earlier.userId === userId && dropped.undrop(earlier) && service.resume(earlier, this.sink)) {
+      this.state = 'joined';
+      this.membership = earlier;
+      this.session = resume;
+      log(`${quote(userId)} resumed its session in room ${quote(roomId)} of app ${quote(sdkAppId)}`);
+      this.send({ type: 'reply', id, ok: true, session: resume });
+      return;
+    }
     this.state = 'joining';
     this.held = [];
-    const { sdkAppId, roomId, userId, userSig, mode, role } = request;
     try {
       const joined = await service.join({ sdkAppId, roomId, userId, userSig, mode, role }, this.sink);
       log(`${quote(userId)} joined room ${quote(roomId)} of app ${quote(sdkAppId)}`);
@@ -103,12 +136,14 @@ export class MemberSocket {
       if ((this.state as MemberSocket['state']) === 'joining') {
         this.state = 'joined';
         this.membership = joined;
+        this.session = randomUUID();
+        this.context.sessions.set(this.session, joined);
         if (this.socket.readyState !== this.socket.OPEN) dropped.drop(joined);
       }
       const pushes = this.held;
       this.held = null;
       for (const push of pushes ?? []) this.send(push);
-      this.send({ type: 'reply', id, ok: true });
+      this.send({ type: 'reply', id, ok: true, ...(this.session ? { session: this.session } : {}) });
     } catch (error) {
       this.held = null;
       this.state = 'ended';
@@ -137,6 +172,7 @@ export class MemberSocket {
       );
       this.context.service.leave(membership);
     }
+    this.endSession();
     this.membership = null;
     this.state = 'ended';
     this.send({ type: 'reply', id, ok: true });

@@ -14,17 +14,19 @@ import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { WebSocketServer, type WebSocket } from 'ws';
-import { RoomService, type RoomId } from '../core/room-service.js';
+import { RoomService, type Membership, type RoomId } from '../core/room-service.js';
+import { checkRestart, FaultBoard, targets, type EmulatorFaults, type FaultSubject } from '../core/faults.js';
 import { EMULATOR_WEBSOCKET_PATH } from '../core/wire-protocol.js';
 import { CloudApi } from './cloud-api.js';
 import { DroppedMembers } from './dropped-members.js';
 import { answerHttp, refusalOf, type HttpRoutesContext } from './http-routes.js';
 import { createLocalOriginPolicy, exposureWarning, normalizeOrigin } from './local-origin-policy.js';
-import { escapeControlCharacters } from './log-text.js';
+import { escapeControlCharacters, quote } from './log-text.js';
 import { createMediaHub } from './media-hub.js';
 import { createMediaServer, type MediaServer } from './media/media-server.js';
 import { MemberSocket } from './member-socket.js';
 import { createSdkSignalling, type SdkProxySettings } from './signalling.js';
+import { roomIdOf } from './signalling-commands.js';
 
 export interface EmulatorServerOptions {
   /** Default 0: any free port (read it from the result). */
@@ -101,6 +103,8 @@ export interface EmulatorServer {
   readonly service: RoomService;
   /** The media server for the real SDKs (src/emulator/node/media/). */
   readonly media: MediaServer;
+  /** Network faults: drop connections, refuse joins, degrade media, restart (docs/emulator.md#faults); also `POST /faults`. */
+  readonly faults: EmulatorFaults;
   /** Every room, its members, and which of them are disconnected. */
   rooms(): EmulatorRoomView[];
   /** Stops listening, closes every connection and forgets pending drops. */
@@ -128,15 +132,27 @@ export async function startEmulatorServer(options: EmulatorServerOptions = {}): 
     secretId: options.secretId ?? generated.secretId,
     secretKey: options.secretKey ?? generated.secretKey,
   };
+  const faultBoard = new FaultBoard();
   const service = new RoomService({
+    faults: faultBoard,
     ...(options.appSecretKey !== undefined ? { secretKey: options.appSecretKey } : {}),
     ...(options.sdkAppIds !== undefined ? { sdkAppIds: options.sdkAppIds } : {}),
     ...(options.liveRoomRetentionMs !== undefined ? { liveRoomRetentionMs: options.liveRoomRetentionMs } : {}),
   });
-  const dropped = new DroppedMembers(service, options.dropTimeoutMs ?? DEFAULT_DROP_TIMEOUT_MS, log);
+  // The emulated SDKs' sessions (member-socket.ts), ended with their stay.
+  const sessions = new Map<string, Membership>();
+  const dropped = new DroppedMembers(service, options.dropTimeoutMs ?? DEFAULT_DROP_TIMEOUT_MS, log, (membership) => {
+    for (const [session, held] of sessions) if (held === membership) sessions.delete(session);
+  });
   const media = createMediaServer({
     ...(options.maxMediaMembers !== undefined ? { maxMembers: options.maxMediaMembers } : {}),
     log,
+    // The media server's room key is `${sdkAppId}/${typeof roomId}/${roomId}` (channel-media.ts's mediaRoomKey).
+    linkOf(room, userId) {
+      const [sdkAppId = '', kind, ...id] = room.split('/');
+      const roomId = kind === 'number' ? Number(id.join('/')) : id.join('/');
+      return faultBoard.linkOf({ sdkAppId: Number(sdkAppId), roomId, userId });
+    },
   });
   const sdkSignalling = createSdkSignalling({
     service,
@@ -144,6 +160,7 @@ export async function startEmulatorServer(options: EmulatorServerOptions = {}): 
     media,
     drop: (membership) => dropped.drop(membership),
     undrop: (membership) => dropped.undrop(membership),
+    faults: faultBoard,
     ...(options.maxMediaMembers !== undefined ? { maxSpcMembers: options.maxMediaMembers } : {}),
   });
   const mediaHub = createMediaHub(log);
@@ -167,19 +184,75 @@ export async function startEmulatorServer(options: EmulatorServerOptions = {}): 
     verifyClient({ req }, done) {
       const refusal = refusalOf(routes, req, 'WebSocket');
       if (refusal) done(false, 403, `${refusal.code}: ${refusal.message}`);
-      else done(true);
+      else if (cutByFault(req)) {
+        log(`Refused WebSocket ${quote(req.url)}: its connection is dropped (an injected fault)`);
+        done(false, 503, 'Service Unavailable: the connection is dropped (an injected fault)');
+      } else done(true);
     },
   });
   // One server for every path: the emulated SDKs' and the real SDKs' signalling (ws lets one server per HTTP server).
   sockets.shouldHandle = (request) =>
     new URL(request.url ?? '/', 'http://emulator').pathname === EMULATOR_WEBSOCKET_PATH ||
     sdkSignalling.handles(request);
+  // A drop refuses the sockets of the clients it covers: all of them when it covers everyone; an SDK's signalling
+  // socket by the client its URL names (its room only on a reconnection: a join is checked when it comes).
+  const cutByFault = (request: IncomingMessage): boolean => {
+    if (faultBoard.dropsEveryone()) return true;
+    if (!sdkSignalling.handles(request)) return false;
+    const query = new URL(request.url ?? '/', 'http://emulator').searchParams;
+    const subject: FaultSubject = { sdkAppId: Number(query.get('sdkAppId')), userId: query.get('userId') ?? '' };
+    if (query.get('rc') === '1' && query.has('roomId'))
+      subject.roomId = roomIdOf({
+        useStringRoomId: query.get('useStringRoomId') === 'true',
+        roomId: query.get('roomId'),
+      });
+    return faultBoard.isDropped(subject);
+  };
+  // Who each open socket speaks for, for a drop to cut: an SDK's signalling, or an emulated client's join.
+  const subjects = new WeakMap<WebSocket, () => FaultSubject | undefined>();
   const alive = new WeakSet<WebSocket>();
   sockets.on('connection', (socket, request) => {
     alive.add(socket);
     socket.on('pong', () => alive.add(socket));
-    if (!sdkSignalling.serve(socket, request)) new MemberSocket(socket, { service, dropped, mediaHub, log });
+    const channel = sdkSignalling.serve(socket, request);
+    if (channel) subjects.set(socket, () => channel.subject);
+    else {
+      const member = new MemberSocket(socket, { service, dropped, mediaHub, faults: faultBoard, sessions, log });
+      subjects.set(socket, () => member.subject);
+    }
   });
+  faultBoard.onChange(({ phase, fault }) => {
+    log(`Fault ${fault.id} ${phase === 'start' ? `started: ${JSON.stringify(fault)}` : 'ended'}`);
+    if (phase !== 'start' || fault.type !== 'drop') return;
+    const everyone = faultBoard.dropsEveryone();
+    for (const socket of sockets.clients) {
+      const subject = subjects.get(socket)?.();
+      if (everyone || (subject && targets(fault.target, subject))) socket.terminate();
+    }
+  });
+  const faults: EmulatorFaults = {
+    drop: (fault) => faultBoard.drop(fault),
+    refuseJoins: (fault) => faultBoard.refuseJoins(fault),
+    degradeMedia: (fault) => faultBoard.degradeMedia(fault),
+    restore: (id) => faultBoard.restore(id),
+    clear: () => faultBoard.clear(),
+    get active() {
+      return faultBoard.active;
+    },
+    async restart(restartOptions = {}) {
+      const { keepRooms, downMs } = checkRestart(restartOptions);
+      log(`Restarting (${keepRooms ? 'keeping' : 'forgetting'} rooms, down for ${downMs} ms)`);
+      const down = faultBoard.drop(downMs > 0 ? { durationMs: downMs } : {});
+      if (!keepRooms) {
+        // A service that kept no state: no member is waited for, every session and media stream is gone.
+        dropped.forgetAll();
+        sessions.clear();
+        service.reset();
+      }
+      if (downMs === 0) down.restore();
+      await down.restored;
+    },
+  };
   const heartbeat = setInterval(() => {
     for (const socket of sockets.clients) {
       if (!alive.has(socket)) socket.terminate();
@@ -214,6 +287,7 @@ export async function startEmulatorServer(options: EmulatorServerOptions = {}): 
       ...(options.allowedOrigins ? { allowedOrigins: options.allowedOrigins } : {}),
     }),
     api: new CloudApi(service, credentials),
+    faults,
     log,
     rooms,
     links,
@@ -235,9 +309,11 @@ export async function startEmulatorServer(options: EmulatorServerOptions = {}): 
     credentials,
     service,
     media,
+    faults,
     rooms,
     async close() {
       clearInterval(heartbeat);
+      faultBoard.clear();
       await media.close();
       dropped.close();
       for (const socket of sockets.clients) socket.terminate();

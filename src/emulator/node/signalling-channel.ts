@@ -8,6 +8,7 @@ import type { IncomingMessage } from 'node:http';
 import type { WebSocket } from 'ws';
 import { quote } from './log-text.js';
 import type { Membership, MemberSink, RemovalReason, RoomId, RoomService } from '../core/room-service.js';
+import type { FaultBoard, FaultSubject } from '../core/faults.js';
 import {
   ANCHOR,
   EMULATOR_REFUSAL_CODE,
@@ -41,6 +42,8 @@ export interface SdkSignallingHooks {
   media?: MediaServer;
   /** At most this many trtc-sdk-v5 members with a single peer connection at once (media/spc-v5.ts's default). */
   maxSpcMembers?: number;
+  /** Injected faults: a dropped client's join or reconnection finds its socket cut. */
+  faults?: FaultBoard;
 }
 
 const reasonForSdk: Record<RemovalReason, string> = { kick: 'kick', banned: 'banned', 'room-disband': 'room_disband' };
@@ -79,8 +82,18 @@ export class SignallingRooms {
   readonly spc: SpcMediaServer;
 
   constructor(readonly hooks: SdkSignallingHooks) {
+    const { faults } = hooks;
     this.spc = createSpcMediaServer({
       log: hooks.log,
+      // The SPC server's room key is spcRoomOf's: [sdkAppId, typeof roomId, roomId].
+      ...(faults
+        ? {
+            linkOf: (room: string, userId: string) => {
+              const [sdkAppId, , roomId] = JSON.parse(room) as [number, string, RoomId];
+              return faults.linkOf({ sdkAppId, roomId, userId });
+            },
+          }
+        : {}),
       ...(hooks.maxSpcMembers !== undefined ? { maxMembers: hooks.maxSpcMembers } : {}),
       publishersChanged: (room) => {
         const list = serverFrame(SERVER_CMD.UPDATE_REMOTE_MUTE_STAT, { userList: this.spc.publishers(room) });
@@ -274,6 +287,20 @@ export class SignallingChannel implements SignallingChannelApi {
     return this.member.userId;
   }
 
+  /** Who this socket speaks for, as far as known (the room once it joined or asked to reconnect): what a drop looks at. */
+  get subject(): FaultSubject {
+    const { sdkAppId, userId, membership } = this.member;
+    return { sdkAppId, userId, ...(membership ? { roomId: membership.roomId } : {}) };
+  }
+
+  /** True (and the socket cut, as a network that is down) if a drop covers this client in `roomId`. */
+  private cutByFault(roomId: RoomId): boolean {
+    const { sdkAppId, userId } = this.member;
+    if (!this.rooms.hooks.faults?.isDropped({ sdkAppId, roomId, userId })) return false;
+    this.socket.terminate();
+    return true;
+  }
+
   get media(): ChannelMedia | null {
     return this.member.media;
   }
@@ -398,6 +425,7 @@ export class SignallingChannel implements SignallingChannelApi {
   }
 
   reconnect(seq: number | undefined, roomId: RoomId): void {
+    if (this.cutByFault(roomId)) return;
     const reconnected = () =>
       this.send(
         serverFrame(
@@ -430,6 +458,7 @@ export class SignallingChannel implements SignallingChannelApi {
   async join({ cmd, seq, data }: CommandFrame): Promise<void> {
     const { dialect, rooms, socket, tinyId } = this;
     const roomId = roomIdOf(data);
+    if (this.cutByFault(roomId)) return;
     const answer = (code: number, message: string, extra: Record<string, unknown> = {}) =>
       this.send(serverFrame(SERVER_CMD.JOIN_ROOM_RESULT, extra, { seq, code, message, tinyId }));
     const { media } = rooms.hooks;

@@ -29,8 +29,8 @@ export const SIGNALLING_DIALECTS: readonly SignallingDialect[] = [trtcJsSdkSigna
 export interface SdkSignalling {
   /** Whether the upgrade request is for one of the SDKs' paths. */
   handles(request: IncomingMessage): boolean;
-  /** Serves a socket opened on one of the SDKs' paths; false if the path is not one. */
-  serve(socket: WebSocket, request: IncomingMessage): boolean;
+  /** Serves a socket opened on one of the SDKs' paths (its channel, which names its client); undefined if the path is not one. */
+  serve(socket: WebSocket, request: IncomingMessage): SignallingChannel | undefined;
   /** `GET /proxy`: for each generation, the value for its proxy setting. */
   proxy(httpBase: string): SdkProxySettings;
   /** Closes every media transport. */
@@ -48,9 +48,8 @@ export function createSdkSignalling(hooks: SdkSignallingHooks): SdkSignalling {
     handles: (request) => byPath.has(pathOf(request)),
     serve(socket, request) {
       const dialect = byPath.get(pathOf(request));
-      if (!dialect) return false;
-      new SignallingChannel(rooms, socket, request, dialect);
-      return true;
+      if (!dialect) return undefined;
+      return new SignallingChannel(rooms, socket, request, dialect);
     },
     close: () => rooms.spc.close(),
     proxy(httpBase) {

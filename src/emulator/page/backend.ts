@@ -7,10 +7,17 @@ export interface BackendMembership {
 
 /**
  * How an emulated SDK client reaches the room service: directly (in memory) or over a WebSocket.
- * `onLost` is called if the transport loses the membership on its own (the server went away).
+ * `onLost` is called if the transport loses the membership on its own (the server went away, a dropped
+ * connection). `resume`, on a reconnection, is the membership the client lost: if the service still holds it, the
+ * client takes it back (its peers see no leave), else it joins afresh.
  */
 export interface RoomBackend {
-  join(request: JoinRequest, sink: MemberSink, onLost: (error: Error) => void): Promise<BackendMembership>;
+  join(
+    request: JoinRequest,
+    sink: MemberSink,
+    onLost: (error: Error) => void,
+    resume?: BackendMembership,
+  ): Promise<BackendMembership>;
 }
 
 /** A way to make the next join or leave misbehave, for fault-injection tests. */

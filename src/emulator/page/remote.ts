@@ -44,8 +44,10 @@ export function connectTrtcEmulator(
     throw new TypeError(
       'connectTrtcEmulator needs a WebSocket class: this runtime has none; pass { WebSocket } (in Node, from the `ws` package).',
     );
+  const sessions = new WeakMap<BackendMembership, string>();
   const backend: RoomBackend = {
-    join: (request, sink, onLost) => joinOverWebSocket(WebSocketClass, webSocketUrl, request, sink, onLost),
+    join: (request, sink, onLost, resume) =>
+      joinOverWebSocket(WebSocketClass, webSocketUrl, request, sink, onLost, resume && sessions.get(resume), sessions),
   };
   // Media across pages where the runtime has WebRTC (a browser); elsewhere (Node) nothing can capture anyway.
   const media =
@@ -80,6 +82,8 @@ function joinOverWebSocket(
   request: JoinRequest,
   sink: MemberSink,
   onLost: (error: Error) => void,
+  resume: string | undefined,
+  sessions: WeakMap<BackendMembership, string>,
 ): Promise<BackendMembership> {
   return new Promise((resolve, reject) => {
     // 'ended': removed by the service, left, or lost; the socket is closed or closing.
@@ -124,10 +128,20 @@ function joinOverWebSocket(
       phase = 'joining';
       const { sdkAppId, roomId, userId, userSig, mode, role } = request;
       ask(
-        { type: 'join', sdkAppId, roomId, userId, userSig, ...(mode ? { mode } : {}), ...(role ? { role } : {}) },
+        {
+          type: 'join',
+          sdkAppId,
+          roomId,
+          userId,
+          userSig,
+          ...(mode ? { mode } : {}),
+          ...(role ? { role } : {}),
+          ...(resume ? { resume } : {}),
+        },
         (reply) => {
           if (reply.ok && phase === 'joining') {
             phase = 'joined';
+            if (reply.session) sessions.set(membership, reply.session);
             resolve(membership);
           } else {
             end();

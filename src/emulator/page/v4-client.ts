@@ -113,6 +113,8 @@ export class EmulatedV4Client {
   private joining = false;
   /** The room join() was last called for, and its guard key (the SDK keeps its roomId_ after a reset). */
   private roomId: number | string | undefined;
+  /** The role join() was last called with, for a reconnection. */
+  private role: 'anchor' | 'audience' | undefined;
   private guardKey: string | undefined;
   /** Rejects the pending join (destroy() during a join). */
   private abortJoin: ((error: Error) => void) | undefined;
@@ -189,6 +191,7 @@ export class EmulatedV4Client {
     }
     this.joining = true;
     this.roomId = roomId;
+    this.role = options.role;
     this.guardKey = key;
     guard?.add(key);
     this.announced = [];
@@ -335,15 +338,22 @@ export class EmulatedV4Client {
   /** The connection dropped: reconnect as the SDK does, and only after its attempts fail, `error` 0x4006. */
   private lost(_error: Error): void {
     if (!this.isJoined || this.reconnection) return;
+    const lost = this.membership ?? undefined;
     this.membership = null;
     const reconnection = (this.reconnection = { cancelled: false });
     // The SDK's signal channel: closed (DISCONNECTED), then its reconnection starts (RECONNECTING).
     this.setConnectionState('DISCONNECTED');
     this.setConnectionState('RECONNECTING');
-    void this.reconnect(reconnection);
+    void this.reconnect(reconnection, lost);
   }
 
-  private async reconnect(reconnection: { cancelled: boolean }): Promise<void> {
+  /**
+   * trtc-js-sdk's SignalChannel.reconnect (trtc.esm.js 4.15.22): a fresh socket per attempt, each given
+   * `da(attempt)` ms (2, 2, 3, 3, 5, 5, 8, 8, then 13 s) before the next, 30 attempts, then `error` 0x4006
+   * (SIGNAL_CHANNEL_RECONNECTION_FAILED). A reconnected socket resumes the session (CHANNEL_RECONNECT_RESULT 0,
+   * then syncUserList); a session the server no longer has makes it join again (reJoin).
+   */
+  private async reconnect(reconnection: { cancelled: boolean }, lost: BackendMembership | undefined): Promise<void> {
     const attempts = this.rules.reconnectAttempts ?? SDK_RECONNECT_ATTEMPTS;
     const delayMs = this.rules.reconnectDelayMs ?? sdkReconnectDelayMs;
     const { sdkAppId, userId, userSig } = this.config;
@@ -353,10 +363,15 @@ export class EmulatedV4Client {
       if (reconnection.cancelled || this.destroyed) return;
       this.announced = [];
       try {
-        const membership = await this.backend.join({ sdkAppId, roomId, userId, userSig }, this.sink(), (error) => {
-          this.reconnection = undefined;
-          this.lost(error);
-        });
+        const membership = await this.backend.join(
+          { sdkAppId, roomId, userId, userSig, mode: this.config.mode, role: this.role },
+          this.sink(),
+          (error) => {
+            this.reconnection = undefined;
+            this.lost(error);
+          },
+          lost,
+        );
         if (reconnection.cancelled || this.destroyed) {
           // A reconnection nobody waits for any more: its membership is given back, and a failure has no listener.
           void membership.leave().catch(() => undefined);

@@ -24,6 +24,7 @@
 import type { MediaStreamTrack, RTCRtpReceiver, RTCRtpSender, RtpHeader, RtpPacket } from 'werift';
 import type { MediaPublication } from '../../core/wire-protocol.js';
 import { MediaTransport } from './transport.js';
+import type { LinkCondition } from '../../core/faults.js';
 
 export { MediaTransport, MEDIA_CODECS, MEDIA_HOST } from './transport.js';
 export type { MediaPublication };
@@ -48,6 +49,8 @@ export interface MediaServerOptions {
   /** Members (one per userId per room) that may publish or subscribe at once; default 8. */
   maxMembers?: number;
   log?: (line: string) => void;
+  /** A member's media link under injected faults (link.ts), by room key and userId; default always clear. */
+  linkOf?: (room: string, userId: string) => LinkCondition;
 }
 
 export interface PublishedUser {
@@ -230,7 +233,12 @@ export function createMediaServer(options: MediaServerOptions = {}): MediaServer
       transport(label, { from } = {}) {
         if (member.ended)
           throw new MediaRefusal(`The media of ${userId} has ended; join again to publish or subscribe.`);
-        const transport = new MediaTransport(`${userId}/${label}`, log);
+        const linkOf = options.linkOf;
+        const transport = new MediaTransport(
+          `${userId}/${label}`,
+          log,
+          linkOf ? () => linkOf(room, userId) : undefined,
+        );
         member.transports.add(transport);
         transportCount++;
         if (from !== undefined) member.tiedTo.set(transport, from);

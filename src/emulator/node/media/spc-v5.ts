@@ -32,6 +32,8 @@ import {
   type RtpPacket,
   type RTCDtlsTransport,
 } from 'werift';
+import type { LinkCondition } from '../../core/faults.js';
+import { clearLink, impairPeerConnection, type LinkOf } from './link.js';
 
 /** The codec entries of an ability, as the SDK writes them (`Ag()` in trtc.esm.js). */
 export interface AbilityCodec {
@@ -123,6 +125,8 @@ export interface SpcMember {
 
 export interface SpcMediaServerOptions {
   log?(line: string): void;
+  /** A member's media link under injected faults (link.ts), by room key and userId; default always clear. */
+  linkOf?(room: string, userId: string): LinkCondition;
   /** Told when a room's published-user list changed (to send cmd 23 to its members). */
   publishersChanged?(room: string): void;
   /** The most members with a peer connection at once, across rooms. */
@@ -207,7 +211,7 @@ export function createSpcMediaServer(options: SpcMediaServerOptions = {}) {
 
   const membersOf = (room: string) => rooms.get(room) ?? new Map<string, SpcMember>();
 
-  async function buildPeer(ability: ClientAbility) {
+  async function buildPeer(ability: ClientAbility, link: LinkOf) {
     const peer = new RTCPeerConnection({
       iceServers: [],
       iceLite: true,
@@ -229,6 +233,7 @@ export function createSpcMediaServer(options: SpcMediaServerOptions = {}) {
             }
           });
         });
+      impairPeerConnection(peer, link);
       const sdp = peer.localDescription?.sdp ?? '';
       const candidates = sdp
         .split(/\r?\n/)
@@ -406,7 +411,8 @@ export function createSpcMediaServer(options: SpcMediaServerOptions = {}) {
       const clientAbility = checkAbility(ability);
       const earlier = membersOf(room).get(userId);
       if (!earlier && count >= maxMembers) throw new SpcMediaCapError(maxMembers);
-      const { peer, serverAbility } = await buildPeer(clientAbility);
+      const linkOf = options.linkOf;
+      const { peer, serverAbility } = await buildPeer(clientAbility, linkOf ? () => linkOf(room, userId) : clearLink);
       const members = membersOf(room);
       rooms.set(room, members);
       const previous = members.get(userId);

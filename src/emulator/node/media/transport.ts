@@ -13,6 +13,7 @@ import {
   useSdesMid,
   type RTCRtpTransceiver,
 } from 'werift';
+import { clearLink, impairPeerConnection, type LinkOf } from './link.js';
 
 /** The codecs the emulator's media serves: the first of each kind that every Chromium offers. */
 export const MEDIA_CODECS = {
@@ -37,6 +38,8 @@ export class MediaTransport {
   constructor(
     readonly label: string,
     private readonly log: (line: string) => void,
+    /** The member's link under injected faults (link.ts): a drop, delay, loss. */
+    private readonly link: LinkOf = clearLink,
   ) {
     this.pc = new RTCPeerConnection({
       iceServers: [],
@@ -92,6 +95,7 @@ export class MediaTransport {
     const answer = await this.pc.createAnswer();
     await this.pc.setLocalDescription(answer);
     await this.gathered();
+    impairPeerConnection(this.pc, this.link);
     const sdp = this.pc.localDescription?.sdp;
     if (!sdp) throw new Error(`The media transport ${this.label} has no local description.`);
     return sdp;

@@ -1,0 +1,84 @@
+// The emulator's injected faults (src/emulator/core/faults.ts, docs/emulator.md#faults), networked: the admin API
+// (`server.faults`) and its HTTP endpoint (`/faults`, `/restart`, behind the loopback/Host/Origin rules), tried on
+// <trtc-room> elements on the unmodified trtc-js-sdk and trtc-sdk-v5 and on the networked doubles. One emulator and
+// one Chromium for the file; each case has rooms of its own. Every wait is bounded.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { startRealSdkRig, reportsOf, waitForReport } from './support/real-sdk-page.mjs';
+
+const WAIT = { timeout: 30_000 };
+
+test('injected faults on the networked emulator, with the unmodified SDKs and the doubles', async (t) => {
+  const rig = await startRealSdkRig(t, {
+    log: process.env.STEPS === 'log',
+    serverOptions: { dropTimeoutMs: 20_000 },
+  });
+  const { server } = rig;
+  let room = 900;
+  const statesOf = (page, el) => page.evaluate((el) => window.connectionStates[el] ?? [], el);
+  const stateOf = (page, el) =>
+    page.evaluate((el) => document.querySelector(`trtc-room[data-number="${el}"]`).state, el);
+  const membersOf = (roomId) => server.rooms().find((r) => r.roomId === roomId)?.members ?? [];
+  /** Two pages, alice and bob joined in one fresh room on `sdk`. */
+  async function call(sdk) {
+    const roomId = ++room;
+    const [a, b] = await Promise.all([rig.open(`${sdk}-alice`), rig.open(`${sdk}-bob`)]);
+    const enter = (page, userId) => page.evaluate((options) => window.enterRoom(options), { sdk, userId, roomId });
+    const alice = await enter(a, 'alice');
+    await waitForReport(a, { el: alice, type: 'joined' }, WAIT);
+    const bob = await enter(b, 'bob');
+    await waitForReport(b, { el: bob, type: 'joined' }, WAIT);
+    await waitForReport(a, { el: alice, type: 'peer-join', userId: 'bob' }, WAIT);
+    return { roomId, a, b, alice, bob };
+  }
+
+  for (const sdk of ['v4', 'v5', 'double']) {
+    await t.test(
+      `${sdk}: a 3 s drop of one member: it reconnects, both stay joined, no peer-leave, no repeated peer-join`,
+      async () => {
+        const { roomId, a, b, alice, bob } = await call(sdk);
+        const before = (await statesOf(a, alice)).length;
+        const drop = server.faults.drop({ userId: 'alice', roomId, durationMs: 3000 });
+        assert.deepEqual(
+          server.faults.active.map(({ id, type, target }) => ({ id, type, target })),
+          [{ id: drop.id, type: 'drop', target: { roomId, userId: 'alice' } }],
+        );
+        await a.waitForFunction(
+          ({ el, before }) => (window.connectionStates[el] ?? []).slice(before).includes('DISCONNECTED'),
+          { el: alice, before },
+          WAIT,
+        );
+        await drop.restored;
+        assert.deepEqual(server.faults.active, []);
+        await a.waitForFunction(
+          ({ el, before }) => (window.connectionStates[el] ?? []).slice(before).at(-1) === 'CONNECTED',
+          { el: alice, before },
+          WAIT,
+        );
+        const states = (await statesOf(a, alice)).slice(before);
+        assert.ok(states.length >= 2, `alice's connection went down and came back: ${states.join(' → ')}`);
+        assert.equal(await stateOf(a, alice), 'joined');
+        assert.equal(await stateOf(b, bob), 'joined');
+        assert.deepEqual(membersOf(roomId).sort(), ['alice', 'bob']);
+        assert.deepEqual(
+          (await reportsOf(b, bob)).filter((r) => r.type.startsWith('peer-')),
+          [{ type: 'peer-join', userId: 'alice' }],
+          'bob saw alice join once and never leave',
+        );
+        assert.deepEqual(
+          (await reportsOf(a, alice)).filter((r) => r.type.startsWith('peer-')),
+          [{ type: 'peer-join', userId: 'bob' }],
+          'alice saw bob join once',
+        );
+        assert.deepEqual(
+          (await reportsOf(a, alice)).filter((r) => r.type === 'error' || r.type === 'left'),
+          [],
+        );
+        await Promise.all([a.context().close(), b.context().close()]);
+      },
+    );
+  }
+
+  assert.deepEqual(rig.problems, []);
+  assert.deepEqual(rig.aborted, [], 'no request to another host');
+});
