@@ -132,7 +132,8 @@ export async function startRealSdkRig(t, { log = false, extraArgs = [], pages = 
     });
     const page = await context.newPage();
     page.on('pageerror', (error) => problems.push(`${name}: ${error.message}`));
-    await page.goto(`${server.url}${path}`);
+    // A busy machine (2 cores shared by many) can take long to load the page with both SDKs.
+    await page.goto(`${server.url}${path}`, { timeout: 120_000 });
     await page.waitForFunction((ready) => window[ready] !== undefined, ready);
     return page;
   }
