@@ -104,7 +104,7 @@ for (const gen of GENERATIONS) {
       it(`a restart (keepRooms: ${keepRooms}) the SDK gives up on: as a long drop, and the rooms are ${keepRooms ? 'kept' : 'empty'}`, async () => {
         const emulator = createTrtcEmulator({ reconnectAttempts: 1 });
         const alice = await join(emulator, gen, 'alice');
-        const restarted = emulator.admin.faults.restart({ keepRooms, downMs: 8000 });
+        const restarted = emulator.admin.faults.restart({ keepRooms, downMs: 4000 });
         await waitUntil(() => alice.el.state === 'error', 'alice gave up', TIMEOUT);
         expect(alice.events.filter((event) => event.startsWith('error'))).to.deep.equal(['error connection-lost']);
         await restarted;

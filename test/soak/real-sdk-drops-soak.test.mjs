@@ -71,7 +71,7 @@ for (const sdk of (process.env.SOAK_SDKS ?? 'v4,v5').split(',')) {
         Promise.all([advancing(alice, 'bob', deadline), advancing(bob, 'alice', deadline)]).then((r) =>
           r.every(Boolean),
         );
-      assert.ok(await bothWays(Date.now() + 60_000), 'frames advance both ways before the first drop');
+      assert.ok(await bothWays(Date.now() + 180_000), 'frames advance both ways before the first drop');
       const rssStart = process.memoryUsage().rss;
       const reportsBefore = await Promise.all(users.map(({ page }) => page.evaluate(() => window.reports.length)));
 
