@@ -5,8 +5,57 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { startRealSdkRig, reportsOf, waitForReport } from './support/real-sdk-page.mjs';
+import { loadTs } from '../../scripts/load-ts.mjs';
 
 const WAIT = { timeout: 30_000 };
+
+test("the fault endpoint: POST /faults starts one (201), GET /faults lists, DELETE ends one (404 once gone) or all; a bad request is a 400 with a code and changes nothing; another site's page gets 403", async (t) => {
+  const { startEmulatorServer } = await loadTs('src/emulator/node/server.ts');
+  const server = await startEmulatorServer({ port: 0 });
+  t.after(() => server.close());
+  const ask = async (method, path, body, headers = {}) => {
+    const response = await fetch(`${server.url}${path}`, {
+      method,
+      headers: { 'content-type': 'application/json', ...headers },
+      ...(body === undefined ? {} : { body: typeof body === 'string' ? body : JSON.stringify(body) }),
+    });
+    return { status: response.status, body: await response.json() };
+  };
+  const started = await ask('POST', '/faults', { type: 'drop', userId: 'alice', roomId: 7, durationMs: 60_000 });
+  assert.equal(started.status, 201);
+  assert.equal(started.body.fault.type, 'drop');
+  assert.deepEqual(started.body.fault.target, { roomId: 7, userId: 'alice' });
+  const media = await ask('POST', '/faults', { type: 'media', userId: 'bob', lossPercent: 20, delayMs: 100 });
+  assert.equal(media.status, 201);
+  assert.deepEqual(
+    (await ask('GET', '/faults')).body.faults.map((fault) => fault.id),
+    [started.body.fault.id, media.body.fault.id],
+  );
+  for (const [body, code] of [
+    [{ type: 'drop', duration: 5 }, 'UnknownParameter'],
+    [{ type: 'nope' }, 'InvalidParameter.Type'],
+    [{ type: 'drop', durationMs: -1 }, 'InvalidParameter.DurationMs'],
+    [{ type: 'media', lossPercent: 10 }, 'MissingParameter.UserId'],
+    [{ type: 'media', userId: 'bob', lossPercent: 101 }, 'InvalidParameter.LossPercent'],
+    ['{not json', 'InvalidParameter.Body'],
+  ]) {
+    const refused = await ask('POST', '/faults', body);
+    assert.equal(refused.status, 400, JSON.stringify(body));
+    assert.equal(refused.body.error.code, code);
+    assert.equal(typeof refused.body.error.message, 'string');
+  }
+  assert.equal((await ask('POST', '/restart', { downMs: 'soon' })).body.error.code, 'InvalidParameter.DownMs');
+  assert.equal(server.faults.active.length, 2, 'the refused requests changed nothing');
+  const foreign = await ask('POST', '/faults', { type: 'drop' }, { origin: 'https://evil.example' });
+  assert.equal(foreign.status, 403);
+  assert.equal((await ask('DELETE', '/faults', undefined, { origin: 'https://evil.example' })).status, 403);
+  assert.equal(server.faults.active.length, 2);
+  assert.equal((await ask('DELETE', `/faults/${started.body.fault.id}`)).status, 200);
+  assert.equal((await ask('DELETE', `/faults/${started.body.fault.id}`)).status, 404);
+  assert.deepEqual((await ask('DELETE', '/faults')).body, { faults: [] });
+  assert.deepEqual(server.faults.active, []);
+  assert.deepEqual((await ask('POST', '/restart', { keepRooms: true })).body, { restarted: true, keepRooms: true });
+});
 
 test('injected faults on the networked emulator, with the unmodified SDKs and the doubles', async (t) => {
   const rig = await startRealSdkRig(t, {

@@ -10,9 +10,9 @@ const { startEmulatorServer } = await loadTs('src/emulator/node/server.ts');
 const SDK_APP_ID = 1400000001;
 
 /** A socket opened as the SDK opens it, keeping every frame the emulator sent. */
-async function connect(server, sdk, userId, extraQuery = '') {
+async function connect(server, sdk, userId, extraQuery = '', userSig = 'sig') {
   const base = server.proxy[sdk].websocketProxy;
-  const socket = new WebSocket(`${base}?sdkAppId=${SDK_APP_ID}&userId=${userId}&userSig=sig${extraQuery}`);
+  const socket = new WebSocket(`${base}?sdkAppId=${SDK_APP_ID}&userId=${userId}&userSig=${userSig}${extraQuery}`);
   const frames = [];
   let seq = 0;
   socket.on('message', (data) => frames.push(JSON.parse(String(data))));
@@ -221,4 +221,78 @@ test('v4: a reconnection (&rc=1) while the server still holds the old socket tak
   const other = await connect(server, 'v4', 'alice');
   await other.join();
   assert.deepEqual((await again.next(9)).data, { reason: 'kick' });
+});
+
+test('held bans are kept per client: of two clients with one userId between sockets at once, each reconnection (named by the relayPort its join result gave) gets its own ban or none', async (t) => {
+  for (const sdk of ['v4', 'v5']) {
+    const { server } = await start(t);
+    const cut = async (client) => {
+      const closed = new Promise((resolve) => client.socket.once('close', resolve));
+      client.socket.terminate();
+      await closed;
+      for (let i = 0; i < 100 && !server.rooms()[0]?.disconnected.length; i++)
+        await new Promise((resolve) => setTimeout(resolve, 10));
+    };
+    // Two tabs with one userId, each with its own userSig: the second join kicks the first, which is between sockets.
+    const first = await connect(server, sdk, 'alice', '', 'sig-first');
+    const firstPort = (await first.join()).data.relayPort;
+    await cut(first);
+    const second = await connect(server, sdk, 'alice', '', 'sig-second');
+    const secondPort = (await second.join()).data.relayPort;
+    assert.notEqual(firstPort, secondPort, `${sdk}: each client has its own relayPort`);
+    await cut(second);
+    // The second reconnects first: it resumes, with no ban; the first then gets its kick.
+    const reconnect = async (userSig, relayPort) => {
+      const query = `&rc=1&roomId=1234&useStringRoomId=false&relayPort=${relayPort}`;
+      const again = await connect(server, sdk, 'alice', sdk === 'v4' ? query : '', userSig);
+      if (sdk === 'v5') again.send('reconnect', { roomId: '1234', useStringRoomId: false, relayPort });
+      return again;
+    };
+    const secondAgain = await reconnect('sig-second', secondPort);
+    assert.equal((await secondAgain.next(514)).code, 0, `${sdk}: the second client resumes`);
+    const firstAgain = await reconnect('sig-first', firstPort);
+    assert.deepEqual((await firstAgain.next(9)).data, { reason: 'kick' }, `${sdk}: the first client gets its kick`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    assert.deepEqual(
+      secondAgain.frames.filter((f) => f.cmd === 9),
+      [],
+      `${sdk}: the second client is not banned`,
+    );
+    assert.deepEqual(server.rooms(), [{ sdkAppId: SDK_APP_ID, roomId: 1234, members: ['alice'], disconnected: [] }]);
+    await server.close();
+  }
+});
+
+test("faults on the SDKs' signalling: refuseJoins refuses a join with code -1 and a sentence until restored; restart cuts every socket and forgets the rooms, or keeps them (keepRooms) for the reconnection to resume", async (t) => {
+  const { server } = await start(t);
+  const refused = server.faults.refuseJoins({ roomId: 1234 });
+  const alice = await connect(server, 'v4', 'alice');
+  const answer = await alice.join();
+  assert.equal(answer.code, -1);
+  assert.match(answer.message, /refuses joins \(fault refuse-joins-1, until restored\)/);
+  assert.deepEqual(server.rooms(), []);
+  refused.restore();
+  const again = await connect(server, 'v4', 'alice');
+  const port = (await again.join()).data.relayPort;
+  assert.equal(port > 0, true);
+
+  // Restart keeping the rooms: the socket is cut, the member waits for its client, which resumes.
+  const cut = new Promise((resolve) => again.socket.once('close', resolve));
+  await server.faults.restart({ keepRooms: true });
+  await cut;
+  for (let i = 0; i < 100 && !server.rooms()[0]?.disconnected.length; i++)
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  assert.deepEqual(server.rooms(), [
+    { sdkAppId: SDK_APP_ID, roomId: 1234, members: ['alice'], disconnected: ['alice'] },
+  ]);
+  const resumed = await connect(server, 'v4', 'alice', `&rc=1&roomId=1234&useStringRoomId=false&relayPort=${port}`);
+  assert.equal((await resumed.next(514)).code, 0);
+  // Restart forgetting them: the reconnection finds no session (the SDK then joins again).
+  const cutAgain = new Promise((resolve) => resumed.socket.once('close', resolve));
+  await server.faults.restart();
+  await cutAgain;
+  assert.deepEqual(server.rooms(), []);
+  const lost = await connect(server, 'v4', 'alice', `&rc=1&roomId=1234&useStringRoomId=false&relayPort=${port}`);
+  assert.notEqual((await lost.next(514)).code, 0);
+  assert.deepEqual(server.faults.active, []);
 });

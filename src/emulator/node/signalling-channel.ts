@@ -64,17 +64,36 @@ export interface SignallingMember {
   media: ChannelMedia | null;
   /** Stops the cmd 23 pushes of the room's publications. */
   stopPublications: (() => void) | null;
+  /**
+   * The client's number, given at its join as the join result's `relayPort`, which both SDKs echo when they
+   * reconnect (trtc-js-sdk's getReconnectionUrl puts it in the `&rc=1` URL; trtc-sdk-v5's `reconnect` command
+   * sends it) and use for nothing else (v5 reports it in its quality report): how a reconnection and a ban held
+   * for it find their own client among clients of one userId. 0 until joined.
+   */
+  session: number;
 }
+
+/** The SDKs read relayPort as a port: sessions run from 1 to 65535, then start again. */
+const MAX_SESSION = 65535;
+const isSession = (session: number | undefined): session is number =>
+  session !== undefined && Number.isInteger(session) && session > 0 && session <= MAX_SESSION;
 
 /** What every socket of the SDKs' signalling shares: the joined members and the removals in transit. */
 export class SignallingRooms {
   /** Joined members by dialect, app, room and user: how a reconnect or a rejoin after a dropped socket finds its membership. */
   private readonly joined = new Map<string, SignallingMember>();
   /**
-   * Removals that found the client between sockets (its old one closing, its new one not joined yet), by the
-   * same key: delivered when it reconnects or rejoins, so a ban is never lost to a reconnection.
+   * Removals that found the client between sockets (its old one closing, its new one not joined yet), per client:
+   * delivered when that client reconnects (named by its session) or rejoins, so a ban is never lost to a
+   * reconnection, nor given to another client of the same userId.
    */
-  private readonly bansInTransit = new Map<string, { reason: RemovalReason; until: number }>();
+  private readonly bansInTransit = new Map<
+    SignallingMember,
+    { reason: RemovalReason; roomId: RoomId; until: number }
+  >();
+  /** Clients by session (their join result's relayPort), while joined or holding a ban. */
+  private readonly bySession = new Map<number, SignallingMember>();
+  private nextSession = 1;
   private readonly loggedUnknown = new Set<string>();
   private readonly commandTables = new Map<SignallingDialect, ReadonlyMap<string, SignallingCommand>>();
 
@@ -134,6 +153,11 @@ export class SignallingRooms {
 
   remember(member: SignallingMember, roomId: RoomId): void {
     this.joined.set(this.keyOf(member.dialect, member.sdkAppId, roomId, member.userId), member);
+    for (let tries = 0; tries < MAX_SESSION && (member.session === 0 || this.bySession.has(member.session)); tries++) {
+      member.session = this.nextSession;
+      this.nextSession = (this.nextSession % MAX_SESSION) + 1;
+    }
+    this.bySession.set(member.session, member);
     const { media } = this.hooks;
     if (!media) return;
     // The room's publications reach the client as cmd 23, each a full snapshot.
@@ -168,23 +192,57 @@ export class SignallingRooms {
       if (this.joined.get(key) === member) this.joined.delete(key);
       void this.spc.leave(spcRoomOf(member.membership), member.userId);
     }
+    // A client holding a ban stays findable by its session until the ban is delivered or too old.
+    if (!this.bansInTransit.has(member) && this.bySession.get(member.session) === member)
+      this.bySession.delete(member.session);
     member.membership = null;
   }
 
+  /** Holds the removal from `roomId` for this client (between sockets now), to deliver when it comes back. */
   holdBan(member: SignallingMember, roomId: RoomId, reason: RemovalReason): void {
-    this.bansInTransit.set(this.keyOf(member.dialect, member.sdkAppId, roomId, member.userId), {
-      reason,
-      until: Date.now() + 60_000,
-    });
+    const now = Date.now();
+    for (const [client, ban] of this.bansInTransit) if (ban.until < now) this.dropBan(client);
+    this.bansInTransit.set(member, { reason, roomId, until: now + 60_000 });
   }
 
-  /** The removal that found this client between sockets, once; undefined if none or it is too old. */
-  takeBan(member: SignallingMember, roomId: RoomId): RemovalReason | undefined {
-    const key = this.keyOf(member.dialect, member.sdkAppId, roomId, member.userId);
-    const ban = this.bansInTransit.get(key);
-    if (!ban) return undefined;
-    this.bansInTransit.delete(key);
+  private dropBan(client: SignallingMember): void {
+    this.bansInTransit.delete(client);
+    if (this.bySession.get(client.session) === client && !client.membership) this.bySession.delete(client.session);
+  }
+
+  /**
+   * The removal from `roomId` that found this client between sockets, once; undefined if none or it is too old. The
+   * client is the one its session names (a reconnection). Without one (trtc-sdk-v5's rejoin on a fresh socket names
+   * no client), it is the one client of this userId that holds a ban for the room, if there is exactly one.
+   */
+  takeBan(member: SignallingMember, roomId: RoomId, session?: number): RemovalReason | undefined {
+    const sameClient = (client: SignallingMember) =>
+      client.dialect === member.dialect && client.sdkAppId === member.sdkAppId && client.userId === member.userId;
+    let client: SignallingMember | undefined;
+    if (isSession(session)) client = this.bySession.get(session);
+    else {
+      const candidates = [...this.bansInTransit].filter(([held, ban]) => sameClient(held) && ban.roomId === roomId);
+      client = candidates.length === 1 ? candidates[0]![0] : undefined;
+    }
+    const ban = client && this.bansInTransit.get(client);
+    if (!client || !ban || !sameClient(client) || ban.roomId !== roomId) return undefined;
+    this.dropBan(client);
     return ban.until < Date.now() ? undefined : ban.reason;
+  }
+
+  /** The joined client this session names, if it is of this dialect, app, user and room. */
+  clientOf(session: number | undefined, member: SignallingMember, roomId: RoomId): SignallingMember | undefined {
+    if (!isSession(session)) return undefined;
+    const client = this.bySession.get(session);
+    if (
+      !client ||
+      client.dialect !== member.dialect ||
+      client.sdkAppId !== member.sdkAppId ||
+      client.userId !== member.userId ||
+      client.membership?.roomId !== roomId
+    )
+      return undefined;
+    return client;
   }
 
   /**
@@ -198,10 +256,13 @@ export class SignallingRooms {
     member: SignallingMember,
     roomId: RoomId,
     how: 'reconnect' | 'rejoin' | 'join',
+    session?: number,
   ): SignallingMember | undefined {
     const { dialect, sdkAppId, userId, userSig } = member;
     const key = this.keyOf(dialect, sdkAppId, roomId, userId);
-    const earlier = this.joined.get(key);
+    // A reconnection that names its client resumes that client only; one that names none, the room's member of this userId.
+    const named = how === 'reconnect' && isSession(session);
+    const earlier = named ? this.clientOf(session, member, roomId) : this.joined.get(key);
     if (!earlier || earlier.socket === socket || earlier.userSig !== userSig) return undefined;
     const open = earlier.socket.readyState === earlier.socket.OPEN;
     if (open && how === 'join') return undefined;
@@ -210,7 +271,7 @@ export class SignallingRooms {
       !earlier.membership ||
       (!this.hooks.undrop(earlier.membership) && earlier.socket.readyState === earlier.socket.CLOSED)
     ) {
-      this.joined.delete(key);
+      if (this.joined.get(key) === earlier) this.joined.delete(key);
       return undefined;
     }
     // The old socket, if the server still holds it, is the client's own past: closed, so nothing goes there.
@@ -260,6 +321,7 @@ export class SignallingChannel implements SignallingChannelApi {
       moving: false,
       media: null,
       stopPublications: null,
+      session: 0,
     };
     this.tinyId = tinyIdOf(this.member.userId);
     // The welcome: the SDK takes its tinyId and the server's clock from it.
@@ -275,6 +337,7 @@ export class SignallingChannel implements SignallingChannelApi {
       this.reconnect(
         undefined,
         roomIdOf({ useStringRoomId: query.get('useStringRoomId') === 'true', roomId: query.get('roomId') }),
+        Number(query.get('relayPort')),
       );
     socket.on('message', (raw, isBinary) => this.receive(isBinary ? '' : raw.toString()));
     socket.on('close', () => {
@@ -403,6 +466,8 @@ export class SignallingChannel implements SignallingChannelApi {
       removed: (reason) => {
         if (member.membership && (member.moving || member.socket.readyState !== member.socket.OPEN))
           rooms.holdBan(member, member.membership.roomId, reason);
+        // Out of the room: a pending removal for its dropped socket has nothing left to remove.
+        if (member.membership) rooms.hooks.undrop(member.membership);
         rooms.forget(member);
         this.log(`${quote(member.userId)} (${dialect.sdk}) removed: ${quote(reason)}`);
         sendTo(member, serverFrame(SERVER_CMD.CLIENT_BANNED, { reason: reasonForSdk[reason] }));
@@ -415,8 +480,8 @@ export class SignallingChannel implements SignallingChannelApi {
   }
 
   /** A ban that found this client between sockets: the rejoin or reconnection succeeds, then the ban is delivered. */
-  private banInTransit(roomId: RoomId, answer: () => void): boolean {
-    const reason = this.rooms.takeBan(this.member, roomId);
+  private banInTransit(roomId: RoomId, answer: () => void, session?: number): boolean {
+    const reason = this.rooms.takeBan(this.member, roomId, session);
     if (reason === undefined) return false;
     answer();
     this.log(`${quote(this.member.userId)} (${this.dialect.sdk}) removed while reconnecting: ${quote(reason)}`);
@@ -424,7 +489,7 @@ export class SignallingChannel implements SignallingChannelApi {
     return true;
   }
 
-  reconnect(seq: number | undefined, roomId: RoomId): void {
+  reconnect(seq: number | undefined, roomId: RoomId, session?: number): void {
     if (this.cutByFault(roomId)) return;
     const reconnected = () =>
       this.send(
@@ -434,8 +499,8 @@ export class SignallingChannel implements SignallingChannelApi {
           { seq },
         ),
       );
-    if (this.banInTransit(roomId, reconnected)) return;
-    const earlier = this.rooms.takeOver(this.socket, this.member, roomId, 'reconnect');
+    if (this.banInTransit(roomId, reconnected, session)) return;
+    const earlier = this.rooms.takeOver(this.socket, this.member, roomId, 'reconnect', session);
     if (earlier) {
       this.member = earlier;
       reconnected();
@@ -474,7 +539,7 @@ export class SignallingChannel implements SignallingChannelApi {
           : [],
       relayOuterIp: '127.0.0.1',
       relayInnerIp: '127.0.0.1',
-      relayPort: 0,
+      relayPort: this.member.session,
       ...dialect.joinResultData(data),
       ...(await this.spcAbility(cmd, data)),
     });

@@ -24,7 +24,8 @@ const qualityReport: SignallingCommand = (channel) => {
   else if (answer) channel.send({ ...answer });
 };
 // trtc-sdk-v5 reconnects with a command on the fresh socket; its frame names the room it was in.
-const reconnect: SignallingCommand = (channel, { seq, data }) => channel.reconnect(seq, roomIdOf(data));
+const reconnect: SignallingCommand = (channel, { seq, data }) =>
+  channel.reconnect(seq, roomIdOf(data), Number(data.relayPort));
 const unanswered: SignallingCommand = () => undefined;
 const acknowledge =
   (resultCmd: number): SignallingCommand =>

@@ -77,7 +77,8 @@ export interface SignallingChannelApi {
   log(line: string): void;
   join(frame: CommandFrame): Promise<void>;
   leave(): void;
-  reconnect(seq: number | undefined, roomId: RoomId): void;
+  /** `session`: the relayPort the SDK echoes from its join result, which names the client (signalling-channel.ts). */
+  reconnect(seq: number | undefined, roomId: RoomId, session?: number): void;
   usersInRoom(): { userId: string; srcTinyId: string; role: number }[];
   /** The SDK is about to move to a fresh socket (trtc-sdk-v5 after a refused `rebuild_pc`). */
   markMoving(): void;

@@ -77,3 +77,22 @@ export class FaultQueue {
     }
   }
 }
+
+/**
+ * The SDKs' syncUserList after a reconnection: each known peer missing from `present` has left (removed from
+ * `known`, then `left`), each present one is `joined` (which skips the known ones).
+ */
+export function syncPeers(
+  known: Set<string>,
+  present: readonly string[],
+  left: (userId: string) => void,
+  joined: (userId: string) => void,
+): void {
+  const now = new Set(present);
+  for (const other of [...known]) {
+    if (now.has(other)) continue;
+    known.delete(other);
+    left(other);
+  }
+  for (const other of now) joined(other);
+}

@@ -9,7 +9,7 @@
  * and a dropped connection reconnecting before it fails.
  */
 import { HandlerMap, type Handler } from './handlers.js';
-import type { BackendMembership, FaultQueue, RoomBackend } from './backend.js';
+import { syncPeers, type BackendMembership, type FaultQueue, type RoomBackend } from './backend.js';
 import type { RemovalReason } from '../core/room-service.js';
 
 type ConnectionState = 'DISCONNECTED' | 'CONNECTING' | 'RECONNECTING' | 'CONNECTED';
@@ -381,17 +381,30 @@ export class EmulatedV4Client {
         this.reconnection = undefined;
         this.setConnectionState('CONNECTED');
         // The SDK syncs its user list after a reconnection: who left meanwhile leaves, who came joins.
-        const present = new Set(this.announced);
+        const present = this.announced ?? [];
         this.announced = null;
-        for (const other of [...this.peers]) {
-          if (present.has(other)) continue;
-          this.peers.delete(other);
-          this.fire('peer-leave', { userId: other });
-        }
-        for (const other of present) this.peerJoined(other);
+        syncPeers(
+          this.peers,
+          present,
+          (other) => this.fire('peer-leave', { userId: other }),
+          (other) => this.peerJoined(other),
+        );
         return;
-      } catch {
+      } catch (error) {
         this.announced = null;
+        // The service answered and refused (it has a code of its own for it): the SDK's reJoin failed.
+        if ((error as { extraCode?: unknown })?.extraCode !== undefined) {
+          if (reconnection.cancelled || this.destroyed) return;
+          this.reset();
+          this.fire(
+            'error',
+            new EmulatedRtcError(
+              JOIN_ROOM_FAILED,
+              sdkMessage(`reJoin room: ${String(roomId)} failed, please check your network.`),
+            ),
+          );
+          return;
+        }
       }
     }
     if (reconnection.cancelled || this.destroyed) return;

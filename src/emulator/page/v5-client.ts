@@ -7,8 +7,8 @@
  */
 import { HandlerMap, type Handler } from './handlers.js';
 import type { TrtcV5EnterRoomParams } from '../../sdk/v5.js';
-import type { BackendMembership, FaultQueue, RoomBackend } from './backend.js';
-import type { PeerLeaveReason, RemovalReason } from '../core/room-service.js';
+import { syncPeers, type BackendMembership, type FaultQueue, type RoomBackend } from './backend.js';
+import type { JoinRequest, PeerLeaveReason, RemovalReason } from '../core/room-service.js';
 
 type ConnectionState = 'DISCONNECTED' | 'CONNECTING' | 'RECONNECTING' | 'CONNECTED';
 
@@ -186,6 +186,11 @@ export class V5JoinGuard {
   }
 }
 
+/** trtc-sdk-v5's wait between signalling connection attempts (its retried `connect`: `timeout: 2e3`). */
+export const V5_RECONNECT_INTERVAL_MS = 2000;
+/** trtc-sdk-v5's ERROR extraCode when its firewall detector counted 3 failed connections (FIREWALL_RESTRICTION). */
+export const V5_FIREWALL_RESTRICTION = 5501;
+
 const STR_ROOM_ID = /^[A-Za-z\d\s!#$%&()+\-:;<=.>?@[\]^_{}|~,]{1,64}$/;
 
 export class EmulatedV5Trtc {
@@ -195,6 +200,17 @@ export class EmulatedV5Trtc {
   /** The guard entry of the current or last join, and its scene. */
   private guarded: { key: string; scene: string } | null = null;
   private connectionState: ConnectionState = 'DISCONNECTED';
+  /** The join being resumed after a dropped connection; cancelled by exitRoom(), destroy() or a give-up. */
+  private reconnection: { cancelled: boolean } | undefined;
+  /** What enterRoom() asked for, for a reconnection. */
+  private request: JoinRequest | undefined;
+  /** The other users in the room (the SDK's userManager): a repeat enter is dropped, a reconnection syncs it. */
+  private readonly peers = new Set<string>();
+  /** Users announced while a reconnection joins, to sync the list with once it has. */
+  private announced: string[] | null = null;
+  /** The SDK's firewall detector: failed signalling connections since the last success; it fires once. */
+  private failedConnections = 0;
+  private firewallErrorFired = false;
   destroyed = false;
 
   constructor(
@@ -218,9 +234,9 @@ export class EmulatedV5Trtc {
     return this.handlers.count;
   }
 
-  /** In a room, as the room service sees it. */
+  /** In a room, as the room service sees it (or reconnecting to it). */
   get joined(): boolean {
-    return this.membership !== null;
+    return this.membership !== null || this.reconnection !== undefined;
   }
 
   async enterRoom(params: EmulatedEnterRoomConfig): Promise<void> {
@@ -231,7 +247,7 @@ export class EmulatedV5Trtc {
         V5_ERROR_CODE.INVALID_OPERATION,
         'the TRTC instance is destroyed: create a new one with TRTC.create(). <INVALID_OPERATION 0x1001>',
       );
-    if (this.membership || this.joining)
+    if (this.joined || this.joining)
       throw fail(
         V5_ERROR_CODE.INVALID_OPERATION,
         "you are already enterRoom(), cannot repeated call 'enterRoom'.",
@@ -303,6 +319,8 @@ export class EmulatedV5Trtc {
         throw fail(V5_ERROR_CODE.OPERATION_ABORT, "'enterRoom' abort");
       }
       this.membership = membership;
+      this.request = request;
+      this.failedConnections = 0;
       this.setConnectionState('CONNECTED');
     } catch (error) {
       this.guard.delete(key, scene);
@@ -353,8 +371,17 @@ export class EmulatedV5Trtc {
   /** The SDK's `_exitRoom`: only a joined instance leaves (and clears its join guard entry). */
   private async leaveRoom(): Promise<void> {
     const membership = this.membership;
+    if (this.reconnection) {
+      // Leaving while reconnecting: the SDK closes its signal channel; the server drops the member at its timeout.
+      this.reconnection.cancelled = true;
+      this.reconnection = undefined;
+      this.peers.clear();
+      if (this.guarded) this.guard.delete(this.guarded.key, this.guarded.scene);
+      this.setConnectionState('DISCONNECTED');
+    }
     if (!membership) return;
     this.membership = null;
+    this.peers.clear();
     if (this.guarded) this.guard.delete(this.guarded.key, this.guarded.scene);
     await membership.leave();
     this.setConnectionState('DISCONNECTED');
@@ -366,6 +393,7 @@ export class EmulatedV5Trtc {
     return {
       removed: (reason: RemovalReason, _message: string) => {
         this.membership = null;
+        this.peers.clear();
         // The SDK exits the room (clearing its join guard entry), then fires KICKED_OUT.
         if (this.guarded) this.guard.delete(this.guarded.key, this.guarded.scene);
         later(() => {
@@ -373,31 +401,120 @@ export class EmulatedV5Trtc {
           this.fire(V5_EVENT.KICKED_OUT, { reason: reason === 'room-disband' ? 'room_disband' : reason });
         });
       },
-      peerJoin: (userId: string) => later(() => this.fire(V5_EVENT.REMOTE_USER_ENTER, { userId })),
-      peerLeave: (userId: string, reason: PeerLeaveReason) =>
-        later(() => this.fire(V5_EVENT.REMOTE_USER_EXIT, { userId, reason })),
+      peerJoin: (userId: string) => {
+        if (this.announced) this.announced.push(userId);
+        else later(() => this.peerEntered(userId));
+      },
+      peerLeave: (userId: string, reason: PeerLeaveReason) => {
+        if (this.announced) this.announced = this.announced.filter((other) => other !== userId);
+        else
+          later(() => {
+            this.peers.delete(userId);
+            this.fire(V5_EVENT.REMOTE_USER_EXIT, { userId, reason });
+          });
+      },
     };
   }
 
+  /** The users announced during a reconnection's join, once. */
+  private takeAnnounced(): string[] {
+    const announced = this.announced ?? [];
+    this.announced = null;
+    return announced;
+  }
+
+  private peerEntered(userId: string): void {
+    if (this.peers.has(userId)) return;
+    this.peers.add(userId);
+    this.fire(V5_EVENT.REMOTE_USER_ENTER, { userId });
+  }
+
   /**
-   * The connection to the service is gone. The real SDK goes to RECONNECTING and retries its signalling
-   * socket (SIGNAL_RECONNECTION_COUNT, 30 times) before it gives up; the double gives up at once, the same way:
-   * it leaves and fires `error` with OPERATION_FAILED (its SIGNAL_CHANNEL_RECONNECTION_FAILED, converted).
+   * The connection to the service is gone: reconnect as trtc-sdk-v5 5.17.1 does (trtc.esm.js). Its
+   * SignalChannel.onclose emits DISCONNECTED and starts its reconnection; `reconnect()` calls the retried
+   * `connect()` (the `Wt({ settings: { retries: 1 / 0, timeout: 2e3 } })` decorator: no end, 2 s apart), which
+   * emits CONNECTING with `isReconnecting`, then CONNECTED: there is no RECONNECTING state. Each failed connection
+   * counts in its firewall detector (`qo.increaseTimeoutCount`), which at 3 fires ERROR OPERATION_FAILED with
+   * extraCode 5501 once, and the SDK goes on retrying. Once connected, its `reconnect` command resumes the session
+   * (`syncUserList` then: who left meanwhile exits, who came enters); a session the server no longer has makes it
+   * join again (`reJoin`), and a refused rejoin exits the room and fires ERROR (JOIN_ROOM_FAILED, converted:
+   * SERVER_ERROR).
    */
   private lost(_error: Error): void {
-    if (!this.membership) return;
+    if (!this.membership || this.reconnection) return;
+    const lost = this.membership;
     this.membership = null;
-    if (this.guarded) this.guard.delete(this.guarded.key, this.guarded.scene);
-    this.setConnectionState('RECONNECTING');
+    const reconnection = (this.reconnection = { cancelled: false });
     this.setConnectionState('DISCONNECTED');
-    this.fire(
-      V5_EVENT.ERROR,
-      convertToV5Error(
-        Object.assign(new Error('signal channel reconnection failed, please check your network.'), {
-          getCode: () => 0x4006,
-        }),
-      ),
-    );
+    void this.reconnect(reconnection, lost);
+  }
+
+  private async reconnect(reconnection: { cancelled: boolean }, lost: BackendMembership): Promise<void> {
+    const request = this.request!;
+    const stopped = () => reconnection.cancelled || this.destroyed;
+    this.setConnectionState('CONNECTING');
+    for (;;) {
+      if (stopped()) return;
+      this.announced = [];
+      try {
+        const membership = await this.backend.join(
+          request,
+          this.sink(),
+          (error) => {
+            this.reconnection = undefined;
+            this.lost(error);
+          },
+          lost,
+        );
+        if (stopped()) {
+          // Nobody waits for this reconnection any more: its membership is given back.
+          void membership.leave().catch(() => undefined);
+          return;
+        }
+        this.membership = membership;
+        this.reconnection = undefined;
+        this.failedConnections = 0;
+        this.setConnectionState('CONNECTED');
+        // syncUserList: who left meanwhile exits, who came enters.
+        const exited = (other: string) => this.fire(V5_EVENT.REMOTE_USER_EXIT, { userId: other, reason: 0 });
+        syncPeers(this.peers, this.takeAnnounced(), exited, (other) => this.peerEntered(other));
+        return;
+      } catch (error) {
+        this.announced = null;
+        if (stopped()) return;
+        // The service answered and refused (it has a code of its own for it): the SDK's reJoin failed.
+        if ((error as { extraCode?: unknown })?.extraCode !== undefined) {
+          this.reconnection = undefined;
+          this.peers.clear();
+          if (this.guarded) this.guard.delete(this.guarded.key, this.guarded.scene);
+          this.setConnectionState('DISCONNECTED');
+          const roomId = request.roomId;
+          this.fire(
+            V5_EVENT.ERROR,
+            convertToV5Error(
+              Object.assign(new Error(`reJoin room: ${String(roomId)} failed, please check your network.`), {
+                getCode: () => CORE.JOIN_ROOM_FAILED,
+              }),
+            ),
+          );
+          return;
+        }
+        // The connection could not be made: the firewall detector counts it, and the SDK tries again in 2 s.
+        this.failedConnections++;
+        if (this.failedConnections >= 3 && !this.firewallErrorFired) {
+          this.firewallErrorFired = true;
+          this.fire(
+            V5_EVENT.ERROR,
+            new EmulatedV5RtcError({
+              code: V5_ERROR_CODE.OPERATION_FAILED,
+              extraCode: V5_FIREWALL_RESTRICTION,
+              message: 'media connection failure due to firewall restrictions, please try to change your network.',
+            }),
+          );
+        }
+      }
+      await new Promise((resolve) => setTimeout(resolve, V5_RECONNECT_INTERVAL_MS));
+    }
   }
 
   private setConnectionState(state: ConnectionState): void {
