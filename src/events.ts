@@ -2,8 +2,19 @@ import type { BanReason } from './ban-reason.js';
 
 export type RoomState = 'idle' | 'joining' | 'joined' | 'leaving' | 'left' | 'banned' | 'error';
 
+/**
+ * Every error code. `media-failed` and `sdk-warning` leave the user in the room; the others end the attempt or the
+ * visit (state `error`, or `left` for `leave-failed`).
+ */
 export type ErrorCode =
-  'invalid-config' | 'join-failed' | 'leave-failed' | 'sdk-load-failed' | 'sdk-error' | 'media-failed';
+  | 'invalid-config'
+  | 'join-failed'
+  | 'leave-failed'
+  | 'sdk-load-failed'
+  | 'sdk-error'
+  | 'connection-lost'
+  | 'sdk-warning'
+  | 'media-failed';
 
 export interface RoomDetail {
   /** A number for numeric rooms, a string for string rooms. */
@@ -107,6 +118,30 @@ export interface ControlDetail {
   pressed: boolean;
 }
 
+/**
+ * The SDK's network quality: 0 unknown, 1 excellent, 2 good, 3 poor, 4 bad, 5 very bad, 6 disconnected
+ * (trtc-js-sdk's `network-quality`, trtc-sdk-v5's `NETWORK_QUALITY`, every 2 s while in the room).
+ */
+export type NetworkQualityLevel = 0 | 1 | 2 | 3 | 4 | 5 | 6;
+
+/**
+ * One user's network quality. `userId` is the local user's: neither SDK reports a remote user's quality in its
+ * event (each peer's own element reports theirs), so no event names a peer today; a `userId` other than the local
+ * one would be a peer's, should an SDK give it.
+ */
+export interface NetworkQualityDetail {
+  userId: string;
+  /** From this user to TRTC (what they publish). */
+  uplink: NetworkQualityLevel;
+  /** From TRTC to this user (the average of what they receive). */
+  downlink: NetworkQualityLevel;
+  /** Round-trip times in ms and losses in percent, as the SDK measured them (0: no measure). */
+  uplinkRtt: number;
+  uplinkLoss: number;
+  downlinkRtt: number;
+  downlinkLoss: number;
+}
+
 export interface StateChangeDetail {
   state: RoomState;
   prevState: RoomState;
@@ -129,6 +164,7 @@ export interface TrtcRoomEventDetails {
   control: ControlDetail;
   'devices-change': DevicesChangeDetail;
   'device-fallback': DeviceFallbackDetail;
+  'network-quality': NetworkQualityDetail;
 }
 export type TrtcRoomEventName = keyof TrtcRoomEventDetails;
 
@@ -152,6 +188,7 @@ export const TRTC_ROOM_EVENTS = [
   'control',
   'devices-change',
   'device-fallback',
+  'network-quality',
 ] as const satisfies readonly TrtcRoomEventName[];
 /** `true` while TRTC_ROOM_EVENTS lists every name of TrtcRoomEventDetails; else the missing names. */
 export type EveryEventListed = [Exclude<TrtcRoomEventName, (typeof TRTC_ROOM_EVENTS)[number]>] extends [never]
@@ -214,5 +251,6 @@ declare global {
     control: CustomEvent<ControlDetail>;
     'devices-change': CustomEvent<DevicesChangeDetail>;
     'device-fallback': CustomEvent<DeviceFallbackDetail>;
+    'network-quality': CustomEvent<NetworkQualityDetail>;
   }
 }

@@ -17,6 +17,8 @@ export type {
   JoinedDetail,
   LeftDetail,
   LocalMediaDetail,
+  NetworkQualityDetail,
+  NetworkQualityLevel,
   PeerDetail,
   PeerMediaDetail,
   RoomDetail,

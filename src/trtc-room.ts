@@ -44,7 +44,7 @@ const numericAttribute = {
  * @fires {CustomEvent<JoinedDetail>} joined - The user is in the room: `{ roomId, userId }`.
  * @fires {CustomEvent<LeftDetail>} left - The user left the room: `{ roomId, userId }`.
  * @fires {CustomEvent<BannedDetail>} banned - The user was forced out: `{ roomId, userId, reason, message, sdkReason? }`. No automatic rejoin follows.
- * @fires {CustomEvent<ErrorDetail>} error - Something failed: `{ code, message, field?, sdkCode?, cause? }`. Does not bubble.
+ * @fires {CustomEvent<ErrorDetail>} error - Something failed: `{ code, message, field?, sdkCode?, cause? }`. Does not bubble. `connection-lost`: the SDK gave up reconnecting (state `error`, devices released); `sdk-warning` and `media-failed` leave the user in the room.
  * @fires {CustomEvent<PeerDetail>} peer-join - Another user entered the room, or was in it when this user joined (reported right after `joined`): `{ userId }`, once per user while present.
  * @fires {CustomEvent<PeerDetail>} peer-leave - Another user, reported by `peer-join`, left the room: `{ userId }`.
  * @fires {CustomEvent<ConnectionStateChangeDetail>} connection-state-change - The SDK's connection state changed: `{ state, prevState }`.
@@ -55,6 +55,7 @@ const numericAttribute = {
  * @fires {CustomEvent<SpeakingChangeDetail>} speaking-change - With `controls`: a user (the local one too) started or stopped speaking, from the SDK's volume evaluation: `{ userId, speaking }`.
  * @fires {CustomEvent<DevicesChangeDetail>} devices-change - In a room: the browser's devices changed (`devicechange`), or their lists filled after permission: `{ cameras, microphones, speakers }`.
  * @fires {CustomEvent<DeviceFallbackDetail>} device-fallback - The device in use went away; the element uses the system default now: `{ kind, from, to }`.
+ * @fires {CustomEvent<NetworkQualityDetail>} network-quality - The SDK's rating of the local user's network, every 2 s in a room: `{ userId, uplink, downlink, uplinkRtt, uplinkLoss, downlinkRtt, downlinkLoss }`, levels 0 (unknown), 1 (excellent) to 6 (disconnected).
  * @fires {CustomEvent<ControlDetail>} control - With `controls`: a control was clicked, before it acts: `{ control: 'microphone' | 'camera' | 'leave', pressed }`. Cancelable: `preventDefault()` stops the action.
  *
  * @csspart tiles - The grid of tiles (layout `tiles`).
@@ -63,7 +64,9 @@ const numericAttribute = {
  * @csspart speaking - With `controls`: a tile whose user speaks now (`::part(tile speaking)`).
  * @csspart audio-muted - With `controls`: a tile whose user publishes no live audio; it shows `muted-icon`.
  * @csspart video-muted - With `controls`: a tile whose user publishes no video.
+ * @csspart poor-network - With `controls`: the local user's tile while the SDK rates their uplink or downlink 3 (poor) or worse.
  * @csspart muted-icon - With `controls`: the microphone-off icon in a muted tile's label.
+ * @csspart reconnecting - With `controls`: the notice shown while the SDK reconnects in a room.
  * @csspart controls - With `controls`, in a room: the control bar.
  * @csspart control - A button of the bar; also `microphone` or `camera` (toggles with `aria-pressed`), `devices` (the device menu's button), or `leave`.
  * @csspart devices-menu - With `controls`: the device menu (`role="menu"`): cameras, microphones and speakers, the ones in use checked.
@@ -75,6 +78,9 @@ const numericAttribute = {
  * @cssprop [--trtc-room-tile-background=#222] - A tile's background (seen when there is no video).
  * @cssprop [--trtc-room-tile-radius=8px] - A tile's corner radius.
  * @cssprop [--trtc-room-speaking-color=#3ddc84] - The ring of a speaking tile.
+ * @cssprop [--trtc-room-poor-network-background=#b3261e] - The label's background on a `poor-network` tile.
+ * @cssprop [--trtc-room-reconnecting-background=#fde293] - The reconnecting notice's background.
+ * @cssprop [--trtc-room-reconnecting-color=#202124] - The reconnecting notice's text color.
  * @cssprop [--trtc-room-control-background=#3c4043] - A control button's background (a toggle that is on).
  * @cssprop [--trtc-room-control-color=#fff] - A control button's text and icon color.
  * @cssprop [--trtc-room-control-off-background=#e8eaed] - A toggle's background while off.

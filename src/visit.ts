@@ -2,7 +2,14 @@
 import { toBanInfo, type BanInfo } from './ban-reason.js';
 import type { MediaWish, RoomConfig, SdkGeneration } from './config.js';
 import type { Capabilities, DeviceLists, ErrorDetail, SessionEmit } from './events.js';
-import { messageOf, sdkCodeOf, type RoomConnection, type SdkAdapter } from './sdk/adapter.js';
+import {
+  messageOf,
+  sdkCodeOf,
+  type RoomConnection,
+  type NetworkQuality,
+  type SdkAdapter,
+  type SdkErrorNext,
+} from './sdk/adapter.js';
 import { loadAdapter } from './sdk/loader.js';
 import { CallMedia, detectCapabilities } from './media/call.js';
 import { RoomUi } from './ui/room-ui.js';
@@ -210,15 +217,31 @@ export class RoomVisit {
       onConnectionStateChange: (state: string, prevState: string) => {
         if (current()) owner.emit('connection-state-change', { state, prevState });
       },
-      onError: (error: unknown) => {
+      onError: (error: unknown, next: SdkErrorNext) => {
         if (!current() || this.exit) return;
+        // The SDK carries on in the room: reported, and the visit goes on (docs/sdk-errors.md).
+        if (next === 'recoverable') return owner.emit('error', failure('sdk-warning', SDK_WARNING, error));
         this.exit = 'error';
         this.close();
-        owner.failed(this, failure('sdk-error', 'The TRTC SDK failed', error));
+        // Every device is released now: the SDK is out of the room, nothing it captured is of use any more.
+        this.media.release();
+        owner.failed(
+          this,
+          next === 'connection-lost'
+            ? failure('connection-lost', CONNECTION_LOST, error)
+            : failure('sdk-error', 'The TRTC SDK failed', error),
+        );
+      },
+      onNetworkQuality: (quality: NetworkQuality) => {
+        if (current() && !this.closed) this.media.networkQuality(quality);
       },
     };
   }
 }
+
+const SDK_WARNING = 'The TRTC SDK reported a problem it recovers from by itself; the call goes on';
+const CONNECTION_LOST =
+  'The connection to TRTC was lost and the SDK gave up reconnecting (check the network, then call join() again)';
 
 function failure(code: ErrorDetail['code'], what: string, error: unknown): ErrorDetail {
   const detail: ErrorDetail = { code, message: `${what}: ${messageOf(error, 'unknown error')}`, cause: error };

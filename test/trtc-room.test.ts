@@ -408,16 +408,146 @@ for (const gen of GENERATIONS) {
       expect(types(events).filter((t) => t === 'joined')).to.have.length(1);
     });
 
-    it('an SDK error event ends the session: sdk-error, then left, client destroyed', async () => {
+    if (gen.errors.fatal) {
+      const fatal = gen.errors.fatal;
+      it('a fatal SDK error event ends the session: sdk-error, then left, client destroyed', async () => {
+        const { el, sdk, events } = await mount(VALID, gen.sdk());
+        gen.fireError(sdk.lastClient, fatal());
+        await settle(el);
+        expect(el.state).to.equal('error');
+        expect(types(events)).to.deep.equal(['joined', 'error', 'left']);
+        expect(events.find((e) => e.type === 'error')!.detail).to.include({ code: 'sdk-error', sdkCode: 5999 });
+        expect(sdk.liveClients).to.have.length(0);
+        await settle(el);
+        expect(sdk.clients).to.have.length(1);
+      });
+    }
+
+    it('an SDK error after which the SDK gave up reconnecting: connection-lost, then left, client destroyed, no retry', async () => {
       const { el, sdk, events } = await mount(VALID, gen.sdk());
-      gen.fireError(sdk.lastClient, gen.rtcError(0x5001, 'network gone'));
+      gen.fireError(sdk.lastClient, gen.errors.connectionLost());
       await settle(el);
       expect(el.state).to.equal('error');
       expect(types(events)).to.deep.equal(['joined', 'error', 'left']);
-      expect(events.find((e) => e.type === 'error')!.detail).to.include({ code: 'sdk-error', sdkCode: 0x5001 });
+      const detail = events.find((e) => e.type === 'error')!.detail as { code: string; message: string };
+      expect(detail.code).to.equal('connection-lost');
+      expect(detail.message).to.match(/gave up reconnecting.*join\(\) again/);
       expect(sdk.liveClients).to.have.length(0);
       await settle(el);
       expect(sdk.clients).to.have.length(1);
+      await el.join();
+      expect(el.state).to.equal('joined');
+    });
+
+    it('an SDK error the SDK carries on after: sdk-warning, and the element stays joined with its client', async () => {
+      const { el, sdk, events } = await mount(VALID, gen.sdk());
+      gen.fireError(sdk.lastClient, gen.errors.recoverable());
+      await settle(el);
+      expect(el.state).to.equal('joined');
+      expect(types(events)).to.deep.equal(['joined', 'error']);
+      expect(events.find((e) => e.type === 'error')!.detail).to.include({ code: 'sdk-warning' });
+      expect(sdk.liveClients).to.have.length(1);
+      expect(sdk.lastClient.destroyed).to.equal(false);
+    });
+
+    it("network-quality: the SDK's levels and measures for the local user, every time the SDK reports them", async () => {
+      const { el, sdk, events } = await mount(VALID, gen.sdk());
+      const payload = {
+        uplinkNetworkQuality: 1,
+        downlinkNetworkQuality: 4,
+        uplinkRTT: 40,
+        uplinkLoss: 0,
+        downlinkRTT: 380,
+        downlinkLoss: 31,
+      };
+      gen.fireNetworkQuality(sdk.lastClient, payload);
+      gen.fireNetworkQuality(sdk.lastClient, { ...payload, downlinkNetworkQuality: 9 });
+      const details = events.filter((e) => e.type === 'network-quality').map((e) => e.detail);
+      expect(details).to.deep.equal([
+        {
+          userId: VALID['user-id'],
+          uplink: 1,
+          downlink: 4,
+          uplinkRtt: 40,
+          uplinkLoss: 0,
+          downlinkRtt: 380,
+          downlinkLoss: 31,
+        },
+        // A level off the SDK's 0–6 scale is unknown (0).
+        {
+          userId: VALID['user-id'],
+          uplink: 1,
+          downlink: 0,
+          uplinkRtt: 40,
+          uplinkLoss: 0,
+          downlinkRtt: 380,
+          downlinkLoss: 31,
+        },
+      ]);
+      expect(el.state).to.equal('joined');
+    });
+
+    describe('surviving the network, with controls', () => {
+      const shadow = (el: TrtcRoom, selector: string) => el.shadowRoot!.querySelector(selector);
+      const status = (el: TrtcRoom) => shadow(el, '[part="status"]')?.textContent ?? '';
+      const localTile = (el: TrtcRoom) => (shadow(el, '[part~="local"]')?.getAttribute('part') ?? '').split(' ');
+
+      it('part="reconnecting" shows while the SDK reconnects, and the live region says so; both go once CONNECTED', async () => {
+        const { el, sdk } = await mount({ ...VALID, controls: '' }, gen.sdk());
+        expect(shadow(el, '[part="reconnecting"]')).to.equal(null);
+        for (const { state, prevState } of gen.reconnecting) gen.fireConnectionState(sdk.lastClient, state, prevState);
+        await settle(el);
+        expect(shadow(el, '[part="reconnecting"]')?.textContent).to.equal('Connection lost. Reconnecting…');
+        expect(status(el)).to.contain('Connection lost. Reconnecting…');
+        expect(el.state).to.equal('joined');
+        gen.fireConnectionState(sdk.lastClient, 'CONNECTED', gen.reconnecting.at(-1)!.state);
+        await settle(el);
+        expect(shadow(el, '[part="reconnecting"]')).to.equal(null);
+        expect(status(el)).to.contain('Reconnected.');
+      });
+
+      it('no reconnecting notice without controls', async () => {
+        const { el, sdk } = await mount(VALID, gen.sdk());
+        for (const { state, prevState } of gen.reconnecting) gen.fireConnectionState(sdk.lastClient, state, prevState);
+        await settle(el);
+        expect(shadow(el, '[part="reconnecting"]')).to.equal(null);
+      });
+
+      it('connection-lost while reconnecting: the notice goes, the live region says the user is out', async () => {
+        const { el, sdk } = await mount({ ...VALID, controls: '', lang: 'ko' }, gen.sdk());
+        for (const { state, prevState } of gen.reconnecting) gen.fireConnectionState(sdk.lastClient, state, prevState);
+        await settle(el);
+        expect(shadow(el, '[part="reconnecting"]')?.textContent).to.equal('연결이 끊겼습니다. 다시 연결하는 중…');
+        gen.fireError(sdk.lastClient, gen.errors.connectionLost());
+        await settle(el);
+        expect(el.state).to.equal('error');
+        expect(shadow(el, '[part="reconnecting"]')).to.equal(null);
+        expect(status(el)).to.contain('연결을 복구하지 못했습니다');
+      });
+
+      it('the local tile has part poor-network while the SDK rates its uplink or downlink 3 (poor) or worse', async () => {
+        const { el, sdk } = await mount({ ...VALID, controls: '' }, gen.sdk());
+        const rate = async (uplinkNetworkQuality: number, downlinkNetworkQuality: number) => {
+          gen.fireNetworkQuality(sdk.lastClient, { uplinkNetworkQuality, downlinkNetworkQuality });
+          await settle(el);
+          return localTile(el).includes('poor-network');
+        };
+        expect(localTile(el)).to.include('local');
+        expect(await rate(0, 0), 'unknown').to.equal(false);
+        expect(await rate(2, 2), 'good').to.equal(false);
+        expect(await rate(1, 3), 'poor downlink').to.equal(true);
+        expect(shadow(el, '[part~="local"]')!.getAttribute('aria-label')).to.contain('poor network');
+        expect(await rate(2, 1), 'good again').to.equal(false);
+        expect(await rate(6, 0), 'disconnected uplink').to.equal(true);
+      });
+
+      it('no poor-network part without controls', async () => {
+        const { el, sdk } = await mount(VALID, gen.sdk());
+        gen.fireNetworkQuality(sdk.lastClient, { uplinkNetworkQuality: 5, downlinkNetworkQuality: 5 });
+        await settle(el);
+        expect(localTile(el)).to.include('local');
+        expect(localTile(el)).not.to.include('poor-network');
+      });
     });
 
     it('a leave that rejects still destroys the client: leave-failed, then left, and the next join works', async () => {
@@ -438,14 +568,15 @@ for (const gen of GENERATIONS) {
     it('dispatches every event bubbling and composed, except error', async () => {
       const { el, sdk, events } = await mount(VALID, gen.sdk());
       gen.firePeerJoin(sdk.lastClient, 'bob');
-      gen.fireError(sdk.lastClient, gen.rtcError(1));
+      gen.fireNetworkQuality(sdk.lastClient, { uplinkNetworkQuality: 1, downlinkNetworkQuality: 1 });
+      gen.fireError(sdk.lastClient, gen.errors.connectionLost());
       await settle(el);
       for (const event of events) {
         const expected = event.type !== 'error';
         expect(event.bubbles, event.type).to.equal(expected);
         expect(event.composed, event.type).to.equal(expected);
       }
-      expect(types(events)).to.include.members(['peer-join', 'error', 'left']);
+      expect(types(events)).to.include.members(['peer-join', 'network-quality', 'error', 'left']);
     });
 
     it('forwards peer-join, peer-leave and connection-state-change', async () => {

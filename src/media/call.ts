@@ -1,7 +1,14 @@
 // Loaded at the first join, with visit.ts: nothing here is needed before a room is entered.
 import type { MediaWish, RoomConfig } from '../config.js';
 import type { Capabilities, DeviceFallbackDetail, DeviceLists, ErrorDetail, SessionEmit } from '../events.js';
-import { DeviceError, messageOf, type ConnectionMedia, type LocalDevice, type MediaHandlers } from '../sdk/adapter.js';
+import {
+  DeviceError,
+  messageOf,
+  type ConnectionMedia,
+  type LocalDevice,
+  type MediaHandlers,
+  type NetworkQuality,
+} from '../sdk/adapter.js';
 import { SPEAKING, SpeakingDetector } from './speaking.js';
 
 /** One person in the call, as the tiles show them. */
@@ -14,6 +21,8 @@ export interface Participant {
   video: boolean;
   /** Speaking now (only while speaking is watched: `watchSpeaking(true)`). */
   speaking: boolean;
+  /** The SDK rates this user's network poor or worse now (see POOR_NETWORK). */
+  poorNetwork: boolean;
   /** The container the SDK plays into; kept across renders, so the SDK's own <video> stays in it. */
   view: HTMLElement;
 }
@@ -57,6 +66,16 @@ export interface DeviceStore {
   devices?: DeviceLists;
 }
 
+/**
+ * A user's network is poor while the SDK rates their uplink or downlink 3 (POOR: trtc-js-sdk's
+ * `getNetworkQuality` gives it past 20 % loss or 200 ms round trip) or worse, 6 (DISCONNECTED) included;
+ * 0 (UNKNOWN, nothing measured yet) is not poor.
+ */
+export const POOR_NETWORK = 3;
+
+export const isPoorNetwork = (quality: Pick<NetworkQuality, 'uplink' | 'downlink'>): boolean =>
+  quality.uplink >= POOR_NETWORK || quality.downlink >= POOR_NETWORK;
+
 /** A sentence a person can act on, per DOMException name. */
 const ADVICE: Record<string, string> = {
   NotAllowedError:
@@ -97,6 +116,8 @@ export class CallMedia {
   audioBlocked = false;
   private inRoom = false;
   private released = false;
+  /** The local user's network, as the SDK last rated it. */
+  private poorNetwork = false;
   private working = false;
   /** The choice (`cameraId`, `microphoneId`) each captured device is on now; '' for the default. */
   private readonly on: Record<LocalDevice, string> = { camera: '', microphone: '' };
@@ -318,6 +339,16 @@ export class CallMedia {
     this.changed();
   }
 
+  /** The SDK's rating of the local user's network: reported (`network-quality`), and shown on their tile. */
+  networkQuality(quality: NetworkQuality): void {
+    if (this.released) return;
+    this.emit('network-quality', { userId: this.config.userId, ...quality });
+    const poor = isPoorNetwork(quality);
+    if (poor === this.poorNetwork) return;
+    this.poorNetwork = poor;
+    this.changed();
+  }
+
   /** Plays what the browser blocked; once it plays, the call no longer reports audio as blocked. */
   async resumeAudio(): Promise<void> {
     await this.media?.resume();
@@ -359,10 +390,19 @@ export class CallMedia {
         audio: this.captured.microphone,
         video: this.captured.camera,
         speaking: this.speakers.has(local),
+        poorNetwork: this.poorNetwork,
         view: this.viewOf(local),
       });
     for (const [userId, media] of this.remote)
-      all.push({ userId, local: false, ...media, speaking: this.speakers.has(userId), view: this.viewOf(userId) });
+      all.push({
+        userId,
+        local: false,
+        ...media,
+        speaking: this.speakers.has(userId),
+        // No SDK reports a remote user's quality (src/events.ts, NetworkQualityDetail).
+        poorNetwork: false,
+        view: this.viewOf(userId),
+      });
     return all;
   }
 

@@ -1,4 +1,5 @@
 import type { RoomConfig } from '../config.js';
+import type { NetworkQualityDetail, NetworkQualityLevel } from '../events.js';
 
 /** What the element hears from a connection, already in its own words. */
 export interface ConnectionHandlers {
@@ -7,8 +8,44 @@ export interface ConnectionHandlers {
   onPeerJoin(userId: string): void;
   onPeerLeave(userId: string): void;
   onConnectionStateChange(state: string, prevState: string): void;
-  /** An unrecoverable SDK error. */
-  onError(error: unknown): void;
+  /**
+   * An SDK `error` event, with what the SDK does next (read by the adapter from the SDK's code, see
+   * docs/sdk-errors.md): `fatal`, it is out of the room; `connection-lost`, it gave up reconnecting and is out of
+   * the room; `recoverable`, it carries on in the room.
+   */
+  onError(error: unknown, next: SdkErrorNext): void;
+  /** The SDK's network quality of the local user (every 2 s while in the room). */
+  onNetworkQuality(quality: NetworkQuality): void;
+}
+
+/** What the SDK does after an `error` event: leaves the room (fatal, connection-lost) or carries on. */
+export type SdkErrorNext = 'fatal' | 'connection-lost' | 'recoverable';
+
+/** The local user's network quality, as both SDKs give it (the event's detail without the userId). */
+export type NetworkQuality = Omit<NetworkQualityDetail, 'userId'>;
+
+/**
+ * The SDKs' `network-quality` payload, the same fields in both generations (uplinkNetworkQuality,
+ * downlinkNetworkQuality, uplinkRTT, uplinkLoss, downlinkRTT, downlinkLoss: trtc-js-sdk's NetworkQuality.start,
+ * trtc-sdk-v5's TRTC `network-quality` listener), in the element's words. The level's scale is both SDKs':
+ * trtc-js-sdk's `getNetworkQuality(loss, rtt)` gives 1 to 5 (5 over 50 % loss or 500 ms, 4 over 30 % or 350 ms,
+ * 3 over 20 % or 200 ms, 2 over 10 % or 100 ms), 6 for a disconnected connection and 0 before any measure;
+ * trtc-sdk-v5's NetworkQualityValue names them UNKNOWN … DISCONNECTED.
+ */
+export function networkQualityOf(payload: any): NetworkQuality {
+  const level = (value: unknown): NetworkQualityLevel =>
+    typeof value === 'number' && Number.isInteger(value) && value >= 0 && value <= 6
+      ? (value as NetworkQualityLevel)
+      : 0;
+  const amount = (value: unknown) => (typeof value === 'number' && Number.isFinite(value) && value > 0 ? value : 0);
+  return {
+    uplink: level(payload?.uplinkNetworkQuality),
+    downlink: level(payload?.downlinkNetworkQuality),
+    uplinkRtt: amount(payload?.uplinkRTT),
+    uplinkLoss: amount(payload?.uplinkLoss),
+    downlinkRtt: amount(payload?.downlinkRTT),
+    downlinkLoss: amount(payload?.downlinkLoss),
+  };
 }
 
 /** A local device the element captures and publishes. */

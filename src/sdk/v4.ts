@@ -1,12 +1,14 @@
 import type { RoomConfig } from '../config.js';
-import { INVALID_OPERATION } from './v4-error-codes.js';
+import { INVALID_OPERATION, JOIN_ROOM_FAILED, SIGNAL_CHANNEL_RECONNECTION_FAILED } from './v4-error-codes.js';
 import {
   messageOf,
+  networkQualityOf,
   sdkCodeOf,
   type ConnectionHandlers,
   type MediaHandlers,
   type RoomConnection,
   type SdkAdapter,
+  type SdkErrorNext,
 } from './adapter.js';
 import { connectV4Media, type TrtcV4CreateStream, type TrtcV4MediaClient } from './media-v4.js';
 
@@ -65,7 +67,8 @@ export class V4Adapter implements SdkAdapter {
       'peer-leave': (payload) => handlers.onPeerLeave(String(payload?.userId ?? '')),
       'connection-state-changed': (payload) =>
         handlers.onConnectionStateChange(String(payload?.state ?? ''), String(payload?.prevState ?? '')),
-      error: (error) => handlers.onError(error),
+      error: (error) => handlers.onError(error, v4ErrorNext(error)),
+      'network-quality': (payload) => handlers.onNetworkQuality(networkQualityOf(payload)),
     };
     for (const [event, listener] of Object.entries(listeners)) client.on(event, listener);
     if (config.proxy !== undefined) client.setProxyServer!(config.proxy);
@@ -101,6 +104,19 @@ export class V4Adapter implements SdkAdapter {
       },
     };
   }
+}
+
+/**
+ * What trtc-js-sdk does after its client's `error` event (trtc.esm.js 4.15, docs/sdk-errors.md). Two emitters reset
+ * the client (`Client.reset()`: out of the room) before they fire, and both are the end of a reconnection:
+ * the signal channel's 30th failed attempt (`SignalChannel.reconnect`, SIGNAL_CHANNEL_RECONNECTION_FAILED 0x4006)
+ * and a failed rejoin after a refused reconnection (`Client.reJoin`, JOIN_ROOM_FAILED 0x4004). The others, an
+ * uplink's or a downlink's failed reconnection (0x4007, 0x4008: that connection is closed) and any other media
+ * connection error, leave the client in the room.
+ */
+export function v4ErrorNext(error: unknown): SdkErrorNext {
+  const code = sdkCodeOf(error);
+  return code === SIGNAL_CHANNEL_RECONNECTION_FAILED || code === JOIN_ROOM_FAILED ? 'connection-lost' : 'recoverable';
 }
 
 /**

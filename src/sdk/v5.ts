@@ -1,5 +1,13 @@
 import type { RoomConfig } from '../config.js';
-import type { ConnectionHandlers, MediaHandlers, RoomConnection, SdkAdapter } from './adapter.js';
+import {
+  networkQualityOf,
+  sdkCodeOf,
+  type ConnectionHandlers,
+  type MediaHandlers,
+  type RoomConnection,
+  type SdkAdapter,
+  type SdkErrorNext,
+} from './adapter.js';
 import {
   connectV5Media,
   V5_AUDIO_VOLUME_EVENT,
@@ -42,6 +50,7 @@ export interface TrtcV5EventNames extends Partial<TrtcV5MediaEventNames> {
   REMOTE_USER_EXIT: string;
   CONNECTION_STATE_CHANGED: string;
   AUDIO_VOLUME?: string;
+  NETWORK_QUALITY?: string;
 }
 
 /** The part of trtc-sdk-v5's default export (the `TRTC` class) the element uses. */
@@ -61,6 +70,7 @@ const DOCUMENTED_EVENTS: Required<TrtcV5EventNames> = {
   REMOTE_USER_EXIT: 'remote-user-exit',
   CONNECTION_STATE_CHANGED: 'connection-state-changed',
   AUDIO_VOLUME: V5_AUDIO_VOLUME_EVENT,
+  NETWORK_QUALITY: 'network-quality',
 };
 
 /** v5 is the class with a static `create()` and `EVENT` (v4 offers `createClient()` instead). */
@@ -81,6 +91,8 @@ export class V5Adapter implements SdkAdapter {
       const value: unknown = this.sdk.EVENT[key];
       return typeof value === 'string' && value ? value : DOCUMENTED_EVENTS[key];
     };
+    // The signalling's state, as the SDK last reported it: an error while it is down ends a reconnection.
+    let connectionState = '';
     const listeners: Array<[string, (payload: any) => void]> = [
       // The SDK has already exited the room when it fires KICKED_OUT: the session calls no leave() after it.
       [name('KICKED_OUT'), (payload) => handlers.onBanned(payload)],
@@ -88,9 +100,13 @@ export class V5Adapter implements SdkAdapter {
       [name('REMOTE_USER_EXIT'), (payload) => handlers.onPeerLeave(String(payload?.userId ?? ''))],
       [
         name('CONNECTION_STATE_CHANGED'),
-        (payload) => handlers.onConnectionStateChange(String(payload?.state ?? ''), String(payload?.prevState ?? '')),
+        (payload) => {
+          connectionState = String(payload?.state ?? '');
+          handlers.onConnectionStateChange(connectionState, String(payload?.prevState ?? ''));
+        },
       ],
-      [name('ERROR'), (error) => handlers.onError(error)],
+      [name('ERROR'), (error) => handlers.onError(error, v5ErrorNext(error, connectionState))],
+      [name('NETWORK_QUALITY'), (payload) => handlers.onNetworkQuality(networkQualityOf(payload))],
     ];
     for (const [event, listener] of listeners) trtc.on(event, listener);
 
@@ -124,4 +140,36 @@ export class V5Adapter implements SdkAdapter {
       },
     };
   }
+}
+
+/**
+ * The `extraCode`s of the trtc-sdk-v5 ERROR events the SDK fires and carries on after (trtc.esm.js 5.x, its TRTC
+ * class, docs/sdk-errors.md): 5501 firewall restriction (`firewall-restriction`: UDP blocked, the SDK goes on over
+ * TURN/TCP), 5507 and 5508 a remote video's or audio's decoding failed (`onDecodeFailed`, `decode-failed`),
+ * 5308 and 5309 a camera or microphone that stopped and could not be recaptured (the local tracks' event "5").
+ */
+const V5_RECOVERABLE_EXTRA_CODES = new Set([5501, 5507, 5508, 5308, 5309]);
+/** trtc-sdk-v5's ERROR_CODE.SERVER_ERROR: on the ERROR event, only a failed rejoin (`Room.reJoin`) gives it. */
+const V5_SERVER_ERROR = 5400;
+/** The internal codes of a given-up reconnection (JOIN_ROOM_FAILED, SIGNAL_CHANNEL_RECONNECTION_FAILED, UPLINK_…, DOWNLINK_…). */
+const V5_RECONNECTION_FAILURES = new Set([0x4004, 0x4006, 0x4007, 0x4008]);
+
+/**
+ * What trtc-sdk-v5 does after its ERROR event. Every error of its room (`Room`'s `error`: a failed rejoin, an uplink
+ * or downlink that failed to reconnect) reaches the app through `TRTC._listenEvents`, which calls `_exitRoom()`
+ * first: fatal. Those are a given-up reconnection (`connection-lost`) when the RtcError says so (SERVER_ERROR, or an
+ * `originError` with a reconnection failure's code) or when the signalling was down as it came. The ERROR events
+ * of V5_RECOVERABLE_EXTRA_CODES are fired without leaving.
+ */
+export function v5ErrorNext(error: unknown, connectionState: string): SdkErrorNext {
+  const { extraCode, originError } = (error ?? {}) as { extraCode?: unknown; originError?: unknown };
+  if (typeof extraCode === 'number' && V5_RECOVERABLE_EXTRA_CODES.has(extraCode)) return 'recoverable';
+  const originCode = sdkCodeOf(originError);
+  if (
+    sdkCodeOf(error) === V5_SERVER_ERROR ||
+    (originCode !== undefined && V5_RECONNECTION_FAILURES.has(originCode)) ||
+    (connectionState !== '' && connectionState !== 'CONNECTED')
+  )
+    return 'connection-lost';
+  return 'fatal';
 }

@@ -5,6 +5,7 @@ import type {
   BannedDetail,
   ConnectionStateChangeDetail,
   DeviceFallbackDetail,
+  ErrorDetail,
   PeerDetail,
   PeerMediaDetail,
 } from '../events.js';
@@ -28,6 +29,14 @@ export interface UiHost extends ControlHost, DeviceMenuHost {
 const KEPT = 3;
 
 const visuallyHidden = `<style>
+  [part='reconnecting'] {
+    margin: 8px 0;
+    padding: 8px 12px;
+    border-radius: 4px;
+    font: 14px/1.4 system-ui, sans-serif;
+    color: var(--trtc-room-reconnecting-color, #202124);
+    background: var(--trtc-room-reconnecting-background, #fde293);
+  }
   [part='status'] {
     position: absolute;
     width: 1px;
@@ -66,7 +75,9 @@ export class RoomUi {
     const menu = call && !call.ended ? (this.menu ??= new DeviceMenu(host)).render(call, strings, html) : '';
     if (call)
       for (const list of Object.values(call.devices)) for (const d of list) this.labels.set(d.deviceId, d.label);
-    return html`${tiles}${host.state === 'joined' ? renderControls(host, strings, html, menu) : ''}${
+    // The notice is not a live region itself: the status region below announces the same words once.
+    const notice = this.reconnecting ? html`<p part="reconnecting">${strings.reconnecting}</p>` : '';
+    return html`${notice}${tiles}${host.state === 'joined' ? renderControls(host, strings, html, menu) : ''}${
         call?.audioBlocked ? renderUnblock(host, strings, html) : ''
       }${html(hiddenTemplate)}
       <div part="status" role="status" aria-live="polite">
@@ -89,7 +100,11 @@ export class RoomUi {
     };
     const on = <T>(type: string, handle: (detail: T) => void) =>
       host.addEventListener(type, (event) => handle((event as CustomEvent<T>).detail));
-    on('state-change', () => host.requestUpdate());
+    on('state-change', () => {
+      // Out of the room (left, banned, error): no reconnection is under way any more.
+      if (host.state !== 'joined') this.reconnecting = false;
+      host.requestUpdate();
+    });
     // The element's own lang: a change relabels at once (an ancestor's or the document's shows at the next render).
     new MutationObserver(() => host.requestUpdate()).observe(host, { attributeFilter: ['lang'] });
     on('joined', () => {
@@ -118,15 +133,22 @@ export class RoomUi {
     on<BannedDetail>('banned', ({ reason }) =>
       say((s) => fill(s.banned, { reason: s[banReasonKey(reason)] ?? s['ban-unknown'] })),
     );
-    on<ConnectionStateChangeDetail>('connection-state-change', ({ state, prevState }) => {
-      // v4 says RECONNECTING; v5 goes from CONNECTED back to CONNECTING.
-      if (state === 'RECONNECTING' || (state === 'CONNECTING' && prevState === 'CONNECTED')) {
+    on<ConnectionStateChangeDetail>('connection-state-change', ({ state }) => {
+      // In the room, the signalling's leaving CONNECTED is a reconnection: trtc-js-sdk goes DISCONNECTED, then
+      // RECONNECTING (SignalChannel.onclose, reconnect); trtc-sdk-v5 DISCONNECTED, then CONNECTING (its
+      // SignalChannel.onclose, startReconnection, connect). Before `joined` it is the join's own connecting.
+      if (host.state !== 'joined') return;
+      if (state !== 'CONNECTED') {
         if (!this.reconnecting) say((s) => s.reconnecting);
         this.reconnecting = true;
-      } else if (state === 'CONNECTED' && this.reconnecting) {
+        host.requestUpdate();
+      } else if (this.reconnecting) {
         this.reconnecting = false;
         say((s) => s.reconnected);
-      } else if (state === 'DISCONNECTED') this.reconnecting = false;
+      }
+    });
+    on<ErrorDetail>('error', ({ code }) => {
+      if (code === 'connection-lost') say((s) => s.connectionLost);
     });
   }
 }

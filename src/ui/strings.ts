@@ -30,6 +30,8 @@ export interface UiStrings {
   cameraOff: string;
   /** Added to a tile's accessible name while that user speaks. */
   speaking: string;
+  /** Added to a tile's accessible name while that user's network is poor (the tile's part `poor-network`). */
+  poorNetwork: string;
   /** Between the parts of a tile's accessible name. */
   separator: string;
   // Announced (a polite live region):
@@ -43,6 +45,8 @@ export interface UiStrings {
   peerCameraOn: string;
   reconnecting: string;
   reconnected: string;
+  /** Announced when the SDK gives up reconnecting (`error` `connection-lost`). */
+  connectionLost: string;
   banned: string;
   /** The device in use went away (`{name}`: its label); the default one is used. */
   deviceFallback: string;
@@ -68,6 +72,7 @@ export const STRINGS: Record<'en' | 'zh' | 'ko', UiStrings> = {
     microphoneOff: 'microphone off',
     cameraOff: 'camera off',
     speaking: 'speaking',
+    poorNetwork: 'poor network',
     separator: ', ',
     joined: 'You joined the room.',
     left: 'You left the room.',
@@ -79,6 +84,7 @@ export const STRINGS: Record<'en' | 'zh' | 'ko', UiStrings> = {
     peerCameraOn: '{name} turned the camera on.',
     reconnecting: 'Connection lost. Reconnecting…',
     reconnected: 'Reconnected.',
+    connectionLost: 'The connection could not be restored. You are no longer in the room.',
     banned: 'You are no longer in the room: {reason}',
     deviceFallback: '{name} was disconnected. Using the default device.',
     'ban-duplicate-user-id': 'you joined from another tab or device.',
@@ -100,6 +106,7 @@ export const STRINGS: Record<'en' | 'zh' | 'ko', UiStrings> = {
     microphoneOff: '麦克风已关闭',
     cameraOff: '摄像头已关闭',
     speaking: '正在说话',
+    poorNetwork: '网络较差',
     separator: '，',
     joined: '你已进入房间。',
     left: '你已离开房间。',
@@ -111,6 +118,7 @@ export const STRINGS: Record<'en' | 'zh' | 'ko', UiStrings> = {
     peerCameraOn: '{name} 打开了摄像头。',
     reconnecting: '连接已断开，正在重新连接…',
     reconnected: '已重新连接。',
+    connectionLost: '无法恢复连接，你已不在房间中。',
     banned: '你已不在房间中：{reason}',
     deviceFallback: '{name} 已断开，正在使用默认设备。',
     'ban-duplicate-user-id': '你在另一个标签页或设备上进入了房间。',
@@ -132,6 +140,7 @@ export const STRINGS: Record<'en' | 'zh' | 'ko', UiStrings> = {
     microphoneOff: '마이크 꺼짐',
     cameraOff: '카메라 꺼짐',
     speaking: '말하는 중',
+    poorNetwork: '네트워크 불안정',
     separator: ', ',
     joined: '방에 들어왔습니다.',
     left: '방에서 나왔습니다.',
@@ -143,6 +152,7 @@ export const STRINGS: Record<'en' | 'zh' | 'ko', UiStrings> = {
     peerCameraOn: '{name} 님이 카메라를 켰습니다.',
     reconnecting: '연결이 끊겼습니다. 다시 연결하는 중…',
     reconnected: '다시 연결되었습니다.',
+    connectionLost: '연결을 복구하지 못했습니다. 더 이상 방에 있지 않습니다.',
     banned: '더 이상 방에 있지 않습니다: {reason}',
     deviceFallback: '{name} 연결이 끊겼습니다. 기본 장치를 사용합니다.',
     'ban-duplicate-user-id': '다른 탭이나 기기에서 같은 ID로 들어왔습니다.',

@@ -22,6 +22,9 @@ const styles = `<style>
     background: var(--trtc-room-tile-background, #222);
     border-radius: var(--trtc-room-tile-radius, 8px);
   }
+  [part~='poor-network'] [part='label'] {
+    background: var(--trtc-room-poor-network-background, #b3261e);
+  }
   [part~='speaking'] {
     box-shadow: inset 0 0 0 3px var(--trtc-room-speaking-color, #3ddc84);
   }
@@ -59,6 +62,7 @@ let stylesTemplate: TemplateStringsArray | undefined;
 export function tileName(participant: Participant, strings: UiStrings): string {
   const parts = [participant.local ? fill(strings.you, { name: participant.userId }) : participant.userId];
   if (participant.speaking) parts.push(strings.speaking);
+  if (participant.poorNetwork) parts.push(strings.poorNetwork);
   if (!participant.audio) parts.push(strings.microphoneOff);
   if (!participant.video) parts.push(strings.cameraOff);
   return parts.join(strings.separator);
@@ -66,8 +70,8 @@ export function tileName(participant: Participant, strings: UiStrings): string {
 
 /**
  * One tile per participant in a responsive grid. The local user's view holds the SDK's mirrored, muted preview.
- * With `state` (the element's `controls`), a tile's part names also say `speaking`, `audio-muted` and
- * `video-muted`, and a muted microphone shows an icon.
+ * With `state` (the element's `controls`), a tile's part names also say `speaking`, `audio-muted`,
+ * `video-muted` and `poor-network`, and a muted microphone shows an icon.
  */
 export function renderTiles(
   participants: readonly Participant[],
@@ -82,7 +86,12 @@ export function renderTiles(
       'tile',
       p.local ? 'local' : 'remote',
       ...(state
-        ? [p.speaking ? 'speaking' : '', p.audio ? '' : 'audio-muted', p.video ? '' : 'video-muted'].filter(Boolean)
+        ? [
+            p.speaking ? 'speaking' : '',
+            p.audio ? '' : 'audio-muted',
+            p.video ? '' : 'video-muted',
+            p.poorNetwork ? 'poor-network' : '',
+          ].filter(Boolean)
         : []),
     ].join(' ');
   return html`${html(stylesTemplate)}
@@ -92,7 +101,7 @@ export function renderTiles(
           html`<div
             part=${partOf(p)}
             role="group"
-            aria-label=${tileName(p, strings)}
+            aria-label=${tileName(state ? p : { ...p, poorNetwork: false }, strings)}
             data-user-id=${p.userId}
             data-video=${String(p.video)}
           >

@@ -271,6 +271,7 @@ export function writeReactTsxConsumer(dir, { inputs, events }) {
     'peer-media': 'video',
     'speaking-change': 'speaking',
     control: 'control',
+    'network-quality': 'uplink',
   };
   const props = [
     ...inputs.map((name) => (TSX_INPUT_VALUES[name] ? `${name}=${TSX_INPUT_VALUES[name]}` : name)),

@@ -32,7 +32,7 @@ window.enterRoom = (url) => {
 window.joinAgain = () => room.join().then(() => room.state, (error) => 'rejected: ' + error.message);
 `;
 
-test('stopping the emulator mid-session: RECONNECTING, then after the reconnection attempts sdk-error 0x4006, left, state error, no unhandled rejection; join() after a restart recovers', async (t) => {
+test('stopping the emulator mid-session: RECONNECTING, then after the reconnection attempts connection-lost (0x4006), left, state error, no unhandled rejection; join() after a restart recovers', async (t) => {
   let server = await startEmulatorServer({ port: 0, host: '127.0.0.1' });
   const { port } = server;
   t.after(() => server.close());
@@ -81,7 +81,7 @@ test('stopping the emulator mid-session: RECONNECTING, then after the reconnecti
       cause: undefined,
       message: undefined,
     },
-    { type: 'error', code: 'sdk-error', sdkCode: 0x4006, cause: undefined, message: undefined },
+    { type: 'error', code: 'connection-lost', sdkCode: 0x4006, cause: undefined, message: undefined },
     { type: 'left', roomId: 1234, userId: 'alice', cause: undefined, message: undefined },
   ]);
   assert.deepEqual(

@@ -63,6 +63,16 @@ export interface Generation {
   firePeerLeave(client: FakeClientControls, userId: string): void;
   fireConnectionState(client: FakeClientControls, state: string, prevState: string): void;
   fireError(client: FakeClientControls, error: unknown): void;
+  /**
+   * SDK `error` events by what the SDK does next (docs/sdk-errors.md): `connectionLost`, it gave up reconnecting and
+   * is out of the room; `recoverable`, it carries on in the room; `fatal`, out of the room for another reason (v4
+   * has none: its only errors that reset the client end a reconnection).
+   */
+  readonly errors: { connectionLost(): Error; recoverable(): Error; fatal?: () => Error };
+  /** The connection states the SDK goes through as its signalling drops in a room, before it is CONNECTED again. */
+  readonly reconnecting: ReadonlyArray<{ state: string; prevState: string }>;
+  /** The SDK's network quality event (v4 `network-quality`, v5 `NETWORK_QUALITY`), with the SDK's payload. */
+  fireNetworkQuality(client: FakeClientControls, payload: Record<string, number>): void;
 }
 
 const IDENTITY = { sdkAppId: 1400000001, userId: 'alice', userSig: 'sig-secret-1' };
@@ -98,6 +108,16 @@ export const V4: Generation = {
   firePeerLeave: (client, userId) => client.fire('peer-leave', { userId }),
   fireConnectionState: (client, state, prevState) => client.fire('connection-state-changed', { prevState, state }),
   fireError: (client, error) => client.fire('error', error),
+  errors: {
+    // trtc.esm.js: SignalChannel.reconnect's 30th failure; an uplink's failed reconnection leaves the client in.
+    connectionLost: () => rtcError(0x4006, 'signal channel reconnection failed, please check your network.'),
+    recoverable: () => rtcError(0x4007, 'uplink reconnection failed'),
+  },
+  reconnecting: [
+    { state: 'DISCONNECTED', prevState: 'CONNECTED' },
+    { state: 'RECONNECTING', prevState: 'DISCONNECTED' },
+  ],
+  fireNetworkQuality: (client, payload) => client.fire('network-quality', payload),
 };
 
 export const V5: Generation = {
@@ -134,6 +154,18 @@ export const V5: Generation = {
   firePeerLeave: (client, userId) => client.fire(EVENT.REMOTE_USER_EXIT, { userId, reason: 0 }),
   fireConnectionState: (client, state, prevState) => client.fire(EVENT.CONNECTION_STATE_CHANGED, { prevState, state }),
   fireError: (client, error) => client.fire(EVENT.ERROR, error),
+  errors: {
+    // trtc.esm.js: Room.reJoin's failure (JOIN_ROOM_FAILED, SERVER_ERROR once converted), after TRTC._exitRoom.
+    connectionLost: () => rtcErrorV5(5400, "'' got server error: reJoin room failed"),
+    // The firewall restriction: ERROR 5500 with extraCode 5501, fired without leaving.
+    recoverable: () => Object.assign(rtcErrorV5(5500, 'firewall restriction'), { extraCode: 5501 }),
+    fatal: () => rtcErrorV5(5999, 'unknown'),
+  },
+  reconnecting: [
+    { state: 'DISCONNECTED', prevState: 'CONNECTED' },
+    { state: 'CONNECTING', prevState: 'DISCONNECTED' },
+  ],
+  fireNetworkQuality: (client, payload) => client.fire('network-quality', payload),
 };
 
 export const GENERATIONS: readonly Generation[] = [V4, V5];

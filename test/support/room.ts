@@ -20,6 +20,7 @@ export const EVENT_NAMES: TrtcRoomEventName[] = [
   'peer-leave',
   'connection-state-change',
   'state-change',
+  'network-quality',
 ];
 
 export interface Recorded {

@@ -81,7 +81,8 @@ async function pageBundle() {
  * `serverOptions` go to startEmulatorServer. `pages` maps more paths to page scripts (ES modules) the emulator serves from its own origin the same way.
  * Returns { server, browser, open(), lines }: open() makes a page in a fresh context (its own tab and storage);
  * `open(name, { path, ready, init })` opens another served page and waits until its global `ready` is defined;
- * `init` is a script run in the page before its own.
+ * `init` is a script run in the page before its own; `clock: true` installs Playwright's clock in the page's
+ * context first (time flows as usual until a test fast-forwards it: `page.clock.fastForward(ms)`).
  */
 export async function startRealSdkRig(t, { log = false, extraArgs = [], pages = {}, serverOptions = {} } = {}) {
   const { startEmulatorServer } = await loadTs('src/emulator/node/server.ts');
@@ -122,8 +123,9 @@ export async function startRealSdkRig(t, { log = false, extraArgs = [], pages = 
   t.after(() => browser.close());
   const problems = [];
   const aborted = [];
-  async function open(name = 'page', { path = '/real-sdk-page', ready = 'enterRoom', init } = {}) {
+  async function open(name = 'page', { path = '/real-sdk-page', ready = 'enterRoom', init, clock = false } = {}) {
     const context = await browser.newContext();
+    if (clock) await context.clock.install();
     // A script that runs in the page before its own (e.g. one that records captured tracks).
     if (init) await context.addInitScript(init);
     await context.route('**/*', (route) => {
@@ -134,7 +136,8 @@ export async function startRealSdkRig(t, { log = false, extraArgs = [], pages = 
     });
     const page = await context.newPage();
     page.on('pageerror', (error) => problems.push(`${name}: ${error.message}`));
-    await page.goto(`${server.url}${path}`);
+    // A busy machine (2 cores shared by many) can take long to load the page with both SDKs.
+    await page.goto(`${server.url}${path}`, { timeout: 120_000 });
     await page.waitForFunction((ready) => window[ready] !== undefined, ready);
     return page;
   }
