@@ -752,12 +752,19 @@ class World {
       // A move, a new user-sig, a new sdk, or a value that changes no room or identity: the element stays as it was.
       const seen = target.events
         .slice(eventsBefore.get(target))
-        // The SDK's connection and the call's media (a publish that settles now, after an earlier toggle) are not
-        // the inputs' doing.
+        // The SDK's connection and the call's media (a publish that settles now, after an earlier toggle), the
+        // browser's devices (their lists filling after the join's capture) and the network's rating are not the
+        // inputs' doing.
         .filter(
           (event) =>
-            !['connection-state-change', 'local-media', 'autoplay-blocked'].includes(event.type) &&
-            !event.type.startsWith('peer-'),
+            ![
+              'connection-state-change',
+              'local-media',
+              'autoplay-blocked',
+              'devices-change',
+              'device-fallback',
+              'network-quality',
+            ].includes(event.type) && !event.type.startsWith('peer-'),
         );
       if (seen.length || target.clients.length !== joinedBefore.clients || target.el.state !== 'joined') {
         this.fail(
