@@ -52,7 +52,7 @@ describe('emulator media: the v4 double (trtc-js-sdk shape)', () => {
     view.remove();
   });
 
-  it('a track the publisher replaces while a subscriber is still connecting to it reaches the subscriber (as trtc-js-sdk updates its one downlink connection): the subscription is made again, not lost', async () => {
+  it('a track the publisher replaces while a subscriber is still connecting to it reaches the subscriber (as trtc-js-sdk updates its one downlink connection): the subscription is made again while connecting, and kept once connected', async () => {
     const emulator = createTrtcEmulator();
     const alice = emulator.sdk.createClient({ ...IDENTITY, userId: 'alice', mode: 'rtc' });
     const bob = emulator.sdk.createClient({ ...IDENTITY, userId: 'bob', mode: 'rtc' });
@@ -77,14 +77,30 @@ describe('emulator media: the v4 double (trtc-js-sdk shape)', () => {
     await waitUntil(() => added!.getVideoTrack()?.readyState === 'live', "bob receives alice's video after the swap", {
       timeout: 8000,
     });
-    // And a swap once connected: the closed link is made again, with no event (the SDK's replaceTrack is silent).
-    const received = added!.getVideoTrack();
+    // And a swap once connected: as trtc-js-sdk's LocalStream.replaceTrack (its UplinkConnection's
+    // RTCRtpSender.replaceTrack, no renegotiation), the same downlink carries the new track: bob keeps his
+    // subscription and his track, silently, and its frames now come from the new track. The track swapped
+    // out is stopped, so frames that keep coming can only be the new track's.
+    const received = added!.getVideoTrack()!;
+    const [link] = [...emulator.media.links].filter((l) => l.subscriberId === 'bob' && l.kind === 'video');
+    const view = document.createElement('video');
+    view.muted = true;
+    view.srcObject = new MediaStream([received]);
+    document.body.append(view);
+    await view.play();
+    await framesAdvance(view);
     await local.replaceTrack(original);
+    replacement.stop();
+    const frames = view.getVideoPlaybackQuality().totalVideoFrames;
     await waitUntil(
-      () => added!.getVideoTrack() !== received && added!.getVideoTrack()?.readyState === 'live',
-      "bob receives alice's video after a swap once connected",
+      () => view.getVideoPlaybackQuality().totalVideoFrames >= frames + 15,
+      "bob receives alice's new video on the same subscription after a swap once connected",
       { timeout: 8000 },
     );
+    expect(added!.getVideoTrack(), 'the same received track').to.equal(received);
+    expect(received.readyState).to.equal('live');
+    expect(link?.closed, 'the same link, open').to.equal(false);
+    view.remove();
     await alice.leave();
     await bob.leave();
     local.close();
