@@ -8,6 +8,7 @@
  * resolves, destroy() refused while joined, leave() resolving when not joined, the SDK's ban messages,
  * and a dropped connection reconnecting before it fails.
  */
+import { retryPause } from './retry-pause.js';
 import { HandlerMap, type Handler } from './handlers.js';
 import { syncPeers, type BackendMembership, type FaultQueue, type RoomBackend } from './backend.js';
 import type { RemovalReason } from '../core/room-service.js';
@@ -359,7 +360,7 @@ export class EmulatedV4Client {
     const { sdkAppId, userId, userSig } = this.config;
     const roomId = this.roomId!;
     for (let attempt = 1; attempt <= attempts; attempt++) {
-      await new Promise((resolve) => setTimeout(resolve, delayMs(attempt)));
+      await retryPause(delayMs(attempt));
       if (reconnection.cancelled || this.destroyed) return;
       this.announced = [];
       try {

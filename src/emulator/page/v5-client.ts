@@ -5,6 +5,7 @@
  * errors: an RtcError named after its ERROR_CODE key, with `code` and `extraCode`, converted from the
  * SDK's internal errors as its `RtcError.convertFrom` does. Read from trtc-sdk-v5 5.17.1's trtc.esm.js.
  */
+import { retryPause } from './retry-pause.js';
 import { HandlerMap, type Handler } from './handlers.js';
 import type { TrtcV5EnterRoomParams } from '../../sdk/v5.js';
 import { syncPeers, type BackendMembership, type FaultQueue, type RoomBackend } from './backend.js';
@@ -513,7 +514,7 @@ export class EmulatedV5Trtc {
           );
         }
       }
-      await new Promise((resolve) => setTimeout(resolve, V5_RECONNECT_INTERVAL_MS));
+      await retryPause(V5_RECONNECT_INTERVAL_MS);
     }
   }
 
