@@ -245,6 +245,10 @@ const TSX_INPUT_VALUES = {
   proxy: "{{ websocketProxy: 'ws://127.0.0.1:8090/signal/v4', loggerProxy: 'http://127.0.0.1:8090/sdk-log' }}",
   camera: '',
   microphone: '{false}',
+  cameraId: '""',
+  microphoneId: '"default"',
+  speakerId: '{undefined}',
+  screen: '{false}',
   layout: '"tiles"',
   controls: '',
   strings: "{{ leave: 'Hang up' }}",
@@ -272,6 +276,8 @@ export function writeReactTsxConsumer(dir, { inputs, events }) {
     'speaking-change': 'speaking',
     control: 'control',
     'network-quality': 'uplink',
+    'devices-change': 'cameras',
+    'device-fallback': 'kind',
   };
   const props = [
     ...inputs.map((name) => (TSX_INPUT_VALUES[name] ? `${name}=${TSX_INPUT_VALUES[name]}` : name)),

@@ -27,6 +27,7 @@ function recordingChannel(dialect, { membership = null, users = [], media = null
       reconnect: (seq, roomId) => did.push(['reconnect', seq, roomId]),
       usersInRoom: () => users,
       markMoving: () => did.push(['moving']),
+      sendUplinkStats: () => did.push(['uplink-stats']),
       // trtc-sdk-v5's single peer connection: none here (the channel has not joined with join/v2).
       spc: null,
       spcRoom: null,
@@ -62,16 +63,19 @@ test('v5’s reconnect command names its room: a numeric or a string room', asyn
   assert.deepEqual(await run(v5, 'reconnect', { roomId: 'abc', useStringRoomId: true }), [['reconnect', 7, 'abc']]);
 });
 
-test('a heartbeat is answered with cmd 23: the published-user list with media, empty before the join', async () => {
+test('a heartbeat is answered with cmd 23 (the published-user list with media, empty before the join), then the uplink quality (cmd 22)', async () => {
   const published = [{ userId: 'bob', srcTinyId: 'emu-bob', flag: 9 }];
   assert.deepEqual(await run(v4, 'quality_report', {}, { media: {}, published }), [
     ['send', { cmd: 23, code: 0, message: '', data: { userList: published } }],
+    ['uplink-stats'],
   ]);
   assert.deepEqual(await run(v4, 'quality_report'), [
     ['send', { cmd: 23, code: 0, message: '', data: { userList: [] } }],
+    ['uplink-stats'],
   ]);
   assert.deepEqual(await run(v5, 'quality_report'), [
     ['send', { cmd: 23, code: 0, message: '', data: { userList: [] } }],
+    ['uplink-stats'],
   ]);
 });
 

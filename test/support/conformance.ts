@@ -439,6 +439,8 @@ const mediaScenarios = (sdk: Generation): Scenario[] => [
       );
       bob.microphone = false;
       await stage.until('alice: peer-media bob audio=false video=false');
+      // The peer may hear of the unpublish before bob's own publish settles: leave only once it has.
+      await stage.until('bob: local-media camera=false microphone=false');
       await stage.check('bob', 'has no live captured track', () => liveCaptured(stage.capturedBy('bob')).length === 0);
       await stage.removeAll();
     },
