@@ -24,11 +24,14 @@ export type Layout = 'tiles' | 'none';
 
 /**
  * What the element asks of the call (the element itself, read when the call acts on it): the devices to publish
- * (`camera`, `microphone`), and whether it shows its own controls (then the SDK's autoplay dialog is off).
+ * (`camera`, `microphone`, `screen`), and whether it shows its own controls (then the SDK's autoplay dialog is off).
+ * The call writes `screen = false` back when the browser's own "Stop sharing" ends the share: on the element,
+ * that is its property going back to false, as a click on the control bar does.
  */
 export interface MediaWish {
   camera: boolean;
   microphone: boolean;
+  screen?: boolean;
   controls?: boolean;
 }
 

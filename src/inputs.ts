@@ -28,6 +28,8 @@ export interface TrtcRoomInputs {
   proxy?: TrtcProxy | undefined;
   camera?: boolean;
   microphone?: boolean;
+  /** Share a screen (docs/media.md). */
+  screen?: boolean;
   layout?: Layout;
   /** The call's own controls (docs/ui.md). */
   controls?: boolean;

@@ -39,21 +39,22 @@ const numericAttribute = {
  * @fires {CustomEvent<PeerDetail>} peer-leave - Another user, reported by `peer-join`, left the room: `{ userId }`.
  * @fires {CustomEvent<ConnectionStateChangeDetail>} connection-state-change - The SDK's connection state changed: `{ state, prevState }`.
  * @fires {CustomEvent<StateChangeDetail>} state-change - The element's `state` changed: `{ state, prevState }`.
- * @fires {CustomEvent<LocalMediaDetail>} local-media - What the element publishes changed: `{ camera, microphone }`.
- * @fires {CustomEvent<PeerMediaDetail>} peer-media - What a remote user publishes changed (publish, unpublish, mute): `{ userId, audio, video }`.
+ * @fires {CustomEvent<LocalMediaDetail>} local-media - What the element publishes changed: `{ camera, microphone, screen }`.
+ * @fires {CustomEvent<PeerMediaDetail>} peer-media - What a remote user publishes changed (publish, unpublish, mute, screen share): `{ userId, audio, video, screen }`.
  * @fires {CustomEvent<AutoplayBlockedDetail>} autoplay-blocked - The browser refused to play remote audio until a user gesture: call `resumeAudio()` from a click.
  * @fires {CustomEvent<SpeakingChangeDetail>} speaking-change - With `controls`: a user (the local one too) started or stopped speaking, from the SDK's volume evaluation: `{ userId, speaking }`.
- * @fires {CustomEvent<ControlDetail>} control - With `controls`: a control was clicked, before it acts: `{ control: 'microphone' | 'camera' | 'leave', pressed }`. Cancelable: `preventDefault()` stops the action.
+ * @fires {CustomEvent<ControlDetail>} control - With `controls`: a control was clicked, before it acts: `{ control: 'microphone' | 'camera' | 'screen' | 'leave', pressed }`. Cancelable: `preventDefault()` stops the action.
  *
  * @csspart tiles - The grid of tiles (layout `tiles`).
  * @csspart tile - One participant's tile; also `local` (the user, mirrored and muted) or `remote`. Carries `data-user-id`.
+ * @csspart screen - A remote user's screen share: its own tile (`::part(tile screen)`, with `data-user-id`), shown first and across the grid; with `controls`, also the screen-share toggle (`::part(control screen)`).
  * @csspart label - The userId shown on a tile.
  * @csspart speaking - With `controls`: a tile whose user speaks now (`::part(tile speaking)`).
  * @csspart audio-muted - With `controls`: a tile whose user publishes no live audio; it shows `muted-icon`.
  * @csspart video-muted - With `controls`: a tile whose user publishes no video.
  * @csspart muted-icon - With `controls`: the microphone-off icon in a muted tile's label.
  * @csspart controls - With `controls`, in a room: the control bar.
- * @csspart control - A button of the bar; also `microphone` or `camera` (toggles with `aria-pressed`), or `leave`.
+ * @csspart control - A button of the bar; also `microphone`, `camera` or `screen` (toggles with `aria-pressed`; `screen` only where the browser can share a screen), or `leave`.
  * @csspart unblock - With `controls`, while the browser blocks remote audio: the button that plays it.
  * @csspart status - With `controls`: the polite live region (visually hidden) that announces joins, leaves, mutes, a ban and reconnects.
  * @cssprop [--trtc-room-tile-gap=8px] - The space between tiles.
@@ -92,6 +93,7 @@ export class TrtcRoom extends LitElement implements TrtcRoomInputs {
     // Setting a device input again (to the same value) is a change: a device that failed is tried again.
     camera: { type: Boolean, hasChanged: () => true },
     microphone: { type: Boolean, hasChanged: () => true },
+    screen: { type: Boolean, hasChanged: () => true },
     layout: {},
     controls: { type: Boolean },
     strings: { attribute: false },
@@ -129,6 +131,13 @@ export class TrtcRoom extends LitElement implements TrtcRoomInputs {
   declare camera: boolean;
   /** Publish the microphone while in the room (ignored for a live audience). False releases it. */
   declare microphone: boolean;
+  /**
+   * Share a screen while in the room (ignored for a live audience): the browser's picker opens, and the share is
+   * published as the SDK's screen stream (v4's auxiliary stream, v5's sub stream), beside the camera. Goes back
+   * to false when the browser's own "Stop sharing" ends it (with `local-media`) or the picker is refused (with
+   * `error` `media-failed`, `field: 'screen'`). See docs/media.md.
+   */
+  declare screen: boolean;
   /** `tiles` (default): a tile per participant in the shadow root. `none`: no tiles, for an app that lays out video itself. */
   declare layout: Layout;
   /**
@@ -163,7 +172,7 @@ export class TrtcRoom extends LitElement implements TrtcRoomInputs {
     this.mode = 'rtc';
     this.role = 'anchor';
     this.sdkGeneration = 'v4';
-    this.camera = this.microphone = false;
+    this.camera = this.microphone = this.screen = false;
     this.layout = 'tiles';
   }
 
@@ -223,7 +232,7 @@ export class TrtcRoom extends LitElement implements TrtcRoomInputs {
   protected override updated(changed: PropertyValues<this>): void {
     super.updated(changed);
     // The element is the wish (camera, microphone, controls): read when the call acts on it.
-    if (changed.has('camera') || changed.has('microphone')) this.session.setMedia(this);
+    if (changed.has('camera') || changed.has('microphone') || changed.has('screen')) this.session.setMedia(this);
     this.syncSession({ clearHold: this.clearHoldAtFirstUpdate });
     this.clearHoldAtFirstUpdate = false;
   }

@@ -1,7 +1,14 @@
 // Loaded at the first join, with visit.ts: nothing here is needed before a room is entered.
 import type { MediaWish, RoomConfig } from '../config.js';
 import type { ErrorDetail, SessionEmit } from '../events.js';
-import { DeviceError, messageOf, type ConnectionMedia, type LocalDevice, type MediaHandlers } from '../sdk/adapter.js';
+import {
+  DeviceError,
+  messageOf,
+  type ConnectionMedia,
+  type LocalDevice,
+  type MediaHandlers,
+  type RemoteMedia,
+} from '../sdk/adapter.js';
 import { SPEAKING, SpeakingDetector } from './speaking.js';
 
 /** One person in the call, as the tiles show them. */
@@ -14,11 +21,13 @@ export interface Participant {
   video: boolean;
   /** Speaking now (only while speaking is watched: `watchSpeaking(true)`). */
   speaking: boolean;
+  /** This tile is the user's screen share (shown first, across the grid), not their camera. */
+  screen?: boolean;
   /** The container the SDK plays into; kept across renders, so the SDK's own <video> stays in it. */
   view: HTMLElement;
 }
 
-const DEVICES: readonly LocalDevice[] = ['camera', 'microphone'];
+const DEVICES: readonly LocalDevice[] = ['camera', 'microphone', 'screen'];
 
 /** A sentence a person can act on, per DOMException name. */
 const ADVICE: Record<string, string> = {
@@ -31,6 +40,8 @@ const ADVICE: Record<string, string> = {
     'the device cannot satisfy the requested settings: choose another device, then turn it on again',
   NotSupportedError: 'this page cannot use devices: serve it over https (or from localhost)',
 };
+/** A refused or cancelled screen picker is NotAllowedError too, and needs other words. */
+const SCREEN_REFUSED = 'the screen picker was cancelled or sharing is blocked: share again and choose a screen';
 
 /**
  * The media of one visit: captures and releases the wanted devices (one SDK call at a time, converging to the
@@ -41,13 +52,15 @@ export class CallMedia {
   private media: ConnectionMedia | undefined;
   private wish: MediaWish;
   /** What is captured now. */
-  private readonly captured: Record<LocalDevice, boolean> = { camera: false, microphone: false };
+  private readonly captured: Record<LocalDevice, boolean> = { camera: false, microphone: false, screen: false };
   /** Wanted but failed: not retried until wished again. */
-  private readonly failed: Record<LocalDevice, boolean> = { camera: false, microphone: false };
+  private readonly failed: Record<LocalDevice, boolean> = { camera: false, microphone: false, screen: false };
   /** What was last reported as published (`local-media`). */
-  private published: MediaWish = { camera: false, microphone: false };
-  private readonly remote = new Map<string, { audio: boolean; video: boolean }>();
+  private published: Record<LocalDevice, boolean> = { camera: false, microphone: false, screen: false };
+  private readonly remote = new Map<string, RemoteMedia>();
   private readonly views = new Map<string, HTMLElement>();
+  /** Remote users' screen shares play here, apart from their cameras. */
+  private readonly screenViews = new Map<string, HTMLElement>();
   private readonly speakers = new SpeakingDetector();
   private watchingSpeaking = false;
   /** The browser refuses to play remote audio until `resumeAudio()` (from a click). */
@@ -70,9 +83,10 @@ export class CallMedia {
     onRemoteMedia: (userId, media) => {
       const before = this.remote.get(userId);
       // Nothing published by a user not (or no longer) in the call: an unpublish after their peer-leave.
-      if (this.released || (!before && !media.audio && !media.video)) return;
+      if (this.released || (!before && !media.audio && !media.video && !media.screen)) return;
       this.remote.set(userId, media);
-      if (!before || before.audio !== media.audio || before.video !== media.video) {
+      if (!media.screen) this.screenViews.delete(userId);
+      if (!before || before.audio !== media.audio || before.video !== media.video || before.screen !== media.screen) {
         this.emit('peer-media', { userId, ...media });
         if (!media.audio) this.stopSpeaking((speaker) => speaker === userId);
         this.changed();
@@ -85,7 +99,8 @@ export class CallMedia {
       this.changed();
     },
     onPublishFailed: (error, device) => this.publishFailed(error, device),
-    viewFor: (userId) => this.viewOf(userId),
+    viewFor: (userId, screen) => (screen ? this.viewOf(userId, this.screenViews) : this.viewOf(userId)),
+    onScreenEnded: () => this.screenEnded(),
     onVolumes: (volumes) => {
       if (this.released || !this.watchingSpeaking) return;
       const present = volumes.filter(({ userId }) => this.audible(userId));
@@ -122,6 +137,16 @@ export class CallMedia {
     }
   }
 
+  /**
+   * The browser's own "Stop sharing" ended the share (the SDK says so): `screen` goes back to false on the
+   * element (the wish is the element), and the share is unpublished and released, which `local-media` reports.
+   */
+  private screenEnded(): void {
+    if (this.released || !this.captured.screen) return;
+    this.wish.screen = false;
+    this.converge();
+  }
+
   /** Publishing is for rtc members and live anchors; a live audience's camera and microphone are ignored. */
   private get canPublish(): boolean {
     return this.config.mode !== 'live' || this.config.role !== 'audience';
@@ -150,13 +175,14 @@ export class CallMedia {
 
   peerJoined(userId: string): void {
     if (this.released || this.remote.has(userId)) return;
-    this.remote.set(userId, { audio: false, video: false });
+    this.remote.set(userId, { audio: false, video: false, screen: false });
     this.changed();
   }
 
   peerLeft(userId: string): void {
     if (!this.remote.delete(userId)) return;
     this.views.delete(userId);
+    this.screenViews.delete(userId);
     this.stopSpeaking((speaker) => speaker === userId);
     this.changed();
   }
@@ -177,9 +203,10 @@ export class CallMedia {
     this.released = true;
     this.audioBlocked = false;
     this.media?.release();
-    this.captured.camera = this.captured.microphone = false;
+    this.captured.camera = this.captured.microphone = this.captured.screen = false;
     this.remote.clear();
     this.views.clear();
+    this.screenViews.clear();
     this.reportPublished();
     this.changed();
   }
@@ -189,10 +216,25 @@ export class CallMedia {
     return this.released;
   }
 
-  /** Who is in the call, as the tiles show them: the local user first (unless a live audience), then remote users in join order. */
+  /**
+   * Who is in the call, as the tiles show them: remote users' screen shares first, then the local user (unless a
+   * live audience), then remote users in join order. The local screen share has no tile: a preview of one's own
+   * screen shows the screen inside itself.
+   */
   participants(): Participant[] {
     if (this.released) return [];
     const all: Participant[] = [];
+    for (const [userId, media] of this.remote)
+      if (media.screen)
+        all.push({
+          userId,
+          local: false,
+          screen: true,
+          audio: media.audio,
+          video: true,
+          speaking: false,
+          view: this.viewOf(userId, this.screenViews),
+        });
     const local = this.config.userId;
     if (this.canPublish)
       all.push({
@@ -203,23 +245,23 @@ export class CallMedia {
         speaking: this.speakers.has(local),
         view: this.viewOf(local),
       });
-    for (const [userId, media] of this.remote)
-      all.push({ userId, local: false, ...media, speaking: this.speakers.has(userId), view: this.viewOf(userId) });
+    for (const [userId, { audio, video }] of this.remote)
+      all.push({ userId, local: false, audio, video, speaking: this.speakers.has(userId), view: this.viewOf(userId) });
     return all;
   }
 
-  private viewOf(userId: string): HTMLElement {
-    let view = this.views.get(userId);
+  private viewOf(userId: string, views = this.views): HTMLElement {
+    let view = views.get(userId);
     if (!view) {
       view = document.createElement('div');
       view.className = 'view';
-      this.views.set(userId, view);
+      views.set(userId, view);
     }
     return view;
   }
 
   private wanted(device: LocalDevice): boolean {
-    return this.wish[device] && this.canPublish && !this.failed[device];
+    return !!this.wish[device] && this.canPublish && !this.failed[device];
   }
 
   /** One device operation at a time, until what is captured (and published) is what is wanted. */
@@ -248,6 +290,8 @@ export class CallMedia {
           this.captured[device] = true;
         } catch (error) {
           this.failed[device] = true;
+          // A share that did not start is not wished any more: `screen` goes back to false (the toggle too).
+          if (device === 'screen') this.wish.screen = false;
           if (!this.released) this.deviceFailed(device, error);
         }
       }
@@ -279,11 +323,13 @@ export class CallMedia {
   }
 
   private reportPublished(): void {
-    const now =
-      this.released || !this.inRoom
-        ? { camera: false, microphone: false }
-        : { camera: this.captured.camera, microphone: this.captured.microphone };
-    if (now.camera === this.published.camera && now.microphone === this.published.microphone) return;
+    const on = !this.released && this.inRoom;
+    const now = {
+      camera: on && this.captured.camera,
+      microphone: on && this.captured.microphone,
+      screen: on && this.captured.screen,
+    };
+    if (DEVICES.every((device) => now[device] === this.published[device])) return;
     this.published = now;
     this.emit('local-media', { ...now });
   }
@@ -296,7 +342,7 @@ export class CallMedia {
       code: 'media-failed',
       field: device,
       name,
-      message: `The ${device} could not be turned on (${name}): ${ADVICE[name] ?? 'it failed to start; turn it on again to retry'}.`,
+      message: `The ${device} could not be turned on (${name}): ${(device === 'screen' && name === 'NotAllowedError' ? SCREEN_REFUSED : ADVICE[name]) ?? 'it failed to start; turn it on again to retry'}.`,
       cause,
     };
     this.emit('error', detail);

@@ -10,6 +10,7 @@ import type { HtmlTag } from './html.js';
 export interface ControlHost extends HTMLElement {
   camera: boolean;
   microphone: boolean;
+  screen: boolean;
   leave(): Promise<void>;
   resumeAudio(): Promise<void>;
 }
@@ -75,7 +76,15 @@ function allowed(host: HTMLElement, detail: ControlDetail): boolean {
   return host.dispatchEvent(new CustomEvent('control', { detail, bubbles: true, composed: true, cancelable: true }));
 }
 
-function toggle(host: ControlHost, device: 'microphone' | 'camera'): void {
+/**
+ * Whether this browser can share a screen (`getDisplayMedia`): the screen toggle is shown only then. Feature
+ * detection, as `capabilities.screenShare` (issue 21's device half) reads it.
+ */
+export const canShareScreen = (): boolean => !!navigator.mediaDevices && 'getDisplayMedia' in navigator.mediaDevices;
+
+type Toggle = 'microphone' | 'camera' | 'screen';
+
+function toggle(host: ControlHost, device: Toggle): void {
   const pressed = !host[device];
   if (!allowed(host, { control: device, pressed })) return;
   host[device] = pressed;
@@ -88,10 +97,13 @@ function leave(host: ControlHost): void {
   if (allowed(host, { control: 'leave', pressed: true })) void host.leave();
 }
 
-/** The bar: microphone and camera toggles (`aria-pressed` = the element's property), then leave. */
+/**
+ * The bar: microphone, camera and (where the browser can) screen-share toggles (`aria-pressed` = the element's
+ * property), then leave.
+ */
 export function renderControls(host: ControlHost, strings: UiStrings, html: HtmlTag): TemplateResult {
   stylesTemplate ??= Object.assign([styles], { raw: [styles] }) as unknown as TemplateStringsArray;
-  const device = (name: 'microphone' | 'camera') =>
+  const device = (name: Toggle) =>
     html`<button
       type="button"
       part="control ${name}"
@@ -102,7 +114,7 @@ export function renderControls(host: ControlHost, strings: UiStrings, html: Html
     </button>`;
   return html`${html(stylesTemplate)}
     <div part="controls" role="group" aria-label=${strings.controls}>
-      ${device('microphone')}${device('camera')}
+      ${device('microphone')}${device('camera')}${canShareScreen() ? device('screen') : ''}
       <button type="button" part="control leave" @click=${() => leave(host)}>
         ${icon('leave', true, html)}<span class="text">${strings.leave}</span>
       </button>

@@ -1,7 +1,13 @@
 // What a person sees of the call (loaded at the first join, kept across visits): the tiles, and with `controls`
 // the control bar, the unblock button and a polite live region. It reads the call's state and the element's
 // own events, never the SDK.
-import type { BannedDetail, ConnectionStateChangeDetail, PeerDetail, PeerMediaDetail } from '../events.js';
+import type {
+  BannedDetail,
+  ConnectionStateChangeDetail,
+  LocalMediaDetail,
+  PeerDetail,
+  PeerMediaDetail,
+} from '../events.js';
 import type { CallMedia } from '../media/call.js';
 import { renderControls, renderUnblock, type ControlHost } from './controls.js';
 import { banReasonKey, fill, stringsFor, type UiStrings } from './strings.js';
@@ -38,7 +44,8 @@ export class RoomUi {
   private host: UiHost | undefined;
   private announcements: Array<{ id: number; text: string }> = [];
   private nextId = 0;
-  private readonly peerMedia = new Map<string, { audio: boolean; video: boolean }>();
+  private readonly peerMedia = new Map<string, Omit<PeerMediaDetail, 'userId'>>();
+  private sharing = false;
   private reconnecting = false;
 
   render(host: UiHost, html: HtmlTag): unknown {
@@ -90,14 +97,20 @@ export class RoomUi {
       this.peerMedia.delete(userId);
       say((s) => fill(s.peerLeft, { name: userId }));
     });
-    on<PeerMediaDetail>('peer-media', ({ userId, audio, video }) => {
+    on<PeerMediaDetail>('peer-media', ({ userId, audio, video, screen }) => {
       const before = this.peerMedia.get(userId);
-      this.peerMedia.set(userId, { audio, video });
+      this.peerMedia.set(userId, { audio, video, screen });
+      const name = { name: userId };
+      // A screen shared is news even as its user arrives: a new tile comes first in the grid.
+      if (!!before?.screen !== screen) say((s) => fill(screen ? s.peerScreenOn : s.peerScreenOff, name));
       // What a user publishes as they arrive is not news; a change afterwards is.
       if (!before) return;
-      const name = { name: userId };
       if (before.audio !== audio) say((s) => fill(audio ? s.peerMicrophoneOn : s.peerMicrophoneOff, name));
       if (before.video !== video) say((s) => fill(video ? s.peerCameraOn : s.peerCameraOff, name));
+    });
+    on<LocalMediaDetail>('local-media', ({ screen }) => {
+      if (this.sharing !== screen) say((s) => (screen ? s.screenOn : s.screenOff));
+      this.sharing = screen;
     });
     on<BannedDetail>('banned', ({ reason }) =>
       say((s) => fill(s.banned, { reason: s[banReasonKey(reason)] ?? s['ban-unknown'] })),

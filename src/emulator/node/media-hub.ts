@@ -6,7 +6,7 @@
 import type { WebSocket } from 'ws';
 import type { MediaClientMessage, MediaPublication, MediaServerMessage } from '../core/wire-protocol.js';
 
-const NOTHING: MediaPublication = { audio: false, video: false, audioMuted: false, videoMuted: false };
+const NOTHING: MediaPublication = { audio: false, video: false, screen: false, audioMuted: false, videoMuted: false };
 
 interface MediaMember {
   socket: WebSocket;
@@ -44,7 +44,8 @@ export function createMediaHub(log: (line: string) => void = () => undefined) {
         if (members.get(userId) !== self) return;
         members.delete(userId);
         if (members.size === 0) rooms.delete(room);
-        if (self.publication.audio || self.publication.video) announce(room, userId, NOTHING);
+        if (self.publication.audio || self.publication.video || self.publication.screen)
+          announce(room, userId, NOTHING);
       });
       log(`${userId} entered the media plane of ${room}`);
       return (message) => {
