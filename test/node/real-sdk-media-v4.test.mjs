@@ -23,12 +23,13 @@ function installHelpers() {
     const el = window.elementOf();
     for (const type of ['peer-media', 'local-media', 'media-failed'])
       el.addEventListener(type, (event) => {
-        const { userId, audio, video, camera, microphone, device, cause } = event.detail;
+        const { userId, audio, video, screen, camera, microphone, device, cause } = event.detail;
         window.media.push({
           type,
           userId,
           audio,
           video,
+          screen,
           camera,
           microphone,
           device,
@@ -52,6 +53,22 @@ function installHelpers() {
     new Promise((resolve) => {
       const look = () => {
         const video = window.remoteTile(userId)?.querySelector('video');
+        if (!video || !video.videoWidth) return setTimeout(look, 50);
+        video.requestVideoFrameCallback(() =>
+          video.requestVideoFrameCallback((now, meta) =>
+            resolve({ width: video.videoWidth, frames: meta.presentedFrames }),
+          ),
+        );
+      };
+      look();
+    });
+  window.screenTile = (userId) =>
+    window.elementOf()?.shadowRoot?.querySelector(`[part="tile screen"][data-user-id="${userId}"]`);
+  /** Resolves with userId's screen-share size and presented frames once two more frames have been presented. */
+  window.screenFramesOf = (userId) =>
+    new Promise((resolve) => {
+      const look = () => {
+        const video = window.screenTile(userId)?.querySelector('video');
         if (!video || !video.videoWidth) return setTimeout(look, 50);
         video.requestVideoFrameCallback(() =>
           video.requestVideoFrameCallback((now, meta) =>
@@ -216,6 +233,32 @@ test('<trtc-room> media on the unmodified trtc-js-sdk through the emulator, two 
     );
     assert.ok(await alice.evaluate(() => window.remoteVideoTrack('bob') !== null), "bob's video still plays");
   });
+
+  await t.test(
+    'screen: the peer gets a tile screen (first) with frames advancing and peer-media screen:true, the auxiliary stream of the same userId; off removes it, the camera goes on',
+    async () => {
+      const { a: alice, b: bob } = pages;
+      await bob.evaluate(() => (window.elementOf().screen = true));
+      await alice.waitForFunction(() => window.screenTile('bob')?.querySelector('video'), null, WAIT);
+      await alice.bringToFront();
+      const seen = await alice.evaluate(() => window.screenFramesOf('bob'));
+      assert.ok(seen.width > 0 && seen.frames >= 2, `bob's screen moves: ${JSON.stringify(seen)}`);
+      assert.equal((await alice.evaluate(() => window.tileOrder()))[0], 'tile screen', 'the screen tile comes first');
+      assert.ok(
+        (await alice.evaluate(() => window.media)).some(
+          (m) => m.type === 'peer-media' && m.userId === 'bob' && m.screen,
+        ),
+      );
+      await bob.waitForFunction(
+        () => window.media.some((m) => m.type === 'local-media' && m.screen === true),
+        null,
+        WAIT,
+      );
+      await bob.evaluate(() => (window.elementOf().screen = false));
+      await alice.waitForFunction(() => !window.screenTile('bob'), null, WAIT);
+      assert.ok(await alice.evaluate(() => window.remoteVideoTrack('bob') !== null), "bob's camera still plays");
+    },
+  );
 
   const exits = [
     ['leave (the element removed)', () => leave('b')],

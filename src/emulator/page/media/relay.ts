@@ -189,7 +189,8 @@ export class RelayMember implements PlaneMember {
     // The publication or membership changed while connecting: that subscription is void.
     if (this.gone || publisher.gone || publisher.tracks[kind] !== source) {
       link.close();
-      throw new Error(`${publisherId} stopped publishing ${kind} while it was being subscribed.`);
+      const why = this.gone ? 'the subscriber left' : publisher.gone ? 'the publisher left' : 'its track changed';
+      throw new Error(`${publisherId} stopped publishing ${kind} while it was being subscribed (${why}).`);
     }
     this.relay.links.add(link);
     return link;
