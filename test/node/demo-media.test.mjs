@@ -1,6 +1,7 @@
 // End to end: the demo (`npm start`) in two Chromium tabs with fake devices, driven through the page's own UI:
 // each joins, turns its camera and microphone on with the element's own controls (`controls`), and shows the
-// other's moving video in the element's tiles.
+// other's moving video in the element's tiles; then one shares a screen (Chromium's fake screen: the picker is granted
+// by --use-fake-ui-for-media-stream) and the other sees it move in a tile of its own.
 // Screenshots with the video go to .artifacts/e2e/ (git-ignored).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -13,6 +14,7 @@ const root = resolve(import.meta.dirname, '../..');
 const shots = resolve(root, '.artifacts/e2e');
 const CAMERA = 'trtc-room [part~="control"][part~="camera"]';
 const MICROPHONE = 'trtc-room [part~="control"][part~="microphone"]';
+const SCREEN = 'trtc-room [part~="control"][part~="screen"]';
 
 test(
   'the demo: two tabs with camera and microphone on see each other move, offline',
@@ -107,6 +109,32 @@ test(
       { timeout: 15_000 },
     );
     await alice.screenshot({ path: resolve(shots, 'media-alice-bob-camera-off.png'), fullPage: true });
+    // Screen share from bob's bar: alice gets bob's screen in a tile of its own, first, moving.
+    await bob.click(SCREEN);
+    await alice.waitForFunction(
+      () => {
+        const video = document
+          .querySelector('trtc-room')
+          .shadowRoot.querySelector('[part="tile screen"][data-user-id="bob"] video');
+        if (!video || !video.videoWidth) return false;
+        const first = (window.firstScreenTime ??= video.currentTime);
+        return video.currentTime > first;
+      },
+      null,
+      { timeout: 30_000, polling: 250 },
+    );
+    assert.equal(await bob.getAttribute(SCREEN, 'aria-pressed'), 'true');
+    assert.equal(
+      await alice.$eval('trtc-room', (el) => el.shadowRoot.querySelector('[part~="tile"]').getAttribute('part')),
+      'tile screen',
+    );
+    await alice.screenshot({ path: resolve(shots, 'media-alice-bob-screen.png'), fullPage: true });
+    await bob.click(SCREEN);
+    await alice.waitForFunction(
+      () => !document.querySelector('trtc-room').shadowRoot.querySelector('[part="tile screen"]'),
+      null,
+      { timeout: 15_000 },
+    );
     assert.deepEqual(problems, []);
   },
 );
