@@ -238,6 +238,8 @@ test('<trtc-room> media on the unmodified trtc-js-sdk through the emulator, two 
     'screen: the peer gets a tile screen (first) with frames advancing and peer-media screen:true, the auxiliary stream of the same userId; off removes it, the camera goes on',
     async () => {
       const { a: alice, b: bob } = pages;
+      // The next cases start from bob's camera alone, whatever happens here.
+      t.after(() => bob.evaluate(() => (window.elementOf().screen = false)).catch(() => undefined));
       await bob.evaluate(() => (window.elementOf().screen = true));
       await alice.waitForFunction(() => window.screenTile('bob')?.querySelector('video'), null, WAIT);
       await alice.bringToFront();

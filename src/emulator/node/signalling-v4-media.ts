@@ -14,8 +14,8 @@
  *   counts as the main one only when `(ssrc >> 16) & 0xff === 2` in the answer's first `a=ssrc` of its m-line.
  * - `subscribe_change { audio, bigVideo, auxVideo, smallVideo, srcTinyId }` → 4106; `unsubscribe` → 4104.
  * - Who publishes what reaches the others only as cmd 23 (a full snapshot; flags 1 big video, 8 audio,
- *   16 video muted, 64 audio muted) and the join result's `publishers`: signalling.ts pushes it.
- * Not served: the small stream (a small-video subscription gets the big one), screen sharing (aux), H.264.
+ *   4 aux video, 16 video muted, 64 audio muted) and the join result's `publishers`: signalling.ts pushes it.
+ * Not served: the small stream (a small-video subscription gets the big one), H.264.
  */
 import type { RTCRtpTransceiver } from 'werift';
 import type { ChannelMedia } from './media/channel-media.js';
