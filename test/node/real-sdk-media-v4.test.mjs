@@ -238,26 +238,29 @@ test('<trtc-room> media on the unmodified trtc-js-sdk through the emulator, two 
     'screen: the peer gets a tile screen (first) with frames advancing and peer-media screen:true, the auxiliary stream of the same userId; off removes it, the camera goes on',
     async () => {
       const { a: alice, b: bob } = pages;
-      // The next cases start from bob's camera alone, whatever happens here.
-      t.after(() => bob.evaluate(() => (window.elementOf().screen = false)).catch(() => undefined));
       await bob.evaluate(() => (window.elementOf().screen = true));
-      await alice.waitForFunction(() => window.screenTile('bob')?.querySelector('video'), null, WAIT);
-      await alice.bringToFront();
-      const seen = await alice.evaluate(() => window.screenFramesOf('bob'));
-      assert.ok(seen.width > 0 && seen.frames >= 2, `bob's screen moves: ${JSON.stringify(seen)}`);
-      assert.equal((await alice.evaluate(() => window.tileOrder()))[0], 'tile screen', 'the screen tile comes first');
-      assert.ok(
-        (await alice.evaluate(() => window.media)).some(
-          (m) => m.type === 'peer-media' && m.userId === 'bob' && m.screen,
-        ),
-      );
-      await bob.waitForFunction(
-        () => window.media.some((m) => m.type === 'local-media' && m.screen === true),
-        null,
-        WAIT,
-      );
-      await bob.evaluate(() => (window.elementOf().screen = false));
-      await alice.waitForFunction(() => !window.screenTile('bob'), null, WAIT);
+      try {
+        await alice.waitForFunction(() => window.screenTile('bob')?.querySelector('video'), null, WAIT);
+        await alice.bringToFront();
+        const seen = await alice.evaluate(() => window.screenFramesOf('bob'));
+        assert.ok(seen.width > 0 && seen.frames >= 2, `bob's screen moves: ${JSON.stringify(seen)}`);
+        assert.equal((await alice.evaluate(() => window.tileOrder()))[0], 'tile screen', 'the screen tile comes first');
+        assert.ok(
+          (await alice.evaluate(() => window.media)).some(
+            (m) => m.type === 'peer-media' && m.userId === 'bob' && m.screen,
+          ),
+        );
+        await bob.waitForFunction(
+          () => window.media.some((m) => m.type === 'local-media' && m.screen === true),
+          null,
+          WAIT,
+        );
+        await bob.evaluate(() => (window.elementOf().screen = false));
+        await alice.waitForFunction(() => !window.screenTile('bob'), null, WAIT);
+      } finally {
+        // The next cases start from bob's camera alone, whatever happened here.
+        await bob.evaluate(() => (window.elementOf().screen = false));
+      }
       assert.ok(await alice.evaluate(() => window.remoteVideoTrack('bob') !== null), "bob's camera still plays");
     },
   );
