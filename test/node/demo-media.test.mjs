@@ -18,7 +18,8 @@ const SCREEN = 'trtc-room [part~="control"][part~="screen"]';
 
 test(
   'the demo: two tabs with camera and microphone on see each other move, offline',
-  { timeout: 120_000 },
+  // A bound, not a timing: the screen share adds up to 45 s of bounded waits to the call's.
+  { timeout: 180_000 },
   async (t) => {
     mkdirSync(shots, { recursive: true });
     const { startDemoServer } = await loadTs('demo/server.ts');
