@@ -258,6 +258,36 @@ for (const gen of GENERATIONS) {
   });
 }
 
+describe('<trtc-room controls> screen toggle (v4 double)', () => {
+  it('the screen toggle follows capabilities.screenShare, the one detector: none where getDisplayMedia is not a function; the bar is microphone, camera, screen, devices, leave', async () => {
+    const emulator = createTrtcEmulator();
+    const media = navigator.mediaDevices;
+    // An own property over the prototype's method: `'getDisplayMedia' in` stays true, the detector says false.
+    Object.defineProperty(media, 'getDisplayMedia', { value: undefined, configurable: true });
+    try {
+      const bare = await join(emulator, GENERATIONS[0]!, 'alice', { controls: '' });
+      await waitUntil(() => $(bare.el, '[part="controls"]'), 'the control bar', TIMEOUT);
+      expect(bare.el.capabilities?.screenShare).to.equal(false);
+      expect($(bare.el, '[part~="control"][part~="screen"]')).to.equal(null);
+    } finally {
+      delete (media as { getDisplayMedia?: unknown }).getDisplayMedia;
+    }
+    const able = await join(emulator, GENERATIONS[0]!, 'bob', { controls: '' });
+    await waitUntil(() => $(able.el, '[part="controls"]'), 'the control bar', TIMEOUT);
+    expect(able.el.capabilities?.screenShare).to.equal(true);
+    const parts = [...able.el.shadowRoot!.querySelectorAll('[part="controls"] [part~="control"]')].map((b) =>
+      b.getAttribute('part'),
+    );
+    expect(parts).to.deep.equal([
+      'control microphone',
+      'control camera',
+      'control screen',
+      'control devices',
+      'control leave',
+    ]);
+  });
+});
+
 describe('<trtc-room controls> device menu (v4 double)', () => {
   it('a menu button (part="control devices") lists cameras, microphones and speakers with the one in use checked, works from the keyboard, chooses a device, and stays axe-clean open', async () => {
     const emulator = createTrtcEmulator();

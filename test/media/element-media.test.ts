@@ -329,6 +329,7 @@ for (const gen of GENERATIONS) {
       expect(alice.events.filter((e) => e.type === 'local-media').at(-1)!.detail).to.deep.equal({
         camera: true,
         microphone: true,
+        screen: false,
       });
     });
 
