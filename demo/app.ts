@@ -213,9 +213,10 @@ room.addEventListener('peer-leave', (event) => {
   renderPeers();
 });
 
-// --- camera, microphone and audio ------------------------------------------------------------------
-// The element's own controls (`controls`: microphone, camera, leave, and a "Play audio" button while the browser
-// blocks audio) sit in its shadow root, after the tiles (docs/ui.md); their `control` events show in the log.
+// --- camera, microphone, screen share and audio ------------------------------------------------------
+// The element's own controls (`controls`: microphone, camera, screen share where the browser can share a screen,
+// leave, and a "Play audio" button while the browser blocks audio) sit in its shadow root, after the tiles
+// (docs/ui.md); their `control` events show in the log.
 
 // --- the event log ---------------------------------------------------------------------------------
 

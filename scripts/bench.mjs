@@ -2,7 +2,7 @@
 // would) and measures it in headless Chromium. Prints one table (or JSON with --json) and exits non-zero
 // when a budget is breached. Budgets are bytes, counts and reachability only, never wall-clock times:
 //   the CDN entry (src/sdk-v5.ts, what a page loads before any join) with Lit ≤ 9 KB gzipped; the element's
-//   own code in the npm entry (src/index.ts, Lit external) ≤ 3.28 KB gzipped; 0 SDK bytes before the first
+//   own code in the npm entry (src/index.ts, Lit external) ≤ 3.29 KB gzipped; 0 SDK bytes before the first
 //   join; 0 elements or clients reachable after the cycles and a forced GC; `banned` in the SDK callback's task.
 //   The media rows (bench/media-page.js, fake devices) are times against targets, not budgets.
 // Build output goes to .artifacts/bench/, the run's JSON to bench/runs/latest.json (both git-ignored).
@@ -41,8 +41,10 @@ export const BUDGETS = {
   // element's own code past it as long as the CDN entry with Lit fits 9 KB. 3.25 KB kept a guard on it until
   // issue 21: cameraId, microphoneId and speakerId must be Lit properties from the start (an attribute set before any
   // join works), and `devices`/`capabilities` read from the session (their code is in the first-join chunk): 3.27 KB,
-  // so 3.28 KB, the least that fits, while the CDN entry stays within 9 KB.
-  ownCodeGzip: 3.28 * KB,
+  // so 3.28 KB, the least that fits, while the CDN entry stays within 9 KB. Then the `screen` input (issue 21's screen
+  // half: a Lit property from the start, as the other device inputs, and its reset beside camera and microphone)
+  // took it to 3361 B, 3 B past 3.28 KB: 3.29 KB, the least that fits; the CDN entry is 9178 B of 9216.
+  ownCodeGzip: 3.29 * KB,
   sdkBytesBeforeJoin: 0,
   reachableElements: 0,
   reachableClients: 0,
@@ -606,7 +608,7 @@ async function main() {
 
   const checks = [
     ['entry with Lit ≤ 9 KB gzipped', results.size.entryWithLitGzip <= BUDGETS.entryWithLitGzip],
-    ['own code ≤ 3.28 KB gzipped', results.size.ownCodeGzip <= BUDGETS.ownCodeGzip],
+    ['own code ≤ 3.29 KB gzipped', results.size.ownCodeGzip <= BUDGETS.ownCodeGzip],
     ['0 SDK bytes before the first join', results.sdk.sdkBytesBeforeJoin === BUDGETS.sdkBytesBeforeJoin],
     ['the SDK is fetched at the first join (the measurement sees it)', results.sdk.sdkBytesAtFirstJoin > 0],
     [
@@ -639,7 +641,7 @@ function table(r) {
     [
       "element's own code (src/index.ts), Lit external, min+gzip",
       kb(r.size.ownCodeGzip),
-      '≤ 3.28 KB',
+      '≤ 3.29 KB',
       check('own code'),
     ],
     [

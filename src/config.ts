@@ -24,11 +24,15 @@ export type Layout = 'tiles' | 'none';
 
 /**
  * What the element asks of the call (the element itself, read when the call acts on it): the devices to publish
- * (`camera`, `microphone`) and which (`cameraId`, `microphoneId`, `speakerId`), and whether it shows its own controls (then the SDK's autoplay dialog is off).
+ * (`camera`, `microphone`, `screen`) and which (`cameraId`, `microphoneId`, `speakerId`), and whether it shows its own
+ * controls (then the SDK's autoplay dialog is off).
+ * The call writes `screen = false` back when the browser's own "Stop sharing" ends the share: on the element,
+ * that is its property going back to false, as a click on the control bar does.
  */
 export interface MediaWish {
   camera: boolean;
   microphone: boolean;
+  screen?: boolean;
   controls?: boolean;
   /** The devices to use (`''` or unset: the system default). */
   cameraId?: string | undefined;

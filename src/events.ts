@@ -58,6 +58,8 @@ export interface ConnectionStateChangeDetail {
 export interface LocalMediaDetail {
   camera: boolean;
   microphone: boolean;
+  /** A screen share is published (`screen`). */
+  screen: boolean;
 }
 
 /** What a remote user publishes now (published and not muted). */
@@ -65,6 +67,8 @@ export interface PeerMediaDetail {
   userId: string;
   audio: boolean;
   video: boolean;
+  /** Shares a screen (v4's auxiliary stream, v5's sub stream). */
+  screen: boolean;
 }
 
 /** A device the browser offers, as `devices` lists it. */
@@ -113,8 +117,8 @@ export interface SpeakingChangeDetail {
 
 /** A control of the element's bar (`controls`) was clicked; `preventDefault()` keeps it from acting. */
 export interface ControlDetail {
-  control: 'microphone' | 'camera' | 'leave';
-  /** What the click asks for: for microphone and camera the new state (true: on); for leave, true. */
+  control: 'microphone' | 'camera' | 'screen' | 'leave';
+  /** What the click asks for: for microphone, camera and screen the new state (true: on); for leave, true. */
   pressed: boolean;
 }
 

@@ -34,6 +34,8 @@ export interface TrtcRoomInputs {
   microphoneId?: string | undefined;
   /** The speaker's deviceId. Attribute `speaker-id`. */
   speakerId?: string | undefined;
+  /** Share a screen (docs/media.md). */
+  screen?: boolean;
   layout?: Layout;
   /** The call's own controls (docs/ui.md). */
   controls?: boolean;

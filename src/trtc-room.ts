@@ -49,17 +49,18 @@ const numericAttribute = {
  * @fires {CustomEvent<PeerDetail>} peer-leave - Another user, reported by `peer-join`, left the room: `{ userId }`.
  * @fires {CustomEvent<ConnectionStateChangeDetail>} connection-state-change - The SDK's connection state changed: `{ state, prevState }`.
  * @fires {CustomEvent<StateChangeDetail>} state-change - The element's `state` changed: `{ state, prevState }`.
- * @fires {CustomEvent<LocalMediaDetail>} local-media - What the element publishes changed: `{ camera, microphone }`.
- * @fires {CustomEvent<PeerMediaDetail>} peer-media - What a remote user publishes changed (publish, unpublish, mute): `{ userId, audio, video }`.
+ * @fires {CustomEvent<LocalMediaDetail>} local-media - What the element publishes changed: `{ camera, microphone, screen }`.
+ * @fires {CustomEvent<PeerMediaDetail>} peer-media - What a remote user publishes changed (publish, unpublish, mute, screen share): `{ userId, audio, video, screen }`.
  * @fires {CustomEvent<AutoplayBlockedDetail>} autoplay-blocked - The browser refused to play remote audio until a user gesture: call `resumeAudio()` from a click.
  * @fires {CustomEvent<SpeakingChangeDetail>} speaking-change - With `controls`: a user (the local one too) started or stopped speaking, from the SDK's volume evaluation: `{ userId, speaking }`.
  * @fires {CustomEvent<DevicesChangeDetail>} devices-change - In a room: the browser's devices changed (`devicechange`), or their lists filled after permission: `{ cameras, microphones, speakers }`.
  * @fires {CustomEvent<DeviceFallbackDetail>} device-fallback - The device in use went away; the element uses the system default now: `{ kind, from, to }`.
  * @fires {CustomEvent<NetworkQualityDetail>} network-quality - The SDK's rating of the local user's network, every 2 s in a room: `{ userId, uplink, downlink, uplinkRtt, uplinkLoss, downlinkRtt, downlinkLoss }`, levels 0 (unknown), 1 (excellent) to 6 (disconnected).
- * @fires {CustomEvent<ControlDetail>} control - With `controls`: a control was clicked, before it acts: `{ control: 'microphone' | 'camera' | 'leave', pressed }`. Cancelable: `preventDefault()` stops the action.
+ * @fires {CustomEvent<ControlDetail>} control - With `controls`: a control was clicked, before it acts: `{ control: 'microphone' | 'camera' | 'screen' | 'leave', pressed }`. Cancelable: `preventDefault()` stops the action.
  *
  * @csspart tiles - The grid of tiles (layout `tiles`).
  * @csspart tile - One participant's tile; also `local` (the user, mirrored and muted) or `remote`. Carries `data-user-id`.
+ * @csspart screen - A remote user's screen share: its own tile (`::part(tile screen)`, with `data-user-id`), shown first and across the grid; with `controls`, also the screen-share toggle (`::part(control screen)`).
  * @csspart label - The userId shown on a tile.
  * @csspart speaking - With `controls`: a tile whose user speaks now (`::part(tile speaking)`).
  * @csspart audio-muted - With `controls`: a tile whose user publishes no live audio; it shows `muted-icon`.
@@ -68,7 +69,7 @@ const numericAttribute = {
  * @csspart muted-icon - With `controls`: the microphone-off icon in a muted tile's label.
  * @csspart reconnecting - With `controls`: the notice shown while the SDK reconnects in a room.
  * @csspart controls - With `controls`, in a room: the control bar.
- * @csspart control - A button of the bar; also `microphone` or `camera` (toggles with `aria-pressed`), `devices` (the device menu's button), or `leave`.
+ * @csspart control - A button of the bar; also `microphone`, `camera` or `screen` (toggles with `aria-pressed`; `screen` only where the browser can share a screen), `devices` (the device menu's button), or `leave`.
  * @csspart devices-menu - With `controls`: the device menu (`role="menu"`): cameras, microphones and speakers, the ones in use checked.
  * @csspart unblock - With `controls`, while the browser blocks remote audio: the button that plays it.
  * @csspart status - With `controls`: the polite live region (visually hidden) that announces joins, leaves, mutes, a ban and reconnects.
@@ -112,6 +113,7 @@ export class TrtcRoom extends LitElement implements TrtcRoomInputs {
     sdkGeneration: { attribute: 'sdk' },
     camera: { type: Boolean, hasChanged: again },
     microphone: { type: Boolean, hasChanged: again },
+    screen: { type: Boolean, hasChanged: again },
     cameraId: { attribute: 'camera-id', hasChanged: again },
     microphoneId: { attribute: 'microphone-id', hasChanged: again },
     speakerId: { attribute: 'speaker-id', hasChanged: again },
@@ -164,6 +166,13 @@ export class TrtcRoom extends LitElement implements TrtcRoomInputs {
    * unset: the default. Set it from a click (some browsers need a user gesture). Attribute `speaker-id`.
    */
   declare speakerId: string | undefined;
+  /**
+   * Share a screen while in the room (ignored for a live audience): the browser's picker opens, and the share is
+   * published as the SDK's screen stream (v4's auxiliary stream, v5's sub stream), beside the camera. Goes back
+   * to false when the browser's own "Stop sharing" ends it (with `local-media`) or the picker is refused (with
+   * `error` `media-failed`, `field: 'screen'`). See docs/media.md.
+   */
+  declare screen: boolean;
   /** `tiles` (default): a tile per participant in the shadow root. `none`: no tiles, for an app that lays out video itself. */
   declare layout: Layout;
   /**
@@ -198,13 +207,13 @@ export class TrtcRoom extends LitElement implements TrtcRoomInputs {
     this.mode = 'rtc';
     this.role = 'anchor';
     this.sdkGeneration = 'v4';
-    this.camera = this.microphone = false;
+    this.camera = this.microphone = this.screen = false;
     this.layout = 'tiles';
   }
 
   /**
    * The SDK's own client while in a room (v4 `Client`, v5 `TRTC` instance), else `null`: for what the element
-   * does not cover (screen share, beauty, stats). An escape hatch: the element still owns join, leave and destroy.
+   * does not cover (beauty, stats, a screen share with its audio). An escape hatch: the element still owns join, leave and destroy.
    */
   get client(): unknown {
     return this.session.visit?.client ?? null;
@@ -274,7 +283,7 @@ export class TrtcRoom extends LitElement implements TrtcRoomInputs {
 
   protected override updated(changed: PropertyValues<this>): void {
     super.updated(changed);
-    // The element is the wish (camera, microphone, the device ids, controls): read when the call acts on it.
+    // The element is the wish (camera, microphone, screen, the device ids, controls): read when the call acts on it.
     this.session.setMedia(this, changed);
     this.syncSession({ clearHold: this.clearHoldAtFirstUpdate });
     this.clearHoldAtFirstUpdate = false;

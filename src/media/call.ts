@@ -8,6 +8,7 @@ import {
   type LocalDevice,
   type MediaHandlers,
   type NetworkQuality,
+  type RemoteMedia,
 } from '../sdk/adapter.js';
 import { SPEAKING, SpeakingDetector } from './speaking.js';
 
@@ -23,11 +24,17 @@ export interface Participant {
   speaking: boolean;
   /** The SDK rates this user's network poor or worse now (see POOR_NETWORK). */
   poorNetwork: boolean;
+  /** This tile is the user's screen share (shown first, across the grid), not their camera. */
+  screen?: boolean;
   /** The container the SDK plays into; kept across renders, so the SDK's own <video> stays in it. */
   view: HTMLElement;
 }
 
-const DEVICES: readonly LocalDevice[] = ['camera', 'microphone'];
+const DEVICES: readonly LocalDevice[] = ['camera', 'microphone', 'screen'];
+/** The captured devices an input chooses (the screen is chosen in the browser's picker, not by deviceId). */
+type ChosenDevice = Exclude<LocalDevice, 'screen'>;
+const CHOSEN_DEVICES: readonly ChosenDevice[] = ['camera', 'microphone'];
+const isChosen = (device: LocalDevice): device is ChosenDevice => device !== 'screen';
 
 /** A device the element chooses: a captured one, or the speaker. */
 export type DeviceKind = DeviceFallbackDetail['kind'];
@@ -87,6 +94,8 @@ const ADVICE: Record<string, string> = {
     'the device cannot satisfy the requested settings: choose another device, then turn it on again',
   NotSupportedError: 'this page cannot use devices: serve it over https (or from localhost)',
 };
+/** A refused or cancelled screen picker is NotAllowedError too, and needs other words. */
+const SCREEN_REFUSED = 'the screen picker was cancelled or sharing is blocked: share again and choose a screen';
 
 const SPEAKER_ADVICE: Record<string, string> = {
   NotFoundError: 'no such speaker was found: choose one from `devices.speakers`',
@@ -103,13 +112,15 @@ export class CallMedia {
   private media: ConnectionMedia | undefined;
   private wish: MediaWish;
   /** What is captured now. */
-  private readonly captured: Record<LocalDevice, boolean> = { camera: false, microphone: false };
+  private readonly captured: Record<LocalDevice, boolean> = { camera: false, microphone: false, screen: false };
   /** Wanted but failed: not retried until wished again. */
-  private readonly failed: Record<LocalDevice, boolean> = { camera: false, microphone: false };
+  private readonly failed: Record<LocalDevice, boolean> = { camera: false, microphone: false, screen: false };
   /** What was last reported as published (`local-media`). */
-  private published: MediaWish = { camera: false, microphone: false };
-  private readonly remote = new Map<string, { audio: boolean; video: boolean }>();
+  private published: Record<LocalDevice, boolean> = { camera: false, microphone: false, screen: false };
+  private readonly remote = new Map<string, RemoteMedia>();
   private readonly views = new Map<string, HTMLElement>();
+  /** Remote users' screen shares play here, apart from their cameras. */
+  private readonly screenViews = new Map<string, HTMLElement>();
   private readonly speakers = new SpeakingDetector();
   private watchingSpeaking = false;
   /** The browser refuses to play remote audio until `resumeAudio()` (from a click). */
@@ -120,13 +131,13 @@ export class CallMedia {
   private poorNetwork = false;
   private working = false;
   /** The choice (`cameraId`, `microphoneId`) each captured device is on now; '' for the default. */
-  private readonly on: Record<LocalDevice, string> = { camera: '', microphone: '' };
+  private readonly on: Record<ChosenDevice, string> = { camera: '', microphone: '' };
   /** A chosen device that went away: the element fell back from it, and does not take it again until chosen again. */
   private readonly fellBack: Partial<Record<DeviceKind, string>> = {};
   /** A choice the switch to failed (the device stays on the one it had): not tried again until chosen again. */
-  private readonly switchFailed: Partial<Record<LocalDevice, string>> = {};
+  private readonly switchFailed: Partial<Record<ChosenDevice, string>> = {};
   /** The device each kind fell back from, until the switch to the default is done (then `device-fallback`). */
-  private readonly fallingBack: Partial<Record<LocalDevice, string>> = {};
+  private readonly fallingBack: Partial<Record<ChosenDevice, string>> = {};
   /** The speaker chosen through the SDK, once one is. */
   private speakerOn = '';
 
@@ -169,9 +180,10 @@ export class CallMedia {
     onRemoteMedia: (userId, media) => {
       const before = this.remote.get(userId);
       // Nothing published by a user not (or no longer) in the call: an unpublish after their peer-leave.
-      if (this.released || (!before && !media.audio && !media.video)) return;
+      if (this.released || (!before && !media.audio && !media.video && !media.screen)) return;
       this.remote.set(userId, media);
-      if (!before || before.audio !== media.audio || before.video !== media.video) {
+      if (!media.screen) this.screenViews.delete(userId);
+      if (!before || before.audio !== media.audio || before.video !== media.video || before.screen !== media.screen) {
         this.emit('peer-media', { userId, ...media });
         if (!media.audio) this.stopSpeaking((speaker) => speaker === userId);
         this.changed();
@@ -184,7 +196,8 @@ export class CallMedia {
       this.changed();
     },
     onPublishFailed: (error, device) => this.publishFailed(error, device),
-    viewFor: (userId) => this.viewOf(userId),
+    viewFor: (userId, screen) => (screen ? this.viewOf(userId, this.screenViews) : this.viewOf(userId)),
+    onScreenEnded: () => this.screenEnded(),
     onVolumes: (volumes) => {
       if (this.released || !this.watchingSpeaking) return;
       const present = volumes.filter(({ userId }) => this.audible(userId));
@@ -219,6 +232,16 @@ export class CallMedia {
       this.speakers.forget(userId);
       this.emit('speaking-change', { userId, speaking: false });
     }
+  }
+
+  /**
+   * The browser's own "Stop sharing" ended the share (the SDK says so): `screen` goes back to false on the
+   * element (the wish is the element), and the share is unpublished and released, which `local-media` reports.
+   */
+  private screenEnded(): void {
+    if (this.released || !this.captured.screen) return;
+    this.wish.screen = false;
+    this.converge();
   }
 
   /** Publishing is for rtc members and live anchors; a live audience's camera and microphone are ignored. */
@@ -267,7 +290,7 @@ export class CallMedia {
 
   /** A device in use that is no longer listed (or whose track ended) is left for the default, never kept published dead. */
   private leaveGoneDevices(): void {
-    for (const device of DEVICES) {
+    for (const device of CHOSEN_DEVICES) {
       if (!this.captured[device] || !this.wanted(device)) continue;
       const track = this.media?.track?.(device);
       const inUse = this.on[device] || track?.getSettings().deviceId || '';
@@ -328,13 +351,14 @@ export class CallMedia {
 
   peerJoined(userId: string): void {
     if (this.released || this.remote.has(userId)) return;
-    this.remote.set(userId, { audio: false, video: false });
+    this.remote.set(userId, { audio: false, video: false, screen: false });
     this.changed();
   }
 
   peerLeft(userId: string): void {
     if (!this.remote.delete(userId)) return;
     this.views.delete(userId);
+    this.screenViews.delete(userId);
     this.stopSpeaking((speaker) => speaker === userId);
     this.changed();
   }
@@ -366,9 +390,10 @@ export class CallMedia {
     navigator.mediaDevices?.removeEventListener?.('devicechange', this.onDeviceChange);
     this.audioBlocked = false;
     this.media?.release();
-    this.captured.camera = this.captured.microphone = false;
+    this.captured.camera = this.captured.microphone = this.captured.screen = false;
     this.remote.clear();
     this.views.clear();
+    this.screenViews.clear();
     this.reportPublished();
     this.changed();
   }
@@ -378,10 +403,26 @@ export class CallMedia {
     return this.released;
   }
 
-  /** Who is in the call, as the tiles show them: the local user first (unless a live audience), then remote users in join order. */
+  /**
+   * Who is in the call, as the tiles show them: remote users' screen shares first, then the local user (unless a
+   * live audience), then remote users in join order. The local screen share has no tile: a preview of one's own
+   * screen shows the screen inside itself.
+   */
   participants(): Participant[] {
     if (this.released) return [];
     const all: Participant[] = [];
+    for (const [userId, media] of this.remote)
+      if (media.screen)
+        all.push({
+          userId,
+          local: false,
+          screen: true,
+          audio: media.audio,
+          video: true,
+          speaking: false,
+          poorNetwork: false,
+          view: this.viewOf(userId, this.screenViews),
+        });
     const local = this.config.userId;
     if (this.canPublish)
       all.push({
@@ -393,11 +434,12 @@ export class CallMedia {
         poorNetwork: this.poorNetwork,
         view: this.viewOf(local),
       });
-    for (const [userId, media] of this.remote)
+    for (const [userId, { audio, video }] of this.remote)
       all.push({
         userId,
         local: false,
-        ...media,
+        audio,
+        video,
         speaking: this.speakers.has(userId),
         // No SDK reports a remote user's quality (src/events.ts, NetworkQualityDetail).
         poorNetwork: false,
@@ -406,18 +448,18 @@ export class CallMedia {
     return all;
   }
 
-  private viewOf(userId: string): HTMLElement {
-    let view = this.views.get(userId);
+  private viewOf(userId: string, views = this.views): HTMLElement {
+    let view = views.get(userId);
     if (!view) {
       view = document.createElement('div');
       view.className = 'view';
-      this.views.set(userId, view);
+      views.set(userId, view);
     }
     return view;
   }
 
   private wanted(device: LocalDevice): boolean {
-    return this.wish[device] && this.canPublish && !this.failed[device];
+    return !!this.wish[device] && this.canPublish && !this.failed[device];
   }
 
   /** One device operation at a time, until what is captured (and published) is what is wanted. */
@@ -431,10 +473,10 @@ export class CallMedia {
   }
 
   /** The next device operation due: a device to turn on or off, else one to switch to another device. */
-  private next(): { device: LocalDevice; switchTo?: string } | undefined {
+  private next(): { device: LocalDevice; switchTo?: never } | { device: ChosenDevice; switchTo: string } | undefined {
     const onOff = DEVICES.find((d) => this.wanted(d) !== this.captured[d]);
     if (onOff) return { device: onOff };
-    for (const device of DEVICES) {
+    for (const device of CHOSEN_DEVICES) {
       const id = this.chosen(device);
       if (this.captured[device] && id !== this.on[device] && this.switchFailed[device] !== id)
         return { device, switchTo: id };
@@ -446,20 +488,20 @@ export class CallMedia {
     for (;;) {
       const step = this.next();
       if (!step || this.released) break;
-      const { device, switchTo } = step;
-      if (switchTo !== undefined) {
-        await this.switchDevice(media, device, switchTo);
+      const { device } = step;
+      if (step.switchTo !== undefined) {
+        await this.switchDevice(media, step.device, step.switchTo);
       } else if (this.captured[device]) {
         // A failed stop has nothing for the app to act on: the adapters end the track before anything can fail.
         await media.stopLocal(device).catch(() => undefined);
         this.captured[device] = false;
         if (device === 'microphone') this.stopSpeaking((speaker) => speaker === this.config.userId);
       } else {
-        const id = this.chosen(device);
+        const id = isChosen(device) ? this.chosen(device) : '';
         try {
           await media.startLocal(device, device === 'camera' ? this.viewOf(this.config.userId) : null, id);
           this.captured[device] = true;
-          this.on[device] = id;
+          if (isChosen(device)) this.on[device] = id;
           // Permission is granted now: the browser names its devices.
           void this.refreshDevices(false);
         } catch (error) {
@@ -485,7 +527,9 @@ export class CallMedia {
   /** A failed capture: not retried until wished again. */
   private fail(device: LocalDevice, error: unknown): void {
     this.failed[device] = true;
-    delete this.fallingBack[device];
+    // A share that did not start is not wished any more: `screen` goes back to false (the toggle too).
+    if (device === 'screen') this.wish.screen = false;
+    else delete this.fallingBack[device];
     if (!this.released) this.deviceFailed(device, error);
   }
 
@@ -494,7 +538,7 @@ export class CallMedia {
    * and what is published go on. A failed switch leaves the device on the one it had (the SDKs recapture it),
    * except a fallback from a device that went away: then the device stops.
    */
-  private async switchDevice(media: ConnectionMedia, device: LocalDevice, id: string): Promise<void> {
+  private async switchDevice(media: ConnectionMedia, device: ChosenDevice, id: string): Promise<void> {
     const from = this.fallingBack[device];
     try {
       if (!media.switchDevice) throw new DOMException('This SDK cannot switch devices.', 'NotSupportedError');
@@ -522,25 +566,28 @@ export class CallMedia {
   }
 
   private reportPublished(): void {
-    const now =
-      this.released || !this.inRoom
-        ? { camera: false, microphone: false }
-        : { camera: this.captured.camera, microphone: this.captured.microphone };
-    if (now.camera === this.published.camera && now.microphone === this.published.microphone) return;
+    const on = !this.released && this.inRoom;
+    const now = {
+      camera: on && this.captured.camera,
+      microphone: on && this.captured.microphone,
+      screen: on && this.captured.screen,
+    };
+    if (DEVICES.every((device) => now[device] === this.published[device])) return;
     this.published = now;
     this.emit('local-media', { ...now });
   }
 
-  private deviceFailed(device: DeviceKind, error: unknown, switching = false): void {
+  private deviceFailed(device: DeviceKind | LocalDevice, error: unknown, switching = false): void {
     const name =
       error instanceof DeviceError ? error.domName : String((error as { name?: unknown })?.name ?? 'UnknownError');
     const cause = error instanceof DeviceError ? error.sdkError : error;
+    const advice = device === 'screen' && name === 'NotAllowedError' ? SCREEN_REFUSED : ADVICE[name];
     const what =
       device === 'speaker'
         ? `The speaker could not be chosen (${name}): ${SPEAKER_ADVICE[name] ?? 'choose it again to retry'}.`
         : switching
-          ? `The ${device} could not switch to the chosen device (${name}); it stays on the one it had: ${ADVICE[name] ?? 'choose it again to retry'}.`
-          : `The ${device} could not be turned on (${name}): ${ADVICE[name] ?? 'it failed to start; turn it on again to retry'}.`;
+          ? `The ${device} could not switch to the chosen device (${name}); it stays on the one it had: ${advice ?? 'choose it again to retry'}.`
+          : `The ${device} could not be turned on (${name}): ${advice ?? 'it failed to start; turn it on again to retry'}.`;
     const detail: ErrorDetail = { code: 'media-failed', field: device, name, message: what, cause };
     this.emit('error', detail);
   }

@@ -48,19 +48,31 @@ export function networkQualityOf(payload: any): NetworkQuality {
   };
 }
 
-/** A local device the element captures and publishes. */
-export type LocalDevice = 'camera' | 'microphone';
+/** A local device the element captures and publishes; `screen` is a screen share (getDisplayMedia, through the SDK). */
+export type LocalDevice = 'camera' | 'microphone' | 'screen';
+
+/** What a remote user publishes that others can use now (published and not muted); `screen`: a screen share. */
+export interface RemoteMedia {
+  audio: boolean;
+  video: boolean;
+  screen: boolean;
+}
 
 /** What the element hears about media, in its own words (src/media/ handles it). */
 export interface MediaHandlers {
   /** A remote user's media as the others can use it now: published and not muted. */
-  onRemoteMedia(userId: string, media: { audio: boolean; video: boolean }): void;
+  onRemoteMedia(userId: string, media: RemoteMedia): void;
   /** The browser refused to play remote media until the user interacts with the page. */
   onAutoplayBlocked(): void;
   /** The SDK refused a publish after the capture started (trtc-sdk-v5's PUBLISH_STATE_CHANGED with an error). */
   onPublishFailed(error: unknown, device: LocalDevice): void;
-  /** The container a remote user's video plays in. */
-  viewFor(userId: string): HTMLElement;
+  /** The container a remote user's video plays in (`screen`: their screen share's). */
+  viewFor(userId: string, screen?: boolean): HTMLElement;
+  /**
+   * The local screen share ended by itself (the browser's own "Stop sharing": the track's `ended`; v4's
+   * `screen-sharing-stopped`, v5's SCREEN_SHARE_STOPPED).
+   */
+  onScreenEnded(): void;
   /**
    * The SDK's volume evaluation (after `watchVolume()`): each user's volume, 0 to 100, the local user under their
    * own userId (trtc-sdk-v5 says `''` for them; the adapter says the userId).
@@ -88,7 +100,7 @@ export class DeviceError extends Error {
 export interface ConnectionMedia {
   /**
    * Captures the device (`deviceId`: that one, exactly; `''`: the system default; the camera's preview plays in
-   * `view`). Rejects with a DeviceError. Published once `publish()` is called in the room.
+   * `view`; `screen` opens the browser's picker and takes no deviceId). Rejects with a DeviceError. Published once `publish()` is called in the room.
    */
   startLocal(device: LocalDevice, view: HTMLElement | null, deviceId: string): Promise<void>;
   /**
@@ -166,10 +178,10 @@ export function messageOf(error: unknown, fallback: string): string {
  */
 export function remoteMediaReporter(
   handlers: Pick<MediaHandlers, 'onRemoteMedia'>,
-): (userId: string, change: Partial<{ audio: boolean; video: boolean }>) => void {
-  const available = new Map<string, { audio: boolean; video: boolean }>();
+): (userId: string, change: Partial<RemoteMedia>) => void {
+  const available = new Map<string, RemoteMedia>();
   return (userId, change) => {
-    const media = { ...(available.get(userId) ?? { audio: false, video: false }), ...change };
+    const media = { ...(available.get(userId) ?? { audio: false, video: false, screen: false }), ...change };
     available.set(userId, media);
     handlers.onRemoteMedia(userId, media);
   };

@@ -10,6 +10,8 @@ import {
 
 /** The part of trtc-js-sdk v4's Stream (LocalStream and RemoteStream) the element uses (index.d.ts). */
 export interface TrtcV4Stream {
+  on?(event: string, handler: () => void): void;
+  off?(event: string, handler: () => void): void;
   play(element: HTMLElement, options?: { objectFit?: string; muted?: boolean; mirror?: boolean }): Promise<void>;
   stop(): void;
   resume(): Promise<void>;
@@ -45,7 +47,8 @@ export interface TrtcV4RemoteStream extends TrtcV4Stream {
 
 /** The media half of v4's Client. */
 export interface TrtcV4MediaClient {
-  publish(stream: TrtcV4LocalStream): Promise<void>;
+  /** `isAuxiliary`: the stream goes out as the client's auxiliary (screen) stream, beside its main one (4.15 validates it). */
+  publish(stream: TrtcV4LocalStream, options?: { isAuxiliary?: boolean }): Promise<void>;
   unpublish(stream: TrtcV4LocalStream): Promise<void>;
   /** Fires `audio-volume` every `interval` ms (≤ 0: off); since 4.9.0. */
   enableAudioVolumeEvaluation?(interval?: number, enableInBackground?: boolean): void;
@@ -61,6 +64,8 @@ export type TrtcV4CreateStream = (config: {
   video?: boolean;
   cameraId?: string;
   microphoneId?: string;
+  /** Captures a screen (getDisplayMedia); with `audio: false`, `video` unset. */
+  screen?: boolean;
   audioSource?: MediaStreamTrack;
   videoSource?: MediaStreamTrack;
 }) => TrtcV4LocalStream;
@@ -92,6 +97,12 @@ export function v4DeviceName(error: unknown): string {
  * Another camera or microphone in a call: `LocalStream.switchDevice()` on that device's own stream, then
  * `replaceTrack()` on the published one (as for any track of the same kind); the speaker: each remote stream's
  * `setAudioOutput()`, also for streams subscribed later.
+ *
+ * A screen share is a LocalStream of its own, `createStream({ screen: true })`, published on the same client with
+ * `publish(stream, { isAuxiliary: true })` (trtc.esm.js: the publish validator's `isAuxiliary`, UplinkConnection's
+ * `localAuxStream_` on the fourth transceiver): others get a RemoteStream of type `auxiliary` under the same
+ * userId. The browser's own "Stop sharing" ends the track; the SDK then fires the stream's `screen-sharing-stopped`
+ * (LocalStream.listenForScreenSharingStopped) and leaves it published: the call unpublishes it.
  */
 export function connectV4Media(
   createStream: TrtcV4CreateStream | undefined,
@@ -101,7 +112,10 @@ export function connectV4Media(
 ): ConnectionMedia {
   const captured: Partial<Record<LocalDevice, TrtcV4LocalStream>> = {};
   let published: TrtcV4LocalStream | undefined;
+  /** The screen stream published as the auxiliary stream. */
+  let publishedScreen: TrtcV4LocalStream | undefined;
   const remote = new Map<string, TrtcV4RemoteStream>();
+  const remoteScreens = new Map<string, TrtcV4RemoteStream>();
   const blocked = new Set<TrtcV4Stream>();
   let volumeInterval = 0;
   let speaker = '';
@@ -120,25 +134,39 @@ export function connectV4Media(
       blocked.add(stream);
       handlers.onAutoplayBlocked();
     });
+  const isScreen = (stream: TrtcV4RemoteStream) => stream.getType() === 'auxiliary';
   const listeners: Record<string, (payload: any) => void> = {
     'stream-added': ({ stream }: { stream: TrtcV4RemoteStream }) => {
-      if (stream.getType() !== 'main') return;
+      if (stream.getType() !== 'main' && !isScreen(stream)) return;
       // Fails when the peer unpublished meanwhile (the SDK then fires stream-removed): said, not thrown.
       client
         .subscribe(stream)
         .catch((error) => console.warn(`trtc-room: subscribing to ${stream.getUserId()}'s stream failed:`, error));
     },
     'stream-subscribed': ({ stream }: { stream: TrtcV4RemoteStream }) => {
+      const user = stream.getUserId();
+      if (isScreen(stream)) {
+        remoteScreens.set(user, stream);
+        report(user, { screen: true });
+        void play(stream, handlers.viewFor(user, true));
+        return;
+      }
       if (stream.getType() !== 'main') return;
-      remote.set(stream.getUserId(), stream);
+      remote.set(user, stream);
       // Kept by the SDK for the audio player play() makes; a failure was reported when the speaker was chosen.
       if (speaker) stream.setAudioOutput?.(speaker).catch(() => undefined);
-      void play(stream, handlers.viewFor(stream.getUserId()));
+      void play(stream, handlers.viewFor(user));
     },
     // The SDK has stopped the stream itself.
     'stream-removed': ({ stream }: { stream: TrtcV4RemoteStream }) => {
-      if (stream.getType() !== 'main') return;
       const user = stream.getUserId();
+      if (isScreen(stream)) {
+        if (remoteScreens.get(user) === stream) remoteScreens.delete(user);
+        blocked.delete(stream);
+        report(user, { screen: false });
+        return;
+      }
+      if (stream.getType() !== 'main') return;
       if (remote.get(user) === stream) remote.delete(user);
       blocked.delete(stream);
       report(user, { audio: false, video: false });
@@ -157,24 +185,30 @@ export function connectV4Media(
     stream?.stop();
     stream?.close();
   };
+  const screenStopped = () => handlers.onScreenEnded();
 
   return {
     async startLocal(device, view, deviceId) {
       if (!createStream)
         throw new DeviceError(device, 'NotSupportedError', new Error('This SDK object has no createStream().'));
       const camera = device === 'camera';
-      const stream = createStream({
-        userId,
-        audio: !camera,
-        video: camera,
-        ...(deviceId ? { [camera ? 'cameraId' : 'microphoneId']: deviceId } : {}),
-      });
+      const stream = createStream(
+        device === 'screen'
+          ? { userId, audio: false, screen: true }
+          : {
+              userId,
+              audio: !camera,
+              video: camera,
+              ...(deviceId ? { [camera ? 'cameraId' : 'microphoneId']: deviceId } : {}),
+            },
+      );
       try {
         await stream.initialize();
       } catch (error) {
         throw new DeviceError(device, v4DeviceName(error), error);
       }
       captured[device] = stream;
+      if (device === 'screen') stream.on?.('screen-sharing-stopped', screenStopped);
       // Not awaited: play() settles when the video plays, which may be never for a view out of the document.
       if (view && device === 'camera') void play(stream, view, { muted: true, mirror: true });
     },
@@ -187,7 +221,7 @@ export function connectV4Media(
     },
     track(device) {
       const stream = captured[device];
-      return device === 'camera' ? stream?.getVideoTrack() : stream?.getAudioTrack();
+      return device === 'microphone' ? stream?.getAudioTrack() : stream?.getVideoTrack();
     },
     async setSpeaker(deviceId) {
       speaker = deviceId;
@@ -196,9 +230,20 @@ export function connectV4Media(
     async stopLocal(device) {
       const stream = captured[device];
       delete captured[device];
+      stream?.off?.('screen-sharing-stopped', screenStopped);
       stopStream(stream);
     },
     async publish() {
+      // The screen first, on its own (auxiliary) stream: what happens to the main stream below does not touch it.
+      if (publishedScreen && publishedScreen !== captured.screen) {
+        const stream = publishedScreen;
+        publishedScreen = undefined;
+        await client.unpublish(stream);
+      }
+      if (captured.screen && !publishedScreen) {
+        await client.publish(captured.screen, { isAuxiliary: true });
+        publishedScreen = captured.screen;
+      }
       const audioSource = captured.microphone?.getAudioTrack() ?? undefined;
       const videoSource = captured.camera?.getVideoTrack() ?? undefined;
       if (published && (audioSource || videoSource)) {
@@ -252,13 +297,15 @@ export function connectV4Media(
       }
       volumeInterval = 0;
       published?.stop();
-      stopStream(captured.camera);
-      stopStream(captured.microphone);
-      delete captured.camera;
-      delete captured.microphone;
-      published = undefined;
-      for (const stream of remote.values()) stream.stop();
+      captured.screen?.off?.('screen-sharing-stopped', screenStopped);
+      for (const device of ['camera', 'microphone', 'screen'] as const) {
+        stopStream(captured[device]);
+        delete captured[device];
+      }
+      published = publishedScreen = undefined;
+      for (const stream of [...remote.values(), ...remoteScreens.values()]) stream.stop();
       remote.clear();
+      remoteScreens.clear();
       blocked.clear();
     },
   };

@@ -1,4 +1,10 @@
-import { DeviceError, remoteMediaReporter, type ConnectionMedia, type MediaHandlers } from './adapter.js';
+import {
+  DeviceError,
+  remoteMediaReporter,
+  type ConnectionMedia,
+  type LocalDevice,
+  type MediaHandlers,
+} from './adapter.js';
 
 /** The media half of a trtc-sdk-v5 TRTC instance the element uses (index.d.ts). */
 export interface TrtcV5MediaInstance {
@@ -16,6 +22,10 @@ export interface TrtcV5MediaInstance {
   updateLocalAudio?(config: { option: { microphoneId: string } }): Promise<void>;
   getVideoTrack?(): MediaStreamTrack | null;
   getAudioTrack?(): MediaStreamTrack | null;
+  /** Opens the picker, captures the screen and publishes it (once in the room) as the sub stream. */
+  startScreenShare?(config?: { view?: HTMLElement | null; publish?: boolean }): Promise<void>;
+  /** Unpublishes and stops the screen share; does nothing when none is started (trtc.esm.js, _stopScreenShare). */
+  stopScreenShare?(): Promise<void>;
   // streamType is TRTC.TYPE.STREAM_TYPE_MAIN ('main'), an enum in the SDK's typings.
   startRemoteVideo?(config: { userId: string; streamType: any; view?: HTMLElement | null }): Promise<void>;
   stopRemoteVideo?(config: { userId: string; streamType?: any }): Promise<void>;
@@ -33,6 +43,7 @@ export const V5_MEDIA_EVENTS = {
   REMOTE_VIDEO_UNAVAILABLE: 'remote-video-unavailable',
   AUTOPLAY_FAILED: 'autoplay-failed',
   PUBLISH_STATE_CHANGED: 'publish-state-changed',
+  SCREEN_SHARE_STOPPED: 'screen-share-stopped',
 } as const;
 /** `TRTC.EVENT.AUDIO_VOLUME`: listened to only while volumes are watched (`controls`), so kept apart from the above. */
 export const V5_AUDIO_VOLUME_EVENT = 'audio-volume';
@@ -71,6 +82,10 @@ export function v5DeviceName(error: unknown): string {
  * (trtc.esm.js: `_localVideoTrack.switchDevice()`, exact deviceId, the old device recaptured on failure) and
  * keeps it published. The speaker: the static `TRTC.setCurrentSpeaker()`, which sets every instance's remote
  * audio (and acts only for an id in `getSpeakerList()`).
+ * A screen share is `startScreenShare({ publish: true })` / `stopScreenShare()`; others hear
+ * REMOTE_VIDEO_AVAILABLE with `streamType: 'sub'` and play it with `startRemoteVideo({ streamType: 'sub' })`. The
+ * browser's own "Stop sharing" makes the SDK stop and unpublish the share itself, then fire SCREEN_SHARE_STOPPED
+ * (trtc.esm.js, the screen track's `ended` listener).
  */
 export function connectV5Media(
   trtc: TrtcV5MediaInstance,
@@ -80,8 +95,9 @@ export function connectV5Media(
   setCurrentSpeaker?: (speakerId: string) => Promise<void>,
 ): ConnectionMedia {
   let volumeInterval = 0;
-  const started = { camera: false, microphone: false };
+  const started = { camera: false, microphone: false, screen: false };
   const playing = new Set<string>();
+  const playingScreens = new Set<string>();
   let resumers: Array<() => Promise<void>> = [];
 
   const report = remoteMediaReporter(handlers);
@@ -89,6 +105,14 @@ export function connectV5Media(
     [
       eventName('REMOTE_VIDEO_AVAILABLE'),
       ({ userId, streamType }) => {
+        if (streamType === 'sub') {
+          report(userId, { screen: true });
+          playingScreens.add(userId);
+          trtc
+            .startRemoteVideo?.({ userId, streamType: 'sub', view: handlers.viewFor(userId, true) })
+            .catch(() => playingScreens.delete(userId));
+          return;
+        }
         if (streamType !== 'main') return;
         report(userId, { video: true });
         playing.add(userId);
@@ -100,6 +124,12 @@ export function connectV5Media(
     [
       eventName('REMOTE_VIDEO_UNAVAILABLE'),
       ({ userId, streamType }) => {
+        if (streamType === 'sub') {
+          report(userId, { screen: false });
+          if (playingScreens.delete(userId))
+            trtc.stopRemoteVideo?.({ userId, streamType: 'sub' }).catch(() => undefined);
+          return;
+        }
         if (streamType !== 'main') return;
         report(userId, { video: false });
         // A stop that fails has nothing left to stop: the user's video is already unavailable.
@@ -118,6 +148,14 @@ export function connectV5Media(
       },
     ],
     [
+      eventName('SCREEN_SHARE_STOPPED'),
+      () => {
+        // The SDK has stopped and unpublished it already.
+        started.screen = false;
+        handlers.onScreenEnded();
+      },
+    ],
+    [
       eventName('AUTOPLAY_FAILED'),
       ({ resume }) => {
         if (typeof resume === 'function') resumers.push(resume);
@@ -131,18 +169,22 @@ export function connectV5Media(
     handlers.onVolumes((result ?? []).map(({ userId: user, volume }) => ({ userId: user || userId, volume })));
   for (const [event, listener] of listeners) trtc.on(event, listener);
 
-  const missing = (device: 'camera' | 'microphone') =>
+  const missing = (device: LocalDevice) =>
     new DeviceError(device, 'NotSupportedError', new Error('This SDK object cannot capture.'));
 
   return {
     async startLocal(device, view, deviceId) {
+      const method =
+        device === 'camera' ? 'startLocalVideo' : device === 'screen' ? 'startScreenShare' : 'startLocalAudio';
       const start =
         device === 'camera'
           ? () =>
               trtc.startLocalVideo?.({ view, publish: true, ...(deviceId ? { option: { cameraId: deviceId } } : {}) })
-          : () =>
-              trtc.startLocalAudio?.({ publish: true, ...(deviceId ? { option: { microphoneId: deviceId } } : {}) });
-      if (!(device === 'camera' ? trtc.startLocalVideo : trtc.startLocalAudio)) throw missing(device);
+          : device === 'screen'
+            ? () => trtc.startScreenShare?.({ publish: true })
+            : () =>
+                trtc.startLocalAudio?.({ publish: true, ...(deviceId ? { option: { microphoneId: deviceId } } : {}) });
+      if (!trtc[method]) throw missing(device);
       try {
         await start();
       } catch (error) {
@@ -170,7 +212,11 @@ export function connectV5Media(
     async stopLocal(device) {
       if (!started[device]) return;
       started[device] = false;
-      await (device === 'camera' ? trtc.stopLocalVideo?.() : trtc.stopLocalAudio?.());
+      await (device === 'camera'
+        ? trtc.stopLocalVideo?.()
+        : device === 'screen'
+          ? trtc.stopScreenShare?.()
+          : trtc.stopLocalAudio?.());
     },
     // The SDK publishes what was started with `publish: true` once it is in the room.
     async publish() {},
@@ -197,9 +243,11 @@ export function connectV5Media(
       // (trtc.esm.js), so a rejection after it leaves nothing live; destroy() would stop them too.
       if (started.camera) void trtc.stopLocalVideo?.().catch(() => undefined);
       if (started.microphone) void trtc.stopLocalAudio?.().catch(() => undefined);
-      started.camera = started.microphone = false;
-      if (playing.size) void trtc.stopRemoteVideo?.({ userId: '*' }).catch(() => undefined);
+      if (started.screen) void trtc.stopScreenShare?.().catch(() => undefined);
+      started.camera = started.microphone = started.screen = false;
+      if (playing.size || playingScreens.size) void trtc.stopRemoteVideo?.({ userId: '*' }).catch(() => undefined);
       playing.clear();
+      playingScreens.clear();
       resumers = [];
     },
   };

@@ -1,7 +1,7 @@
 // The control bar (`controls`): real buttons whose state follows the element's properties, each click a cancelable
 // `control` event first (as TUIRoomKit's interceptors), then the same change an app would make.
 import type { TemplateResult } from 'lit';
-import type { ControlDetail } from '../events.js';
+import type { Capabilities, ControlDetail } from '../events.js';
 import { icon } from './icons.js';
 import type { UiStrings } from './strings.js';
 import type { HtmlTag } from './html.js';
@@ -10,6 +10,9 @@ import type { HtmlTag } from './html.js';
 export interface ControlHost extends HTMLElement {
   camera: boolean;
   microphone: boolean;
+  screen: boolean;
+  /** What the browser can do (detected at the first join): the screen toggle is shown where `screenShare`. */
+  readonly capabilities?: Capabilities | undefined;
   leave(): Promise<void>;
   resumeAudio(): Promise<void>;
 }
@@ -75,7 +78,9 @@ function allowed(host: HTMLElement, detail: ControlDetail): boolean {
   return host.dispatchEvent(new CustomEvent('control', { detail, bubbles: true, composed: true, cancelable: true }));
 }
 
-function toggle(host: ControlHost, device: 'microphone' | 'camera'): void {
+type Toggle = 'microphone' | 'camera' | 'screen';
+
+function toggle(host: ControlHost, device: Toggle): void {
   const pressed = !host[device];
   if (!allowed(host, { control: device, pressed })) return;
   host[device] = pressed;
@@ -88,7 +93,10 @@ function leave(host: ControlHost): void {
   if (allowed(host, { control: 'leave', pressed: true })) void host.leave();
 }
 
-/** The bar: microphone and camera toggles (`aria-pressed` = the element's property), `more` (the device menu), then leave. */
+/**
+ * The bar: microphone, camera and (where the browser can: `capabilities.screenShare`) screen-share toggles
+ * (`aria-pressed` = the element's property), `more` (the device menu), then leave.
+ */
 export function renderControls(
   host: ControlHost,
   strings: UiStrings,
@@ -96,7 +104,7 @@ export function renderControls(
   more: unknown = '',
 ): TemplateResult {
   stylesTemplate ??= Object.assign([styles], { raw: [styles] }) as unknown as TemplateStringsArray;
-  const device = (name: 'microphone' | 'camera') =>
+  const device = (name: Toggle) =>
     html`<button
       type="button"
       part="control ${name}"
@@ -107,7 +115,7 @@ export function renderControls(
     </button>`;
   return html`${html(stylesTemplate)}
     <div part="controls" role="group" aria-label=${strings.controls}>
-      ${device('microphone')}${device('camera')}${more}
+      ${device('microphone')}${device('camera')}${host.capabilities?.screenShare ? device('screen') : ''}${more}
       <button type="button" part="control leave" @click=${() => leave(host)}>
         ${icon('leave', true, html)}<span class="text">${strings.leave}</span>
       </button>

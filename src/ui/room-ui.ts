@@ -6,6 +6,7 @@ import type {
   ConnectionStateChangeDetail,
   DeviceFallbackDetail,
   ErrorDetail,
+  LocalMediaDetail,
   PeerDetail,
   PeerMediaDetail,
 } from '../events.js';
@@ -54,7 +55,8 @@ export class RoomUi {
   private host: UiHost | undefined;
   private announcements: Array<{ id: number; text: string }> = [];
   private nextId = 0;
-  private readonly peerMedia = new Map<string, { audio: boolean; video: boolean }>();
+  private readonly peerMedia = new Map<string, Omit<PeerMediaDetail, 'userId'>>();
+  private sharing = false;
   private reconnecting = false;
   private menu: DeviceMenu | undefined;
   /** The devices' labels as last listed (a device that went away is named by the label it had). */
@@ -118,18 +120,24 @@ export class RoomUi {
       this.peerMedia.delete(userId);
       say((s) => fill(s.peerLeft, { name: userId }));
     });
-    on<PeerMediaDetail>('peer-media', ({ userId, audio, video }) => {
+    on<PeerMediaDetail>('peer-media', ({ userId, audio, video, screen }) => {
       const before = this.peerMedia.get(userId);
-      this.peerMedia.set(userId, { audio, video });
+      this.peerMedia.set(userId, { audio, video, screen });
+      const name = { name: userId };
+      // A screen shared is news even as its user arrives: a new tile comes first in the grid.
+      if (!!before?.screen !== screen) say((s) => fill(screen ? s.peerScreenOn : s.peerScreenOff, name));
       // What a user publishes as they arrive is not news; a change afterwards is.
       if (!before) return;
-      const name = { name: userId };
       if (before.audio !== audio) say((s) => fill(audio ? s.peerMicrophoneOn : s.peerMicrophoneOff, name));
       if (before.video !== video) say((s) => fill(video ? s.peerCameraOn : s.peerCameraOff, name));
     });
     on<DeviceFallbackDetail>('device-fallback', ({ kind, from }) =>
       say((s) => fill(s.deviceFallback, { name: this.labels.get(from) || s[kind === 'speaker' ? 'speakers' : kind] })),
     );
+    on<LocalMediaDetail>('local-media', ({ screen }) => {
+      if (this.sharing !== screen) say((s) => (screen ? s.screenOn : s.screenOff));
+      this.sharing = screen;
+    });
     on<BannedDetail>('banned', ({ reason }) =>
       say((s) => fill(s.banned, { reason: s[banReasonKey(reason)] ?? s['ban-unknown'] })),
     );

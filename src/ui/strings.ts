@@ -12,6 +12,8 @@ export interface UiStrings {
   microphone: string;
   /** The camera toggle's label. */
   camera: string;
+  /** The screen-share toggle's label (its state is `aria-pressed`). */
+  screen: string;
   /** The leave button's label. */
   leave: string;
   /** The button shown while the browser blocks remote audio. */
@@ -32,6 +34,8 @@ export interface UiStrings {
   speaking: string;
   /** Added to a tile's accessible name while that user's network is poor (the tile's part `poor-network`). */
   poorNetwork: string;
+  /** A screen-share tile's label and accessible name. */
+  screenOf: string;
   /** Between the parts of a tile's accessible name. */
   separator: string;
   // Announced (a polite live region):
@@ -43,6 +47,10 @@ export interface UiStrings {
   peerMicrophoneOn: string;
   peerCameraOff: string;
   peerCameraOn: string;
+  peerScreenOn: string;
+  peerScreenOff: string;
+  screenOn: string;
+  screenOff: string;
   reconnecting: string;
   reconnected: string;
   /** Announced when the SDK gives up reconnecting (`error` `connection-lost`). */
@@ -62,6 +70,7 @@ export const STRINGS: Record<'en' | 'zh' | 'ko', UiStrings> = {
     controls: 'Call controls',
     microphone: 'Microphone',
     camera: 'Camera',
+    screen: 'Share screen',
     leave: 'Leave',
     unblock: 'Play audio',
     devices: 'Devices',
@@ -73,6 +82,7 @@ export const STRINGS: Record<'en' | 'zh' | 'ko', UiStrings> = {
     cameraOff: 'camera off',
     speaking: 'speaking',
     poorNetwork: 'poor network',
+    screenOf: "{name}'s screen",
     separator: ', ',
     joined: 'You joined the room.',
     left: 'You left the room.',
@@ -82,6 +92,10 @@ export const STRINGS: Record<'en' | 'zh' | 'ko', UiStrings> = {
     peerMicrophoneOn: '{name} turned the microphone on.',
     peerCameraOff: '{name} turned the camera off.',
     peerCameraOn: '{name} turned the camera on.',
+    peerScreenOn: '{name} started sharing their screen.',
+    peerScreenOff: '{name} stopped sharing their screen.',
+    screenOn: 'You are sharing your screen.',
+    screenOff: 'You stopped sharing your screen.',
     reconnecting: 'Connection lost. Reconnecting…',
     reconnected: 'Reconnected.',
     connectionLost: 'The connection could not be restored. You are no longer in the room.',
@@ -96,6 +110,7 @@ export const STRINGS: Record<'en' | 'zh' | 'ko', UiStrings> = {
     controls: '通话控制',
     microphone: '麦克风',
     camera: '摄像头',
+    screen: '共享屏幕',
     leave: '离开',
     unblock: '播放声音',
     devices: '设备',
@@ -107,6 +122,7 @@ export const STRINGS: Record<'en' | 'zh' | 'ko', UiStrings> = {
     cameraOff: '摄像头已关闭',
     speaking: '正在说话',
     poorNetwork: '网络较差',
+    screenOf: '{name} 的屏幕',
     separator: '，',
     joined: '你已进入房间。',
     left: '你已离开房间。',
@@ -116,6 +132,10 @@ export const STRINGS: Record<'en' | 'zh' | 'ko', UiStrings> = {
     peerMicrophoneOn: '{name} 打开了麦克风。',
     peerCameraOff: '{name} 关闭了摄像头。',
     peerCameraOn: '{name} 打开了摄像头。',
+    peerScreenOn: '{name} 开始共享屏幕。',
+    peerScreenOff: '{name} 停止了共享屏幕。',
+    screenOn: '你正在共享屏幕。',
+    screenOff: '你已停止共享屏幕。',
     reconnecting: '连接已断开，正在重新连接…',
     reconnected: '已重新连接。',
     connectionLost: '无法恢复连接，你已不在房间中。',
@@ -130,6 +150,7 @@ export const STRINGS: Record<'en' | 'zh' | 'ko', UiStrings> = {
     controls: '통화 제어',
     microphone: '마이크',
     camera: '카메라',
+    screen: '화면 공유',
     leave: '나가기',
     unblock: '오디오 재생',
     devices: '장치',
@@ -141,6 +162,7 @@ export const STRINGS: Record<'en' | 'zh' | 'ko', UiStrings> = {
     cameraOff: '카메라 꺼짐',
     speaking: '말하는 중',
     poorNetwork: '네트워크 불안정',
+    screenOf: '{name} 님의 화면',
     separator: ', ',
     joined: '방에 들어왔습니다.',
     left: '방에서 나왔습니다.',
@@ -150,6 +172,10 @@ export const STRINGS: Record<'en' | 'zh' | 'ko', UiStrings> = {
     peerMicrophoneOn: '{name} 님이 마이크를 켰습니다.',
     peerCameraOff: '{name} 님이 카메라를 껐습니다.',
     peerCameraOn: '{name} 님이 카메라를 켰습니다.',
+    peerScreenOn: '{name} 님이 화면 공유를 시작했습니다.',
+    peerScreenOff: '{name} 님이 화면 공유를 중지했습니다.',
+    screenOn: '화면을 공유하고 있습니다.',
+    screenOff: '화면 공유를 중지했습니다.',
     reconnecting: '연결이 끊겼습니다. 다시 연결하는 중…',
     reconnected: '다시 연결되었습니다.',
     connectionLost: '연결을 복구하지 못했습니다. 더 이상 방에 있지 않습니다.',

@@ -25,6 +25,13 @@ const styles = `<style>
   [part~='poor-network'] [part='label'] {
     background: var(--trtc-room-poor-network-background, #b3261e);
   }
+  [part~='screen'] {
+    grid-column: 1 / -1;
+    background: var(--trtc-room-tile-background, #000);
+  }
+  [part~='screen'] video {
+    object-fit: contain !important;
+  }
   [part~='speaking'] {
     box-shadow: inset 0 0 0 3px var(--trtc-room-speaking-color, #3ddc84);
   }
@@ -58,8 +65,9 @@ const styles = `<style>
 </style>`;
 let stylesTemplate: TemplateStringsArray | undefined;
 
-/** A tile's accessible name: "alice (you)", "bob, microphone off", "carol, speaking". */
+/** A tile's accessible name: "alice (you)", "bob, microphone off", "carol, speaking", "dave's screen". */
 export function tileName(participant: Participant, strings: UiStrings): string {
+  if (participant.screen) return fill(strings.screenOf, { name: participant.userId });
   const parts = [participant.local ? fill(strings.you, { name: participant.userId }) : participant.userId];
   if (participant.speaking) parts.push(strings.speaking);
   if (participant.poorNetwork) parts.push(strings.poorNetwork);
@@ -69,7 +77,8 @@ export function tileName(participant: Participant, strings: UiStrings): string {
 }
 
 /**
- * One tile per participant in a responsive grid. The local user's view holds the SDK's mirrored, muted preview.
+ * One tile per participant in a responsive grid, after a tile per remote screen share (`tile screen`, across the
+ * grid's full width). The local user's view holds the SDK's mirrored, muted preview.
  * With `state` (the element's `controls`), a tile's part names also say `speaking`, `audio-muted`,
  * `video-muted` and `poor-network`, and a muted microphone shows an icon.
  */
@@ -82,18 +91,20 @@ export function renderTiles(
   // One strings array for the styles, made once: Lit keys its template cache on it.
   stylesTemplate ??= Object.assign([styles], { raw: [styles] }) as unknown as TemplateStringsArray;
   const partOf = (p: Participant) =>
-    [
-      'tile',
-      p.local ? 'local' : 'remote',
-      ...(state
-        ? [
-            p.speaking ? 'speaking' : '',
-            p.audio ? '' : 'audio-muted',
-            p.video ? '' : 'video-muted',
-            p.poorNetwork ? 'poor-network' : '',
-          ].filter(Boolean)
-        : []),
-    ].join(' ');
+    p.screen
+      ? 'tile screen'
+      : [
+          'tile',
+          p.local ? 'local' : 'remote',
+          ...(state
+            ? [
+                p.speaking ? 'speaking' : '',
+                p.audio ? '' : 'audio-muted',
+                p.video ? '' : 'video-muted',
+                p.poorNetwork ? 'poor-network' : '',
+              ].filter(Boolean)
+            : []),
+        ].join(' ');
   return html`${html(stylesTemplate)}
     <div part="tiles">
       ${participants.map(
@@ -106,7 +117,11 @@ export function renderTiles(
             data-video=${String(p.video)}
           >
             ${p.view}<span part="label"
-              >${state && !p.audio ? html`<span part="muted-icon">${icon('microphone', false, html)}</span>` : ''}${p.userId}</span
+              >${
+                state && !p.audio && !p.screen
+                  ? html`<span part="muted-icon">${icon('microphone', false, html)}</span>`
+                  : ''
+              }${p.screen ? fill(strings.screenOf, { name: p.userId }) : p.userId}</span
             >
           </div>`,
       )}

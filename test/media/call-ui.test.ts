@@ -193,15 +193,60 @@ for (const gen of GENERATIONS) {
       await waitUntil(() => !$(alice.el, '[part="unblock"]'), 'the button goes once audio plays', TIMEOUT);
     });
 
-    it('axe-core finds no violations in the element during a call with controls', async () => {
+    it('the screen toggle (shown where getDisplayMedia exists) fires control screen, shares the screen (aria-pressed, the peer’s tile screen) and announces it', async function () {
+      this.timeout(60000);
       const emulator = createTrtcEmulator();
-      const alice = await join(emulator, gen, 'alice');
-      await join(emulator, gen, 'bob', { controls: '', microphone: '' });
+      const alice = await join(emulator, gen, 'alice', { controls: '', microphone: '' });
+      const bob = await join(emulator, gen, 'bob', { controls: '' });
+      await waitUntil(() => $(alice.el, '[part="controls"]'), 'the control bar', TIMEOUT);
+      expect('getDisplayMedia' in navigator.mediaDevices).to.equal(true);
+      const toggle = button(alice.el, 'screen');
+      expect(toggle.getAttribute('part')).to.equal('control screen');
+      expect([toggle.getAttribute('aria-pressed'), toggle.textContent!.trim()]).to.deep.equal([
+        'false',
+        'Share screen',
+      ]);
+      toggle.click();
+      expect(alice.events.filter((e) => e.type === 'control').map((e) => e.detail)).to.deep.equal([
+        { control: 'screen', pressed: true },
+      ]);
+      expect(alice.el.screen).to.equal(true);
+      await waitUntil(() => button(alice.el, 'screen').getAttribute('aria-pressed') === 'true', 'pressed', TIMEOUT);
+      await waitUntil(() => $(bob.el, '[part="tile screen"][data-user-id="alice"]'), 'bob’s screen tile', {
+        timeout: 20000,
+      });
+      expect($(bob.el, '[part="tile screen"]')!.getAttribute('aria-label')).to.equal("alice's screen");
       await waitUntil(
-        () => $(alice.el, '[data-user-id="bob"]') && $(alice.el, '[part="controls"]'),
-        'the call',
+        () => $(bob.el, '[part="status"]')!.textContent!.includes('alice started sharing their screen.'),
+        'bob hears of the share',
         TIMEOUT,
       );
+      await waitUntil(
+        () => $(alice.el, '[part="status"]')!.textContent!.includes('You are sharing your screen.'),
+        'alice hears of her share',
+        { timeout: 20000 },
+      );
+      button(alice.el, 'screen').click();
+      await waitUntil(() => !$(bob.el, '[part="tile screen"]'), 'the screen tile goes', { timeout: 20000 });
+      expect(button(alice.el, 'screen').getAttribute('aria-pressed')).to.equal('false');
+    });
+
+    it('axe-core finds no violations in the element during a call with controls', async function () {
+      // A camera, two microphones and a screen over real WebRTC: more than the default 10 s on a loaded machine.
+      this.timeout(60000);
+      const emulator = createTrtcEmulator();
+      const alice = await join(emulator, gen, 'alice');
+      // bob shares a screen: alice's call has a screen tile, and her bar a screen toggle.
+      await join(emulator, gen, 'bob', { controls: '', microphone: '', screen: '' });
+      await waitUntil(
+        () =>
+          $(alice.el, '[data-user-id="bob"]') &&
+          $(alice.el, '[part="controls"]') &&
+          $(alice.el, '[part~="screen"][data-user-id="bob"] video'),
+        'the call',
+        { timeout: 20000 },
+      );
+      expect(button(alice.el, 'screen').getAttribute('aria-pressed')).to.equal('false');
       const axe = await loadAxe();
       const results = await axe.run(alice.el, { resultTypes: ['violations'] });
       const violations = results.violations.map(
@@ -212,6 +257,37 @@ for (const gen of GENERATIONS) {
     });
   });
 }
+
+describe('<trtc-room controls> screen toggle (v4 double)', () => {
+  it('the screen toggle follows capabilities.screenShare, the one detector: none where getDisplayMedia is not a function; the bar is microphone, camera, screen, devices, leave', async () => {
+    const emulator = createTrtcEmulator();
+    const media = navigator.mediaDevices;
+    // An own property over the prototype's method: `'getDisplayMedia' in` stays true, the detector says false.
+    Object.defineProperty(media, 'getDisplayMedia', { value: undefined, configurable: true });
+    try {
+      const bare = await join(emulator, GENERATIONS[0]!, 'alice', { controls: '' });
+      await waitUntil(() => $(bare.el, '[part="controls"]'), 'the control bar', TIMEOUT);
+      expect(bare.el.capabilities?.screenShare).to.equal(false);
+      // A boolean: a failing assertion on the button itself would have chai render the element.
+      expect(!!$(bare.el, '[part~="control"][part~="screen"]'), 'a screen toggle').to.equal(false);
+    } finally {
+      delete (media as { getDisplayMedia?: unknown }).getDisplayMedia;
+    }
+    const able = await join(emulator, GENERATIONS[0]!, 'bob', { controls: '' });
+    await waitUntil(() => $(able.el, '[part="controls"]'), 'the control bar', TIMEOUT);
+    expect(able.el.capabilities?.screenShare).to.equal(true);
+    const parts = [...able.el.shadowRoot!.querySelectorAll('[part="controls"] [part~="control"]')].map((b) =>
+      b.getAttribute('part'),
+    );
+    expect(parts).to.deep.equal([
+      'control microphone',
+      'control camera',
+      'control screen',
+      'control devices',
+      'control leave',
+    ]);
+  });
+});
 
 describe('<trtc-room controls> device menu (v4 double)', () => {
   it('a menu button (part="control devices") lists cameras, microphones and speakers with the one in use checked, works from the keyboard, chooses a device, and stays axe-clean open', async () => {
@@ -287,12 +363,14 @@ describe('<trtc-room controls> strings', () => {
     await waitUntil(() => $(el, '[part="controls"]'), 'the bar', TIMEOUT);
     expect(button(el, 'leave').textContent!.trim()).to.equal('离开');
     expect(button(el, 'microphone').textContent!.trim()).to.equal('麦克风');
+    expect(button(el, 'screen').textContent!.trim()).to.equal('共享屏幕');
     expect($(el, '[data-user-id="alice"]')!.getAttribute('aria-label')).to.equal(
       'alice（你），麦克风已关闭，摄像头已关闭',
     );
     el.setAttribute('lang', 'ko');
     await waitUntil(() => button(el, 'leave').textContent!.trim() === '나가기', 'relabelled for ko', TIMEOUT);
     expect(button(el, 'leave').textContent!.trim()).to.equal('나가기');
+    expect(button(el, 'screen').textContent!.trim()).to.equal('화면 공유');
     el.setAttribute('lang', 'fr');
     await waitUntil(() => button(el, 'leave').textContent!.trim() === 'Leave', 'relabelled for fr', TIMEOUT);
     expect(button(el, 'leave').textContent!.trim(), 'unknown: English').to.equal('Leave');

@@ -46,7 +46,8 @@ async function join(
   return { el, events };
 }
 
-const tile = (el: TrtcRoom, userId: string) => el.shadowRoot!.querySelector<HTMLElement>(`[data-user-id="${userId}"]`);
+const tile = (el: TrtcRoom, userId: string) =>
+  el.shadowRoot!.querySelector<HTMLElement>(`[part~="tile"]:not([part~="screen"])[data-user-id="${userId}"]`);
 const tileVideo = (el: TrtcRoom, userId: string) => tile(el, userId)?.querySelector('video') ?? null;
 const videoTrackOf = (video: HTMLVideoElement) => (video.srcObject as MediaStream).getVideoTracks()[0];
 /** The live tracks of `kind` the doubles captured. */
@@ -104,6 +105,7 @@ for (const gen of GENERATIONS) {
       expect(alice.events.filter((e) => e.type === 'local-media').at(-1)!.detail).to.deep.equal({
         camera: true,
         microphone: true,
+        screen: false,
       });
       await waitUntil(
         () =>
@@ -327,6 +329,7 @@ for (const gen of GENERATIONS) {
       expect(alice.events.filter((e) => e.type === 'local-media').at(-1)!.detail).to.deep.equal({
         camera: true,
         microphone: true,
+        screen: false,
       });
     });
 
@@ -566,6 +569,97 @@ for (const gen of GENERATIONS) {
       } finally {
         devices.getUserMedia = original;
       }
+    });
+
+    describe('screen share', function () {
+      // Two joins, a camera and a screen over real WebRTC: more than the default 10 s on a loaded machine.
+      this.timeout(60000);
+      // Bounds for a machine under load (the suite's 8 s is for one device).
+      const SLOW = { timeout: 20000 };
+      const screenTile = (el: TrtcRoom, userId: string) =>
+        el.shadowRoot!.querySelector<HTMLElement>(`[part~="screen"][data-user-id="${userId}"]`);
+      const screenTracks = (emulator: TrtcEmulator) =>
+        [...emulator.media.capturedTracks].filter((track) => track.label.startsWith('screen'));
+      const last = (events: Array<{ type: string; detail: any }>, type: string) =>
+        events.filter((e) => e.type === type).at(-1)?.detail;
+
+      it('screen on one element gives the other a tile screen (data-user-id, first) with frames advancing; local-media and peer-media say screen; off removes it', async () => {
+        const emulator = createTrtcEmulator();
+        // alice's camera and screen, bob only watching: as few connections as the rule needs.
+        const alice = await join(emulator, gen, 'alice', { camera: '' });
+        const bob = await join(emulator, gen, 'bob', {});
+        await waitUntil(() => tileVideo(bob.el, 'alice'), 'bob sees alice’s camera', SLOW);
+        alice.el.screen = true;
+        await waitUntil(() => screenTile(bob.el, 'alice')?.querySelector('video'), 'bob’s screen tile of alice', SLOW);
+        const tile = screenTile(bob.el, 'alice')!;
+        expect(tile.getAttribute('part')).to.equal('tile screen');
+        expect(bob.el.shadowRoot!.querySelector('[part~="tile"]'), 'the screen tile comes first').to.equal(tile);
+        await framesAdvance(tile.querySelector('video')!);
+        // The camera's tile stays, apart from the screen's.
+        expect(tileVideo(bob.el, 'alice'), 'alice’s camera tile').to.not.equal(null);
+        expect(tile.querySelector('video')).to.not.equal(tileVideo(bob.el, 'alice'));
+        await waitUntil(() => last(alice.events, 'local-media')?.screen === true, 'local-media screen', SLOW);
+        expect(last(alice.events, 'local-media')).to.deep.equal({ camera: true, microphone: false, screen: true });
+        await waitUntil(
+          () => bob.events.some((e) => e.type === 'peer-media' && e.detail.userId === 'alice' && e.detail.screen),
+          'peer-media screen',
+          SLOW,
+        );
+        expect(last(bob.events, 'peer-media')).to.deep.equal({
+          userId: 'alice',
+          audio: false,
+          video: true,
+          screen: true,
+        });
+        alice.el.screen = false;
+        await waitUntil(() => !screenTile(bob.el, 'alice'), 'the screen tile goes', SLOW);
+        await waitUntil(() => last(alice.events, 'local-media')?.screen === false, 'local-media screen off', SLOW);
+        expect(screenTracks(emulator).map((track) => track.readyState)).to.deep.equal(['ended']);
+        expect(tileVideo(bob.el, 'alice'), 'the camera goes on').to.not.equal(null);
+        await waitUntil(() => last(bob.events, 'peer-media')?.screen === false, 'peer-media screen false', SLOW);
+      });
+
+      it('the browser’s own “Stop sharing” (the track ends) sets screen back to false and fires local-media', async () => {
+        const emulator = createTrtcEmulator();
+        const alice = await join(emulator, gen, 'alice', { microphone: '' });
+        const bob = await join(emulator, gen, 'bob', {});
+        alice.el.screen = true;
+        await waitUntil(() => screenTile(bob.el, 'alice'), 'bob’s screen tile of alice', SLOW);
+        await waitUntil(() => last(alice.events, 'local-media')?.screen === true, 'local-media screen', SLOW);
+        const [track] = screenTracks(emulator);
+        // What the browser does when its "Stop sharing" is clicked: the track ends and says so.
+        track.stop();
+        track.dispatchEvent(new Event('ended'));
+        await waitUntil(() => last(alice.events, 'local-media')?.screen === false, 'local-media screen false', SLOW);
+        expect(alice.el.screen).to.equal(false);
+        expect(last(alice.events, 'local-media')).to.deep.equal({ camera: false, microphone: true, screen: false });
+        await waitUntil(() => !screenTile(bob.el, 'alice'), 'the screen tile goes', SLOW);
+        expect(alice.el.state).to.equal('joined');
+      });
+
+      it('a refused picker is media-failed with field screen and name NotAllowedError; the user stays in the room', async () => {
+        const emulator = createTrtcEmulator();
+        const alice = await join(emulator, gen, 'alice', { microphone: '' });
+        // The browser suite grants the picker (--use-fake-ui-for-media-stream): a refusal is stubbed.
+        const devices = navigator.mediaDevices;
+        const original = devices.getDisplayMedia;
+        devices.getDisplayMedia = () => Promise.reject(new DOMException('Permission denied', 'NotAllowedError'));
+        try {
+          alice.el.screen = true;
+          await waitUntil(() => alice.events.some((e) => e.type === 'error'), 'media-failed', SLOW);
+        } finally {
+          devices.getDisplayMedia = original;
+        }
+        const error = alice.events.find((e) => e.type === 'error')!.detail;
+        expect([error.code, error.field, error.name]).to.deep.equal(['media-failed', 'screen', 'NotAllowedError']);
+        expect(error.message).to.match(/screen picker was cancelled/);
+        expect(alice.el.state).to.equal('joined');
+        await waitUntil(() => alice.el.screen === false, 'screen back to false', SLOW);
+        expect(alice.events.some((e) => e.type === 'local-media' && e.detail.screen)).to.equal(false);
+        // Asked again, the picker opens again.
+        alice.el.screen = true;
+        await waitUntil(() => last(alice.events, 'local-media')?.screen === true, 'shared on the second try', SLOW);
+      });
     });
 
     it('a live audience ignores camera and microphone: nothing is captured', async () => {

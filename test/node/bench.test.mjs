@@ -50,9 +50,10 @@ test('the CDN entry with Lit is at most 9 KB min+gzip', () => {
 // 3 KB until issue 14; the product owner let the media inputs take it past 3 KB while the entry fits 9 KB.
 // 3.25 KB until issue 21: the device inputs (cameraId, microphoneId, speakerId, Lit properties from the start) and
 // the `devices`/`capabilities` getters (reading the session; their code is in the first-join chunk) took it to
-// 3.27 KB; 3.28 KB is the least that fits, with the CDN entry still within 9 KB.
-test("the element's own code in the entry (Lit external) is at most 3.28 KB min+gzip", () => {
-  assert.ok(bench.size.ownCodeGzip <= 3.28 * KB, `${(bench.size.ownCodeGzip / KB).toFixed(2)} KB`);
+// 3.27 KB; 3.28 KB is the least that fits, with the CDN entry still within 9 KB. The `screen` input (a Lit property
+// from the start, reset with camera and microphone) then took it to 3361 B: 3.29 KB, the least that fits.
+test("the element's own code in the entry (Lit external) is at most 3.29 KB min+gzip", () => {
+  assert.ok(bench.size.ownCodeGzip <= 3.29 * KB, `${(bench.size.ownCodeGzip / KB).toFixed(2)} KB`);
 });
 
 test('the element code imported at the first join is measured, and none of the SDK is in it', () => {

@@ -2,6 +2,8 @@
 // each joins, turns its camera and microphone on with the element's own controls (`controls`), and shows the
 // other's moving video in the element's tiles. Once per SDK selector that runs offline: the emulated SDK, and the
 // unmodified trtc-js-sdk and trtc-sdk-v5 through the emulator's media server. One demo server and one browser.
+// On the emulated SDK, one then shares a screen (Chromium's fake screen: the picker is granted by
+// --use-fake-ui-for-media-stream) and the other sees it move in a tile of its own.
 // Screenshots with the video go to .artifacts/e2e/ (git-ignored): media-<sdk>-<user>.png.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -14,9 +16,11 @@ const root = resolve(import.meta.dirname, '../..');
 const shots = resolve(root, '.artifacts/e2e');
 const CAMERA = 'trtc-room [part~="control"][part~="camera"]';
 const MICROPHONE = 'trtc-room [part~="control"][part~="microphone"]';
+const SCREEN = 'trtc-room [part~="control"][part~="screen"]';
 
+// `screen`: the screen-share steps too (the emulated SDK's; the real SDKs' are in real-sdk-media-*.test.mjs).
 const SELECTORS = [
-  { sdk: 'emulated', room: '777' },
+  { sdk: 'emulated', room: '777', screen: true },
   { sdk: 'v4-emulator', room: '778' },
   { sdk: 'v5-emulator', room: '779' },
 ];
@@ -39,8 +43,9 @@ test('the demo: two tabs with camera and microphone on see each other move, offl
   ]);
   t.after(() => browser.close());
 
-  for (const { sdk, room } of SELECTORS)
-    await t.test(`selector ${sdk}`, { timeout: 120_000 }, async () => {
+  for (const { sdk, room, screen } of SELECTORS)
+    // A bound, not a timing: the screen share adds up to 45 s of bounded waits to the call's.
+    await t.test(`selector ${sdk}`, { timeout: screen ? 180_000 : 120_000 }, async () => {
       const problems = [];
       const pages = [];
       async function joinWithDevices(userId) {
@@ -126,6 +131,34 @@ test('the demo: two tabs with camera and microphone on see each other move, offl
           { timeout: 15_000 },
         );
         await alice.screenshot({ path: resolve(shots, `media-${sdk}-alice-bob-camera-off.png`), fullPage: true });
+        if (screen) {
+          // Screen share from bob's bar: alice gets bob's screen in a tile of its own, first, moving.
+          await bob.click(SCREEN);
+          await alice.waitForFunction(
+            () => {
+              const video = document
+                .querySelector('trtc-room')
+                .shadowRoot.querySelector('[part="tile screen"][data-user-id="bob"] video');
+              if (!video || !video.videoWidth) return false;
+              const first = (window.firstScreenTime ??= video.currentTime);
+              return video.currentTime > first;
+            },
+            null,
+            { timeout: 30_000, polling: 250 },
+          );
+          assert.equal(await bob.getAttribute(SCREEN, 'aria-pressed'), 'true');
+          assert.equal(
+            await alice.$eval('trtc-room', (el) => el.shadowRoot.querySelector('[part~="tile"]').getAttribute('part')),
+            'tile screen',
+          );
+          await alice.screenshot({ path: resolve(shots, `media-${sdk}-alice-bob-screen.png`), fullPage: true });
+          await bob.click(SCREEN);
+          await alice.waitForFunction(
+            () => !document.querySelector('trtc-room').shadowRoot.querySelector('[part="tile screen"]'),
+            null,
+            { timeout: 15_000 },
+          );
+        }
         assert.deepEqual(problems, []);
       } finally {
         await Promise.all(pages.map((page) => page.context().close()));

@@ -37,12 +37,13 @@ function installHelpers() {
     const el = window.elementOf();
     for (const type of ['peer-media', 'local-media', 'media-failed', 'error'])
       el.addEventListener(type, (event) => {
-        const { userId, audio, video, camera, microphone, device, cause } = event.detail;
+        const { userId, audio, video, screen, camera, microphone, device, cause } = event.detail;
         window.media.push({
           type,
           userId,
           audio,
           video,
+          screen,
           camera,
           microphone,
           device,
@@ -56,6 +57,8 @@ function installHelpers() {
   window.remoteVideos = () => probe.remoteVideos(window.elementOf());
   window.liveCaptured = () => probe.liveCaptured();
   window.tileOrder = () => probe.tileOrder(window.elementOf());
+  window.screenTile = (userId) => probe.screenTile(window.elementOf(), userId);
+  window.screenFramesOf = (userId) => probe.screenFramesOf(window.elementOf(), userId);
 }
 
 test('<trtc-room> media on the unmodified trtc-js-sdk through the emulator, two pages', async (t) => {
@@ -254,6 +257,37 @@ test('<trtc-room> media on the unmodified trtc-js-sdk through the emulator, two 
     );
     assert.ok(await alice.evaluate(() => window.remoteVideoTrack('bob') !== null), "bob's video still plays");
   });
+
+  await t.test(
+    'screen: the peer gets a tile screen (first) with frames advancing and peer-media screen:true, the auxiliary stream of the same userId; off removes it, the camera goes on',
+    async () => {
+      const { a: alice, b: bob } = pages;
+      await bob.evaluate(() => (window.elementOf().screen = true));
+      try {
+        await alice.waitForFunction(() => window.screenTile('bob')?.querySelector('video'), null, WAIT);
+        await alice.bringToFront();
+        const seen = await alice.evaluate(() => window.screenFramesOf('bob'));
+        assert.ok(seen.width > 0 && seen.frames >= 2, `bob's screen moves: ${JSON.stringify(seen)}`);
+        assert.equal((await alice.evaluate(() => window.tileOrder()))[0], 'tile screen', 'the screen tile comes first');
+        assert.ok(
+          (await alice.evaluate(() => window.media)).some(
+            (m) => m.type === 'peer-media' && m.userId === 'bob' && m.screen,
+          ),
+        );
+        await bob.waitForFunction(
+          () => window.media.some((m) => m.type === 'local-media' && m.screen === true),
+          null,
+          WAIT,
+        );
+        await bob.evaluate(() => (window.elementOf().screen = false));
+        await alice.waitForFunction(() => !window.screenTile('bob'), null, WAIT);
+      } finally {
+        // The next cases start from bob's camera alone, whatever happened here.
+        await bob.evaluate(() => (window.elementOf().screen = false));
+      }
+      assert.ok(await alice.evaluate(() => window.remoteVideoTrack('bob') !== null), "bob's camera still plays");
+    },
+  );
 
   const exits = [
     ['leave (the element removed)', () => leave('b')],

@@ -55,11 +55,19 @@ export const remoteVideos = (el: TrtcRoom | null): number =>
 export const tileOrder = (el: TrtcRoom | null): string[] =>
   [...(el?.shadowRoot?.querySelectorAll('[part~="tile"]') ?? [])].map((tile) => tile.getAttribute('part') ?? '');
 
+/** userId's screen-share tile in `el`. */
+export const screenTile = (el: TrtcRoom | null, userId: string): Element | null =>
+  el?.shadowRoot?.querySelector(`[part="tile screen"][data-user-id="${userId}"]`) ?? null;
+
 /** Resolves with userId's video width and presented frames once it has a picture and two more frames came. */
-export const framesOf = (el: TrtcRoom | null, userId: string): Promise<{ width: number; frames: number }> =>
+export const framesOf = (
+  el: TrtcRoom | null,
+  userId: string,
+  tile = remoteTile,
+): Promise<{ width: number; frames: number }> =>
   new Promise((resolve) => {
     const look = () => {
-      const video = remoteTile(el, userId)?.querySelector('video');
+      const video = tile(el, userId)?.querySelector('video');
       if (!video || !video.videoWidth) return void setTimeout(look, 50);
       video.requestVideoFrameCallback(() =>
         video.requestVideoFrameCallback((_now, meta) =>
@@ -69,3 +77,7 @@ export const framesOf = (el: TrtcRoom | null, userId: string): Promise<{ width: 
     };
     look();
   });
+
+/** As `framesOf`, for userId's screen share. */
+export const screenFramesOf = (el: TrtcRoom | null, userId: string): Promise<{ width: number; frames: number }> =>
+  framesOf(el, userId, screenTile);

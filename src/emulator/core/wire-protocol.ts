@@ -41,6 +41,8 @@ export type ServerMessage =
 export interface MediaPublication {
   audio: boolean;
   video: boolean;
+  /** A screen share (absent from an older page: none). */
+  screen?: boolean;
   audioMuted: boolean;
   videoMuted: boolean;
 }

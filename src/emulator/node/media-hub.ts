@@ -9,7 +9,7 @@ import type { RoomId } from '../core/room-service.js';
 import type { MediaClientMessage, MediaPublication, MediaServerMessage } from '../core/wire-protocol.js';
 import type { MediaCarriers } from './media/media-carriers.js';
 
-const NOTHING: MediaPublication = { audio: false, video: false, audioMuted: false, videoMuted: false };
+const NOTHING: MediaPublication = { audio: false, video: false, screen: false, audioMuted: false, videoMuted: false };
 
 interface MediaMember {
   socket: WebSocket;
@@ -71,7 +71,8 @@ export function createMediaHub(log: (line: string) => void = () => undefined, ca
         if (members.get(userId) !== self) return;
         members.delete(userId);
         if (members.size === 0) rooms.delete(room);
-        if (self.publication.audio || self.publication.video) announce(room, userId, NOTHING);
+        if (self.publication.audio || self.publication.video || self.publication.screen)
+          announce(room, userId, NOTHING);
       });
       log(`${userId} entered the media plane of ${room}`);
       return (message) => {

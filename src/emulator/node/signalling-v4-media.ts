@@ -14,8 +14,8 @@
  *   counts as the main one only when `(ssrc >> 16) & 0xff === 2` in the answer's first `a=ssrc` of its m-line.
  * - `subscribe_change { audio, bigVideo, auxVideo, smallVideo, srcTinyId }` → 4106; `unsubscribe` → 4104.
  * - Who publishes what reaches the others only as cmd 23 (a full snapshot; flags 1 big video, 8 audio,
- *   16 video muted, 64 audio muted) and the join result's `publishers`: signalling.ts pushes it.
- * Not served: the small stream (a small-video subscription gets the big one), screen sharing (aux), H.264.
+ *   4 aux video, 16 video muted, 64 audio muted) and the join result's `publishers`: signalling.ts pushes it.
+ * Not served: the small stream (a small-video subscription gets the big one), H.264.
  */
 import type { RTCRtpTransceiver } from 'werift';
 import type { ChannelMedia } from './media/channel-media.js';
@@ -68,6 +68,8 @@ interface Downlink {
   publisherUserId: string;
   audio: { sender: RTCRtpTransceiver['sender']; forward: Forward | null };
   video: { sender: RTCRtpTransceiver['sender']; forward: Forward | null };
+  /** The auxiliary (screen) video: the third m-line, stream id V4_AUX_STREAM_ID. */
+  screen: { sender: RTCRtpTransceiver['sender']; forward: Forward | null };
 }
 
 const uplinkOf = (media: ChannelMedia) => media.state.get('v4-uplink') as Uplink | undefined;
@@ -99,8 +101,11 @@ function joinedMedia(channel: MediaCommandChannel): ChannelMedia {
 /** What the SDK's `state` says it sends, and keeps the mute flags already known. */
 function applyState(media: ChannelMedia, state: unknown): void {
   const member = media.member();
-  const { audio, bigVideo } = (typeof state === 'object' && state !== null ? state : {}) as Record<string, unknown>;
-  member.publish({ ...member.publication, audio: bool(audio), video: bool(bigVideo) });
+  const { audio, bigVideo, auxVideo } = (typeof state === 'object' && state !== null ? state : {}) as Record<
+    string,
+    unknown
+  >;
+  member.publish({ ...member.publication, audio: bool(audio), video: bool(bigVideo), screen: bool(auxVideo) });
 }
 
 function closeUplink(media: ChannelMedia): void {
@@ -110,6 +115,7 @@ function closeUplink(media: ChannelMedia): void {
   const member = media.server.find(media.room, media.userId);
   member?.setSource('audio', null);
   member?.setSource('video', null);
+  member?.setSource('screen', null);
   void uplink.transport.close();
 }
 
@@ -125,10 +131,13 @@ const publish: MediaCommand = async (channel, { seq, data }) => {
     const sdp = await transport.answer(data.sdp, (transceivers) => {
       uplink.transceivers = transceivers;
     });
-    // m-lines 0 (audio) and 1 (big video) are what the emulator forwards; small (2) and aux (3) are not served.
-    const [audio, video] = uplink.transceivers;
+    // m-lines 0 (audio), 1 (big video) and 3 (aux video: the screen, `publish(stream, { isAuxiliary: true })`) are
+    // what the emulator forwards; small (2) is not served. trtc.esm.js's publishByTransceiver puts the aux stream's
+    // track on the fourth transceiver and says so in `state.auxVideo`.
+    const [audio, video, , aux] = uplink.transceivers;
     if (audio?.kind === 'audio') member.setSource('audio', audio.receiver.track, audio.receiver);
     if (video?.kind === 'video') member.setSource('video', video.receiver.track, video.receiver);
+    if (aux?.kind === 'video') member.setSource('screen', aux.receiver.track, aux.receiver);
     applyState(media, data.state);
     channel.log(`${channel.userId} publishes (trtc-js-sdk): ${JSON.stringify(data.state ?? {})}`);
     reply(channel, V4_RESULT.PUBLISH, seq, { type: 'answer', sdp });
@@ -175,8 +184,12 @@ function closeDownlink(media: ChannelMedia, tinyId: string): void {
 /** Starts or stops the downlink's forwards as the subscription's flags say. */
 function follow(media: ChannelMedia, downlink: Downlink, data: Record<string, unknown>): void {
   const member = media.member();
-  const wanted = { audio: bool(data.audio), video: bool(data.bigVideo) || bool(data.smallVideo) };
-  for (const kind of ['audio', 'video'] as const) {
+  const wanted = {
+    audio: bool(data.audio),
+    video: bool(data.bigVideo) || bool(data.smallVideo),
+    screen: bool(data.auxVideo),
+  };
+  for (const kind of ['audio', 'video', 'screen'] as const) {
     const slot = downlink[kind];
     if (wanted[kind] && !slot.forward)
       slot.forward = member.forward(downlink.publisherUserId, kind, slot.sender, downlink.transport);
@@ -202,13 +215,17 @@ const subscribe: MediaCommand = async (channel, { seq, data }) => {
       ssrc: ssrcWithByte(MAIN_VIDEO_SSRC_BYTE),
       streamId: V4_MAIN_STREAM_ID,
     });
-    // The third m-line is the auxiliary (screen) video: answered, never fed (screen sharing is not served).
-    transport.addSender('video', { ssrc: ssrcWithByte(AUX_VIDEO_SSRC_BYTE), streamId: V4_AUX_STREAM_ID });
+    // The third m-line is the auxiliary (screen) video, fed while `auxVideo` is subscribed.
+    const screen = transport.addSender('video', {
+      ssrc: ssrcWithByte(AUX_VIDEO_SSRC_BYTE),
+      streamId: V4_AUX_STREAM_ID,
+    });
     const downlink: Downlink = {
       transport,
       publisherUserId: srcUserId,
       audio: { sender: audio.sender, forward: null },
       video: { sender: video.sender, forward: null },
+      screen: { sender: screen.sender, forward: null },
     };
     downlinks(media).set(srcTinyId, downlink);
     transport.onClosed(() => {

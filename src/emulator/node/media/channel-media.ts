@@ -61,6 +61,7 @@ export function channelMedia(
 export function publishedFlag(publication: MediaPublication): number {
   return (
     (publication.video ? PUBLISHED_FLAG.BIG_VIDEO : 0) |
+    (publication.screen ? PUBLISHED_FLAG.AUX_VIDEO : 0) |
     (publication.audio ? PUBLISHED_FLAG.AUDIO : 0) |
     (publication.videoMuted ? PUBLISHED_FLAG.VIDEO_MUTED : 0) |
     (publication.audioMuted ? PUBLISHED_FLAG.AUDIO_MUTED : 0)

@@ -29,7 +29,8 @@ import type { LinkCondition } from '../../core/faults.js';
 export { MediaTransport, MEDIA_CODECS, MEDIA_HOST } from './transport.js';
 export type { MediaPublication };
 
-export type MediaKind = 'audio' | 'video';
+/** `screen`: a screen share, the publisher's second video (trtc-js-sdk's auxiliary stream, trtc-sdk-v5's sub stream). */
+export type MediaKind = 'audio' | 'video' | 'screen';
 
 /** At most this many members publish or subscribe at once per emulator, by default. */
 export const DEFAULT_MAX_MEDIA_MEMBERS = 8;
@@ -38,7 +39,13 @@ const KEYFRAME_INTERVAL_MS = 300;
 /** RTCP payload-specific feedback FMT of a full intra request (RFC 5104). */
 const FIR_FMT = 4;
 
-export const NO_PUBLICATION: MediaPublication = { audio: false, video: false, audioMuted: false, videoMuted: false };
+export const NO_PUBLICATION: MediaPublication = {
+  audio: false,
+  video: false,
+  screen: false,
+  audioMuted: false,
+  videoMuted: false,
+};
 
 /** A member the media server will not serve: its message is the sentence to show. */
 export class MediaRefusal extends Error {
@@ -161,7 +168,7 @@ class ForwardImpl implements Forward {
       // A copy: werift's sendRtp rewrites the header in place, and every subscriber gets the same packet.
       this.target.send(rtp.clone());
     }).unSubscribe;
-    if (this.kind === 'video') this.requestKeyframe();
+    if (this.kind !== 'audio') this.requestKeyframe();
   }
 
   stop(): void {
@@ -197,7 +204,7 @@ export function createMediaServer(options: MediaServerOptions = {}): MediaServer
   const emptySource = (): Source => ({ track: null, keyframe: null, forwards: new Set(), lastKeyframeRequest: 0 });
   const publications = (room: string): PublishedUser[] =>
     [...(rooms.get(room)?.values() ?? [])]
-      .filter(({ publication: p }) => p.audio || p.video || p.audioMuted || p.videoMuted)
+      .filter(({ publication: p }) => p.audio || p.video || p.screen || p.audioMuted || p.videoMuted)
       .map(({ userId, publication }) => ({ userId, publication: { ...publication } }));
   const announce = (room: string) => {
     const list = publications(room);
@@ -225,7 +232,7 @@ export function createMediaServer(options: MediaServerOptions = {}): MediaServer
       room,
       userId,
       ended: false,
-      sources: { audio: emptySource(), video: emptySource() },
+      sources: { audio: emptySource(), video: emptySource(), screen: emptySource() },
       transports: new Set(),
       tiedTo: new Map(),
       outgoing: new Set(),
@@ -280,7 +287,7 @@ export function createMediaServer(options: MediaServerOptions = {}): MediaServer
           },
         }) as ForwardImpl;
         forward.transport = transport;
-        if (kind === 'video') {
+        if (kind !== 'audio') {
           forward.own(sender.onPictureLossIndication.subscribe(() => forward.requestKeyframe()).unSubscribe);
           forward.own(
             sender.onRtcp.subscribe((packet) => {
@@ -355,7 +362,7 @@ export function createMediaServer(options: MediaServerOptions = {}): MediaServer
     members.delete(userId);
     count--;
     for (const forward of [...member.outgoing]) forward.stop();
-    for (const kind of ['audio', 'video'] as const) {
+    for (const kind of ['audio', 'video', 'screen'] as const) {
       for (const forward of [...member.sources[kind].forwards]) {
         // Subscribers keep their forward, waiting: the same user may publish again (v4 rejoins as a new member).
         forward.attach(null);
@@ -367,8 +374,8 @@ export function createMediaServer(options: MediaServerOptions = {}): MediaServer
     // Subscribers' transports that served only this publisher (v4 downlinks) close too.
     for (const other of members.values())
       for (const [transport, from] of [...other.tiedTo]) if (from === userId) void transport.close();
-    const { audio, video, audioMuted, videoMuted } = member.publication;
-    const hadPublication = audio || video || audioMuted || videoMuted;
+    const { audio, video, screen, audioMuted, videoMuted } = member.publication;
+    const hadPublication = audio || video || screen || audioMuted || videoMuted;
     if (members.size === 0) rooms.delete(room);
     log(`media of ${userId} in ${room} ended (${why})`);
     if (hadPublication) announce(room);

@@ -68,13 +68,37 @@ export interface UplinkSsrcs {
   audioSsrc: number;
   bigVideoSsrc: number;
   bigVideoRtxSsrc: number;
+  /** The sub stream (screen share): `startScreenShare()`'s track. */
+  auxVideoSsrc: number;
+  auxVideoRtxSsrc: number;
 }
 /** `subscribe/v3`'s `ssrc`: where the subscriber wants the publisher's streams (`Fa()` in trtc.esm.js). */
 export interface DownlinkSsrcs {
   audioSsrc: number;
   bigVideoSsrc: number;
   bigVideoRtxSsrc: number;
+  auxVideoSsrc: number;
+  auxVideoRtxSsrc: number;
 }
+/** What a subscriber receives of a publisher (`subscribe/v3`, `subscribe_change`). */
+interface Wants {
+  audio: boolean;
+  bigVideo: boolean;
+  auxVideo: boolean;
+}
+const wantsOf = (data: Record<string, unknown>): Wants => ({
+  audio: !!data.audio,
+  bigVideo: !!data.bigVideo,
+  auxVideo: !!data.auxVideo,
+});
+/** The SSRCs of a `publish/v2` or of a `subscribe/v3`'s `ssrc`, 0 where not given. */
+const ssrcsOf = (data: Partial<Record<keyof UplinkSsrcs, unknown>>): UplinkSsrcs => ({
+  audioSsrc: Number(data.audioSsrc) || 0,
+  bigVideoSsrc: Number(data.bigVideoSsrc) || 0,
+  bigVideoRtxSsrc: Number(data.bigVideoRtxSsrc) || 0,
+  auxVideoSsrc: Number(data.auxVideoSsrc) || 0,
+  auxVideoRtxSsrc: Number(data.auxVideoRtxSsrc) || 0,
+});
 export interface PublishState {
   audio: boolean;
   bigVideo: boolean;
@@ -101,7 +125,7 @@ const SERVED_FEEDBACK = new Set(['nack', 'ccm', 'goog-remb']);
 const VIDEO_CODEC = 'vp8';
 
 interface Subscription {
-  wants: { audio: boolean; bigVideo: boolean };
+  wants: Wants;
   ssrc: DownlinkSsrcs;
   /** The subscriber's payload types for the publisher's codecs (by codec name, lower case; `rtx` its RTX). */
 }
@@ -288,6 +312,7 @@ export function createSpcMediaServer(options: SpcMediaServerOptions = {}) {
     const { state, mute } = member;
     let flag = 0;
     if (state.bigVideo) flag |= PUBLISH_FLAG.BIG_VIDEO;
+    if (state.auxVideo) flag |= PUBLISH_FLAG.AUX_VIDEO;
     if (state.audio) flag |= PUBLISH_FLAG.AUDIO;
     if (state.bigVideo && mute.bigVideo) flag |= PUBLISH_FLAG.VIDEO_MUTED;
     if (state.audio && mute.audio) flag |= PUBLISH_FLAG.AUDIO_MUTED;
@@ -313,38 +338,34 @@ export function createSpcMediaServer(options: SpcMediaServerOptions = {}) {
     const uplink = publisher.uplink;
     if (!uplink) return;
     const { ssrc, payloadType } = packet.header;
-    const kind =
-      ssrc === uplink.audioSsrc
-        ? 'audio'
-        : ssrc === uplink.bigVideoSsrc
-          ? 'video'
-          : ssrc === uplink.bigVideoRtxSsrc && uplink.bigVideoRtxSsrc
-            ? 'rtx'
-            : undefined;
-    if (!kind) return; // the small or auxiliary video, not served
-    const codec = kind === 'audio' ? undefined : codecOfPayload(publisher.clientAbility, payloadType);
+    // Which of the publisher's SSRCs this is, by its name in publish/v2 (the small video is not served).
+    const name = !ssrc
+      ? undefined
+      : (['audioSsrc', 'bigVideoSsrc', 'bigVideoRtxSsrc', 'auxVideoSsrc', 'auxVideoRtxSsrc'] as const).find(
+          (key) => uplink[key] === ssrc,
+        );
+    if (!name) return;
+    const wanted: keyof Wants = name === 'audioSsrc' ? 'audio' : name.startsWith('aux') ? 'auxVideo' : 'bigVideo';
+    const codec = name === 'audioSsrc' ? undefined : codecOfPayload(publisher.clientAbility, payloadType);
     for (const subscriber of membersOf(publisher.room).values()) {
       const subscription = subscriber.subscriptions.get(publisher.userId);
       if (!subscription || !subscriber.dtls || subscriber.dtls.state !== 'connected') continue;
-      if (kind === 'audio' ? !subscription.wants.audio : !subscription.wants.bigVideo) continue;
-      let to: number;
-      let pt: number | undefined;
-      if (kind === 'audio') {
-        to = subscription.ssrc.audioSsrc;
-        pt = subscriber.serverAbility.audio.codecs[0]?.payload;
-      } else {
-        to = kind === 'video' ? subscription.ssrc.bigVideoSsrc : subscription.ssrc.bigVideoRtxSsrc;
-        pt = codec ? payloadForSubscriber(subscriber, codec) : undefined;
-      }
+      if (!subscription.wants[wanted]) continue;
+      const to = subscription.ssrc[name];
+      const pt =
+        name === 'audioSsrc'
+          ? subscriber.serverAbility.audio.codecs[0]?.payload
+          : codec
+            ? payloadForSubscriber(subscriber, codec)
+            : undefined;
       if (!to || pt === undefined) continue;
       const header = new RtpHeader({ ...packet.header, ssrc: to, payloadType: pt });
       void subscriber.dtls.sendRtp(packet.payload, header);
     }
   }
 
-  /** A PLI to the publisher's big video (a subscriber's FIR is passed on as a PLI too). */
-  function requestKeyframe(publisher: SpcMember): void {
-    const ssrc = publisher.uplink?.bigVideoSsrc;
+  /** A PLI to the publisher's big video, or its screen's (a subscriber's FIR is passed on as a PLI too). */
+  function requestKeyframe(publisher: SpcMember, ssrc = publisher.uplink?.bigVideoSsrc): void {
     if (!ssrc || !publisher.dtls || publisher.dtls.state !== 'connected') return;
     const feedback = new PictureLossIndication({ senderSsrc: 1, mediaSsrc: ssrc });
     void publisher.dtls.sendRtcp([new RtcpPayloadSpecificFeedback({ feedback })]);
@@ -356,6 +377,7 @@ export function createSpcMediaServer(options: SpcMediaServerOptions = {}) {
       const publisher = membersOf(subscriber.room).get(publisherId);
       if (!publisher?.uplink) continue;
       if (ssrc === subscription.ssrc.bigVideoSsrc) return { publisher, ssrc: publisher.uplink.bigVideoSsrc };
+      if (ssrc && ssrc === subscription.ssrc.auxVideoSsrc) return { publisher, ssrc: publisher.uplink.auxVideoSsrc };
       if (ssrc === subscription.ssrc.audioSsrc) return { publisher, ssrc: publisher.uplink.audioSsrc };
     }
     return undefined;
@@ -367,7 +389,7 @@ export function createSpcMediaServer(options: SpcMediaServerOptions = {}) {
       // PLI (fmt 1) or FIR (fmt 4; werift does not export its class).
       if (fb instanceof PictureLossIndication || fb.count === 4) {
         const source = publisherOf(subscriber, (fb as PictureLossIndication).mediaSsrc);
-        if (source) requestKeyframe(source.publisher);
+        if (source) requestKeyframe(source.publisher, source.ssrc);
       }
     } else if (packet instanceof RtcpTransportLayerFeedback && packet.feedback instanceof GenericNack) {
       const nack = packet.feedback;
@@ -397,6 +419,7 @@ export function createSpcMediaServer(options: SpcMediaServerOptions = {}) {
       log(`${member.userId}: media connected (trtc-sdk-v5 single peer connection)`);
       // A publisher connected after its subscribers asked: they wait for a keyframe.
       requestKeyframe(member);
+      requestKeyframe(member, member.uplink?.auxVideoSsrc);
     });
   }
 
@@ -446,14 +469,13 @@ export function createSpcMediaServer(options: SpcMediaServerOptions = {}) {
     publish(room: string, userId: string, data: Record<string, unknown>): void {
       const member = membersOf(room).get(userId);
       if (!member) throw new Error('publish/v2 before a single peer connection: join with join/v2 first.');
-      member.uplink = {
-        audioSsrc: Number(data.audioSsrc) || 0,
-        bigVideoSsrc: Number(data.bigVideoSsrc) || 0,
-        bigVideoRtxSsrc: Number(data.bigVideoRtxSsrc) || 0,
-      };
+      member.uplink = ssrcsOf(data);
       this.update(room, userId, data);
       // Subscribers that already asked for this member get a picture as soon as its video starts.
-      setTimeout(() => requestKeyframe(member), 300);
+      setTimeout(() => {
+        requestKeyframe(member);
+        requestKeyframe(member, member.uplink?.auxVideoSsrc);
+      }, 300);
     },
     /** `publish/v2`, `publish_state_change`, `unpublish`, `mute_uplink`: what the member publishes and mutes. */
     update(room: string, userId: string, data: Record<string, unknown>): void {
@@ -483,16 +505,10 @@ export function createSpcMediaServer(options: SpcMediaServerOptions = {}) {
       if (!member) throw new Error('subscribe/v3 before a single peer connection: join with join/v2 first.');
       const publisherId = String(data.srcUserId ?? '');
       const ssrc = (data.ssrc ?? {}) as Partial<DownlinkSsrcs>;
-      member.subscriptions.set(publisherId, {
-        wants: { audio: !!data.audio, bigVideo: !!data.bigVideo },
-        ssrc: {
-          audioSsrc: Number(ssrc.audioSsrc) || 0,
-          bigVideoSsrc: Number(ssrc.bigVideoSsrc) || 0,
-          bigVideoRtxSsrc: Number(ssrc.bigVideoRtxSsrc) || 0,
-        },
-      });
+      member.subscriptions.set(publisherId, { wants: wantsOf(data), ssrc: ssrcsOf(ssrc) });
       const publisher = membersOf(room).get(publisherId);
       if (publisher && data.bigVideo) requestKeyframe(publisher);
+      if (publisher && data.auxVideo) requestKeyframe(publisher, publisher.uplink?.auxVideoSsrc);
     },
     subscribeChange(room: string, userId: string, data: Record<string, unknown>): void {
       const member = membersOf(room).get(userId);
@@ -501,10 +517,12 @@ export function createSpcMediaServer(options: SpcMediaServerOptions = {}) {
       );
       const subscription = publisherId ? member?.subscriptions.get(publisherId) : undefined;
       if (!subscription || !publisherId) return;
-      const wasVideo = subscription.wants.bigVideo;
-      subscription.wants = { audio: !!data.audio, bigVideo: !!data.bigVideo };
+      const before = subscription.wants;
+      subscription.wants = wantsOf(data);
       const publisher = membersOf(room).get(publisherId);
-      if (publisher && !wasVideo && subscription.wants.bigVideo) requestKeyframe(publisher);
+      if (publisher && !before.bigVideo && subscription.wants.bigVideo) requestKeyframe(publisher);
+      if (publisher && !before.auxVideo && subscription.wants.auxVideo)
+        requestKeyframe(publisher, publisher.uplink?.auxVideoSsrc);
     },
     unsubscribe(room: string, userId: string, data: Record<string, unknown>): void {
       const member = membersOf(room).get(userId);

@@ -26,9 +26,12 @@ export const deviceConstraint = (deviceId: string | undefined): MediaTrackConstr
 
 /** Captures one device's track; rejects with the browser's own DOMException (NotAllowedError, NotFoundError, …). */
 export async function captureTrack(relay: MediaPlane, kind: MediaKind, deviceId?: string): Promise<MediaStreamTrack> {
-  const stream = await navigator.mediaDevices.getUserMedia(
-    kind === 'audio' ? { audio: deviceConstraint(deviceId) } : { video: deviceConstraint(deviceId) },
-  );
+  // A screen: the browser's picker (both SDKs call getDisplayMedia; a refusal is its NotAllowedError).
+  const stream = await (kind === 'screen'
+    ? navigator.mediaDevices.getDisplayMedia({ video: true, audio: false })
+    : navigator.mediaDevices.getUserMedia(
+        kind === 'audio' ? { audio: deviceConstraint(deviceId) } : { video: deviceConstraint(deviceId) },
+      ));
   const track = kind === 'audio' ? stream.getAudioTracks()[0] : stream.getVideoTracks()[0];
   for (const other of stream.getTracks()) if (other !== track) other.stop();
   if (!track) throw new DOMException(`getUserMedia gave no ${kind} track.`, 'NotFoundError');

@@ -8,6 +8,8 @@ import {
   applyMuted,
   applyTracks,
   NOTHING_PUBLISHED,
+  publicationOf,
+  publishesAny,
   type MediaKind,
   type MediaLink,
   type MediaPlane,
@@ -61,7 +63,7 @@ let lastSubscription = 0;
 
 class NetworkMember implements PlaneMember {
   private readonly tracks: Partial<Record<MediaKind, MediaStreamTrack>> = {};
-  private readonly muted: Record<MediaKind, boolean> = { audio: false, video: false };
+  private readonly muted: Record<MediaKind, boolean> = { audio: false, video: false, screen: false };
   private readonly outgoing = new Map<string, Outgoing>();
   private readonly incoming = new Map<string, Incoming>();
   private readonly queue: string[] = [];
@@ -156,12 +158,7 @@ class NetworkMember implements PlaneMember {
   }
 
   private publish(): void {
-    const publication: Publication = {
-      audio: !!this.tracks.audio,
-      video: !!this.tracks.video,
-      audioMuted: this.muted.audio,
-      videoMuted: this.muted.video,
-    };
+    const publication: Publication = publicationOf(this.tracks, this.muted);
     this.send({ type: 'media-publish', publication });
   }
 
@@ -187,8 +184,9 @@ class NetworkMember implements PlaneMember {
       this.refusal = message.refusal;
       this.enteredNow();
     } else if (message.type === 'media-published') {
-      this.peer.published(message.userId, message.publication ?? NOTHING_PUBLISHED);
-      if (!message.publication.audio && !message.publication.video) {
+      const publication = { ...NOTHING_PUBLISHED, ...message.publication };
+      this.peer.published(message.userId, publication);
+      if (!publishesAny(publication)) {
         for (const [id, incoming] of this.incoming)
           if (incoming.publisher === message.userId) this.closeIncoming(id, false);
         for (const [id, out] of this.outgoing) if (out.subscriber === message.userId) this.closeOutgoing(id, false);

@@ -5,12 +5,15 @@
  * a real remote track, decoded from real RTP, as it would from TRTC's media server.
  */
 
-export type MediaKind = 'audio' | 'video';
+/** `screen`: a screen share, a video track of its own beside the camera's (v4's auxiliary stream, v5's sub stream). */
+export type MediaKind = 'audio' | 'video' | 'screen';
+export const MEDIA_KINDS: readonly MediaKind[] = ['audio', 'video', 'screen'];
 
 /** What a member publishes, as the others see it: which tracks exist, and which of them are muted. */
 export interface Publication {
   audio: boolean;
   video: boolean;
+  screen: boolean;
   audioMuted: boolean;
   videoMuted: boolean;
 }
@@ -18,8 +21,25 @@ export interface Publication {
 export const NOTHING_PUBLISHED: Readonly<Publication> = Object.freeze({
   audio: false,
   video: false,
+  screen: false,
   audioMuted: false,
   videoMuted: false,
+});
+
+/** Whether a publication has any track (none: the member publishes nothing, or left). */
+export const publishesAny = (publication: Publication): boolean =>
+  publication.audio || publication.video || !!publication.screen;
+
+/** A member's publication from its tracks and mute flags. */
+export const publicationOf = (
+  tracks: Partial<Record<MediaKind, MediaStreamTrack>>,
+  muted: Record<MediaKind, boolean>,
+): Publication => ({
+  audio: !!tracks.audio,
+  video: !!tracks.video,
+  screen: !!tracks.screen,
+  audioMuted: muted.audio,
+  videoMuted: muted.video,
 });
 
 /** How the relay reaches one member's SDK double. */
@@ -80,7 +100,7 @@ export function applyTracks(
   replaced: (kind: MediaKind) => void,
 ): boolean {
   let changed = false;
-  for (const kind of ['audio', 'video'] as const) {
+  for (const kind of MEDIA_KINDS) {
     if (!(kind in tracks) || current[kind] === tracks[kind]) continue;
     changed = true;
     replaced(kind);
@@ -135,7 +155,7 @@ export class RelayMember implements PlaneMember {
   readonly entered = Promise.resolve();
   readonly refusal = undefined;
   private readonly tracks: Partial<Record<MediaKind, MediaStreamTrack>> = {};
-  private readonly muted: Record<MediaKind, boolean> = { audio: false, video: false };
+  private readonly muted: Record<MediaKind, boolean> = { audio: false, video: false, screen: false };
   private gone = false;
 
   constructor(
@@ -146,12 +166,7 @@ export class RelayMember implements PlaneMember {
   ) {}
 
   publication(): Publication {
-    return {
-      audio: !!this.tracks.audio,
-      video: !!this.tracks.video,
-      audioMuted: this.muted.audio,
-      videoMuted: this.muted.video,
-    };
+    return publicationOf(this.tracks, this.muted);
   }
 
   /** Publishes `track` as this member's `kind` (undefined: unpublishes it); a replaced track reaches its subscribers on the same links. */
@@ -196,7 +211,8 @@ export class RelayMember implements PlaneMember {
     // The publication or membership changed while connecting: that subscription is void.
     if (this.gone || publisher.gone || publisher.tracks[kind] !== source) {
       link.close();
-      throw new Error(`${publisherId} stopped publishing ${kind} while it was being subscribed.`);
+      const why = this.gone ? 'the subscriber left' : publisher.gone ? 'the publisher left' : 'its track changed';
+      throw new Error(`${publisherId} stopped publishing ${kind} while it was being subscribed (${why}).`);
     }
     this.relay.links.add(link);
     return link;
@@ -205,18 +221,17 @@ export class RelayMember implements PlaneMember {
   /** Leaves the media plane: unpublishes everything and closes every link to and from this member. */
   exit(): void {
     if (this.gone) return;
-    const published = !!(this.tracks.audio || this.tracks.video);
+    const published = publishesAny(this.publication());
     this.gone = true;
     this.closeLinks((link) => link.publisherId === this.userId || link.subscriberId === this.userId);
-    delete this.tracks.audio;
-    delete this.tracks.video;
+    for (const kind of MEDIA_KINDS) delete this.tracks[kind];
     this.relay.remove(this);
     if (published) this.announce(true);
   }
 
   /** @internal Tells this member about `userId`'s publication, in a task of its own (as a network push). */
   deliver(userId: string, publication: Publication): void {
-    if (!publication.audio && !publication.video) return;
+    if (!publishesAny(publication)) return;
     setTimeout(() => {
       if (!this.gone) this.peer.published(userId, publication);
     });

@@ -7,6 +7,13 @@
  * stream by itself unless `autoSubscribe: false`, firing no `stream-subscribed` then, as trtc-js-sdk's
  * DownlinkConnection; `client.subscribe()` fires it), `-updated`, `-removed`, and `mute-`/`unmute-`
  * `audio`/`video` `{ userId }` (one of each pair when a stream is first seen, then on change).
+ *
+ * A screen share, as in 4.15: `createStream({ screen: true })` captures with getDisplayMedia (a refusal is
+ * RtcError INITIALIZE_FAILED named after the DOMException), the stream fires `screen-sharing-stopped` when the
+ * track ends (LocalStream.listenForScreenSharingStopped, and stays published), and `publish(stream, { isAuxiliary:
+ * true })` sends it as the client's auxiliary stream beside the main one. The others get a second RemoteStream
+ * of that user, `getType()` `'auxiliary'`, with `stream-added` / `stream-subscribed` / `stream-removed` of its own.
+ * The double's auxiliary stream takes no addTrack / removeTrack.
  */
 import { HandlerMap, type Handler } from '../handlers.js';
 import {
@@ -19,6 +26,7 @@ import {
 import {
   audioElement,
   canCapture,
+  captureTrack,
   deviceConstraint,
   playerId,
   detach,
@@ -51,6 +59,8 @@ export interface EmulatedStreamConfig {
   /** The camera to capture, exactly (trtc-js-sdk: `deviceId: { exact }`); unset: the default. */
   cameraId?: string;
   microphoneId?: string;
+  /** A screen (getDisplayMedia), as the stream's video track. */
+  screen?: boolean;
   audioSource?: MediaStreamTrack;
   videoSource?: MediaStreamTrack;
 }
@@ -73,7 +83,7 @@ export const relayRoom = (sdkAppId: number, roomId: number | string) =>
 export function v4DeviceError(error: unknown, wanted: { audio: boolean; video: boolean }): EmulatedRtcError {
   const name = (error as { name?: unknown })?.name;
   const message = error instanceof Error ? error.message : String(error);
-  if (name === 'NotFoundError') {
+  if (name === 'NotFoundError' && (wanted.audio || wanted.video)) {
     const device = wanted.video ? 'camera' : 'microphone';
     return new EmulatedRtcError(
       DEVICE_NOT_FOUND,
@@ -267,7 +277,21 @@ export class EmulatedLocalStream extends EmulatedStream {
   /** Captures (getUserMedia, or the given sources); rejects with v4's device error. */
   async initialize(): Promise<void> {
     if (this.initialized) return;
-    const { audio = false, video = false, audioSource, videoSource } = this.config;
+    const { audio = false, video = false, screen = false, audioSource, videoSource } = this.config;
+    if (screen) {
+      if (!canCapture()) throw new EmulatedRtcError(INVALID_OPERATION, 'screen sharing needs https or localhost.');
+      let track: MediaStreamTrack;
+      try {
+        track = await captureTrack(this.relay, 'screen');
+      } catch (error) {
+        // getDisplayMedia's failure: RtcError INITIALIZE_FAILED named after it (trtc.esm.js, LocalStream.initialize).
+        throw v4DeviceError(error, { audio: false, video: false });
+      }
+      track.addEventListener('ended', () => this.fire('screen-sharing-stopped', undefined));
+      this.setTrack('video', track);
+      this.initialized = true;
+      return;
+    }
     if (audioSource || videoSource) {
       if (audioSource) this.setTrack('audio', audioSource);
       if (videoSource) this.setTrack('video', videoSource);
@@ -366,9 +390,16 @@ export class EmulatedLocalStream extends EmulatedStream {
   }
 }
 
-/** v4's RemoteStream: one per remote user (type `main`), filled by the subscription. */
+/** v4's RemoteStream: one per remote user and type (`main`; `auxiliary`: their screen share), filled by the subscription. */
 export class EmulatedRemoteStream extends EmulatedStream {
   protected readonly defaults = { objectFit: 'cover', muted: false, mirror: false };
+
+  constructor(
+    userId: string,
+    private readonly type: 'main' | 'auxiliary' = 'main',
+  ) {
+    super(userId);
+  }
   /** @internal */
   publication: Publication = NOTHING_PUBLISHED;
   /** @internal The links carrying this stream's tracks. */
@@ -378,8 +409,8 @@ export class EmulatedRemoteStream extends EmulatedStream {
   /** @internal The subscription of each kind under way. */
   readonly linking: Partial<Record<MediaKind, Promise<void>>> = {};
 
-  getType(): 'main' {
-    return 'main';
+  getType(): 'main' | 'auxiliary' {
+    return this.type;
   }
 
   /** As RemoteStream.setAudioOutput: the audio player's setSinkId, the id kept for a player made later. */
@@ -404,7 +435,12 @@ export class EmulatedV4MediaClient extends EmulatedV4Client {
   private relay!: MediaPlane;
   private member: PlaneMember | null = null;
   private published: EmulatedLocalStream | null = null;
+  /** The stream published with `isAuxiliary` (a screen share). */
+  private publishedAux: EmulatedLocalStream | null = null;
   private readonly remoteStreams = new Map<string, EmulatedRemoteStream>();
+  /** Each remote user's auxiliary (screen) stream. */
+  private readonly remoteAux = new Map<string, EmulatedRemoteStream>();
+  private readonly auxConnecting = new WeakMap<EmulatedRemoteStream, Promise<void>>();
   private stopVolumeEvaluation: (() => void) | undefined;
 
   static create(relay: MediaPlane, ...args: ConstructorParameters<typeof EmulatedV4Client>): EmulatedV4MediaClient {
@@ -421,13 +457,24 @@ export class EmulatedV4MediaClient extends EmulatedV4Client {
     });
   }
 
-  /** Publishes the LocalStream (one at a time). */
-  async publish(stream: EmulatedLocalStream): Promise<void> {
+  /** Publishes the LocalStream (one main and one auxiliary at a time). */
+  async publish(stream: EmulatedLocalStream, options: { isAuxiliary?: boolean } = {}): Promise<void> {
     if (!this.member) throw new EmulatedRtcError(INVALID_OPERATION, 'please call join() before publish()');
     // A room whose media the emulator carries for a real SDK refuses this member's, as the server refuses theirs.
     await this.member.entered;
     if (!this.member) throw new EmulatedRtcError(INVALID_OPERATION, 'please call join() before publish()');
     if (this.member.refusal) throw new EmulatedRtcError(UNKNOWN, this.member.refusal);
+    if (options.isAuxiliary) {
+      // The SDK's publish validator: one auxiliary stream per client ("auxiliary stream is already published").
+      if (this.publishedAux)
+        throw new EmulatedRtcError(
+          INVALID_OPERATION,
+          'auxiliary stream is already published, please unpublish it first',
+        );
+      this.publishedAux = stream;
+      this.member.setTrack('screen', stream.getVideoTrack() ?? undefined);
+      return;
+    }
     if (this.published)
       throw new EmulatedRtcError(
         INVALID_OPERATION,
@@ -442,6 +489,11 @@ export class EmulatedV4MediaClient extends EmulatedV4Client {
   }
 
   async unpublish(stream: EmulatedLocalStream): Promise<void> {
+    if (stream === this.publishedAux) {
+      this.publishedAux = null;
+      this.member?.setTrack('screen', undefined);
+      return;
+    }
     if (this.published !== stream) throw new EmulatedRtcError(INVALID_OPERATION, 'stream has not been published yet');
     this.published = null;
     stream.publishedOn = null;
@@ -450,11 +502,12 @@ export class EmulatedV4MediaClient extends EmulatedV4Client {
 
   /** Receives a remote stream's tracks; fires `stream-subscribed` when they are connected. */
   async subscribe(stream: EmulatedRemoteStream, options: { audio?: boolean; video?: boolean } = {}): Promise<void> {
-    if (!this.member || this.remoteStreams.get(stream.getUserId()) !== stream)
+    const streams = stream.getType() === 'auxiliary' ? this.remoteAux : this.remoteStreams;
+    if (!this.member || streams.get(stream.getUserId()) !== stream)
       throw new EmulatedRtcError(INVALID_OPERATION, 'the remote stream is not in this room');
     stream.subscribed = { audio: options.audio ?? true, video: options.video ?? true };
     await this.connect(stream);
-    if (this.remoteStreams.get(stream.getUserId()) === stream) this.fire('stream-subscribed', { stream });
+    if (streams.get(stream.getUserId()) === stream) this.fire('stream-subscribed', { stream });
   }
 
   async unsubscribe(stream: EmulatedRemoteStream): Promise<void> {
@@ -508,12 +561,13 @@ export class EmulatedV4MediaClient extends EmulatedV4Client {
     const member = this.member;
     this.member = null;
     if (this.published) this.published.publishedOn = null;
-    this.published = null;
+    this.published = this.publishedAux = null;
     member?.exit();
     // As the SDK's reset() (a leave, a ban, a fatal error): closeConnections() closes each DownlinkConnection,
     // which fires stream-removed for each remote stream it had announced (trtc.esm.js, DownlinkConnection.close).
-    const streams = [...this.remoteStreams.values()];
+    const streams = [...this.remoteStreams.values(), ...this.remoteAux.values()];
     this.remoteStreams.clear();
+    this.remoteAux.clear();
     for (const stream of streams) {
       stream.stop();
       stream.disconnect();
@@ -521,8 +575,31 @@ export class EmulatedV4MediaClient extends EmulatedV4Client {
     }
   }
 
+  /** A user's screen share as their auxiliary RemoteStream: added, received (autoSubscribe) and removed on its own. */
+  private onScreenPublished(userId: string, screen: boolean): void {
+    let stream = this.remoteAux.get(userId);
+    if (screen && !stream) {
+      stream = new EmulatedRemoteStream(userId, 'auxiliary');
+      stream.publication = { ...NOTHING_PUBLISHED, screen: true };
+      this.remoteAux.set(userId, stream);
+      this.fire('stream-added', { stream });
+      if ((this.config as { autoSubscribe?: boolean }).autoSubscribe !== false) {
+        stream.subscribed = { audio: false, video: true };
+        void this.connect(stream).catch((error) =>
+          console.warn(`trtc-room emulator: receiving ${userId}'s screen failed:`, error),
+        );
+      }
+    } else if (!screen && stream) {
+      this.remoteAux.delete(userId);
+      stream.stop();
+      stream.disconnect();
+      this.fire('stream-removed', { stream });
+    }
+  }
+
   private onPublished(userId: string, publication: Publication): void {
     if (!this.member) return;
+    this.onScreenPublished(userId, !!publication.screen);
     const has = publication.audio || publication.video;
     let stream = this.remoteStreams.get(userId);
     if (!stream) {
@@ -587,6 +664,25 @@ export class EmulatedV4MediaClient extends EmulatedV4Client {
   private async connect(stream: EmulatedRemoteStream): Promise<void> {
     const member = this.member;
     if (!member) return;
+    if (stream.getType() === 'auxiliary') {
+      // The screen comes over one link of its own (kind `screen`) and plays as the stream's video; a subscribe()
+      // while the SDK's own (autoSubscribe) is under way waits for it.
+      if (stream.links.video && !stream.links.video.closed) return;
+      let connecting = this.auxConnecting.get(stream);
+      if (!connecting) {
+        connecting = (async () => {
+          const link = await member.subscribe(stream.getUserId(), 'screen');
+          if (this.member !== member || this.remoteAux.get(stream.getUserId()) !== stream) {
+            link.close();
+            return;
+          }
+          stream.links.video = link;
+          stream.setTrack('video', link.track);
+        })().finally(() => this.auxConnecting.delete(stream));
+        this.auxConnecting.set(stream, connecting);
+      }
+      return connecting;
+    }
     const wanted = stream.subscribed ?? { audio: false, video: false };
     const kinds = (['audio', 'video'] as const).filter((kind) => wanted[kind] && stream.publication[kind]);
     stream.disconnect((['audio', 'video'] as const).filter((kind) => !kinds.includes(kind)));
@@ -609,7 +705,7 @@ export class EmulatedV4MediaClient extends EmulatedV4Client {
   }
 
   /** Links `kind` of the stream, made again if the publisher swaps that track meanwhile. */
-  private async link(stream: EmulatedRemoteStream, kind: MediaKind, member: PlaneMember): Promise<void> {
+  private async link(stream: EmulatedRemoteStream, kind: 'audio' | 'video', member: PlaneMember): Promise<void> {
     const ours = () => this.member === member && this.remoteStreams.get(stream.getUserId()) === stream;
     for (let attempt = 1; ; attempt++) {
       const current = stream.links[kind];

@@ -8,6 +8,12 @@
  * `Audio` element outside the document) and REMOTE_VIDEO_AVAILABLE `{ userId, streamType: 'main' }` (the app
  * calls `startRemoteVideo({ userId, streamType, view })`); a muted or unpublished track is `*_UNAVAILABLE`. A
  * refused autoplay is AUTOPLAY_FAILED `{ userId, mediaType, resume }`. `destroy()` stops the local tracks.
+ *
+ * A screen share: `startScreenShare({ view, publish })` captures with getDisplayMedia (a refusal is DEVICE_ERROR
+ * 5302 with `originError.name` NotAllowedError) and publishes it as the sub stream once in the room; others hear
+ * REMOTE_VIDEO_AVAILABLE `{ userId, streamType: 'sub' }` and play it with `startRemoteVideo({ streamType: 'sub' })`.
+ * The browser's "Stop sharing" (the track's `ended`) stops and unpublishes it, then fires SCREEN_SHARE_STOPPED
+ * (trtc.esm.js, startScreenShare's `ended` listener); `stopScreenShare()` without a share does nothing.
  */
 import {
   convertToV5Error,
@@ -31,6 +37,7 @@ import {
 } from './devices.js';
 import {
   NOTHING_PUBLISHED,
+  publishesAny,
   type MediaKind,
   type MediaLink,
   type MediaPlane,
@@ -49,6 +56,7 @@ export const V5_MEDIA_EVENT = Object.freeze({
   AUTOPLAY_FAILED: 'autoplay-failed',
   PUBLISH_STATE_CHANGED: 'publish-state-changed',
   AUDIO_VOLUME: 'audio-volume',
+  SCREEN_SHARE_STOPPED: 'screen-share-stopped',
 } as const);
 
 const DEVICE_EXTRA_CODE: Record<string, number> = {
@@ -75,7 +83,7 @@ function notSecure(fnName: string): EmulatedV5RtcError {
 export function v5DeviceError(error: unknown, fnName: string): EmulatedV5RtcError {
   const name = String((error as { name?: unknown })?.name ?? '');
   const reason = error instanceof Error ? error.message : String(error);
-  const device = fnName.includes('Video') ? 'camera' : 'microphone';
+  const device = fnName.includes('Screen') ? 'screen' : fnName.includes('Video') ? 'camera' : 'microphone';
   const messages: Record<string, string> = {
     NotFoundError: `NotFoundError, no ${device} detected, please check your device and the configuration on '${fnName}', error: ${reason}.`,
     NotAllowedError: `NotAllowedError, you have disabled ${device} access, please allow the current application to use the ${device}, error: ${reason}.`,
@@ -106,6 +114,8 @@ interface RemoteUser {
   publication: Publication;
   audio?: { link?: MediaLink; player?: HTMLAudioElement };
   video?: { link?: MediaLink; players: HTMLVideoElement[] };
+  /** The sub stream (their screen share), once startRemoteVideo({ streamType: 'sub' }) asked for it. */
+  screen?: { link?: MediaLink; players: HTMLVideoElement[] };
 }
 
 type View = string | HTMLElement | HTMLElement[] | null | undefined;
@@ -142,7 +152,7 @@ export class EmulatedV5MediaTrtc extends EmulatedV5Trtc {
     if (params.scene !== 'live' || params.role !== 'audience') {
       const published = (kind: MediaKind) =>
         this.local[kind]?.publish ? this.publishable(kind, this.local[kind]!.track) : undefined;
-      this.member.setTracks({ audio: published('audio'), video: published('video') });
+      this.member.setTracks({ audio: published('audio'), video: published('video'), screen: published('screen') });
     }
   }
 
@@ -155,33 +165,39 @@ export class EmulatedV5MediaTrtc extends EmulatedV5Trtc {
   ): Promise<void> {
     if (this.local.video) return; // the SDK warns "local video is already started"
     const views = this.views(config.view, 'startLocalVideo');
-    if (!canCapture()) throw notSecure('startLocalVideo');
-    let track: MediaStreamTrack;
-    try {
-      track = await captureTrack(this.relay, 'video', config.option?.cameraId);
-    } catch (error) {
-      throw v5DeviceError(error, 'startLocalVideo');
-    }
-    // In a room, published only once the emulator has said whether the room's media takes this member.
-    await this.member?.entered;
-    if (this.destroyed) {
-      track.stop();
-      return;
-    }
+    const track = await this.capture('video', 'startLocalVideo', config.option?.cameraId);
+    if (!track) return;
     const mirror = config.option?.mirror ?? 'view';
-    const players = views.map((view) => {
-      const video = videoElement(playerId(), track, {
+    this.started(
+      'video',
+      track,
+      config.publish !== false,
+      views,
+      {
         objectFit: config.option?.fillMode ?? 'cover',
         mirror: mirror === true || mirror === 'view' || mirror === 'both',
-        background: true,
-      });
+      },
+      config.option?.cameraId ?? '',
+    );
+  }
+
+  /** A local video track (of `deviceId`; '' for the default or a screen) is started: previewed in `views`, and published now if in the room and `publish`. */
+  private started(
+    kind: 'video' | 'screen',
+    track: MediaStreamTrack,
+    publish: boolean,
+    views: HTMLElement[],
+    options: { objectFit: string; mirror: boolean },
+    deviceId = '',
+  ): void {
+    const players = views.map((view) => {
+      const video = videoElement(playerId(), track, { ...options, background: true });
       view.append(video);
       void playRefused(video);
       return video;
     });
-    this.local.video = { track, deviceId: config.option?.cameraId ?? '', publish: config.publish !== false, players };
-    if (this.local.video.publish && this.member && this.publishable('video', track))
-      this.member.setTrack('video', track);
+    this.local[kind] = { track, deviceId, publish, players };
+    if (publish && this.member && this.publishable(kind, track)) this.member.setTrack(kind, track);
   }
 
   async stopLocalVideo(): Promise<void> {
@@ -190,19 +206,8 @@ export class EmulatedV5MediaTrtc extends EmulatedV5Trtc {
 
   async startLocalAudio(config: { publish?: boolean; option?: { microphoneId?: string } } = {}): Promise<void> {
     if (this.local.audio) return; // the SDK warns "local audio is already started"
-    if (!canCapture()) throw notSecure('startLocalAudio');
-    let track: MediaStreamTrack;
-    try {
-      track = await captureTrack(this.relay, 'audio', config.option?.microphoneId);
-    } catch (error) {
-      throw v5DeviceError(error, 'startLocalAudio');
-    }
-    // In a room, published only once the emulator has said whether the room's media takes this member.
-    await this.member?.entered;
-    if (this.destroyed) {
-      track.stop();
-      return;
-    }
+    const track = await this.capture('audio', 'startLocalAudio', config.option?.microphoneId);
+    if (!track) return;
     this.local.audio = {
       track,
       deviceId: config.option?.microphoneId ?? '',
@@ -277,6 +282,29 @@ export class EmulatedV5MediaTrtc extends EmulatedV5Trtc {
     );
   }
 
+  /** Captures a screen (the browser's picker) and publishes it as the sub stream (once in the room, unless `publish: false`). */
+  async startScreenShare(
+    config: { view?: View; publish?: boolean; option?: { fillMode?: string } } = {},
+  ): Promise<void> {
+    if (this.local.screen) return; // the SDK warns that screen sharing is already started
+    const views = this.views(config.view, 'startScreenShare');
+    const track = await this.capture('screen', 'startScreenShare');
+    if (!track) return;
+    track.addEventListener('ended', () => {
+      if (this.local.screen?.track !== track) return;
+      this.stopLocal('screen');
+      this.fire(V5_MEDIA_EVENT.SCREEN_SHARE_STOPPED, undefined);
+    });
+    this.started('screen', track, config.publish !== false, views, {
+      objectFit: config.option?.fillMode ?? 'contain',
+      mirror: false,
+    });
+  }
+
+  async stopScreenShare(): Promise<void> {
+    this.stopLocal('screen');
+  }
+
   /**
    * Receives and plays a remote user's video in `view`. As the SDK: returns silently if that user publishes
    * no video, and does nothing for a second call (it warns).
@@ -288,23 +316,24 @@ export class EmulatedV5MediaTrtc extends EmulatedV5Trtc {
     option?: { fillMode?: string; mirror?: boolean };
   }): Promise<void> {
     const user = this.remote.get(config.userId);
-    if (!this.member || !user || !user.publication.video || config.streamType !== 'main') return;
-    if (user.video) return;
+    const slot = config.streamType === 'sub' ? 'screen' : config.streamType === 'main' ? 'video' : undefined;
+    if (!this.member || !user || !slot || !user.publication[slot]) return;
+    if (user[slot]) return;
     const views = this.views(config.view, 'startRemoteVideo');
     const video: NonNullable<RemoteUser['video']> = { players: [] };
-    user.video = video;
+    user[slot] = video;
     let link: MediaLink;
     try {
-      link = await this.member.subscribe(config.userId, 'video');
+      link = await this.member.subscribe(config.userId, slot);
     } catch (error) {
-      if (user.video === video) delete user.video;
+      if (user[slot] === video) delete user[slot];
       throw new EmulatedV5RtcError({
         code: V5_ERROR_CODE.OPERATION_FAILED,
         fnName: 'startRemoteVideo',
         message: `'startRemoteVideo' failed, reason: ${error instanceof Error ? error.message : String(error)}`,
       });
     }
-    if (user.video !== video || this.remote.get(config.userId) !== user) {
+    if (user[slot] !== video || this.remote.get(config.userId) !== user) {
       link.close();
       return;
     }
@@ -323,10 +352,14 @@ export class EmulatedV5MediaTrtc extends EmulatedV5Trtc {
     }
   }
 
-  /** Stops one user's video (`'*'`: everyone's) and removes its players. */
+  /** Stops one user's video of `streamType` (`'*'`: everyone's of both types) and removes its players. */
   async stopRemoteVideo(config: { userId: string; streamType?: 'main' | 'sub' }): Promise<void> {
     for (const [userId, user] of this.remote)
-      if (config.userId === '*' || config.userId === userId) this.dropRemoteVideo(user);
+      if (config.userId === '*' || config.userId === userId)
+        this.dropRemoteVideo(
+          user,
+          config.userId === '*' ? undefined : config.streamType === 'sub' ? 'screen' : 'video',
+        );
   }
 
   /**
@@ -395,6 +428,7 @@ export class EmulatedV5MediaTrtc extends EmulatedV5Trtc {
     this.leaveMedia();
     this.stopLocal('audio');
     this.stopLocal('video');
+    this.stopLocal('screen');
     super.destroy();
   }
 
@@ -415,6 +449,25 @@ export class EmulatedV5MediaTrtc extends EmulatedV5Trtc {
     this.remote.delete(userId);
     this.dropRemoteVideo(user);
     this.dropRemoteAudio(user);
+  }
+
+  /**
+   * Captures `kind` (`deviceId`: that one, exactly) for `fnName` with the SDK's errors; in a room, only once the
+   * emulator has said whether the room's media takes this member; undefined (the track stopped) when destroyed
+   * meanwhile.
+   */
+  private async capture(kind: MediaKind, fnName: string, deviceId?: string): Promise<MediaStreamTrack | undefined> {
+    if (!canCapture()) throw notSecure(fnName);
+    let track: MediaStreamTrack;
+    try {
+      track = await captureTrack(this.relay, kind, deviceId);
+    } catch (error) {
+      throw v5DeviceError(error, fnName);
+    }
+    await this.member?.entered;
+    if (!this.destroyed) return track;
+    track.stop();
+    return undefined;
   }
 
   private views(view: View, fnName: string): HTMLElement[] {
@@ -479,10 +532,13 @@ export class EmulatedV5MediaTrtc extends EmulatedV5Trtc {
     this.remote.clear();
   }
 
-  private dropRemoteVideo(user: RemoteUser): void {
-    user.video?.link?.close();
-    for (const player of user.video?.players ?? []) detach(player);
-    delete user.video;
+  /** Drops a user's received video of one slot (none given: both, the camera's and the screen's). */
+  private dropRemoteVideo(user: RemoteUser, only?: 'video' | 'screen'): void {
+    for (const slot of only ? [only] : (['video', 'screen'] as const)) {
+      user[slot]?.link?.close();
+      for (const player of user[slot]?.players ?? []) detach(player);
+      delete user[slot];
+    }
   }
 
   private dropRemoteAudio(user: RemoteUser): void {
@@ -513,8 +569,10 @@ export class EmulatedV5MediaTrtc extends EmulatedV5Trtc {
       audio: publication.audio && !publication.audioMuted,
       video: publication.video && !publication.videoMuted,
     };
+    const screenBefore = !!user.publication.screen;
     user.publication = publication;
-    if (!now.video) this.dropRemoteVideo(user);
+    if (!now.video) this.dropRemoteVideo(user, 'video');
+    if (!publication.screen) this.dropRemoteVideo(user, 'screen');
     if (!now.audio) this.dropRemoteAudio(user);
     if (before.audio !== now.audio) {
       this.fire(now.audio ? V5_MEDIA_EVENT.REMOTE_AUDIO_AVAILABLE : V5_MEDIA_EVENT.REMOTE_AUDIO_UNAVAILABLE, {
@@ -527,7 +585,12 @@ export class EmulatedV5MediaTrtc extends EmulatedV5Trtc {
         userId,
         streamType: 'main',
       });
-    if (!publication.audio && !publication.video) this.remote.delete(userId);
+    if (screenBefore !== !!publication.screen)
+      this.fire(publication.screen ? V5_MEDIA_EVENT.REMOTE_VIDEO_AVAILABLE : V5_MEDIA_EVENT.REMOTE_VIDEO_UNAVAILABLE, {
+        userId,
+        streamType: 'sub',
+      });
+    if (!publishesAny(publication)) this.remote.delete(userId);
   }
 
   /** The SDK plays remote audio by itself, in an `Audio` element it keeps out of the document. */
