@@ -3,6 +3,7 @@
 // drop the SDK gives up on, and a restart down as long, end in `connection-lost` with every device released, and
 // `join()` works once the emulator is back. The unmodified SDKs do the same through the networked emulator:
 // test/soak/real-sdk-faults.test.mjs.
+import './support/guard.js';
 import { expect, waitUntil } from '@open-wc/testing';
 import '../src/index.js';
 import type { TrtcRoom } from '../src/index.js';
