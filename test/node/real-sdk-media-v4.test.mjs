@@ -128,7 +128,12 @@ test('<trtc-room> media on the unmodified trtc-js-sdk through the emulator, two 
         [bob, 'alice'],
       ]) {
         const seen = await framesOf(page, other);
-        assert.equal(seen.width, 640, `${other}'s 640×480 camera arrives as it was sent`);
+        // Forwarded, not transcoded: 640 wide, or a step of the sender's own encoder adapting to a busy CPU
+        // (WebRTC scales by 3/4 and 1/2: 480, 320, 240), never another size.
+        assert.ok(
+          [640, 480, 320, 240].includes(seen.width),
+          `${other}'s 640×480 camera arrives as sent (${seen.width})`,
+        );
         assert.ok(seen.frames >= 2, `${other}'s frames advance`);
         await page.waitForFunction((userId) => window.remoteAudioTrack(userId) !== null, other, WAIT);
         assert.deepEqual((await page.evaluate(() => window.tileOrder()))[0], 'tile local');
