@@ -195,6 +195,12 @@ export class CallMedia {
       this.emit('autoplay-blocked', {});
       this.changed();
     },
+    // The SDK played it by itself (trtc-sdk-v5 resumes on any click): the unblock button has nothing left to do.
+    onAutoplayResumed: () => {
+      if (this.released || !this.audioBlocked) return;
+      this.audioBlocked = false;
+      this.changed();
+    },
     onPublishFailed: (error, device) => this.publishFailed(error, device),
     viewFor: (userId, screen) => (screen ? this.viewOf(userId, this.screenViews) : this.viewOf(userId)),
     onScreenEnded: () => this.screenEnded(),

@@ -64,6 +64,11 @@ export interface MediaHandlers {
   onRemoteMedia(userId: string, media: RemoteMedia): void;
   /** The browser refused to play remote media until the user interacts with the page. */
   onAutoplayBlocked(): void;
+  /**
+   * Everything the browser refused plays now, resumed by the SDK itself (trtc-sdk-v5 on the next click anywhere,
+   * either SDK's own dialog) or by `resume()`.
+   */
+  onAutoplayResumed(): void;
   /** The SDK refused a publish after the capture started (trtc-sdk-v5's PUBLISH_STATE_CHANGED with an error). */
   onPublishFailed(error: unknown, device: LocalDevice): void;
   /** The container a remote user's video plays in (`screen`: their screen share's). */

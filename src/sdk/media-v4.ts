@@ -10,8 +10,9 @@ import {
 
 /** The part of trtc-js-sdk v4's Stream (LocalStream and RemoteStream) the element uses (index.d.ts). */
 export interface TrtcV4Stream {
-  on?(event: string, handler: () => void): void;
-  off?(event: string, handler: () => void): void;
+  /** `player-state-changed` gives `{ type: 'audio' | 'video', state, reason }`; `screen-sharing-stopped` nothing. */
+  on?(event: string, handler: (payload: any) => void): void;
+  off?(event: string, handler: (payload: any) => void): void;
   play(element: HTMLElement, options?: { objectFit?: string; muted?: boolean; mirror?: boolean }): Promise<void>;
   stop(): void;
   resume(): Promise<void>;
@@ -116,7 +117,13 @@ export function connectV4Media(
   let publishedScreen: TrtcV4LocalStream | undefined;
   const remote = new Map<string, TrtcV4RemoteStream>();
   const remoteScreens = new Map<string, TrtcV4RemoteStream>();
-  const blocked = new Set<TrtcV4Stream>();
+  /** The streams whose audio the browser refused, each with its `player-state-changed` listener. */
+  const blocked = new Map<TrtcV4Stream, (event: { type?: string; state?: string }) => void>();
+  const unblock = (stream: TrtcV4Stream) => {
+    const listener = blocked.get(stream);
+    if (listener) stream.off?.('player-state-changed', listener);
+    return blocked.delete(stream);
+  };
   let volumeInterval = 0;
   let speaker = '';
   // v4 measures a stream's volume in its audio player only: the published stream is played, muted, in a view of
@@ -131,7 +138,15 @@ export function connectV4Media(
   const play = (stream: TrtcV4Stream, view: HTMLElement, options?: { muted: boolean; mirror: boolean }) =>
     stream.play(view, options).catch((error) => {
       if (sdkCodeOf(error) !== PLAY_NOT_ALLOWED) return;
-      blocked.add(stream);
+      if (!blocked.has(stream)) {
+        // The audio plays later without resume() only through the SDK's own dialog (its confirm restarts every
+        // stream's playback: trtc.esm.js, jc.onConfirm → restartPlayback); the stream then says PLAYING.
+        const listener = ({ type, state }: { type?: string; state?: string }) => {
+          if (type === 'audio' && state === 'PLAYING' && unblock(stream) && !blocked.size) handlers.onAutoplayResumed();
+        };
+        blocked.set(stream, listener);
+        stream.on?.('player-state-changed', listener);
+      }
       handlers.onAutoplayBlocked();
     });
   const isScreen = (stream: TrtcV4RemoteStream) => stream.getType() === 'auxiliary';
@@ -162,13 +177,13 @@ export function connectV4Media(
       const user = stream.getUserId();
       if (isScreen(stream)) {
         if (remoteScreens.get(user) === stream) remoteScreens.delete(user);
-        blocked.delete(stream);
+        unblock(stream);
         report(user, { screen: false });
         return;
       }
       if (stream.getType() !== 'main') return;
       if (remote.get(user) === stream) remote.delete(user);
-      blocked.delete(stream);
+      unblock(stream);
       report(user, { audio: false, video: false });
     },
     'mute-audio': ({ userId: user }) => report(user, { audio: false }),
@@ -276,8 +291,8 @@ export function connectV4Media(
       if (volumeInterval > 0) meterPublished();
     },
     async resume() {
-      const streams = [...blocked];
-      blocked.clear();
+      const streams = [...blocked.keys()];
+      for (const stream of streams) unblock(stream);
       await Promise.all(streams.map((stream) => stream.resume()));
     },
     watchVolume(intervalMs) {
@@ -306,7 +321,7 @@ export function connectV4Media(
       for (const stream of [...remote.values(), ...remoteScreens.values()]) stream.stop();
       remote.clear();
       remoteScreens.clear();
-      blocked.clear();
+      for (const stream of [...blocked.keys()]) unblock(stream);
     },
   };
 }

@@ -44,6 +44,8 @@ export const V5_MEDIA_EVENTS = {
   AUTOPLAY_FAILED: 'autoplay-failed',
   PUBLISH_STATE_CHANGED: 'publish-state-changed',
   SCREEN_SHARE_STOPPED: 'screen-share-stopped',
+  AUDIO_PLAY_STATE_CHANGED: 'audio-play-state-changed',
+  VIDEO_PLAY_STATE_CHANGED: 'video-play-state-changed',
 } as const;
 /** `TRTC.EVENT.AUDIO_VOLUME`: listened to only while volumes are watched (`controls`), so kept apart from the above. */
 export const V5_AUDIO_VOLUME_EVENT = 'audio-volume';
@@ -77,7 +79,7 @@ export function v5DeviceName(error: unknown): string {
 /**
  * v5 media: startLocalVideo/startLocalAudio (they publish by themselves once in the room), REMOTE_*_AVAILABLE
  * for what others publish, startRemoteVideo into the user's view (the SDK plays remote audio itself), and
- * AUTOPLAY_FAILED's `resume` kept for `resume()`. Another camera or microphone in a call:
+ * AUTOPLAY_FAILED's `resume` kept for `resume()` until that player's AUDIO/VIDEO_PLAY_STATE_CHANGED says PLAYING. Another camera or microphone in a call:
  * `updateLocalVideo/Audio({ option: { cameraId | microphoneId } })`, which switches the started track's device
  * (trtc.esm.js: `_localVideoTrack.switchDevice()`, exact deviceId, the old device recaptured on failure) and
  * keeps it published. The speaker: the static `TRTC.setCurrentSpeaker()`, which sets every instance's remote
@@ -98,7 +100,12 @@ export function connectV5Media(
   const started = { camera: false, microphone: false, screen: false };
   const playing = new Set<string>();
   const playingScreens = new Set<string>();
-  let resumers: Array<() => Promise<void>> = [];
+  /** AUTOPLAY_FAILED's `resume` of each player the browser refused, by `userId mediaType`, until it plays. */
+  const resumers = new Map<string, () => Promise<void>>();
+  /** A refused player plays now (the SDK resumed it by itself on a click): once none is left, nothing is blocked. */
+  const played = (key: string) => {
+    if (resumers.delete(key) && !resumers.size) handlers.onAutoplayResumed();
+  };
 
   const report = remoteMediaReporter(handlers);
   const listeners: Array<[string, (payload: any) => void]> = [
@@ -156,11 +163,21 @@ export function connectV5Media(
       },
     ],
     [
+      // `resume` is the refused player's resume() (trtc.esm.js: the remote track's `error` PLAY_NOT_ALLOWED). With
+      // the SDK's dialog off, the SDK also resumes it by itself on the next click anywhere in the document
+      // (handleAutoPlayFailed's capture-phase `click` listener); with it on, the dialog's confirm does.
       eventName('AUTOPLAY_FAILED'),
-      ({ resume }) => {
-        if (typeof resume === 'function') resumers.push(resume);
+      ({ userId, mediaType, resume }) => {
+        if (typeof resume === 'function') resumers.set(`${userId} ${mediaType}`, resume);
         handlers.onAutoplayBlocked();
       },
+    ],
+    // The player's `playing` (the SDK's own resume, or ours) is PLAYING here; mediaType as AUTOPLAY_FAILED says it.
+    [eventName('AUDIO_PLAY_STATE_CHANGED'), ({ userId, state }) => state === 'PLAYING' && played(`${userId} audio`)],
+    [
+      eventName('VIDEO_PLAY_STATE_CHANGED'),
+      ({ userId, streamType, state }) =>
+        state === 'PLAYING' && played(`${userId} ${streamType === 'sub' ? 'screen' : 'video'}`),
     ],
   ];
   // Listened to only while volumes are watched (`controls`): without them the SDK hears no more listeners than before.
@@ -221,8 +238,8 @@ export function connectV5Media(
     // The SDK publishes what was started with `publish: true` once it is in the room.
     async publish() {},
     async resume() {
-      const pending = resumers;
-      resumers = [];
+      const pending = [...resumers.values()];
+      resumers.clear();
       await Promise.all(pending.map((resume) => resume()));
     },
     watchVolume(intervalMs) {
@@ -248,7 +265,7 @@ export function connectV5Media(
       if (playing.size || playingScreens.size) void trtc.stopRemoteVideo?.({ userId: '*' }).catch(() => undefined);
       playing.clear();
       playingScreens.clear();
-      resumers = [];
+      resumers.clear();
     },
   };
 }

@@ -58,3 +58,34 @@ export function stubSecondCamera() {
   };
   return stub;
 }
+
+/**
+ * What a browser does before a user gesture (Chromium's `--autoplay-policy=document-user-activation-required`):
+ * audible media does not play, neither from play() (NotAllowedError) nor by its `autoplay` attribute, which is
+ * kept off while stubbed (the SDKs call play() as well); muted media plays. Returns a function that restores it.
+ */
+export function refuseAudibleAutoplay(): () => void {
+  const media = HTMLMediaElement.prototype;
+  const { play } = media;
+  const autoplay = Object.getOwnPropertyDescriptor(media, 'autoplay')!;
+  const { setAttribute } = Element.prototype;
+  media.play = function (this: HTMLMediaElement) {
+    return this.muted
+      ? play.call(this)
+      : Promise.reject(
+          new DOMException(
+            "play() failed because the user didn't interact with the document first.",
+            'NotAllowedError',
+          ),
+        );
+  };
+  Object.defineProperty(media, 'autoplay', { ...autoplay, set() {} });
+  Element.prototype.setAttribute = function (this: Element, name: string, value: string) {
+    if (!(this instanceof HTMLMediaElement && name === 'autoplay')) setAttribute.call(this, name, value);
+  };
+  return () => {
+    media.play = play;
+    Object.defineProperty(media, 'autoplay', autoplay);
+    Element.prototype.setAttribute = setAttribute;
+  };
+}

@@ -2,16 +2,18 @@
 // `<trtc-room camera microphone>` on `connectTrtcEmulator`, see each other's moving video and receive each
 // other's live audio; the emulator server only passes on publications, offers, answers and ICE candidates.
 // With autoplay restricted, a page that only receives gets `autoplay-blocked`, and resumeAudio() from a
-// click plays the audio.
-import { test } from 'node:test';
+// click plays the audio: on the emulated SDK, and on the unmodified trtc-js-sdk and trtc-sdk-v5 through the
+// emulator (one autoplay-restricted Chromium for those three).
+import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { resolve } from 'node:path';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { launchChromium } from '../../scripts/chromium.mjs';
+import { FAKE_DEVICES, LOOPBACK_ONLY, launchChromium } from '../../scripts/chromium.mjs';
 import { bundlePageScript, loadTs } from '../../scripts/load-ts.mjs';
 import { serveDirectory } from '../../scripts/static-server.mjs';
+import { startRealSdkRig } from './support/real-sdk-page.mjs';
 
 const root = resolve(import.meta.dirname, '../..');
 const { startEmulatorServer } = await loadTs('src/emulator/node/server.ts');
@@ -66,6 +68,18 @@ async function servePage(t) {
   });
   return server.url;
 }
+
+/** A Chromium that lets no page play sound before a user gesture, shared by the autoplay cases. */
+let autoplayRestricted;
+function autoplayRestrictedChromium() {
+  autoplayRestricted ??= launchChromium([
+    LOOPBACK_ONLY,
+    ...FAKE_DEVICES,
+    '--autoplay-policy=document-user-activation-required',
+  ]);
+  return autoplayRestricted;
+}
+after(async () => (await autoplayRestricted)?.close());
 
 async function openPage(browser, url, problems) {
   const page = await (await browser.newContext()).newPage();
@@ -131,15 +145,11 @@ test(
     // The page comes from its own server, as an app's would: the emulator is told to admit that origin (--allow-origin).
     const server = await startEmulatorServer({ port: 0, host: '127.0.0.1', allowedOrigins: [url] });
     t.after(() => server.close());
-    const browser = await launchChromium([
-      '--use-fake-device-for-media-stream',
-      '--use-fake-ui-for-media-stream',
-      '--autoplay-policy=document-user-activation-required',
-    ]);
-    t.after(() => browser.close());
+    const browser = await autoplayRestrictedChromium();
     const problems = [];
     // The listener joins by itself and publishes nothing: a page that does not capture, and has had no gesture.
     const listener = await (await browser.newContext()).newPage();
+    t.after(() => listener.context().close());
     listener.on('pageerror', (error) => problems.push(error.message));
     const blocked = listener.waitForEvent('console', {
       predicate: (message) => message.text() === 'autoplay-blocked',
@@ -149,6 +159,7 @@ test(
       `${url}/?${new URLSearchParams({ url: server.webSocketUrl, generation: 'v4', user: 'listener', devices: '0' })}`,
     );
     const speaker = await openPage(browser, url, problems);
+    t.after(() => speaker.context().close());
     await speaker.evaluate(({ url }) => window.enterRoom(url, 'v4', 'speaker', true), { url: server.webSocketUrl });
     await blocked;
     const audio = () =>
@@ -169,3 +180,60 @@ test(
     assert.deepEqual(problems, []);
   },
 );
+
+// Runs before the listener's page script: it joins as the page loads (no gesture), with `controls`, so the SDK's
+// own autoplay dialog is off and the element shows its unblock button. Records every <audio> the SDK plays.
+const listenerInit = (sdk) => `
+window.joinOnLoad = ${JSON.stringify({ sdk, userId: 'listener', roomId: 4321, props: { controls: true } })};
+window.audioPlayers = new Set();
+const play = HTMLMediaElement.prototype.play;
+HTMLMediaElement.prototype.play = function () {
+  if (this instanceof HTMLAudioElement) window.audioPlayers.add(this);
+  return play.call(this);
+};
+window.audioPlaying = () => [...window.audioPlayers].some((audio) => !audio.paused && !audio.muted && audio.srcObject);
+window.blockedEvents = 0;
+document.addEventListener('autoplay-blocked', () => window.blockedEvents++ || console.log('autoplay-blocked'));
+window.unblockShown = () => !!document.querySelector('trtc-room')?.shadowRoot.querySelector('[part="unblock"]');
+`;
+
+// How each SDK resumes, read in its code: trtc-js-sdk only on its dialog's confirm (jc.onConfirm → restartPlayback)
+// or the stream's resume(), so with the dialog off the element's button (resumeAudio() → stream.resume()) is the
+// way; trtc-sdk-v5 with the dialog off resumes by itself on the next click anywhere (handleAutoPlayFailed's
+// capture-phase document listener), and the element's button must then go by itself.
+for (const [sdk, click, how] of [
+  ['v4', (page) => page.click('trtc-room [part="unblock"]'), "the element's unblock button"],
+  ['v5', (page) => page.mouse.click(2, 2), 'the document, outside the element'],
+]) {
+  test(
+    `autoplay restricted, the unmodified ${sdk === 'v4' ? 'trtc-js-sdk' : 'trtc-sdk-v5'}: a listener that joined without a gesture gets autoplay-blocked and the unblock button; a click on ${how} plays the audio and the button goes`,
+    { timeout: 150_000 },
+    async (t) => {
+      const rig = await startRealSdkRig(t, { browser: await autoplayRestrictedChromium() });
+      // No script from the test runs in the listener's page until it reports the refusal: Chromium counts one as a
+      // user gesture (Playwright evaluates with one), after which the page may play sound.
+      const listener = await rig.open('listener', { init: listenerInit(sdk), ready: null });
+      const blocked = listener.waitForEvent('console', {
+        predicate: (message) => message.text() === 'autoplay-blocked',
+        timeout: 90_000,
+      });
+      const speaker = await rig.open('speaker');
+      t.after(() => Promise.all([listener, speaker].map((page) => page.context().close())));
+      await speaker.evaluate(
+        (sdk) => window.enterRoom({ sdk, userId: 'speaker', roomId: 4321, props: { microphone: true } }),
+        sdk,
+      );
+      await blocked;
+      await listener.waitForFunction(() => window.unblockShown(), null, { timeout: 10_000 });
+      assert.equal(await listener.evaluate(() => window.audioPlaying()), false, 'the browser refused to play it');
+      await click(listener);
+      await listener.waitForFunction(() => window.audioPlaying(), null, { timeout: 15_000 });
+      await listener.waitForFunction(() => !window.unblockShown(), null, { timeout: 5_000 });
+      assert.deepEqual(
+        (await listener.evaluate(() => window.reports)).filter((r) => r.type === 'error'),
+        [],
+      );
+      assert.deepEqual(rig.problems, []);
+    },
+  );
+}

@@ -59,6 +59,9 @@ window.enterRoom = async ({ sdk, userId, roomId, strRoomId, props }) => {
 };
 /** Removes element \`number\` (it leaves, unless it is already out). */
 window.removeElement = (number) => document.querySelector(\`trtc-room[data-number="\${number}"]\`).remove();
+// Joins as the page loads when an init script set window.joinOnLoad (enterRoom's options): no script from the test
+// runs first, which would count as a user gesture (Playwright's evaluate is one) and let the page autoplay.
+if (window.joinOnLoad) window.enterRoom(window.joinOnLoad);
 `;
 
 let bundle;
@@ -77,14 +80,19 @@ async function pageBundle() {
 }
 
 /**
- * Starts the emulator (serving the test page at /real-sdk-page) and Chromium; `t.after` stops both.
+ * Starts the emulator (serving the test page at /real-sdk-page) and Chromium; `t.after` stops both. Given
+ * `browser` (one the caller launched with flags of its own), it opens its pages there and leaves it open.
  * `serverOptions` go to startEmulatorServer. `pages` maps more paths to page scripts (ES modules) the emulator serves from its own origin the same way.
  * Returns { server, browser, open(), lines }: open() makes a page in a fresh context (its own tab and storage);
- * `open(name, { path, ready, init })` opens another served page and waits until its global `ready` is defined;
+ * `open(name, { path, ready, init })` opens another served page and waits until its global `ready` is defined
+ * (`ready: null`: it does not wait, and so runs no script in the page, which Chromium would count as a user gesture);
  * `init` is a script run in the page before its own; `clock: true` installs Playwright's clock in the page's
  * context first (time flows as usual until a test fast-forwards it: `page.clock.fastForward(ms)`).
  */
-export async function startRealSdkRig(t, { log = false, extraArgs = [], pages = {}, serverOptions = {} } = {}) {
+export async function startRealSdkRig(
+  t,
+  { log = false, extraArgs = [], pages = {}, serverOptions = {}, browser: given } = {},
+) {
   const { startEmulatorServer } = await loadTs('src/emulator/node/server.ts');
   const script = await pageBundle();
   const lines = [];
@@ -113,14 +121,16 @@ export async function startRealSdkRig(t, { log = false, extraArgs = [], pages = 
     },
   });
   t.after(() => server.close());
-  const browser = await launchChromium([
-    '--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1, EXCLUDE localhost',
-    // A fake camera and microphone, for the publish attempts.
-    '--use-fake-device-for-media-stream',
-    '--use-fake-ui-for-media-stream',
-    ...extraArgs,
-  ]);
-  t.after(() => browser.close());
+  const browser =
+    given ??
+    (await launchChromium([
+      '--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1, EXCLUDE localhost',
+      // A fake camera and microphone, for the publish attempts.
+      '--use-fake-device-for-media-stream',
+      '--use-fake-ui-for-media-stream',
+      ...extraArgs,
+    ]));
+  if (!given) t.after(() => browser.close());
   const problems = [];
   const aborted = [];
   async function open(name = 'page', { path = '/real-sdk-page', ready = 'enterRoom', init, clock = false } = {}) {
@@ -138,7 +148,7 @@ export async function startRealSdkRig(t, { log = false, extraArgs = [], pages = 
     page.on('pageerror', (error) => problems.push(`${name}: ${error.message}`));
     // A busy machine (2 cores shared by many) can take long to load the page with both SDKs.
     await page.goto(`${server.url}${path}`, { timeout: 120_000 });
-    await page.waitForFunction((ready) => window[ready] !== undefined, ready);
+    if (ready) await page.waitForFunction((ready) => window[ready] !== undefined, ready);
     return page;
   }
   return { server, browser, open, problems, aborted, lines };

@@ -238,13 +238,26 @@ abstract class EmulatedStream {
     if (this.tracks.audio && !this.audio) {
       this.audio = audioElement(this.tracks.audio, options.muted, this.id, this.speakerId);
       this.meter = meterOf(this.tracks.audio);
+      this.reportPlayState(this.audio, 'audio');
       player.prepend(this.audio);
     }
     if (this.audio) this.audio.muted = options.muted;
     if (this.tracks.video && !this.video) {
       this.video = videoElement(this.id, this.tracks.video, options);
+      this.reportPlayState(this.video, 'video');
       player.append(this.video);
     }
+  }
+
+  /**
+   * The player's `playing` as the stream's `player-state-changed` PLAYING (trtc.esm.js: AudioPlayer's and
+   * VideoPlayer's handleElementEvent, re-emitted by the stream with `type`). The SDK's PAUSED and STOPPED (a pause
+   * in play, the track's mute or end) are not emulated.
+   */
+  private reportPlayState(element: HTMLMediaElement, type: 'audio' | 'video'): void {
+    element.addEventListener('playing', () =>
+      this.fire('player-state-changed', { type, state: 'PLAYING', reason: 'playing' }),
+    );
   }
 
   private async startPlayers(): Promise<void> {

@@ -7,7 +7,9 @@
  * Remote users come as REMOTE_AUDIO_AVAILABLE `{ userId }` (the SDK then plays the audio itself, in an
  * `Audio` element outside the document) and REMOTE_VIDEO_AVAILABLE `{ userId, streamType: 'main' }` (the app
  * calls `startRemoteVideo({ userId, streamType, view })`); a muted or unpublished track is `*_UNAVAILABLE`. A
- * refused autoplay is AUTOPLAY_FAILED `{ userId, mediaType, resume }`. `destroy()` stops the local tracks.
+ * refused autoplay is AUTOPLAY_FAILED `{ userId, mediaType, resume }`, and the next click anywhere in the document
+ * resumes it, as the SDK does; a remote player's `playing` is AUDIO/VIDEO_PLAY_STATE_CHANGED PLAYING.
+ * `destroy()` stops the local tracks.
  *
  * A screen share: `startScreenShare({ view, publish })` captures with getDisplayMedia (a refusal is DEVICE_ERROR
  * 5302 with `originError.name` NotAllowedError) and publishes it as the sub stream once in the room; others hear
@@ -54,6 +56,8 @@ export const V5_MEDIA_EVENT = Object.freeze({
   REMOTE_VIDEO_AVAILABLE: 'remote-video-available',
   REMOTE_VIDEO_UNAVAILABLE: 'remote-video-unavailable',
   AUTOPLAY_FAILED: 'autoplay-failed',
+  AUDIO_PLAY_STATE_CHANGED: 'audio-play-state-changed',
+  VIDEO_PLAY_STATE_CHANGED: 'video-play-state-changed',
   PUBLISH_STATE_CHANGED: 'publish-state-changed',
   AUDIO_VOLUME: 'audio-volume',
   SCREEN_SHARE_STOPPED: 'screen-share-stopped',
@@ -126,6 +130,8 @@ export class EmulatedV5MediaTrtc extends EmulatedV5Trtc {
   private member: PlaneMember | null = null;
   private readonly local: Partial<Record<MediaKind, LocalTrack>> = {};
   private readonly remote = new Map<string, RemoteUser>();
+  /** The document `click` listeners that resume a refused player (autoplayFailed). */
+  private readonly clickResumes = new Set<() => void>();
   private autoReceiveAudio = true;
   private stopVolumeEvaluation: (() => void) | undefined;
   /** One meter per track measured, as the SDK's tracks each keep theirs. */
@@ -346,9 +352,10 @@ export class EmulatedV5MediaTrtc extends EmulatedV5Trtc {
       });
       view.append(player);
       video.players.push(player);
+      this.reportPlayState(player, { userId: config.userId, streamType: slot === 'screen' ? 'sub' : 'main' });
     }
     for (const player of video.players) {
-      if (await playRefused(player)) this.autoplayFailed(config.userId, 'video', player);
+      if (await playRefused(player)) this.autoplayFailed(config.userId, slot, player);
     }
   }
 
@@ -525,6 +532,9 @@ export class EmulatedV5MediaTrtc extends EmulatedV5Trtc {
     const member = this.member;
     this.member = null;
     member?.exit();
+    // Nothing of this instance is left to resume (the SDK's listeners would stay until the next click).
+    for (const onClick of this.clickResumes) document.removeEventListener('click', onClick, true);
+    this.clickResumes.clear();
     for (const user of this.remote.values()) {
       this.dropRemoteVideo(user);
       this.dropRemoteAudio(user);
@@ -547,14 +557,36 @@ export class EmulatedV5MediaTrtc extends EmulatedV5Trtc {
     delete user.audio;
   }
 
-  private autoplayFailed(userId: string, mediaType: 'audio' | 'video', element: HTMLMediaElement): void {
-    this.fire(V5_MEDIA_EVENT.AUTOPLAY_FAILED, {
-      userId,
-      mediaType,
-      resume: async () => {
-        await element.play();
-      },
-    });
+  /**
+   * A refused play, as trtc-sdk-v5's remote track handles it (trtc.esm.js, `handleAutoPlayFailed`): with the dialog
+   * off, a capture-phase `click` listener on the document resumes the player on the next click anywhere and then
+   * removes itself (the player's resume swallows a second refusal, so the first click ends it either way); with
+   * the dialog on, the dialog's confirm resumes it, and as the dialog covers the page, that is the next click
+   * too: the double draws no dialog and resumes on that click in both cases. Then AUTOPLAY_FAILED, whose `resume`
+   * is the player's own.
+   */
+  private autoplayFailed(userId: string, mediaType: 'audio' | 'video' | 'screen', element: HTMLMediaElement): void {
+    const resume = () => element.play().catch(() => undefined);
+    const onClick = () => {
+      this.clickResumes.delete(onClick);
+      document.removeEventListener('click', onClick, true);
+      void resume();
+    };
+    this.clickResumes.add(onClick);
+    document.addEventListener('click', onClick, true);
+    this.fire(V5_MEDIA_EVENT.AUTOPLAY_FAILED, { userId, mediaType, resume });
+  }
+
+  /**
+   * A remote player's `playing` as AUDIO_PLAY_STATE_CHANGED / VIDEO_PLAY_STATE_CHANGED PLAYING (trtc.esm.js: the
+   * remote track's `player-state-changed`, re-emitted by TRTC with the userId and, for video, the streamType). The
+   * SDK's PAUSED and STOPPED are not emulated.
+   */
+  private reportPlayState(element: HTMLMediaElement, payload: { userId: string; streamType?: 'main' | 'sub' }): void {
+    const event = payload.streamType
+      ? V5_MEDIA_EVENT.VIDEO_PLAY_STATE_CHANGED
+      : V5_MEDIA_EVENT.AUDIO_PLAY_STATE_CHANGED;
+    element.addEventListener('playing', () => this.fire(event, { ...payload, state: 'PLAYING', reason: 'playing' }));
   }
 
   private onPublished(userId: string, publication: Publication): void {
@@ -612,6 +644,7 @@ export class EmulatedV5MediaTrtc extends EmulatedV5Trtc {
     }
     audio.link = link;
     audio.player = audioElement(link.track, false, undefined, this.speakerId);
+    this.reportPlayState(audio.player, { userId });
     if (await playRefused(audio.player)) this.autoplayFailed(userId, 'audio', audio.player);
   }
 }
