@@ -6,7 +6,7 @@
 import './support/guard.js';
 import { expect, waitUntil } from '@open-wc/testing';
 import '../src/index.js';
-import type { TrtcRoom } from '../src/index.js';
+import type { NetworkQualityDetail, TrtcRoom } from '../src/index.js';
 import { createTrtcEmulator, type TrtcEmulator } from '../src/testing/index.js';
 
 type Generation = { name: 'v4' | 'v5'; sdk: (emulator: TrtcEmulator) => unknown };
@@ -85,6 +85,25 @@ for (const gen of GENERATIONS) {
         expect(bob.events.slice(before.bob), 'bob: no peer-leave, no peer-join').to.deep.equal([]);
         expect(emulator.admin.rooms.find((room) => room.roomId === 77)?.members).to.deep.equal(['alice', 'bob']);
       });
+
+    it('network-quality every 2 s as the SDK rates it: 1 both ways on a clean link, then what degradeMedia gives (40 % loss: 4), and the local tile shows poor-network', async () => {
+      const emulator = createTrtcEmulator();
+      const alice = await join(emulator, gen, 'alice', true);
+      await join(emulator, gen, 'bob', true);
+      alice.el.controls = true;
+      const qualities: NetworkQualityDetail[] = [];
+      alice.el.addEventListener('network-quality', (event) => qualities.push(event.detail));
+      const rated = (uplink: number, downlink: number) => () =>
+        qualities.some((quality) => quality.uplink === uplink && quality.downlink === downlink);
+      // Publishing and receiving (bob's camera and microphone): both directions are measured.
+      await waitUntil(rated(1, 1), 'excellent both ways', TIMEOUT);
+      expect(qualities.at(-1)).to.deep.include({ userId: 'alice', uplinkLoss: 0, downlinkLoss: 0, uplinkRtt: 1 });
+      emulator.admin.faults.degradeMedia({ userId: 'alice', lossPercent: 40 });
+      await waitUntil(rated(4, 4), 'bad both ways under 40 % loss', TIMEOUT);
+      expect(qualities.at(-1)).to.deep.include({ uplinkLoss: 40, downlinkLoss: 40 });
+      const localTile = () => alice.el.shadowRoot!.querySelector('[part~="local"]')?.getAttribute('part') ?? '';
+      await waitUntil(() => localTile().split(' ').includes('poor-network'), 'poor-network on the tile', TIMEOUT);
+    });
 
     it('a drop the SDK gives up on: connection-lost, every captured track ended, state error; join() works once restored', async () => {
       // One reconnection attempt instead of the SDK's (trtc-js-sdk: 30, about 5½ minutes).

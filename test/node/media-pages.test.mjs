@@ -27,7 +27,7 @@ window.enterRoom = (url, generation, userId, devices) => {
   const el = document.createElement('trtc-room');
   el.sdk = generation === 'v5' ? connection.sdkV5 : connection.sdk;
   Object.assign(el, { sdkAppId: 1400000001, roomId: 4321, userId, userSig: 'sig', camera: devices, microphone: devices });
-  for (const type of ['joined', 'error', 'autoplay-blocked']) el.addEventListener(type, (event) => window.reports.push({ type, ...event.detail }));
+  for (const type of ['joined', 'error', 'autoplay-blocked', 'network-quality']) el.addEventListener(type, (event) => window.reports.push({ type, ...event.detail }));
   el.addEventListener('autoplay-blocked', () => console.log('autoplay-blocked'));
   document.body.append(el);
   window.element = el;
@@ -91,7 +91,7 @@ async function openPage(browser, url, problems) {
 
 for (const generation of ['v4', 'v5']) {
   test(
-    `two pages on the networked emulator (${generation}) see each other move and receive each other's live audio; leaving ends every track`,
+    `two pages on the networked emulator (${generation}) see each other move, receive each other's live audio and rate their network (1, then 4 under the emulator's 40 % loss); leaving ends every track`,
     { timeout: 90_000 },
     async (t) => {
       const url = await servePage(t);
@@ -121,6 +121,17 @@ for (const generation of ['v4', 'v5']) {
       assert.ok(aliceSees.width > 0 && bobSees.width > 0, 'each shows the other with a picture');
       await alice.waitForFunction(() => window.liveAudioFrom('bob'), null, { timeout: 15_000 });
       await bob.waitForFunction(() => window.liveAudioFrom('alice'), null, { timeout: 15_000 });
+      // The double rates its network every 2 s as the SDK does, from the link the emulator's faults give it.
+      const rated = (level) =>
+        alice.waitForFunction(
+          (level) =>
+            window.reports.some((r) => r.type === 'network-quality' && r.uplink === level && r.downlink === level),
+          level,
+          { timeout: 10_000 },
+        );
+      await rated(1);
+      server.faults.degradeMedia({ userId: 'alice', lossPercent: 40 });
+      await rated(4);
       for (const page of [alice, bob])
         assert.deepEqual(
           (await page.evaluate(() => window.reports)).filter((r) => r.type === 'error'),

@@ -3,6 +3,7 @@
  * emulator server (`trtc-room-emulator`, in Node). One WebSocket carries one client's stay in one room:
  * it opens for the join and closes after the leave or removal. Requests carry an id; the reply echoes it.
  */
+import type { LinkCondition } from './faults.js';
 import type { MemberRole, PeerLeaveReason, RemovalReason, RoomId, RoomMode } from './room-service.js';
 
 /** The path of the WebSocket endpoint on the emulator server. */
@@ -58,4 +59,18 @@ export type MediaServerMessage =
   /** The answer to `media-enter`: with `refusal`, the sentence why this member gets no media in the room. */
   | { type: 'media-entered'; refusal?: string }
   | { type: 'media-published'; userId: string; publication: MediaPublication }
-  | { type: 'media-signal'; from: string; payload: unknown };
+  | { type: 'media-signal'; from: string; payload: unknown }
+  /** The member's link as the emulator's faults make it (sent at entry and at each change): its network quality. */
+  | { type: 'media-link'; link: LinkCondition };
+
+/** The media plane's key of a room (the doubles' relay and the networked emulator's media hub). */
+export const relayKeyOf = (sdkAppId: number, roomId: RoomId): string =>
+  `${sdkAppId}/${typeof roomId === 'number' ? 'n' : 's'}:${roomId}`;
+
+/** The room a relay key names (relayKeyOf's), or null for a key of another shape. */
+export function roomOfRelayKey(key: string): { sdkAppId: number; roomId: RoomId } | null {
+  const match = /^(\d+)\/([ns]):(.*)$/s.exec(key);
+  if (!match) return null;
+  const [, app, kind, id] = match as unknown as [string, string, string, string];
+  return { sdkAppId: Number(app), roomId: kind === 'n' ? Number(id) : id };
+}

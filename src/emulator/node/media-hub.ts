@@ -5,8 +5,14 @@
  * is carried for the real SDKs: media/media-carriers.ts); when it closes, its member published nothing more.
  */
 import type { WebSocket } from 'ws';
-import type { RoomId } from '../core/room-service.js';
-import type { MediaClientMessage, MediaPublication, MediaServerMessage } from '../core/wire-protocol.js';
+import { CLEAR_LINK, type FaultBoard, type LinkCondition } from '../core/faults.js';
+import {
+  relayKeyOf,
+  roomOfRelayKey,
+  type MediaClientMessage,
+  type MediaPublication,
+  type MediaServerMessage,
+} from '../core/wire-protocol.js';
 import type { MediaCarriers } from './media/media-carriers.js';
 
 const NOTHING: MediaPublication = { audio: false, video: false, screen: false, audioMuted: false, videoMuted: false };
@@ -14,26 +20,39 @@ const NOTHING: MediaPublication = { audio: false, video: false, screen: false, a
 interface MediaMember {
   socket: WebSocket;
   publication: MediaPublication;
+  /** The link last sent to it. */
+  link: LinkCondition;
 }
 
 /** The media signalling of every room, one per emulator server. */
 export type MediaHub = ReturnType<typeof createMediaHub>;
 
-/**
- * The room a relay key names: `${sdkAppId}/n:${roomId}` or `${sdkAppId}/s:${strRoomId}` (the page's `relayRoom()`,
- * src/emulator/page/media/v4-media.ts), or null for a key of another shape.
- */
-export function roomOfRelayKey(key: string): { sdkAppId: number; roomId: RoomId } | null {
-  const match = /^(\d+)\/([ns]):(.*)$/s.exec(key);
-  if (!match) return null;
-  const [, app, kind, id] = match as unknown as [string, string, string, string];
-  return { sdkAppId: Number(app), roomId: kind === 'n' ? Number(id) : id };
-}
-const relayKeyOf = (sdkAppId: number, roomId: RoomId) =>
-  `${sdkAppId}/${typeof roomId === 'number' ? 'n' : 's'}:${roomId}`;
+export { roomOfRelayKey };
 
-export function createMediaHub(log: (line: string) => void = () => undefined, carriers?: MediaCarriers) {
+/**
+ * `faults`: each member hears its link (`media-link`) at entry and whenever a fault starts or ends, for its
+ * double's network quality (the doubles' media goes between the pages, which no fault touches).
+ */
+export function createMediaHub(
+  log: (line: string) => void = () => undefined,
+  carriers?: MediaCarriers,
+  faults?: FaultBoard,
+) {
   const rooms = new Map<string, Map<string, MediaMember>>();
+  const linkOf = (room: string, userId: string): LinkCondition => {
+    const where = roomOfRelayKey(room);
+    return where && faults ? faults.linkOf({ ...where, userId }) : CLEAR_LINK;
+  };
+  const sendLink = (room: string, userId: string, member: MediaMember) => {
+    const link = linkOf(room, userId);
+    const { blocked, delayMs, lossRate } = member.link;
+    if (link.blocked === blocked && link.delayMs === delayMs && link.lossRate === lossRate) return;
+    member.link = link;
+    send(member.socket, { type: 'media-link', link });
+  };
+  faults?.onChange(() => {
+    for (const [room, members] of rooms) for (const [userId, member] of members) sendLink(room, userId, member);
+  });
   carriers?.register('the emulated SDK', (sdkAppId, roomId) => [
     ...(rooms.get(relayKeyOf(sdkAppId, roomId))?.keys() ?? []),
   ]);
@@ -63,8 +82,9 @@ export function createMediaHub(log: (line: string) => void = () => undefined, ca
       const members = rooms.get(room) ?? new Map<string, MediaMember>();
       rooms.set(room, members);
       members.get(userId)?.socket.close(1000, 'replaced');
-      const self: MediaMember = { socket, publication: NOTHING };
+      const self: MediaMember = { socket, publication: NOTHING, link: CLEAR_LINK };
       members.set(userId, self);
+      sendLink(room, userId, self);
       for (const [other, member] of members)
         if (other !== userId) send(socket, { type: 'media-published', userId: other, publication: member.publication });
       socket.on('close', () => {

@@ -167,7 +167,7 @@ export async function startEmulatorServer(options: EmulatorServerOptions = {}): 
     faults: faultBoard,
     ...(options.maxMediaMembers !== undefined ? { maxSpcMembers: options.maxMediaMembers } : {}),
   });
-  const mediaHub = createMediaHub(log, carriers);
+  const mediaHub = createMediaHub(log, carriers, faultBoard);
   const rooms = (): EmulatorRoomView[] =>
     service.snapshot().map((room) => ({
       sdkAppId: room.sdkAppId,

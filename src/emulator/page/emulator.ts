@@ -12,7 +12,15 @@ import {
   type RoomServiceOptions,
   type RoomSnapshot,
 } from '../core/room-service.js';
-import { checkRestart, FaultBoard, targets, type EmulatorFaults, type RestartOptions } from '../core/faults.js';
+import {
+  checkRestart,
+  CLEAR_LINK,
+  FaultBoard,
+  targets,
+  type EmulatorFaults,
+  type RestartOptions,
+} from '../core/faults.js';
+import { roomOfRelayKey } from '../core/wire-protocol.js';
 import { createEmulatedSdks, type EmulatedSdkOptions, type EmulatedSdks } from './sdk-shapes.js';
 import { MediaRelay } from './media/relay.js';
 import { EmulatedRtcError } from './v4-client.js';
@@ -133,7 +141,11 @@ export function createTrtcEmulator(options: TrtcEmulatorOptions = {}): TrtcEmula
   };
   // One media relay for the emulator: newPage()'s clients see and hear this page's, as separate tabs would.
   const sdkOptions: EmulatedSdkOptions = {
-    media: new MediaRelay(),
+    // Each member's link follows the faults (`degradeMedia`, `drop`): its double's network quality reads it.
+    media: new MediaRelay((room, userId) => {
+      const where = roomOfRelayKey(room);
+      return where ? board.linkOf({ ...where, userId }) : CLEAR_LINK;
+    }),
     ...(options.reconnectAttempts === undefined ? {} : { reconnectAttempts: options.reconnectAttempts }),
   };
   const sdks = createEmulatedSdks(backend, sdkOptions);

@@ -17,6 +17,7 @@ import {
   type Publication,
   type RelayPeer,
 } from './relay.js';
+import { CLEAR_LINK, type LinkCondition } from '../../core/faults.js';
 import type { MediaClientMessage, MediaServerMessage } from '../../core/wire-protocol.js';
 import type { WebSocketConstructor, WebSocketLike } from '../web-socket.js';
 
@@ -70,6 +71,8 @@ class NetworkMember implements PlaneMember {
   private open = false;
   private gone = false;
   refusal: string | undefined;
+  /** The link the emulator last said this member has (`media-link`). */
+  private currentLink: LinkCondition = CLEAR_LINK;
   private enteredNow!: () => void;
   readonly entered = new Promise<void>((resolve) => (this.enteredNow = resolve));
 
@@ -148,6 +151,10 @@ class NetworkMember implements PlaneMember {
     });
   }
 
+  link(): LinkCondition {
+    return this.currentLink;
+  }
+
   exit(): void {
     if (this.gone) return;
     // The other ends are told first (a subscriber that publishes nothing is not announced when it goes).
@@ -191,7 +198,8 @@ class NetworkMember implements PlaneMember {
           if (incoming.publisher === message.userId) this.closeIncoming(id, false);
         for (const [id, out] of this.outgoing) if (out.subscriber === message.userId) this.closeOutgoing(id, false);
       }
-    } else if (message.type === 'media-signal') void this.onSignal(message.from, message.payload as Signal);
+    } else if (message.type === 'media-link') this.currentLink = message.link;
+    else if (message.type === 'media-signal') void this.onSignal(message.from, message.payload as Signal);
   }
 
   private async onSignal(from: string, signal: Signal): Promise<void> {

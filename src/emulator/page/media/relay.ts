@@ -5,6 +5,8 @@
  * a real remote track, decoded from real RTP, as it would from TRTC's media server.
  */
 
+import { CLEAR_LINK, type LinkCondition } from '../../core/faults.js';
+
 /** `screen`: a screen share, a video track of its own beside the camera's (v4's auxiliary stream, v5's sub stream). */
 export type MediaKind = 'audio' | 'video' | 'screen';
 export const MEDIA_KINDS: readonly MediaKind[] = ['audio', 'video', 'screen'];
@@ -87,6 +89,8 @@ export interface PlaneMember {
   setTracks(tracks: Partial<Record<MediaKind, MediaStreamTrack | undefined>>): void;
   setMuted(kind: MediaKind, muted: boolean): void;
   subscribe(publisherId: string, kind: MediaKind): Promise<MediaLink>;
+  /** The member's link as the emulator's faults make it now (a drop blocks it; `degradeMedia` delays and loses). */
+  link(): LinkCondition;
   exit(): void;
 }
 
@@ -121,6 +125,10 @@ export function applyMuted(muted: Record<MediaKind, boolean>, kind: MediaKind, v
 /** The relay of one emulator: in-memory rooms of publishers and their subscribers. */
 export class MediaRelay implements MediaPlane {
   private readonly rooms = new Map<string, Map<string, RelayMember>>();
+
+  /** `linkOf`: the emulator's faults on a member (its fault board's); none given, every link is clear. */
+  constructor(readonly linkOf: (room: string, userId: string) => LinkCondition = () => CLEAR_LINK) {}
+
   /** Links not yet closed, for tests. */
   readonly links = new Set<MediaLink>();
   /** Every track the SDK doubles captured from a device, ended or not, for leak checks. */
@@ -167,6 +175,10 @@ export class RelayMember implements PlaneMember {
 
   publication(): Publication {
     return publicationOf(this.tracks, this.muted);
+  }
+
+  link(): LinkCondition {
+    return this.relay.linkOf(this.room, this.userId);
   }
 
   /** Publishes `track` as this member's `kind` (undefined: unpublishes it); a replaced track reaches its subscribers on the same links. */

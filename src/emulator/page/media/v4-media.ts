@@ -15,6 +15,8 @@
  * of that user, `getType()` `'auxiliary'`, with `stream-added` / `stream-subscribed` / `stream-removed` of its own.
  * The double's auxiliary stream takes no addTrack / removeTrack.
  */
+import { relayKeyOf } from '../../core/wire-protocol.js';
+import { receives, startNetworkQuality } from './network-quality.js';
 import { HandlerMap, type Handler } from '../handlers.js';
 import {
   EmulatedRtcError,
@@ -72,8 +74,7 @@ export interface PlaybackOptions {
 }
 
 /** The relay's key of a room: numeric and string rooms apart, shared by both SDK shapes. */
-export const relayRoom = (sdkAppId: number, roomId: number | string) =>
-  `${sdkAppId}/${typeof roomId === 'number' ? 'n' : 's'}:${roomId}`;
+export const relayRoom = relayKeyOf;
 
 /**
  * v4's capture failure: an RtcError named after the DOMException (`NotAllowedError`, `NotReadableError`, …)
@@ -455,6 +456,7 @@ export class EmulatedV4MediaClient extends EmulatedV4Client {
   private readonly remoteAux = new Map<string, EmulatedRemoteStream>();
   private readonly auxConnecting = new WeakMap<EmulatedRemoteStream, Promise<void>>();
   private stopVolumeEvaluation: (() => void) | undefined;
+  private stopNetworkQuality: (() => void) | undefined;
 
   static create(relay: MediaPlane, ...args: ConstructorParameters<typeof EmulatedV4Client>): EmulatedV4MediaClient {
     const client = new EmulatedV4MediaClient(...args);
@@ -465,9 +467,21 @@ export class EmulatedV4MediaClient extends EmulatedV4Client {
   override async join(options: { roomId: number | string; role?: 'anchor' | 'audience' }): Promise<void> {
     await super.join(options);
     const { sdkAppId, userId } = this.config as EmulatedClientConfig;
-    this.member = this.relay.enter(relayRoom(sdkAppId, options.roomId), userId, {
+    const room = relayRoom(sdkAppId, options.roomId);
+    const member = this.relay.enter(room, userId, {
       published: (who, publication) => this.onPublished(who, publication),
     });
+    this.member = member;
+    // As the SDK's NetworkQuality, from the join on (network-quality.ts).
+    this.stopNetworkQuality?.();
+    this.stopNetworkQuality = startNetworkQuality(
+      (payload) => this.fire('network-quality', payload),
+      () => ({
+        publishing: !!(this.published || this.publishedAux),
+        receiving: receives(this.relay, room, userId),
+        link: member.link(),
+      }),
+    );
   }
 
   /** Publishes the LocalStream (one main and one auxiliary at a time). */
@@ -573,6 +587,8 @@ export class EmulatedV4MediaClient extends EmulatedV4Client {
   private leaveMedia(): void {
     const member = this.member;
     this.member = null;
+    this.stopNetworkQuality?.();
+    this.stopNetworkQuality = undefined;
     if (this.published) this.published.publishedOn = null;
     this.published = this.publishedAux = null;
     member?.exit();

@@ -48,6 +48,7 @@ import {
 } from './relay.js';
 import { relayRoom } from './v4-media.js';
 import { everyInterval, meterOf, type VolumeMeter } from './volume.js';
+import { receives, startNetworkQuality } from './network-quality.js';
 
 /** trtc-sdk-v5's media event names (`TRTC.EVENT`). */
 export const V5_MEDIA_EVENT = Object.freeze({
@@ -60,6 +61,7 @@ export const V5_MEDIA_EVENT = Object.freeze({
   VIDEO_PLAY_STATE_CHANGED: 'video-play-state-changed',
   PUBLISH_STATE_CHANGED: 'publish-state-changed',
   AUDIO_VOLUME: 'audio-volume',
+  NETWORK_QUALITY: 'network-quality',
   SCREEN_SHARE_STOPPED: 'screen-share-stopped',
 } as const);
 
@@ -134,6 +136,7 @@ export class EmulatedV5MediaTrtc extends EmulatedV5Trtc {
   private readonly clickResumes = new Set<() => void>();
   private autoReceiveAudio = true;
   private stopVolumeEvaluation: (() => void) | undefined;
+  private stopNetworkQuality: (() => void) | undefined;
   /** One meter per track measured, as the SDK's tracks each keep theirs. */
   private readonly meters = new Map<MediaStreamTrack, VolumeMeter>();
 
@@ -151,6 +154,16 @@ export class EmulatedV5MediaTrtc extends EmulatedV5Trtc {
       published: (userId, publication) => this.onPublished(userId, publication),
     });
     this.member = member;
+    // As the SDK's NetworkQuality, from the join on (network-quality.ts): TRTC.EVENT.NETWORK_QUALITY.
+    this.stopNetworkQuality?.();
+    this.stopNetworkQuality = startNetworkQuality(
+      (payload) => this.fire(V5_MEDIA_EVENT.NETWORK_QUALITY, payload),
+      () => ({
+        publishing: (['audio', 'video', 'screen'] as const).some((kind) => this.local[kind]?.publish),
+        receiving: receives(this.relay, room, params.userId),
+        link: member.link(),
+      }),
+    );
     // Whether the room's media takes this member (media-carriers.ts), before anything is published.
     await member.entered;
     if (this.member !== member) return; // left or destroyed meanwhile
@@ -531,6 +544,8 @@ export class EmulatedV5MediaTrtc extends EmulatedV5Trtc {
   private leaveMedia(): void {
     const member = this.member;
     this.member = null;
+    this.stopNetworkQuality?.();
+    this.stopNetworkQuality = undefined;
     member?.exit();
     // Nothing of this instance is left to resume (the SDK's listeners would stay until the next click).
     for (const onClick of this.clickResumes) document.removeEventListener('click', onClick, true);
