@@ -127,7 +127,7 @@ for (const generation of ['v4', 'v5']) {
           (level) =>
             window.reports.some((r) => r.type === 'network-quality' && r.uplink === level && r.downlink === level),
           level,
-          { timeout: 10_000 },
+          { timeout: 20_000 },
         );
       await rated(1);
       server.faults.degradeMedia({ userId: 'alice', lossPercent: 40 });
@@ -235,11 +235,11 @@ for (const [sdk, click, how] of [
         sdk,
       );
       await blocked;
-      await listener.waitForFunction(() => window.unblockShown(), null, { timeout: 10_000 });
+      await listener.waitForFunction(() => window.unblockShown(), null, { timeout: 20_000 });
       assert.equal(await listener.evaluate(() => window.audioPlaying()), false, 'the browser refused to play it');
       await click(listener);
-      await listener.waitForFunction(() => window.audioPlaying(), null, { timeout: 15_000 });
-      await listener.waitForFunction(() => !window.unblockShown(), null, { timeout: 5_000 });
+      await listener.waitForFunction(() => window.audioPlaying(), null, { timeout: 30_000 });
+      await listener.waitForFunction(() => !window.unblockShown(), null, { timeout: 10_000 });
       assert.deepEqual(
         (await listener.evaluate(() => window.reports)).filter((r) => r.type === 'error'),
         [],
