@@ -115,11 +115,16 @@ export interface SpeakingChangeDetail {
   speaking: boolean;
 }
 
-/** A control of the element's bar (`controls`) was clicked; `preventDefault()` keeps it from acting. */
+/** The controls of the bar (`controls`): its toggles, leave, and a choice in its device menu. */
+export type ControlName = 'microphone' | 'camera' | 'screen' | 'leave' | `${DeviceFallbackDetail['kind']}-device`;
+
+/** A control of the element's bar (`controls`) was used; `preventDefault()` keeps it from acting. */
 export interface ControlDetail {
-  control: 'microphone' | 'camera' | 'screen' | 'leave';
-  /** What the click asks for: for microphone, camera and screen the new state (true: on); for leave, true. */
+  control: ControlName;
+  /** What the click asks for: for microphone, camera and screen the new state (true: on); for leave and a device, true. */
   pressed: boolean;
+  /** For `camera-device`, `microphone-device` and `speaker-device`: the chosen device's `deviceId`. */
+  deviceId?: string;
 }
 
 /**

@@ -7,6 +7,7 @@ export type {
   ConnectionStateChangeDetail,
   Capabilities,
   ControlDetail,
+  ControlName,
   DeviceFallbackDetail,
   DeviceInfo,
   DeviceLists,

@@ -56,7 +56,7 @@ const numericAttribute = {
  * @fires {CustomEvent<DevicesChangeDetail>} devices-change - In a room: the browser's devices changed (`devicechange`), or their lists filled after permission: `{ cameras, microphones, speakers }`.
  * @fires {CustomEvent<DeviceFallbackDetail>} device-fallback - The device in use went away; the element uses the system default now: `{ kind, from, to }`.
  * @fires {CustomEvent<NetworkQualityDetail>} network-quality - The SDK's rating of the local user's network, every 2 s in a room: `{ userId, uplink, downlink, uplinkRtt, uplinkLoss, downlinkRtt, downlinkLoss }`, levels 0 (unknown), 1 (excellent) to 6 (disconnected).
- * @fires {CustomEvent<ControlDetail>} control - With `controls`: a control was clicked, before it acts: `{ control: 'microphone' | 'camera' | 'screen' | 'leave', pressed }`. Cancelable: `preventDefault()` stops the action.
+ * @fires {CustomEvent<ControlDetail>} control - With `controls`: a control was clicked or a device chosen in the menu, before it acts: `{ control: 'microphone' | 'camera' | 'screen' | 'leave' | 'camera-device' | 'microphone-device' | 'speaker-device', pressed, deviceId? }` (`deviceId` for a device choice). Cancelable: `preventDefault()` stops the action.
  *
  * @csspart tiles - The grid of tiles (layout `tiles`).
  * @csspart tile - One participant's tile; also `local` (the user, mirrored and muted) or `remote`. Carries `data-user-id`.

@@ -108,39 +108,42 @@ export function connectV5Media(
   };
 
   const report = remoteMediaReporter(handlers);
+  /**
+   * Plays userId's stream in its view. trtc-sdk-v5's startRemoteVideo subscribes first and plays after
+   * (trtc.esm.js `startRemoteVideo`: `yield this._room.subscribe(u)`, then `_updateVideoPlayOption`); when the stream
+   * goes meanwhile, its own stop (`_onVideoUnavailable` → `_stopRemoteVideo`) finds no player yet and the start then
+   * plays a stream that is gone, a frozen video left in the tile. So a start that lands after its stream went
+   * (`wanted` no longer has the user) is stopped then.
+   */
+  const start = (wanted: Set<string>, userId: string, streamType: 'main' | 'sub') => {
+    wanted.add(userId);
+    trtc.startRemoteVideo?.({ userId, streamType, view: handlers.viewFor(userId, streamType === 'sub') }).then(
+      () => {
+        if (!wanted.has(userId)) trtc.stopRemoteVideo?.({ userId, streamType }).catch(() => undefined);
+      },
+      () => wanted.delete(userId),
+    );
+  };
+  /** Stops userId's stream; a stop that fails has nothing left to stop (the stream is already unavailable). */
+  const stop = (wanted: Set<string>, userId: string, streamType: 'main' | 'sub') => {
+    wanted.delete(userId);
+    trtc.stopRemoteVideo?.({ userId, streamType }).catch(() => undefined);
+  };
   const listeners: Array<[string, (payload: any) => void]> = [
     [
       eventName('REMOTE_VIDEO_AVAILABLE'),
       ({ userId, streamType }) => {
-        if (streamType === 'sub') {
-          report(userId, { screen: true });
-          playingScreens.add(userId);
-          trtc
-            .startRemoteVideo?.({ userId, streamType: 'sub', view: handlers.viewFor(userId, true) })
-            .catch(() => playingScreens.delete(userId));
-          return;
-        }
-        if (streamType !== 'main') return;
-        report(userId, { video: true });
-        playing.add(userId);
-        trtc
-          .startRemoteVideo?.({ userId, streamType: 'main', view: handlers.viewFor(userId) })
-          .catch(() => playing.delete(userId));
+        if (streamType !== 'main' && streamType !== 'sub') return;
+        report(userId, streamType === 'sub' ? { screen: true } : { video: true });
+        start(streamType === 'sub' ? playingScreens : playing, userId, streamType);
       },
     ],
     [
       eventName('REMOTE_VIDEO_UNAVAILABLE'),
       ({ userId, streamType }) => {
-        if (streamType === 'sub') {
-          report(userId, { screen: false });
-          if (playingScreens.delete(userId))
-            trtc.stopRemoteVideo?.({ userId, streamType: 'sub' }).catch(() => undefined);
-          return;
-        }
-        if (streamType !== 'main') return;
-        report(userId, { video: false });
-        // A stop that fails has nothing left to stop: the user's video is already unavailable.
-        if (playing.delete(userId)) trtc.stopRemoteVideo?.({ userId, streamType: 'main' }).catch(() => undefined);
+        if (streamType !== 'main' && streamType !== 'sub') return;
+        report(userId, streamType === 'sub' ? { screen: false } : { video: false });
+        stop(streamType === 'sub' ? playingScreens : playing, userId, streamType);
       },
     ],
     [eventName('REMOTE_AUDIO_AVAILABLE'), ({ userId }) => report(userId, { audio: true })],

@@ -74,7 +74,7 @@ const styles = `<style>
 let stylesTemplate: TemplateStringsArray | undefined;
 
 /** Dispatches the cancelable `control` event; true when nobody called preventDefault(). */
-function allowed(host: HTMLElement, detail: ControlDetail): boolean {
+export function allowed(host: HTMLElement, detail: ControlDetail): boolean {
   return host.dispatchEvent(new CustomEvent('control', { detail, bubbles: true, composed: true, cancelable: true }));
 }
 

@@ -2,10 +2,12 @@
 // whose menu lists the cameras, the microphones and, where the browser can choose one, the speakers, each as a
 // `menuitemradio` checked for the device in use. Keyboard: Enter, Space or ArrowDown on the button open it on the
 // first item, ArrowUp on the last; in the menu ArrowDown/ArrowUp move (wrapping), Home/End go to the ends, Enter or
-// Space choose, Escape closes it back to the button, Tab closes it. A choice sets the element's attribute
-// (`camera-id`, `microphone-id`, `speaker-id`), as an app would.
+// Space choose, Escape closes it back to the button, Tab closes it. A choice fires the cancelable `control` event
+// (`camera-device`, `microphone-device`, `speaker-device`, with the deviceId), as every control of the bar does,
+// then sets the element's attribute (`camera-id`, `microphone-id`, `speaker-id`), as an app would.
 import type { TemplateResult } from 'lit';
 import { LIST_OF, type CallMedia, type DeviceKind } from '../media/call.js';
+import { allowed } from './controls.js';
 import type { HtmlTag } from './html.js';
 import { icon } from './icons.js';
 import type { UiStrings } from './strings.js';
@@ -143,8 +145,9 @@ export class DeviceMenu {
   }
 
   private choose(kind: DeviceKind, deviceId: string): void {
-    // The element reads the attribute as its property: the same change an app would make.
-    this.host.setAttribute(ATTRIBUTE[kind], deviceId);
+    // The element reads the attribute as its property: the same change an app would make, unless the app refuses.
+    if (allowed(this.host, { control: `${kind}-device`, pressed: true, deviceId }))
+      this.host.setAttribute(ATTRIBUTE[kind], deviceId);
     this.close(true);
   }
 

@@ -307,7 +307,7 @@ describe('<trtc-room controls> screen toggle (v4 double)', () => {
 });
 
 describe('<trtc-room controls> device menu (v4 double)', () => {
-  it('a menu button (part="control devices") lists cameras, microphones and speakers with the one in use checked, works from the keyboard, chooses a device, and stays axe-clean open', async () => {
+  it('a menu button (part="control devices") lists cameras, microphones and speakers with the one in use checked, works from the keyboard, chooses a device (the cancelable control event first, as every control), and stays axe-clean open', async () => {
     const emulator = createTrtcEmulator();
     const alice = await join(emulator, GENERATIONS[0]!, 'alice');
     await waitUntil(
@@ -369,6 +369,21 @@ describe('<trtc-room controls> device menu (v4 double)', () => {
     expect(alice.el.getAttribute('microphone-id')).to.equal(second.deviceId);
     await waitUntil(() => checked()[1] === second.label, 'the chosen microphone is checked', TIMEOUT);
     expect(menu.hidden).to.equal(true);
+    const controls = () => alice.events.filter((e) => e.type === 'control').map((e) => e.detail);
+    expect(controls()).to.deep.equal([{ control: 'microphone-device', pressed: true, deviceId: second.deviceId }]);
+
+    // preventDefault() on the control event keeps the choice from acting: the microphone stays, the menu closes.
+    alice.el.addEventListener('control', (event) => event.preventDefault(), { once: true });
+    key(devices, 'Enter');
+    await waitUntil(() => !menu.hidden, 'Enter opens the menu again', TIMEOUT);
+    items()
+      .find((i) => i.textContent!.trim() === microphones.find((d) => d.deviceId === 'default')!.label)!
+      .click();
+    await waitUntil(() => menu.hidden, 'the refused choice closes the menu', TIMEOUT);
+    expect(controls().at(-1)).to.deep.equal({ control: 'microphone-device', pressed: true, deviceId: 'default' });
+    expect(alice.el.microphoneId).to.equal(second.deviceId);
+    expect(alice.el.getAttribute('microphone-id')).to.equal(second.deviceId);
+    expect(checked()[1]).to.equal(second.label);
     expect(alice.events.filter((e) => e.type === 'error')).to.deep.equal([]);
   });
 });

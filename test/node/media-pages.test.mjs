@@ -48,6 +48,8 @@ window.framesOf = (userId) => new Promise((resolve) => {
 });
 window.liveAudioFrom = (userId) => [...window.connection.media.links].some((link) => link.kind === 'audio' && link.publisherId === userId && link.track.readyState === 'live');
 window.liveTracks = () => [...window.connection.media.capturedTracks].filter((track) => track.readyState === 'live').length;
+/** The link that carries userId's kind to this page (null if none). */
+window.linkFrom = (userId, kind) => [...window.connection.media.links].find((link) => link.kind === kind && link.publisherId === userId) ?? null;
 `;
 
 /**
@@ -91,7 +93,7 @@ async function openPage(browser, url, problems) {
 
 for (const generation of ['v4', 'v5']) {
   test(
-    `two pages on the networked emulator (${generation}) see each other move, receive each other's live audio and rate their network (1, then 4 under the emulator's 40 % loss); leaving ends every track`,
+    `two pages on the networked emulator (${generation}) see each other move, receive each other's live audio and rate their network (1, then 4 under the emulator's 40 % loss); a microphone switch keeps the peer's link; leaving ends every track`,
     { timeout: 90_000 },
     async (t) => {
       const url = await servePage(t);
@@ -137,6 +139,45 @@ for (const generation of ['v4', 'v5']) {
           (await page.evaluate(() => window.reports)).filter((r) => r.type === 'error'),
           [],
         );
+
+      // A device switch replaces the published track (the SDK's switchDevice/updateLocalAudio): the peer keeps
+      // receiving on the same link. Then alice's camera goes off, which bob hears after anything alice's switch sent.
+      await alice.waitForFunction(
+        () => window.element.devices.microphones.some((d) => d.deviceId !== 'default'),
+        null,
+        {
+          timeout: 10_000,
+        },
+      );
+      await bob.evaluate(() => {
+        window.audioBefore = window.linkFrom('alice', 'audio');
+        window.peerMedia = [];
+        window.element.addEventListener('peer-media', (event) => window.peerMedia.push(event.detail));
+      });
+      await alice.evaluate(() => {
+        window.tracksBefore = [...window.connection.media.capturedTracks];
+        window.element.microphoneId = window.element.devices.microphones.find((d) => d.deviceId !== 'default').deviceId;
+      });
+      await alice.waitForFunction(
+        () =>
+          [...window.connection.media.capturedTracks].some(
+            (t) => t.kind === 'audio' && !window.tracksBefore.includes(t) && t.readyState === 'live',
+          ),
+        null,
+        { timeout: 10_000 },
+      );
+      await alice.evaluate(() => (window.element.camera = false));
+      await bob.waitForFunction(() => window.peerMedia.some((m) => m.userId === 'alice' && !m.video), null, {
+        timeout: 10_000,
+      });
+      assert.deepEqual(
+        await bob.evaluate(() => {
+          const link = window.linkFrom('alice', 'audio');
+          return { same: link === window.audioBefore, closed: link?.closed, track: link?.track.readyState };
+        }),
+        { same: true, closed: false, track: 'live' },
+        "bob still receives alice's audio on the link he had",
+      );
 
       await bob.evaluate(() => window.element.leave());
       await bob.waitForFunction(() => window.liveTracks() === 0, null, { timeout: 10_000 });

@@ -28,14 +28,6 @@ for (const sdk of ['v4', 'v5']) {
       const page = tabs[tab];
       const el = await page.evaluate((options) => window.enterRoom(options), { sdk: on, userId, ...room });
       await waitForReport(page, { el, type: 'joined' });
-      // trtc-sdk-v5 moves to separate peer connections right after its join here (the emulator serves no media),
-      // through a signalling reconnection: wait for it (bounded), so that no ban reaches it mid-move, as the
-      // conformance rig does (docs/real-sdks.md: a ban during that move can go astray).
-      if (on === 'v5') {
-        const movedBack = (el) =>
-          (window.connectionStates[el] ?? []).filter((state) => state === 'CONNECTED').length >= 2;
-        await page.waitForFunction(movedBack, el, { timeout: 8000 }).catch(() => undefined);
-      }
       return { page, el };
     }
     const reports = ({ page, el }) => reportsOf(page, el);

@@ -41,6 +41,20 @@ window.RTCPeerConnection = class extends Native {
 };
 window.peerMedia = [];
 document.addEventListener('peer-media', (event) => window.peerMedia.push({ ...event.detail }));
+window.localMedia = [];
+document.addEventListener('local-media', (event) => window.localMedia.push({ ...event.detail }));
+/** The screen tracks getDisplayMedia gave (the fake UI picks Chromium's 800×600 fake screen). */
+window.screenTracks = [];
+const getDisplayMedia = navigator.mediaDevices.getDisplayMedia.bind(navigator.mediaDevices);
+navigator.mediaDevices.getDisplayMedia = async (constraints) => {
+  const stream = await getDisplayMedia(constraints);
+  window.screenTracks.push(...stream.getVideoTracks());
+  return stream;
+};
+window.elementNumbered = (el) => document.querySelector('trtc-room[data-number="' + el + '"]');
+window.screenTile = (el, userId) => window.mediaProbe.screenTile(window.elementNumbered(el), userId);
+window.screenFramesOf = (el, userId) => window.mediaProbe.screenFramesOf(window.elementNumbered(el), userId);
+window.tileOrder = (el) => window.mediaProbe.tileOrder(window.elementNumbered(el));
 /** The <video> the SDK plays userId's camera in, inside element number el. */
 window.remoteVideo = (el, userId) =>
   window.mediaProbe.remoteTile(document.querySelector('trtc-room[data-number="' + el + '"]'), userId)?.querySelector('video') ?? null;
@@ -98,6 +112,7 @@ test(
           for (const el of document.querySelectorAll('trtc-room')) el.remove();
           window.captured.length = 0;
           window.peerMedia = [];
+          window.localMedia = [];
         });
       const roomId = nextRoom++;
       const alice = await enter(0, 'alice', roomId);
@@ -161,7 +176,6 @@ test(
               const element = document.querySelector(`trtc-room[data-number="${el}"]`);
               window.secondCamera = true;
               window.localMedia = [];
-              element.addEventListener('local-media', (event) => window.localMedia.push(event.detail));
               window.beforeSwitch = [...window.captured];
               element.cameraId = 'second-camera';
               return window.captured.filter((t) => t.readyState === 'live').map((t) => t.kind);
@@ -192,6 +206,63 @@ test(
               [],
               'bob never heard that alice’s video went',
             );
+          },
+        );
+        await st.test(
+          'screen: the peer gets a tile screen (first) with frames advancing and peer-media screen:true, the sub stream on the one peer connection; off removes it, the camera goes on; the browser’s own Stop sharing sets screen back to false with local-media',
+          async () => {
+            const setScreen = (on) =>
+              bob.page.evaluate(({ el, on }) => (window.elementNumbered(el).screen = on), { el: bob.el, on });
+            const screenTile = (shown) =>
+              alice.page.waitForFunction(
+                ({ el, shown }) => !!window.screenTile(el, 'bob')?.querySelector('video') === shown,
+                { el: alice.el, shown },
+                { timeout: 25_000 },
+              );
+            const localMedia = (screen) =>
+              bob.page.waitForFunction((screen) => window.localMedia.some((m) => m.screen === screen), screen, {
+                timeout: 10_000,
+              });
+            await setScreen(true);
+            try {
+              await screenTile(true);
+              const seen = await alice.page
+                .waitForFunction(({ el }) => window.screenFramesOf(el, 'bob'), { el: alice.el }, { timeout: 25_000 })
+                .then((handle) => handle.jsonValue());
+              assert.ok(seen.width > 0 && seen.frames >= 2, `bob's screen moves: ${JSON.stringify(seen)}`);
+              assert.equal((await alice.page.evaluate((el) => window.tileOrder(el), alice.el))[0], 'tile screen');
+              await peerMedia(alice, { userId: 'bob', screen: true });
+              await localMedia(true);
+              assert.equal(
+                await bob.page.evaluate(
+                  () => window.peerConnections.filter((pc) => pc.connectionState === 'connected').length,
+                ),
+                1,
+                'the screen goes on the one peer connection',
+              );
+              await setScreen(false);
+              await screenTile(false);
+              await peerMedia(alice, { userId: 'bob', screen: false });
+              const camera = await moving(alice, 'bob');
+              assert.ok(camera.advanced > 0, `alice still sees bob's camera move: ${JSON.stringify(camera)}`);
+
+              // The browser's "Stop sharing" ends the track (its readyState, then its `ended` event).
+              await bob.page.evaluate(() => (window.localMedia = []));
+              await setScreen(true);
+              await screenTile(true);
+              await bob.page.evaluate(() => {
+                const track = window.screenTracks.at(-1);
+                track.stop();
+                track.dispatchEvent(new Event('ended'));
+              });
+              await localMedia(false);
+              assert.equal(await bob.page.evaluate((el) => window.elementNumbered(el).screen, bob.el), false);
+              await screenTile(false);
+            } finally {
+              // The next cases start from bob's camera alone, whatever happened here.
+              await setScreen(false);
+            }
+            assert.deepEqual(await errors(bob), []);
           },
         );
         await st.test('camera off reaches the peer as peer-media video:false, and ends the camera track', async () => {

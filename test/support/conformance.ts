@@ -76,6 +76,17 @@ function describe(event: Event, el: TrtcRoom): string {
   }
 }
 
+/**
+ * A difference the tables leave out: trtc-sdk-v5 warns (ERROR 5500, extraCode 5507 "video decode failed", which the
+ * element passes on as `sdk-warning`) when a subscribed video has decoded no frame 5 s after its subscription
+ * (RemoteTrack's decode check in trtc.esm.js: `la(5e3)` then `reportDecodeResult(false)`). On a loaded machine the
+ * fake camera's first frames can take longer; the double has no such check and never warns. The call goes on.
+ */
+const loadWarning = (event: Event): boolean =>
+  event.type === 'error' &&
+  (event as CustomEvent).detail?.code === 'sdk-warning' &&
+  /video decode failed/.test((event as CustomEvent).detail?.message ?? '');
+
 const TYPES = [
   'joined',
   'left',
@@ -115,7 +126,9 @@ class Stage {
     if (typeof this.roomId === 'string') el.strRoomId = this.roomId;
     else el.roomId = this.roomId;
     for (const type of this.media ? [...TYPES, ...MEDIA_TYPES] : TYPES)
-      el.addEventListener(type, (event) => this.log.push(`${label}: ${describe(event, el)}`));
+      el.addEventListener(type, (event) => {
+        if (!loadWarning(event)) this.log.push(`${label}: ${describe(event, el)}`);
+      });
     this.elements.push(el);
     this.labels.push(label);
     this.captureMarks.push(captured.length);

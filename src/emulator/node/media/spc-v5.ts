@@ -19,7 +19,10 @@
  *   payload type only: sequence numbers and timestamps pass through, so a subscriber's NACK reaches the publisher
  *   with its SSRC mapped back, and the publisher's retransmissions (RTX) reach the subscriber the same way.
  * - A subscription starts with a PLI to the publisher; a subscriber's PLI and FIR are passed to the publisher.
- * - Not served: the small video, the auxiliary (screen) video, H.265, simulcast, the data channel, TURN.
+ * - The screen (the sub stream) goes on the same peer connection: `startScreenShare()` → `room.publish()` with
+ *   `isAuxiliary`, the track on the fourth transceiver (`publishByTransceiver`), and a second `publish/v2` with
+ *   every uplink SSRC (`Ig()`: the fourth m-line's are `auxVideoSsrc` / `auxVideoRtxSsrc`) and `state.auxVideo`.
+ * - Not served: the small video, H.265, simulcast, the data channel, TURN.
  */
 import {
   GenericNack,

@@ -103,7 +103,16 @@ class NetworkMember implements PlaneMember {
   setTracks(tracks: Partial<Record<MediaKind, MediaStreamTrack | undefined>>): void {
     if (this.gone) return;
     const replaced = (kind: MediaKind) => {
-      for (const [id, out] of this.outgoing) if (out.kind === kind) this.closeOutgoing(id, true);
+      const next = tracks[kind];
+      // A track in place of another (a device switch): the same connections carry it, as in this page's relay
+      // (relay.ts) and as the SDKs' own switchDevice/replaceTrack; the peers notice nothing.
+      const swap = this.tracks[kind] ? next : undefined;
+      for (const [id, out] of this.outgoing) {
+        if (out.kind !== kind) continue;
+        const sender = swap && out.pc.getSenders()[0];
+        if (swap && sender) sender.replaceTrack(swap).catch(() => this.closeOutgoing(id, true));
+        else this.closeOutgoing(id, true);
+      }
     };
     if (applyTracks(this.tracks, tracks, replaced)) this.publish();
   }
