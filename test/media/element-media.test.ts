@@ -2,7 +2,13 @@ import { expect, waitUntil } from '@open-wc/testing';
 import '../../src/index.js';
 import type { TrtcRoom } from '../../src/index.js';
 import { createTrtcEmulator, type TrtcEmulator } from '../../src/testing/index.js';
-import { framesAdvance, SECOND_CAMERA, stubGetUserMedia, stubSecondCamera } from './media-support.js';
+import {
+  framesAdvance,
+  refuseAudibleAutoplay,
+  SECOND_CAMERA,
+  stubGetUserMedia,
+  stubSecondCamera,
+} from './media-support.js';
 
 type Generation = { name: 'v4' | 'v5'; sdk: (emulator: Pick<TrtcEmulator, 'sdk' | 'sdkV5'>) => unknown };
 const GENERATIONS: Generation[] = [
@@ -507,26 +513,18 @@ for (const gen of GENERATIONS) {
 
     it('autoplay-blocked when the browser refuses to play remote audio; resumeAudio() from a gesture plays it', async () => {
       const emulator = createTrtcEmulator();
-      const original = HTMLMediaElement.prototype.play;
-      // What a browser does without a user gesture: muted media may autoplay, audible media may not.
-      HTMLMediaElement.prototype.play = function (this: HTMLMediaElement) {
-        return this.muted
-          ? original.call(this)
-          : Promise.reject(
-              new DOMException(
-                "play() failed because the user didn't interact with the document first.",
-                'NotAllowedError',
-              ),
-            );
-      };
+      // What a browser does without a user gesture: muted media may autoplay, audible media may not (not even by
+      // its `autoplay` attribute, which would otherwise play it before resumeAudio()).
+      const restore = refuseAudibleAutoplay();
       let alice: Awaited<ReturnType<typeof join>> | undefined;
       try {
         alice = await join(emulator, gen, 'alice', {});
         await join(emulator, gen, 'bob', { microphone: '' });
         await waitUntil(() => alice!.events.some((e) => e.type === 'autoplay-blocked'), 'autoplay-blocked', TIMEOUT);
       } finally {
-        HTMLMediaElement.prototype.play = original;
+        restore();
       }
+      const original = HTMLMediaElement.prototype.play;
       const played: HTMLMediaElement[] = [];
       HTMLMediaElement.prototype.play = function (this: HTMLMediaElement) {
         played.push(this);
