@@ -73,6 +73,8 @@ for (const sdk of (process.env.SOAK_SDKS ?? 'v4,v5').split(',')) {
       const recoveries = [];
       const framesBack = [];
       const failures = [];
+      /** Drops after which frames did not advance both ways within the slot: whose drop it was. */
+      const frozen = [];
       const end = Date.now() + STAY_MS;
       for (let drop = 0; Date.now() + EVERY_MS <= end; drop++) {
         const target = users[drop % 2];
@@ -110,6 +112,7 @@ for (const sdk of (process.env.SOAK_SDKS ?? 'v4,v5').split(',')) {
         if (reconnected && joined) recoveries.push(reconnectedMs);
         else failures.push({ drop, userId: target.userId, reconnected, flowing, joined });
         if (flowing) framesBack.push(framesMs);
+        else frozen.push({ drop, userId: target.userId });
         const rest = start + EVERY_MS - Date.now();
         if (rest > 0) await new Promise((resolve) => setTimeout(resolve, rest));
       }
@@ -135,7 +138,7 @@ for (const sdk of (process.env.SOAK_SDKS ?? 'v4,v5').split(',')) {
         rssEndMb: mb(rssEnd),
       };
       console.log(`# soak with drops: ${JSON.stringify(figures)}`);
-      t.diagnostic(JSON.stringify({ ...figures, recoveries, framesBack, failures, reports: after }));
+      t.diagnostic(JSON.stringify({ ...figures, recoveries, framesBack, frozen, failures, reports: after }));
       assert.deepEqual(failures, [], 'every drop survived');
       assert.equal(membersLost, 0, 'no member lost');
       assert.deepEqual(after.flat(), [], 'no peer-join, peer-leave, error or left during the soak');
