@@ -94,6 +94,18 @@ test('the media server forwards a publisher page to a subscriber page, loopback 
   ]);
   assert.equal(seen.width, 640);
   assert.ok(seen.frames >= 2, `frames advance (${seen.frames})`);
+  // werift routes the subscriber's RTCP by the SSRC it is about: its reports on the video reach the sender of that
+  // SSRC (not of the one werift drew), as its keyframe requests (PLI) and NACKs must.
+  const reported = await new Promise((resolve) => {
+    const timer = setTimeout(() => resolve(false), 10_000);
+    const { unSubscribe } = videoOut.sender.onRtcp.subscribe((packet) => {
+      if (!packet.reports?.some((report) => report.ssrc === 0x11020001)) return;
+      clearTimeout(timer);
+      unSubscribe();
+      resolve(true);
+    });
+  });
+  assert.ok(reported, "the subscriber's receiver report on the video reaches the video's sender");
   const streams = await subscriberPage.evaluate(() =>
     window.tracks.map((t) => `${t.track.kind}:${t.stream}:${t.track.readyState}`),
   );

@@ -375,3 +375,19 @@ test('after each heartbeat the SDKs get cmd 22, their uplink as the server sees 
     fault.restore();
   }
 });
+
+test("a drop aimed at a trtc-sdk-v5 member's room refuses that user's new sockets (its URL names no room) until it ends, as a network that is down; another user's socket opens", async (t) => {
+  const { server } = await start(t);
+  const alice = await connect(server, 'v5', 'alice');
+  assert.equal((await alice.join(4321)).code, 0);
+  const drop = server.faults.drop({ userId: 'alice', roomId: 4321 });
+  const refusal = (userId) =>
+    connect(server, 'v5', userId).then(
+      (client) => (client.socket.close(), 'opened'),
+      (error) => error.message,
+    );
+  assert.match(await refusal('alice'), /503/);
+  assert.equal(await refusal('bob'), 'opened');
+  drop.restore();
+  assert.equal(await refusal('alice'), 'opened');
+});

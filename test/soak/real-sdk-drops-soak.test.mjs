@@ -3,7 +3,8 @@
 // 3 s drop (the emulator's drop fault) every 20 s, of alice and bob in turn. Each drop must be survived: the dropped
 // SDK CONNECTED again within its 20 s slot and both elements still joined; no member lost (no peer-leave or left, the
 // emulator's room still holds both). Prints drops survived, members lost, the recovery time's median and maximum
-// (from the drop to CONNECTED again), how many drops saw frames advance both ways again within their slot and when,
+// (from the drop to CONNECTED again), how many drops saw frames advance both ways again within their slot and when
+// (from the drop's end: framesBack*),
 // and the emulator's RSS (this process's: the emulator runs in it) at the start and the end; bench/RESULTS.md and
 // docs/network.md keep the figures.
 import { test } from 'node:test';
@@ -20,19 +21,6 @@ const init = `
 window.elementOf = (el) => document.querySelector('trtc-room[data-number="' + el + '"]');
 window.publishing = {};
 document.addEventListener('local-media', (event) => (window.publishing[event.target.dataset.number] = event.detail));
-window.advancing = (el, userId, ms = 2000) => new Promise((resolve) => {
-  const video = window.elementOf(el)?.shadowRoot?.querySelector('[data-user-id="' + userId + '"] video');
-  if (!video || !video.videoWidth) return void setTimeout(() => resolve(false), 200);
-  let frames = 0;
-  const timer = setTimeout(() => resolve(false), ms);
-  const count = () => {
-    if (++frames >= 2) {
-      clearTimeout(timer);
-      resolve(true);
-    } else video.requestVideoFrameCallback(count);
-  };
-  video.requestVideoFrameCallback(count);
-});
 `;
 
 const mb = (bytes) => Math.round(bytes / 1024 / 1024);
@@ -64,7 +52,13 @@ for (const sdk of (process.env.SOAK_SDKS ?? 'v4,v5').split(',')) {
       const [alice, bob] = users;
       const advancing = async (viewer, userId, deadline) => {
         while (Date.now() < deadline)
-          if (await viewer.page.evaluate(({ el, userId }) => window.advancing(el, userId), { el: viewer.el, userId }))
+          if (
+            await viewer.page.evaluate(
+              // Decoded frames of the remote track (whether or not the tab renders): test/support/media-probe.ts.
+              ({ el, userId }) => window.mediaProbe.framesAdvanceWithin(window.elementOf(el), userId, 2000),
+              { el: viewer.el, userId },
+            )
+          )
             return true;
         return false;
       };
@@ -79,6 +73,8 @@ for (const sdk of (process.env.SOAK_SDKS ?? 'v4,v5').split(',')) {
       const recoveries = [];
       const framesBack = [];
       const failures = [];
+      /** Drops after which frames did not advance both ways within the slot: whose drop it was. */
+      const frozen = [];
       const end = Date.now() + STAY_MS;
       for (let drop = 0; Date.now() + EVERY_MS <= end; drop++) {
         const target = users[drop % 2];
@@ -87,6 +83,12 @@ for (const sdk of (process.env.SOAK_SDKS ?? 'v4,v5').split(',')) {
         rig.server.faults.drop({ userId: target.userId, durationMs: DROP_MS });
         // Back: the dropped SDK left CONNECTED and is CONNECTED again, and frames advance both ways; within the slot.
         const deadline = start + EVERY_MS;
+        // Frames are looked for from the drop's end, alongside the signalling's reconnection (media need not wait for
+        // it): the time until they advance both ways is the recovery a user sees.
+        const dropEnd = start + DROP_MS;
+        const framesAfterEnd = new Promise((resolve) => setTimeout(resolve, dropEnd - Date.now()))
+          .then(() => bothWays(deadline))
+          .then((both) => (both ? Date.now() - dropEnd : null));
         const reconnected = await target.page
           .waitForFunction(
             ({ el, from }) => {
@@ -101,14 +103,16 @@ for (const sdk of (process.env.SOAK_SDKS ?? 'v4,v5').split(',')) {
             () => false,
           );
         const reconnectedMs = Date.now() - start;
-        const flowing = reconnected && (await bothWays(deadline));
+        const framesMs = await framesAfterEnd;
+        const flowing = framesMs !== null;
         const joined = (
           await Promise.all(users.map(({ page, el }) => page.evaluate((el) => window.elementOf(el).state, el)))
         ).every((state) => state === 'joined');
         // Survived: the dropped SDK is CONNECTED again and both elements are still joined; frames are counted apart.
         if (reconnected && joined) recoveries.push(reconnectedMs);
         else failures.push({ drop, userId: target.userId, reconnected, flowing, joined });
-        if (flowing) framesBack.push(Date.now() - start);
+        if (flowing) framesBack.push(framesMs);
+        else frozen.push({ drop, userId: target.userId });
         const rest = start + EVERY_MS - Date.now();
         if (rest > 0) await new Promise((resolve) => setTimeout(resolve, rest));
       }
@@ -134,7 +138,7 @@ for (const sdk of (process.env.SOAK_SDKS ?? 'v4,v5').split(',')) {
         rssEndMb: mb(rssEnd),
       };
       console.log(`# soak with drops: ${JSON.stringify(figures)}`);
-      t.diagnostic(JSON.stringify({ ...figures, recoveries, framesBack, failures, reports: after }));
+      t.diagnostic(JSON.stringify({ ...figures, recoveries, framesBack, frozen, failures, reports: after }));
       assert.deepEqual(failures, [], 'every drop survived');
       assert.equal(membersLost, 0, 'no member lost');
       assert.deepEqual(after.flat(), [], 'no peer-join, peer-leave, error or left during the soak');

@@ -9,7 +9,8 @@
 //   - a long drop (until the SDK gives up): `error` `connection-lost`, every captured track ended, state `error`,
 //     and `join()` works once the fault is restored;
 //   - a restart, rooms forgotten, then one with rooms kept, each down until the SDKs gave up: as a long drop, and
-//     the emulator's rooms are then empty, or kept.
+//     the emulator's rooms are then empty, or kept; except that trtc-sdk-v5 resumes a kept room (its reconnect
+//     command is answered code 0) and stays joined.
 // The SDKs' retry windows are long (trtc-js-sdk: 30 attempts, about 5½ minutes, SignalChannel.reconnect); the
 // dropped page's clock is Playwright's, fast-forwarded through them (the SDK's own timers, its own schedule).
 import { test } from 'node:test';
@@ -117,12 +118,16 @@ test(
       }
       assert.fail(`${who.userId}'s SDK did not give up within ${GIVE_UP_WITHIN_MS / 1000} s`);
     }
-    /** Who gave up: `connection-lost`, state `error`, every captured track ended. */
-    async function gaveUp(who, since) {
+    /**
+     * Who gave up: `connection-lost`, state `error`, every captured track ended. Before it, trtc-sdk-v5 may have
+     * warned 5500 (extraCode 5501, firewall-restriction: its FirewallDetector counts each failed SignalChannel.connect
+     * and warns once at the third), which the element reports as `sdk-warning`; nothing else.
+     */
+    async function gaveUp(sdk, who, since) {
       const after = (await reportsOf(who)).slice(since.length);
       const errors = after.filter((r) => r.type === 'error');
       assert.deepEqual(
-        errors.map((r) => r.code),
+        errors.filter((r) => !(sdk === 'v5' && r.code === 'sdk-warning' && r.sdkCode === 5500)).map((r) => r.code),
         ['connection-lost'],
         `${who.userId}: one error, connection-lost: ${JSON.stringify(after)}`,
       );
@@ -247,7 +252,7 @@ test(
             step(`${sdk}: gave up ${Date.now() - start} ms after the drop, its rejoin refused`);
             refused.restore();
           }
-          await gaveUp(alice, before);
+          await gaveUp(sdk, alice, before);
           drop.restore();
           assert.equal(
             await alice.page.evaluate(
@@ -267,24 +272,28 @@ test(
       );
 
       for (const keepRooms of [false, true]) {
+        // trtc-sdk-v5 resumes a membership the restart kept: its reconnect command (SignalChannel.reconnect) is
+        // answered CHANNEL_RECONNECT_RESULT code 0, so it syncs the user list and stays (as the v5 double does).
+        const resumes = sdk === 'v5' && keepRooms;
         await t.test(
-          `${sdk}: a restart (keepRooms: ${keepRooms}) down until the SDKs gave up: as a long drop, and the rooms are ${keepRooms ? 'kept' : 'empty'}`,
+          resumes
+            ? `${sdk}: a restart (keepRooms: true): the SDK reconnects into the kept room, both stay joined, no error, no peer-leave`
+            : `${sdk}: a restart (keepRooms: ${keepRooms}) down until the SDKs gave up: as a long drop, and the rooms are ${keepRooms ? 'kept' : 'empty'}`,
           async () => {
             await clean();
             const roomId = ++room;
             const alice = await enter(sdk, 'c', 'alice', roomId);
             const bob = await enter(sdk, 'd', 'bob', roomId);
             const before = { alice: await reportsOf(alice), bob: await reportsOf(bob) };
-            // trtc-js-sdk gives up while the emulator is down (its 30 attempts, fast-forwarded); trtc-sdk-v5 never
-            // gives up on its signalling, so the emulator is back at once and refuses its rejoin (Room.reJoin).
-            const refused = sdk === 'v5' ? faults.refuseJoins({ roomId }) : undefined;
-            const restarted = faults.restart({ keepRooms, downMs: sdk === 'v4' ? 20_000 : 0 });
-            await Promise.all(
-              [alice, bob].map((who) => fastForwardUntil(sdk, who, async () => (await stateOf(who)) === 'error')),
-            );
-            refused?.restore();
-            for (const who of [alice, bob]) await gaveUp(who, before[who.userId]);
-            await restarted;
+            const statesBefore = { alice: (await statesOf(alice)).length, bob: (await statesOf(bob)).length };
+            // trtc-js-sdk gives up while the emulator is down (its 30 attempts, fast-forwarded): the restart is
+            // followed by a drop of everyone, held until it gave up (a fixed downMs raced the fast-forward on a busy
+            // machine: the emulator came back first and the SDK rejoined). trtc-sdk-v5 never gives up on its
+            // signalling, so the emulator is back at once and refuses its rejoin (Room.reJoin).
+            const down = sdk === 'v4' ? faults.drop() : undefined;
+            const refused = sdk === 'v5' && !keepRooms ? faults.refuseJoins({ roomId }) : undefined;
+            await faults.restart({ keepRooms, downMs: 0 });
+            // What the restart kept, seen at once (kept members are waited for only the drop timeout, as after a drop).
             const rooms = rig.server.rooms().filter((r) => r.roomId === roomId);
             if (keepRooms)
               assert.deepEqual(
@@ -293,6 +302,33 @@ test(
                 'the room is kept',
               );
             else assert.deepEqual(rooms, [], 'no room after a restart that forgets them');
+            if (resumes) {
+              for (const who of [alice, bob])
+                await who.page.waitForFunction(
+                  ({ el, from }) => {
+                    const states = (window.connectionStates[el] ?? []).slice(from);
+                    return states.some((s) => s !== 'CONNECTED') && states.at(-1) === 'CONNECTED';
+                  },
+                  { el: who.el, from: statesBefore[who.userId] },
+                  WAIT,
+                );
+              for (const who of [alice, bob]) {
+                assert.equal(await stateOf(who), 'joined', `${who.userId} stayed joined`);
+                assert.deepEqual(
+                  (await reportsOf(who)).slice(before[who.userId].length),
+                  [],
+                  `${who.userId}: no event`,
+                );
+              }
+            } else {
+              await Promise.all(
+                [alice, bob].map((who) => fastForwardUntil(sdk, who, async () => (await stateOf(who)) === 'error')),
+              );
+              down?.restore();
+              refused?.restore();
+              for (const who of [alice, bob]) await gaveUp(sdk, who, before[who.userId]);
+            }
+            if (resumes) return;
             for (const who of [alice, bob])
               assert.equal(
                 await who.page.evaluate(
@@ -314,6 +350,11 @@ test(
     }
     await clean();
     assert.deepEqual(rig.problems, []);
-    assert.deepEqual(rig.aborted, []);
+    // trtc-sdk-v5 asks its schedule servers again every third failed connect (SignalChannel.reGetSignalChannelUrl
+    // calls Room.schedule whatever the proxy; its signalling URL stays the proxy's, getSignalChannelUrl): aborted, nothing else.
+    assert.deepEqual(
+      rig.aborted.filter((url) => !/^https:\/\/schedule\.cloud-rtc\.(com|net)\/api\/v1\/config/.test(url)),
+      [],
+    );
   },
 );

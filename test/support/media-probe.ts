@@ -81,3 +81,42 @@ export const framesOf = (
 /** As `framesOf`, for userId's screen share. */
 export const screenFramesOf = (el: TrtcRoom | null, userId: string): Promise<{ width: number; frames: number }> =>
   framesOf(el, userId, screenTile);
+
+/** Chromium's MediaStreamTrackProcessor (not in TypeScript's DOM library): a video track's frames as a stream. */
+declare const MediaStreamTrackProcessor: new (init: { track: MediaStreamTrack }) => {
+  readable: ReadableStream<{ close(): void }>;
+};
+
+/**
+ * Whether userId's remote video in `el` brings `frames` new frames within `ms`, counted on a clone of the track it
+ * plays (MediaStreamTrackProcessor: decoded frames as they arrive, whether or not the tab renders): false on a frozen
+ * or missing picture, where `framesOf` would wait for ever. The track is looked up afresh (a re-subscription's counts).
+ */
+export async function framesAdvanceWithin(
+  el: TrtcRoom | null,
+  userId: string,
+  ms: number,
+  frames = 3,
+): Promise<boolean> {
+  const track = remoteVideoTrack(el, userId);
+  if (!track) {
+    await new Promise((resolve) => setTimeout(resolve, Math.min(ms, 200)));
+    return false;
+  }
+  const clone = track.clone();
+  const reader = new MediaStreamTrackProcessor({ track: clone }).readable.getReader();
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const timeout = new Promise<null>((resolve) => (timer = setTimeout(() => resolve(null), ms)));
+  try {
+    for (let seen = 0; seen < frames; seen++) {
+      const read = await Promise.race([reader.read(), timeout]);
+      if (!read || read.done) return false;
+      read.value.close();
+    }
+    return true;
+  } finally {
+    clearTimeout(timer);
+    void reader.cancel();
+    clone.stop();
+  }
+}

@@ -210,6 +210,16 @@ export async function startEmulatorServer(options: EmulatorServerOptions = {}): 
         useStringRoomId: query.get('useStringRoomId') === 'true',
         roomId: query.get('roomId'),
       });
+    else if (!query.has('roomId')) {
+      // trtc-sdk-v5's socket names no room (SignalChannel.connect: sdkAppId, userId, userSig): when its member's
+      // network is down in every room this user is in, the socket cannot open either, as on a real outage. (Accepted,
+      // then cut at its reconnect command, it would leave the SDK CONNECTED mid-drop and waiting 5 s for an answer.)
+      const rooms = service
+        .snapshot()
+        .filter((room) => room.sdkAppId === subject.sdkAppId && room.members.includes(subject.userId));
+      if (rooms.length > 0 && rooms.every((room) => faultBoard.isDropped({ ...subject, roomId: room.roomId })))
+        return true;
+    }
     return faultBoard.isDropped(subject);
   };
   // Who each open socket speaks for, for a drop to cut: an SDK's signalling, or an emulated client's join.

@@ -78,7 +78,15 @@ export class MediaTransport {
   addSender(kind: 'audio' | 'video', { ssrc, streamId }: { ssrc?: number; streamId?: string } = {}) {
     const transceiver = this.pc.addTransceiver(kind, { direction: 'sendonly' });
     // werift picks a random SSRC at construction; the SDKs need theirs (v4: a bit pattern, v5: the client's).
-    if (ssrc !== undefined) Object.defineProperty(transceiver.sender, 'ssrc', { value: ssrc >>> 0, writable: true });
+    if (ssrc !== undefined) {
+      Object.defineProperty(transceiver.sender, 'ssrc', { value: ssrc >>> 0, writable: true });
+      // werift routes the client's RTCP about this stream (PLI, NACK, receiver reports) by the media SSRC, in a table
+      // filled when the transceiver was made, under the random SSRC: without this, a subscriber's keyframe requests
+      // never reach the forward, and its picture, frozen by any lost packet (a drop), never comes back.
+      (this.pc as unknown as { router: { registerRtpSender(sender: unknown): void } }).router.registerRtpSender(
+        transceiver.sender,
+      );
+    }
     if (streamId !== undefined) transceiver.sender.streamId = streamId;
     return transceiver;
   }
