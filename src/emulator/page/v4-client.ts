@@ -70,6 +70,19 @@ export function sdkMessage(sentence: string, docPage = 'index.html'): string {
   return `${sentence} \nRefer to: https://web.sdk.qcloud.com/trtc/webrtc/doc/en/${docPage}\n`;
 }
 
+/**
+ * An error's message as trtc-js-sdk's RtcError (`class vr` in trtc.esm.js) ends it: with its code's name and hex
+ * value, ` <JOIN_ROOM_FAILED 0x4004>`. Given here to the reconnection's errors (the conformance tables compare
+ * them with the SDK's); the double's other errors do not carry it yet.
+ */
+const CODE_NAMES: Readonly<Record<number, string>> = {
+  [JOIN_ROOM_FAILED]: 'JOIN_ROOM_FAILED',
+  [SIGNAL_CHANNEL_RECONNECTION_FAILED]: 'SIGNAL_CHANNEL_RECONNECTION_FAILED',
+};
+function taggedMessage(code: number, message: string): string {
+  return `${message} <${CODE_NAMES[code] ?? 'UNKNOWN'} 0x${code.toString(16)}>`;
+}
+
 /** The SDK's `client-banned` message for each reason, as it builds them ("client was banned because of …."). */
 export const BAN_MESSAGES: Readonly<Record<RemovalReason, string>> = Object.freeze({
   kick: sdkMessage('client was banned because of duplicated userId joining the room.'),
@@ -396,12 +409,22 @@ export class EmulatedV4Client {
         // The service answered and refused (it has a code of its own for it): the SDK's reJoin failed.
         if ((error as { extraCode?: unknown })?.extraCode !== undefined) {
           if (reconnection.cancelled || this.destroyed) return;
+          // The service was reached: the try's socket opened (onopen: CONNECTED) and its CHANNEL_RECONNECT_RESULT
+          // refused the session, so Client.reJoin closed the signal channel and connected it again
+          // (signalChannel_.close(), connect(): DISCONNECTED, CONNECTING, CONNECTED) before its join was refused.
+          this.setConnectionState('CONNECTED');
+          this.setConnectionState('DISCONNECTED');
+          this.setConnectionState('CONNECTING');
+          this.setConnectionState('CONNECTED');
           this.reset();
           this.fire(
             'error',
             new EmulatedRtcError(
               JOIN_ROOM_FAILED,
-              sdkMessage(`reJoin room: ${String(roomId)} failed, please check your network.`),
+              taggedMessage(
+                JOIN_ROOM_FAILED,
+                sdkMessage(`reJoin room: ${String(roomId)} failed, please check your network.`),
+              ),
             ),
           );
           return;
@@ -414,7 +437,10 @@ export class EmulatedV4Client {
       'error',
       new EmulatedRtcError(
         SIGNAL_CHANNEL_RECONNECTION_FAILED,
-        sdkMessage('signal channel reconnection failed, please check your network.'),
+        taggedMessage(
+          SIGNAL_CHANNEL_RECONNECTION_FAILED,
+          sdkMessage('signal channel reconnection failed, please check your network.'),
+        ),
       ),
     );
   }
