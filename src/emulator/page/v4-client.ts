@@ -362,8 +362,10 @@ export class EmulatedV4Client {
   }
 
   /**
-   * trtc-js-sdk's SignalChannel.reconnect (trtc.esm.js 4.15.22): a fresh socket per attempt, each given
-   * `da(attempt)` ms (2, 2, 3, 3, 5, 5, 8, 8, then 13 s) before the next, 30 attempts, then `error` 0x4006
+   * trtc-js-sdk's SignalChannel.reconnect (trtc.esm.js 4.15.22): a fresh socket per attempt, the first at once
+   * (onclose → reconnect()), each given `da(attempt)` ms (2, 2, 3, 3, 5, 5, 8, 8, then 13 s) before the next (a
+   * refused socket's onerror does not hasten it: reconnect() returns while a try's timer runs), 30 attempts, then
+   * the 30th's timer finds the count spent: `error` 0x4006
    * (SIGNAL_CHANNEL_RECONNECTION_FAILED). A reconnected socket resumes the session (CHANNEL_RECONNECT_RESULT 0,
    * then syncUserList); a session the server no longer has makes it join again (reJoin).
    */
@@ -373,7 +375,6 @@ export class EmulatedV4Client {
     const { sdkAppId, userId, userSig } = this.config;
     const roomId = this.roomId!;
     for (let attempt = 1; attempt <= attempts; attempt++) {
-      await retryPause(delayMs(attempt));
       if (reconnection.cancelled || this.destroyed) return;
       this.announced = [];
       try {
@@ -430,6 +431,8 @@ export class EmulatedV4Client {
           return;
         }
       }
+      // The try failed: the next comes when its timer runs out.
+      await retryPause(delayMs(attempt));
     }
     if (reconnection.cancelled || this.destroyed) return;
     this.reset();
