@@ -61,7 +61,7 @@ afterEach(() => {
 
 for (const gen of GENERATIONS) {
   describe(`<trtc-room> under the emulator's faults (${gen.name} double)`, function () {
-    // The doubles reconnect on the SDKs' own schedule: the first attempt comes 2 s after the drop.
+    // The doubles reconnect on the SDKs' own schedule: a try at once (refused while the drop lasts), the next 2 s later.
     this.timeout(40_000);
     if (RECONNECTING_DOUBLES.includes(gen.name))
       it('a 3 s drop: the SDK reconnects and is CONNECTED again; both stay joined; no peer-leave, no repeated peer-join', async () => {

@@ -32,6 +32,8 @@ test('<trtc-room> on the real trtc-js-sdk (over a stand-in, and over the network
     // The stand-in speaks signalling only: the media rows run in the networked emulator's column (same SDK, same
     // tab, its media server) and on the double.
     media: false,
+    // Nor can it drop or restart: the fault rows run in the networked emulator's column and on the double.
+    faults: false,
   };
   await run('v4', [overStandIn, emulatorColumn('v4')]);
   assert.deepEqual(rig.problems, []);

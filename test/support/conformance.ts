@@ -42,6 +42,14 @@ export interface World {
   removeUser(roomId: Room, userId: string): Promise<void>;
   /** The app server's DismissRoom (DismissRoomByStrRoomId for a string room). */
   dismissRoom(roomId: Room): Promise<void>;
+  /** The emulator's fault API (src/emulator/core/faults.ts): drops `userId`'s connections for `durationMs`. */
+  drop(userId: string, durationMs: number): Promise<void>;
+  /** Refuses `userId`'s joins (and rejoins) until `clearFaults()`. */
+  refuseJoins(userId: string): Promise<void>;
+  /** Restarts the emulator (every connection cut), its rooms kept or forgotten. */
+  restart(options: { keepRooms: boolean }): Promise<void>;
+  /** Ends every fault. */
+  clearFaults(): Promise<void>;
 }
 
 const SDK_APP_ID = 1400000001;
@@ -136,13 +144,13 @@ class Stage {
     return el;
   }
 
-  /** How many lines of the log start with `line`. */
-  count(line: string): number {
-    return this.log.filter((entry) => entry.startsWith(line)).length;
+  /** How many lines of the log start with `line` (or match it). */
+  count(line: string | RegExp): number {
+    return this.log.filter((entry) => (typeof line === 'string' ? entry.startsWith(line) : line.test(entry))).length;
   }
 
-  /** Waits until the log has `times` lines starting with `line`. */
-  async until(line: string, times = 1): Promise<void> {
+  /** Waits until the log has `times` lines starting with `line` (or matching it). */
+  async until(line: string | RegExp, times = 1): Promise<void> {
     const wait = this.media ? MEDIA_WAIT_MS : WAIT_MS;
     const deadline = Date.now() + wait;
     while (this.count(line) < times) {
@@ -225,6 +233,8 @@ export interface Scenario {
    * networked emulator's media server, the doubles' relay), with the media events in the record.
    */
   media?: boolean;
+  /** Injects faults (drops, restarts): run only in the worlds that can (the networked emulator, the doubles). */
+  faults?: boolean;
   run(stage: Stage): Promise<void>;
   /** The element events the scenario must produce, state and connection changes left out. */
   expected(roomId: Room): string[];
@@ -524,6 +534,103 @@ const mediaScenarios = (sdk: Generation): Scenario[] => [
   },
 ];
 
+const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/**
+ * The short drop: well within both SDKs' retry windows, and shorter than the 2 s between their tries, so that each
+ * SDK's first try (made at once: trtc-js-sdk's SignalChannel.onclose → reconnect(), trtc-sdk-v5's onclose →
+ * startReconnection() → connect()) is refused and its next, 2 s later (trtc-js-sdk's `da(1)`, trtc-sdk-v5's retry
+ * `timeout: 2e3`), gets through: the same connection changes in every column.
+ */
+const SHORT_DROP_MS = 1000;
+
+const LOST =
+  'The connection to TRTC was lost and the SDK gave up reconnecting (check the network, then call join() again): ';
+/**
+ * The element's connection-lost line when the SDK's rejoin was refused: its sdkCode and message. trtc-js-sdk's
+ * Client.reJoin fires 0x4004 JOIN_ROOM_FAILED "reJoin room: <roomId> failed, …"; trtc-sdk-v5's Room.reJoin fails the
+ * same way and its TRTC converts it to 5400 SERVER_ERROR.
+ */
+const REJOIN_FAILED: Record<Generation, (roomId: Room) => string> = {
+  v4: (roomId) =>
+    `16388 "${LOST}reJoin room: ${roomId} failed, please check your network.${REFER}\n <JOIN_ROOM_FAILED 0x4004>"`,
+  v5: (roomId) =>
+    `5400 "${LOST}'' got server error: reJoin room: ${roomId} failed, please check your network.${REFER}\n, please check the SDK documentation."`,
+};
+
+/** The fault rows: a short drop the SDK rides out, and a restart it gives up on (docs/network.md). */
+const faultScenarios = (sdk: Generation): Scenario[] => [
+  {
+    name: 'a short drop (1 s) of one member: its SDK reconnects, both elements stay joined, no peer-leave, no repeated peer-join',
+    faults: true,
+    byElement: true,
+    async run(stage) {
+      const alice = stage.mount('alice', 'alice');
+      await stage.joined('alice');
+      const bob = stage.mount('bob', 'bob');
+      await stage.joined('bob');
+      await stage.until('alice: peer-join bob');
+      await stage.until('bob: peer-join alice');
+      await stage.world.drop('alice', SHORT_DROP_MS);
+      // CONNECTED once by its join, once more by its reconnection.
+      await stage.until(/^alice: connection \w+->CONNECTED$/, 2);
+      // Time for what a wrong reconnection brings (a peer-leave, a repeated peer-join, an error) to show.
+      await pause(1500);
+      await stage.check('alice', 'both elements joined', () => alice.state === 'joined' && bob.state === 'joined');
+      await stage.removeAll();
+    },
+    expected: (roomId) => [
+      `alice: joined ${roomId} alice`,
+      'alice: peer-join bob [bob]',
+      'alice: [both elements joined]',
+      `alice: left ${roomId} alice`,
+      `bob: joined ${roomId} bob`,
+      'bob: peer-join alice [alice]',
+      `bob: left ${roomId} bob`,
+    ],
+  },
+  {
+    name: 'an emulator restart that forgot the rooms, the rejoin refused: the SDK gives up, error connection-lost, every captured track ended; join() works once joins are taken again',
+    faults: true,
+    media: true,
+    async run(stage) {
+      const alice = stage.mount('alice', 'alice', DEVICES);
+      await stage.joined('alice');
+      await stage.until('alice: local-media camera=true microphone=true');
+      await stage.world.refuseJoins('alice');
+      await stage.world.restart({ keepRooms: false });
+      await stage.until('alice: left');
+      await stage.check(
+        'alice',
+        'has no live captured track',
+        () => liveCaptured(stage.capturedBy('alice')).length === 0,
+      );
+      await stage.world.clearFaults();
+      const joining = alice.join().then(
+        () => 'resolved',
+        (error: Error) => `rejected ${error.message}`,
+      );
+      await stage.until('alice: local-media camera=true microphone=true', 2);
+      stage.log.push(`alice: join() ${await joining}`);
+      await stage.removeAll();
+    },
+    expected: (roomId) => [
+      `alice: joined ${roomId} alice`,
+      'alice: local-media camera=true microphone=true',
+      // Every device released at once, before the error (docs/network.md#connection-lost).
+      'alice: local-media camera=false microphone=false',
+      `alice: error connection-lost ${REJOIN_FAILED[sdk](roomId)} []`,
+      `alice: left ${roomId} alice`,
+      `alice: joined ${roomId} alice`,
+      'alice: local-media camera=true microphone=true',
+      'alice: join() resolved',
+      'alice: local-media camera=false microphone=false',
+      `alice: left ${roomId} alice`,
+      'alice: [has no live captured track]',
+    ],
+  },
+];
+
 const scenariosFor = (sdk: Generation): Scenario[] => [
   {
     name: 'joins an empty room, and leaves it when removed',
@@ -603,6 +710,7 @@ const scenariosFor = (sdk: Generation): Scenario[] => [
   SAME_PAGE[sdk],
   SAME_PAGE_AUDIENCE[sdk],
   ...mediaScenarios(sdk),
+  ...faultScenarios(sdk),
 ];
 
 /** The scenario tables, one per SDK generation. */
@@ -616,6 +724,9 @@ function scenarioNamed(sdk: Generation, name: string): Scenario {
 
 /** Whether scenario `name` captures and publishes (run only where media is carried). */
 export const carriesMedia = (sdk: Generation, name: string): boolean => scenarioNamed(sdk, name).media === true;
+
+/** Whether scenario `name` injects faults (run only where they can be injected). */
+export const injectsFaults = (sdk: Generation, name: string): boolean => scenarioNamed(sdk, name).faults === true;
 
 /** The names of the `sdk` table's scenarios, in order. */
 export const scenarioNames = (sdk: Generation): string[] => TABLES[sdk].map((scenario) => scenario.name);

@@ -70,6 +70,19 @@ export function sdkMessage(sentence: string, docPage = 'index.html'): string {
   return `${sentence} \nRefer to: https://web.sdk.qcloud.com/trtc/webrtc/doc/en/${docPage}\n`;
 }
 
+/**
+ * An error's message as trtc-js-sdk's RtcError (`class vr` in trtc.esm.js) ends it: with its code's name and hex
+ * value, ` <JOIN_ROOM_FAILED 0x4004>`. Given here to the reconnection's errors (the conformance tables compare
+ * them with the SDK's); the double's other errors do not carry it yet.
+ */
+const CODE_NAMES: Readonly<Record<number, string>> = {
+  [JOIN_ROOM_FAILED]: 'JOIN_ROOM_FAILED',
+  [SIGNAL_CHANNEL_RECONNECTION_FAILED]: 'SIGNAL_CHANNEL_RECONNECTION_FAILED',
+};
+function taggedMessage(code: number, message: string): string {
+  return `${message} <${CODE_NAMES[code] ?? 'UNKNOWN'} 0x${code.toString(16)}>`;
+}
+
 /** The SDK's `client-banned` message for each reason, as it builds them ("client was banned because of …."). */
 export const BAN_MESSAGES: Readonly<Record<RemovalReason, string>> = Object.freeze({
   kick: sdkMessage('client was banned because of duplicated userId joining the room.'),
@@ -349,8 +362,10 @@ export class EmulatedV4Client {
   }
 
   /**
-   * trtc-js-sdk's SignalChannel.reconnect (trtc.esm.js 4.15.22): a fresh socket per attempt, each given
-   * `da(attempt)` ms (2, 2, 3, 3, 5, 5, 8, 8, then 13 s) before the next, 30 attempts, then `error` 0x4006
+   * trtc-js-sdk's SignalChannel.reconnect (trtc.esm.js 4.15.22): a fresh socket per attempt, the first at once
+   * (onclose → reconnect()), each given `da(attempt)` ms (2, 2, 3, 3, 5, 5, 8, 8, then 13 s) before the next (a
+   * refused socket's onerror does not hasten it: reconnect() returns while a try's timer runs), 30 attempts, then
+   * the 30th's timer finds the count spent: `error` 0x4006
    * (SIGNAL_CHANNEL_RECONNECTION_FAILED). A reconnected socket resumes the session (CHANNEL_RECONNECT_RESULT 0,
    * then syncUserList); a session the server no longer has makes it join again (reJoin).
    */
@@ -360,7 +375,6 @@ export class EmulatedV4Client {
     const { sdkAppId, userId, userSig } = this.config;
     const roomId = this.roomId!;
     for (let attempt = 1; attempt <= attempts; attempt++) {
-      await retryPause(delayMs(attempt));
       if (reconnection.cancelled || this.destroyed) return;
       this.announced = [];
       try {
@@ -396,17 +410,29 @@ export class EmulatedV4Client {
         // The service answered and refused (it has a code of its own for it): the SDK's reJoin failed.
         if ((error as { extraCode?: unknown })?.extraCode !== undefined) {
           if (reconnection.cancelled || this.destroyed) return;
+          // The service was reached: the try's socket opened (onopen: CONNECTED) and its CHANNEL_RECONNECT_RESULT
+          // refused the session, so Client.reJoin closed the signal channel and connected it again
+          // (signalChannel_.close(), connect(): DISCONNECTED, CONNECTING, CONNECTED) before its join was refused.
+          this.setConnectionState('CONNECTED');
+          this.setConnectionState('DISCONNECTED');
+          this.setConnectionState('CONNECTING');
+          this.setConnectionState('CONNECTED');
           this.reset();
           this.fire(
             'error',
             new EmulatedRtcError(
               JOIN_ROOM_FAILED,
-              sdkMessage(`reJoin room: ${String(roomId)} failed, please check your network.`),
+              taggedMessage(
+                JOIN_ROOM_FAILED,
+                sdkMessage(`reJoin room: ${String(roomId)} failed, please check your network.`),
+              ),
             ),
           );
           return;
         }
       }
+      // The try failed: the next comes when its timer runs out.
+      await retryPause(delayMs(attempt));
     }
     if (reconnection.cancelled || this.destroyed) return;
     this.reset();
@@ -414,7 +440,10 @@ export class EmulatedV4Client {
       'error',
       new EmulatedRtcError(
         SIGNAL_CHANNEL_RECONNECTION_FAILED,
-        sdkMessage('signal channel reconnection failed, please check your network.'),
+        taggedMessage(
+          SIGNAL_CHANNEL_RECONNECTION_FAILED,
+          sdkMessage('signal channel reconnection failed, please check your network.'),
+        ),
       ),
     );
   }

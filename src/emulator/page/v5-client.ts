@@ -6,6 +6,7 @@
  * SDK's internal errors as its `RtcError.convertFrom` does. Read from trtc-sdk-v5 5.17.1's trtc.esm.js.
  */
 import { retryPause } from './retry-pause.js';
+import { sdkMessage } from './v4-client.js';
 import { HandlerMap, type Handler } from './handlers.js';
 import type { TrtcV5EnterRoomParams } from '../../sdk/v5.js';
 import { syncPeers, type BackendMembership, type FaultQueue, type RoomBackend } from './backend.js';
@@ -434,12 +435,13 @@ export class EmulatedV5Trtc {
    * The connection to the service is gone: reconnect as trtc-sdk-v5 5.17.1 does (trtc.esm.js). Its
    * SignalChannel.onclose emits DISCONNECTED and starts its reconnection; `reconnect()` calls the retried
    * `connect()` (the `Wt({ settings: { retries: 1 / 0, timeout: 2e3 } })` decorator: no end, 2 s apart), which
-   * emits CONNECTING with `isReconnecting`, then CONNECTED: there is no RECONNECTING state. Each failed connection
-   * counts in its firewall detector (`qo.increaseTimeoutCount`), which at 3 fires ERROR OPERATION_FAILED with
-   * extraCode 5501 once, and the SDK goes on retrying. Once connected, its `reconnect` command resumes the session
-   * (`syncUserList` then: who left meanwhile exits, who came enters); a session the server no longer has makes it
-   * join again (`reJoin`), and a refused rejoin exits the room and fires ERROR (JOIN_ROOM_FAILED, converted:
-   * SERVER_ERROR).
+   * emits CONNECTING with `isReconnecting`, then CONNECTED: there is no RECONNECTING state. A try whose socket
+   * fails goes back to DISCONNECTED (the socket is bound to SignalChannel.onerror), the next try to CONNECTING.
+   * Each failed connection counts in its firewall detector (`qo.increaseTimeoutCount`), which at 3 fires ERROR
+   * OPERATION_FAILED with extraCode 5501 once, and the SDK goes on retrying. Once connected, its `reconnect` command
+   * resumes the session (`syncUserList` then: who left meanwhile exits, who came enters); a session the server no
+   * longer has makes it join again (`reJoin`), and a refused rejoin exits the room and fires ERROR
+   * (JOIN_ROOM_FAILED, converted: SERVER_ERROR).
    */
   private lost(_error: Error): void {
     if (!this.membership || this.reconnection) return;
@@ -453,9 +455,10 @@ export class EmulatedV5Trtc {
   private async reconnect(reconnection: { cancelled: boolean }, lost: BackendMembership): Promise<void> {
     const request = this.request!;
     const stopped = () => reconnection.cancelled || this.destroyed;
-    this.setConnectionState('CONNECTING');
     for (;;) {
       if (stopped()) return;
+      // Each try is a call of the retried connect(), which emits CONNECTING (trtc.esm.js, SignalChannel.connect).
+      this.setConnectionState('CONNECTING');
       this.announced = [];
       try {
         const membership = await this.backend.join(
@@ -488,19 +491,33 @@ export class EmulatedV5Trtc {
           this.reconnection = undefined;
           this.peers.clear();
           if (this.guarded) this.guard.delete(this.guarded.key, this.guarded.scene);
+          // The service was reached: the retried connect() got through (CONNECTED) and the reconnect command was
+          // refused, so Room.reJoin closed the signal channel and connected it again (signalChannel.close(),
+          // connect(): DISCONNECTED, CONNECTING, CONNECTED) before its join was refused and it exited the room.
+          this.setConnectionState('CONNECTED');
+          this.setConnectionState('DISCONNECTED');
+          this.setConnectionState('CONNECTING');
+          this.setConnectionState('CONNECTED');
           this.setConnectionState('DISCONNECTED');
           const roomId = request.roomId;
           this.fire(
             V5_EVENT.ERROR,
             convertToV5Error(
-              Object.assign(new Error(`reJoin room: ${String(roomId)} failed, please check your network.`), {
-                getCode: () => CORE.JOIN_ROOM_FAILED,
-              }),
+              // Its message as the SDK's builder gives it, with the pointer to the documentation (trtc.esm.js: the
+              // message function ends it with "Refer to: " and the page).
+              Object.assign(
+                new Error(sdkMessage(`reJoin room: ${String(roomId)} failed, please check your network.`)),
+                {
+                  getCode: () => CORE.JOIN_ROOM_FAILED,
+                },
+              ),
             ),
           );
           return;
         }
-        // The connection could not be made: the firewall detector counts it, and the SDK tries again in 2 s.
+        // The connection could not be made. The try's socket is bound to SignalChannel.onerror (connectWS →
+        // bindSocket), which emits DISCONNECTED; the firewall detector counts it; the SDK tries again in 2 s.
+        this.setConnectionState('DISCONNECTED');
         this.failedConnections++;
         if (this.failedConnections >= 3 && !this.firewallErrorFired) {
           this.firewallErrorFired = true;

@@ -2,9 +2,10 @@
 // column must give the events the table states, and all columns the same record, state and connection changes
 // included. The pages are served from the networked emulator's own origin (it refuses other origins) by
 // real-sdk-page.mjs; a second tab holds the other users of the columns that put real SDK clients in the room.
-// A column is { name, proxy?, media?, enter, exit, removeUser, dismissRoom, members, cleanUp } driven from Node,
-// or the in-page double ('double'); this file makes the emulator's column for either SDK. The media rows run
-// only in the columns that carry media (not `media: false`): the emulator's (its media server) and the double.
+// A column is { name, proxy?, media?, faults?, enter, exit, removeUser, dismissRoom, drop, refuseJoins, restart,
+// clearFaults, members, cleanUp } driven from Node, or the in-page double ('double'); this file makes the
+// emulator's column for either SDK. The media rows run only in the columns that carry media (not `media: false`),
+// the fault rows only in those that inject faults (not `faults: false`): the emulator's and the double.
 import assert from 'node:assert/strict';
 import { resolve } from 'node:path';
 import { CommonClient } from 'tencentcloud-sdk-nodejs-common';
@@ -17,13 +18,13 @@ export const SDK_APP_ID = 1400000001;
 const pageScript = `
 import TRTCv4 from 'trtc-js-sdk/trtc.esm.js';
 import TRTCv5 from 'trtc-sdk-v5';
-import { scenarioNames, expectedFor, roomFor, runScenario, carriesMedia } from '${root}/test/support/conformance.ts';
+import { scenarioNames, expectedFor, roomFor, runScenario, carriesMedia, injectsFaults } from '${root}/test/support/conformance.ts';
 import { createTrtcEmulator } from '${root}/src/testing/index.ts';
 
 TRTCv4.Logger.setLogLevel(TRTCv4.Logger.LogLevel.NONE);
 TRTCv5.setLogLevel(5);
 const REAL = { v4: TRTCv4, v5: TRTCv5 };
-Object.assign(window, { scenarioNames, expectedFor, roomFor, carriesMedia });
+Object.assign(window, { scenarioNames, expectedFor, roomFor, carriesMedia, injectsFaults });
 
 const roomRef = (roomId) => ({ sdkAppId: ${SDK_APP_ID}, ...(typeof roomId === 'string' ? { strRoomId: roomId } : { roomId }) });
 const USER_SIG = 'stand-in-sig';
@@ -53,6 +54,10 @@ const movedFromNode = (sdk, name, proxy, movesAfterJoin) => ({
   exit: (roomId, userId) => window.moveWorld(name, 'exit', roomId, userId),
   removeUser: (roomId, userId) => window.moveWorld(name, 'removeUser', roomId, userId),
   dismissRoom: (roomId) => window.moveWorld(name, 'dismissRoom', roomId),
+  drop: (userId, durationMs) => window.moveWorld(name, 'drop', userId, durationMs),
+  refuseJoins: (userId) => window.moveWorld(name, 'refuseJoins', userId),
+  restart: (options) => window.moveWorld(name, 'restart', options),
+  clearFaults: () => window.moveWorld(name, 'clearFaults'),
 });
 
 /** The double: the other users are clients of another page of the same in-memory emulator. */
@@ -71,6 +76,11 @@ const double = (sdk) => {
     exit: (roomId, userId) => others.get(roomId + '/' + userId).exit(),
     removeUser: (roomId, userId) => emulator.admin.removeUsers({ ...roomRef(roomId), userIds: [userId] }),
     dismissRoom: (roomId) => emulator.admin.dismissRoom(roomRef(roomId)),
+    // The in-memory emulator's faults (admin.faults), as the networked one's in the other columns.
+    drop: async (userId, durationMs) => void emulator.admin.faults.drop({ userId, durationMs }),
+    refuseJoins: async (userId) => void emulator.admin.faults.refuseJoins({ userId }),
+    restart: (options) => emulator.admin.faults.restart(options),
+    clearFaults: async () => emulator.admin.faults.clear(),
   };
 };
 
@@ -126,13 +136,22 @@ export async function startConformanceRig(t, { extraArgs = [] } = {}) {
     removeUser: (roomId, userId) =>
       admin.request(byRoom('RemoveUser', roomId), { SdkAppId: SDK_APP_ID, RoomId: roomId, UserIds: [userId] }),
     dismissRoom: (roomId) => admin.request(byRoom('DismissRoom', roomId), { SdkAppId: SDK_APP_ID, RoomId: roomId }),
+    // The emulator's fault API in Node (server.faults: the same as POST /faults and /restart). A drop names the
+    // user only: trtc-sdk-v5's reconnection socket names no room (only trtc-js-sdk's does, with rc=1).
+    drop: (userId, durationMs) => void rig.server.faults.drop({ userId, durationMs }),
+    refuseJoins: (userId) => void rig.server.faults.refuseJoins({ userId }),
+    restart: (options) => rig.server.faults.restart(options),
+    clearFaults: () => rig.server.faults.clear(),
     members: (roomId) => rig.server.rooms().find((room) => room.roomId === roomId)?.members ?? [],
-    cleanUp: () => elsewhere.evaluate(() => window.other.leaveAll()),
+    cleanUp: async () => {
+      rig.server.faults.clear();
+      await elsewhere.evaluate(() => window.other.leaveAll());
+    },
   });
 
   let columns = {};
-  await page.exposeFunction('moveWorld', async (column, action, roomId, userId) => {
-    await columns[column][action](roomId, userId);
+  await page.exposeFunction('moveWorld', async (column, action, ...args) => {
+    await columns[column][action](...args);
   });
 
   let nextRoom = 1000;
@@ -146,13 +165,14 @@ export async function startConformanceRig(t, { extraArgs = [] } = {}) {
     for (const name of names) {
       await t.test(name, async () => {
         const media = await page.evaluate(([sdk, name]) => window.carriesMedia(sdk, name), [sdk, name]);
+        const faults = await page.evaluate(([sdk, name]) => window.injectsFaults(sdk, name), [sdk, name]);
         const n = ++nextRoom;
         const room = await page.evaluate(([sdk, name, n]) => window.roomFor(sdk, name, n), [sdk, name, n]);
         const expected = await page.evaluate(([sdk, name, n]) => window.expectedFor(sdk, name, n), [sdk, name, n]);
         const stated = (log) => log.filter((line) => !/: (state|connection) /.test(line));
         const records = {};
         for (const column of nodeColumns) {
-          if (media && column.media === false) continue;
+          if ((media && column.media === false) || (faults && column.faults === false)) continue;
           try {
             records[column.name] = await page.evaluate(
               ([sdk, name, column, n, proxy, moves]) => window.run(sdk, name, column, n, proxy, moves),
