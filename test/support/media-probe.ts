@@ -34,6 +34,12 @@ export const remoteTile = (el: TrtcRoom | null, userId: string): Element | null 
 export const remoteVideoTrack = (el: TrtcRoom | null, userId: string): MediaStreamTrack | null =>
   liveTrack(remoteTile(el, userId)?.querySelector('video'), 'video');
 
+/** Whether userId's tile of `el` shows a picture: a live video track of which a frame has arrived. */
+export const remoteVideoShowing = (el: TrtcRoom | null, userId: string): boolean => {
+  const video = remoteTile(el, userId)?.querySelector('video');
+  return !!video && remoteVideoTrack(el, userId) !== null && video.readyState >= HTMLMediaElement.HAVE_CURRENT_DATA;
+};
+
 /** The live audio track playing in userId's tile of `el`, if any. */
 export const remoteAudioTrack = (el: TrtcRoom | null, userId: string): MediaStreamTrack | null =>
   liveTrack(remoteTile(el, userId)?.querySelector('audio'), 'audio');
