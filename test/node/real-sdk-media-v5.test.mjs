@@ -63,9 +63,10 @@ window.moving = (el, userId) => new Promise((resolve) => {
   const look = () => {
     const video = window.remoteVideo(el, userId);
     if (!video || !video.videoWidth) return setTimeout(look, 50);
-    const first = video.getVideoPlaybackQuality().totalVideoFrames;
-    video.requestVideoFrameCallback(() => video.requestVideoFrameCallback(() =>
-      resolve({ width: video.videoWidth, advanced: video.getVideoPlaybackQuality().totalVideoFrames - first })));
+    // Counted on the frames presented (the callbacks' own count): getVideoPlaybackQuality() lags under load (a full
+    // run saw 0 advanced between two callbacks).
+    video.requestVideoFrameCallback((_now, first) => video.requestVideoFrameCallback((_later, second) =>
+      resolve({ width: video.videoWidth, advanced: second.presentedFrames - first.presentedFrames })));
   };
   look();
 });
