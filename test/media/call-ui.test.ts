@@ -5,7 +5,7 @@ import { expect, waitUntil } from '@open-wc/testing';
 import '../../src/index.js';
 import type { TrtcRoom } from '../../src/index.js';
 import { createTrtcEmulator, type TrtcEmulator } from '../../src/testing/index.js';
-import { refuseAudibleAutoplay } from './media-support.js';
+import { playedDuring, refuseAudibleAutoplay } from './media-support.js';
 
 type Generation = { name: 'v4' | 'v5'; sdk: (emulator: TrtcEmulator) => unknown };
 const GENERATIONS: Generation[] = [
@@ -193,18 +193,10 @@ for (const gen of GENERATIONS) {
     if (gen.name === 'v5')
       it('v5: a click elsewhere in the page plays the blocked audio (the SDK resumes it itself) and part="unblock" goes', async () => {
         const alice = await blockedListener(gen);
-        const original = HTMLMediaElement.prototype.play;
-        const played: HTMLMediaElement[] = [];
-        HTMLMediaElement.prototype.play = function (this: HTMLMediaElement) {
-          played.push(this);
-          return original.call(this);
-        };
-        try {
+        const played = await playedDuring(async () => {
           document.body.click();
           await waitUntil(() => !$(alice.el, '[part="unblock"]'), 'the button goes once the SDK plays it', TIMEOUT);
-        } finally {
-          HTMLMediaElement.prototype.play = original;
-        }
+        });
         const audible = played.filter((element) => !element.muted);
         expect(audible.length, 'the SDK played the refused audio').to.equal(1);
         expect(audible[0].paused).to.equal(false);

@@ -4,6 +4,7 @@ import type { TrtcRoom } from '../../src/index.js';
 import { createTrtcEmulator, type TrtcEmulator } from '../../src/testing/index.js';
 import {
   framesAdvance,
+  playedDuring,
   refuseAudibleAutoplay,
   SECOND_CAMERA,
   stubGetUserMedia,
@@ -524,17 +525,7 @@ for (const gen of GENERATIONS) {
       } finally {
         restore();
       }
-      const original = HTMLMediaElement.prototype.play;
-      const played: HTMLMediaElement[] = [];
-      HTMLMediaElement.prototype.play = function (this: HTMLMediaElement) {
-        played.push(this);
-        return original.call(this);
-      };
-      try {
-        await alice.el.resumeAudio();
-      } finally {
-        HTMLMediaElement.prototype.play = original;
-      }
+      const played = await playedDuring(() => alice!.el.resumeAudio());
       const audible = played.filter(
         (element) => !element.muted && (element.srcObject as MediaStream | null)?.getAudioTracks().length,
       );

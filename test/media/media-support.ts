@@ -89,3 +89,19 @@ export function refuseAudibleAutoplay(): () => void {
     Element.prototype.setAttribute = setAttribute;
   };
 }
+
+/** Every media element `act()` plays (HTMLMediaElement.prototype.play watched meanwhile, then restored). */
+export async function playedDuring(act: () => Promise<unknown>): Promise<HTMLMediaElement[]> {
+  const original = HTMLMediaElement.prototype.play;
+  const played: HTMLMediaElement[] = [];
+  HTMLMediaElement.prototype.play = function (this: HTMLMediaElement) {
+    played.push(this);
+    return original.call(this);
+  };
+  try {
+    await act();
+  } finally {
+    HTMLMediaElement.prototype.play = original;
+  }
+  return played;
+}
