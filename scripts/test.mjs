@@ -1,5 +1,5 @@
 // `npm test`: three phases, each printed when it ends:
-//   checks:  type-check (tsc), then `npm run lint` (scripts/lint.mjs), alongside the browser phase;
+//   checks:  type-check (tsc), then `npm run lint` (scripts/lint.mjs), alongside the Node phase;
 //   browser: the browser suites (web-test-runner in Chromium; the SDKs' expected logs filtered, see
 //            scripts/browser-logs.mjs), in two instances side by side (BROWSER_SHARES);
 //   node:    after the browser phase (the two together starve web-test-runner's page starts on 2 cores), the Node
@@ -152,22 +152,9 @@ const usesDist = (file) => USES_DIST.some((name) => file.endsWith(`/${name}`));
 async function node(only = []) {
   const since = Date.now();
   const concurrency = Number(process.env.NODE_TEST_CONCURRENCY ?? 3);
-  // The longest files first (as measured in a full run), so that none of them starts last and holds up the end; pack
-  // after the three longest, as it waits for the build first.
-  const first = [
-    'real-sdk-media-v4.test.mjs',
-    'real-sdk-emulator.test.mjs',
-    'real-sdk-media-v5.test.mjs',
-    'pack.test.mjs',
-    'v5-conformance.test.mjs',
-    'demo-e2e.test.mjs',
-    'demo-media.test.mjs',
-    'emulator-faults.test.mjs',
-    'media-pages.test.mjs',
-    'angular-aot.test.mjs',
-    'v4-conformance.test.mjs',
-    'demo-page.test.mjs',
-  ];
+  // The longest files first, so that none of them starts last and holds up the end; not the three real-SDK media files
+  // together (fake cameras in six pages and the build at once slowed each of them about twofold in a full run).
+  const first = ['pack.test.mjs', 'v4-conformance.test.mjs', 'v5-conformance.test.mjs', 'demo-e2e.test.mjs'];
   const files = readdirSync('test/node')
     .filter((file) => file.endsWith('.test.mjs'))
     .sort((a, b) => (first.includes(b) ? 1 : 0) - (first.includes(a) ? 1 : 0) || first.indexOf(a) - first.indexOf(b))
@@ -214,8 +201,10 @@ async function node(only = []) {
 
 const browserArgs = process.argv.slice(2);
 async function everything() {
-  const checking = checks();
   const browserPhase = await browser([]);
+  // The type-check and lint alongside the Node phase, whose files mostly wait (on browsers, servers, timeouts): beside
+  // the two browser instances they starved the media suites (a wait for a relayed audio track ran out).
+  const checking = checks();
   const nodePhase = await node();
   return [await checking, browserPhase, nodePhase];
 }
