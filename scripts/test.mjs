@@ -1,7 +1,7 @@
 // `npm test`: three phases, each printed when it ends:
-//   checks:  type-check (tsc), then `npm run lint` (scripts/lint.mjs), alongside the Node phase;
+//   checks:  type-check (tsc), then `npm run lint` (scripts/lint.mjs), alongside the browser phase;
 //   browser: the browser suites (web-test-runner in Chromium; the SDKs' expected logs filtered, see
-//            scripts/browser-logs.mjs), in two instances side by side (BROWSER_SHARES);
+//            scripts/browser-logs.mjs);
 //   node:    after the browser phase (the two together starve web-test-runner's page starts on 2 cores), the Node
 //            suites, NODE_TEST_CONCURRENCY files at a time (default 3: most of their time is spent waiting on
 //            browsers, servers and timeouts, not on the CPU), sharing Chromium: one server per set of flags in
@@ -14,7 +14,6 @@
 // phase (all of test/node/, or the files given), with its shared Chromium.
 import { spawn } from 'node:child_process';
 import { mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { BUILT_DIST_ENV } from './built-dist.mjs';
 import { chromiumArgsKey, launchChromiumServer, SHARED_CHROMIUM_ARG_SETS, SHARED_CHROMIUM_ENV } from './chromium.mjs';
 import { lint } from './lint.mjs';
@@ -61,48 +60,14 @@ async function buildDist() {
   return code === 0;
 }
 
-/** A free loopback port (for the web-test-runner instances that run side by side). */
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address();
-      server.close(() => resolve(port));
-    });
-  });
-}
-
-// The browser suites in two web-test-runner instances side by side, each with its own Chromium and one page at a time:
-// the media suites (fake devices, real WebRTC) in one, the rest in the other. One instance with two pages at a time is
-// no good: the page in the background plays no video frames, and the media suites wait for frames.
-const BROWSER_SHARES = [
-  ['test/media/**/*.test.ts', 'test/network.test.ts'],
-  ['test/**/*.test.ts', 'test/**/*.test.tsx', '!test/media/**', '!test/network.test.ts'],
-];
-
 async function browser(args) {
   const since = Date.now();
-  const shares = args.length ? [args] : BROWSER_SHARES;
-  const runs = await Promise.all(
-    shares.map(async (files) =>
-      run(bin('web-test-runner'), [...files, '--static-logging', '--port', String(await freePort())]),
-    ),
-  );
-  let ok = true;
-  let passed = 0;
-  let failed = 0;
-  const texts = [];
-  for (const { code, output } of runs) {
-    const counts = [...output.matchAll(/(\d+) passed, (\d+) failed/g)].at(-1);
-    ok &&= code === 0 && !!counts;
-    passed += Number(counts?.[1] ?? 0);
-    failed += Number(counts?.[2] ?? 0);
-    // Static logging still repeats the final summary: print it once.
-    texts.push(output.replace(/\x1b\[[0-9;]*[A-Za-z]/g, '').replace(/\n{3,}/g, '\n\n'));
-  }
-  report('browser suites (web-test-runner)', since, ok, texts.join('\n'));
-  return { ok, passed, failed };
+  const { code, output } = await run(bin('web-test-runner'), ['--static-logging', ...args]);
+  const counts = [...output.matchAll(/(\d+) passed, (\d+) failed/g)].at(-1);
+  // Static logging still repeats the final summary: print it once.
+  const text = output.replace(/\x1b\[[0-9;]*[A-Za-z]/g, '').replace(/\n{3,}/g, '\n\n');
+  report('browser suites (web-test-runner)', since, code === 0, text);
+  return { ok: code === 0 && !!counts, passed: Number(counts?.[1] ?? 0), failed: Number(counts?.[2] ?? 0) };
 }
 
 // TAP summary lines and subtest headings: everything else a Node suite prints (a failure's block, a warning, a log)
@@ -152,8 +117,7 @@ const usesDist = (file) => USES_DIST.some((name) => file.endsWith(`/${name}`));
 async function node(only = []) {
   const since = Date.now();
   const concurrency = Number(process.env.NODE_TEST_CONCURRENCY ?? 3);
-  // The longest files first, so that none of them starts last and holds up the end; not the three real-SDK media files
-  // together (fake cameras in six pages and the build at once slowed each of them about twofold in a full run).
+  // The longest files first, so that none of them starts last and holds up the end.
   const first = ['pack.test.mjs', 'v4-conformance.test.mjs', 'v5-conformance.test.mjs', 'demo-e2e.test.mjs'];
   const files = readdirSync('test/node')
     .filter((file) => file.endsWith('.test.mjs'))
@@ -201,10 +165,8 @@ async function node(only = []) {
 
 const browserArgs = process.argv.slice(2);
 async function everything() {
-  const browserPhase = await browser([]);
-  // The type-check and lint alongside the Node phase, whose files mostly wait (on browsers, servers, timeouts): beside
-  // the two browser instances they starved the media suites (a wait for a relayed audio track ran out).
   const checking = checks();
+  const browserPhase = await browser([]);
   const nodePhase = await node();
   return [await checking, browserPhase, nodePhase];
 }
