@@ -43,23 +43,29 @@ test('the demo: two tabs with camera and microphone on see each other move, offl
   ]);
   t.after(() => browser.close());
 
+  /** A demo tab on selector `sdk` that joins `room` as userId through the page's form and turns its camera on. */
+  async function joinWithCamera(sdk, room, userId, pages, problems) {
+    // Its own context: its own storage, as a second browser tab of a person would have its own session.
+    const page = await browser.newPage({ viewport: { width: 1100, height: 1000 } });
+    pages.push(page);
+    page.on('pageerror', (error) => problems.push(`${userId}: ${error.message}`));
+    await page.goto(`${server.url}?sdk=${sdk}`);
+    await page.fill('input[name=userId]', userId);
+    await page.fill('input[name=roomId]', room);
+    await page.click('#join');
+    await page.waitForSelector('trtc-room[state=joined]', { timeout: 30_000 });
+    // The element's own buttons, in its shadow root (Playwright's CSS selectors pierce open shadow roots).
+    await page.click(CAMERA);
+    return page;
+  }
+
   for (const { sdk, room, screen } of SELECTORS)
     // A bound, not a timing: the screen share adds up to 45 s of bounded waits to the call's.
     await t.test(`selector ${sdk}`, { timeout: screen ? 180_000 : 120_000 }, async () => {
       const problems = [];
       const pages = [];
       async function joinWithDevices(userId) {
-        // Its own context: its own storage, as a second browser tab of a person would have its own session.
-        const page = await browser.newPage({ viewport: { width: 1100, height: 1000 } });
-        pages.push(page);
-        page.on('pageerror', (error) => problems.push(`${userId}: ${error.message}`));
-        await page.goto(`${server.url}?sdk=${sdk}`);
-        await page.fill('input[name=userId]', userId);
-        await page.fill('input[name=roomId]', room);
-        await page.click('#join');
-        await page.waitForSelector('trtc-room[state=joined]', { timeout: 30_000 });
-        // The element's own buttons, in its shadow root (Playwright's CSS selectors pierce open shadow roots).
-        await page.click(CAMERA);
+        const page = await joinWithCamera(sdk, room, userId, pages, problems);
         await page.click(MICROPHONE);
         await page.$eval('trtc-room', (el) => el.scrollIntoView());
         return page;
@@ -177,18 +183,7 @@ test('the demo: two tabs with camera and microphone on see each other move, offl
       async () => {
         const problems = [];
         const pages = [];
-        async function join(sdk, userId) {
-          const page = await browser.newPage({ viewport: { width: 1100, height: 1000 } });
-          pages.push(page);
-          page.on('pageerror', (error) => problems.push(`${userId}: ${error.message}`));
-          await page.goto(`${server.url}?sdk=${sdk}`);
-          await page.fill('input[name=userId]', userId);
-          await page.fill('input[name=roomId]', room);
-          await page.click('#join');
-          await page.waitForSelector('trtc-room[state=joined]', { timeout: 30_000 });
-          await page.click(CAMERA);
-          return page;
-        }
+        const join = (sdk, userId) => joinWithCamera(sdk, room, userId, pages, problems);
         try {
           const alice = await join(first, 'alice');
           // The first page's camera is on its carrier's media (trtc-js-sdk's only from its publish).
