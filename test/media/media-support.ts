@@ -20,44 +20,8 @@ export function stubGetUserMedia(name: string, message = `Stubbed ${name}.`): ()
   };
 }
 
-/** The id of the stubbed second camera (`stubSecondCamera`). */
-export const SECOND_CAMERA = 'second-camera';
-
-/**
- * Chromium's fake devices have one camera: this lists a second one (`present`) and captures the fake camera when
- * getUserMedia asks for it exactly (as both SDKs do). `asked` counts those captures. Restore with `restore()`.
- */
-export function stubSecondCamera() {
-  const devices = navigator.mediaDevices;
-  const { enumerateDevices, getUserMedia } = devices;
-  const stub = {
-    present: true,
-    asked: 0,
-    restore() {
-      Object.assign(devices, { enumerateDevices, getUserMedia });
-    },
-    /** Plugs the second camera in or out, with the browser's `devicechange`. */
-    plug(present: boolean) {
-      stub.present = present;
-      devices.dispatchEvent(new Event('devicechange'));
-    },
-  };
-  devices.enumerateDevices = async () => {
-    const list = await enumerateDevices.call(devices);
-    if (!stub.present) return list;
-    const second = { deviceId: SECOND_CAMERA, groupId: 'second', kind: 'videoinput', label: 'Second camera' };
-    return [...list, { ...second, toJSON: () => second } as MediaDeviceInfo];
-  };
-  devices.getUserMedia = (constraints?: MediaStreamConstraints) => {
-    const video = constraints?.video;
-    const exact = typeof video === 'object' ? (video.deviceId as { exact?: string } | undefined)?.exact : undefined;
-    if (exact !== SECOND_CAMERA) return getUserMedia.call(devices, constraints);
-    if (!stub.present) return Promise.reject(new DOMException('Requested device not found', 'OverconstrainedError'));
-    stub.asked++;
-    return getUserMedia.call(devices, { ...constraints, video: true });
-  };
-  return stub;
-}
+// The second camera's stub is shared with the Node suites' real-SDK pages.
+export { SECOND_CAMERA, stubSecondCamera } from '../support/media-probe.js';
 
 /**
  * What a browser does before a user gesture (Chromium's `--autoplay-policy=document-user-activation-required`):

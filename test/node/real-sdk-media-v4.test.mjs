@@ -13,22 +13,6 @@ const WAIT = { timeout: 25_000 };
  * shared with the conformance tables' media rows) for the captured tracks and the remote tiles.
  */
 function installHelpers() {
-  const getUserMedia = navigator.mediaDevices.getUserMedia.bind(navigator.mediaDevices);
-  // A second camera (Chromium's fake devices have one): listed while window.secondCamera, captured as the fake one.
-  window.secondCameraCaptures = 0;
-  const enumerateDevices = navigator.mediaDevices.enumerateDevices.bind(navigator.mediaDevices);
-  navigator.mediaDevices.enumerateDevices = async () => {
-    const list = await enumerateDevices();
-    const second = { deviceId: 'second-camera', groupId: 'second', kind: 'videoinput', label: 'Second camera' };
-    return window.secondCamera ? [...list, { ...second, toJSON: () => second }] : list;
-  };
-  navigator.mediaDevices.getUserMedia = async (constraints) => {
-    if (window.secondCamera && constraints?.video?.deviceId?.exact === 'second-camera') {
-      window.secondCameraCaptures++;
-      constraints = { ...constraints, video: true };
-    }
-    return getUserMedia(constraints);
-  };
   const probe = window.mediaProbe;
   window.captured = probe.recordCaptures();
   window.media = [];
@@ -196,14 +180,14 @@ test('<trtc-room> media on the unmodified trtc-js-sdk through the emulator, two 
       const audioBefore = await alice.evaluate(() => window.remoteAudioTrack('bob')?.id);
       const seenBefore = await alice.evaluate(() => window.media.length);
       const mark = await bob.evaluate(() => {
-        window.secondCamera = true;
+        window.secondCamera.present = true;
         window.beforeSwitch = [...window.captured];
         window.elementOf().cameraId = 'second-camera';
         return window.media.length;
       });
       await bob.waitForFunction(
         () =>
-          window.secondCameraCaptures > 0 &&
+          window.secondCamera.asked > 0 &&
           window.captured.some(
             (track) => track.kind === 'video' && track.readyState === 'live' && !window.beforeSwitch.includes(track),
           ) &&

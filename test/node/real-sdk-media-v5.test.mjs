@@ -12,22 +12,6 @@ const SDK_APP_ID = 1400000001;
 // Runs before the page's own script: records the SDK's peer connections and peer-media events. What it captures
 // and shows is read with test/support/media-probe.ts (window.mediaProbe, shared with the conformance tables).
 const init = `
-const getUserMedia = navigator.mediaDevices.getUserMedia.bind(navigator.mediaDevices);
-// A second camera (Chromium's fake devices have one): listed while window.secondCamera, captured as the fake one.
-window.secondCameraCaptures = 0;
-const enumerateDevices = navigator.mediaDevices.enumerateDevices.bind(navigator.mediaDevices);
-navigator.mediaDevices.enumerateDevices = async () => {
-  const list = await enumerateDevices();
-  const second = { deviceId: 'second-camera', groupId: 'second', kind: 'videoinput', label: 'Second camera' };
-  return window.secondCamera ? [...list, { ...second, toJSON: () => second }] : list;
-};
-navigator.mediaDevices.getUserMedia = async (constraints) => {
-  if (window.secondCamera && constraints?.video?.deviceId?.exact === 'second-camera') {
-    window.secondCameraCaptures++;
-    constraints = { ...constraints, video: true };
-  }
-  return getUserMedia(constraints);
-};
 /** The tracks captured since the last call() (it empties the list). */
 Object.defineProperty(window, 'captured', { get: () => window.mediaProbe.recordCaptures() });
 window.liveCaptured = (kind) => window.mediaProbe.liveCaptured().filter((k) => !kind || k === kind).length;
@@ -175,7 +159,7 @@ test(
           async () => {
             const before = await alice.page.evaluate((el) => {
               const element = document.querySelector(`trtc-room[data-number="${el}"]`);
-              window.secondCamera = true;
+              window.secondCamera.present = true;
               window.localMedia = [];
               window.beforeSwitch = [...window.captured];
               element.cameraId = 'second-camera';
@@ -184,7 +168,7 @@ test(
             assert.deepEqual(before.sort(), ['audio', 'video']);
             await alice.page.waitForFunction(
               () =>
-                window.secondCameraCaptures > 0 &&
+                window.secondCamera.asked > 0 &&
                 window.captured.some(
                   (t) => t.kind === 'video' && t.readyState === 'live' && !window.beforeSwitch.includes(t),
                 ) &&

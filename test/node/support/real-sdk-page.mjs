@@ -17,6 +17,9 @@ import * as mediaProbe from '${root}/test/support/media-probe.ts';
 // What the page captures and shows, read as the conformance tables' media rows read it.
 window.mediaProbe = mediaProbe;
 mediaProbe.recordCaptures();
+// A second camera (Chromium's fake devices have one), listed once a test sets secondCamera.present.
+window.secondCamera = mediaProbe.stubSecondCamera();
+window.secondCamera.present = false;
 window.TRTCv4 = TRTCv4;
 window.TRTCv5 = TRTCv5;
 window.reports = [];
