@@ -49,8 +49,39 @@ export const SHARED_CHROMIUM_ARG_SETS = [[], [LOOPBACK_ONLY], FAKE_DEVICES, [LOO
 /** The key of a set of extra arguments: the same flags in any order give the same browser. */
 export const chromiumArgsKey = (extraArgs) => [...new Set(extraArgs)].sort().join('\n');
 
+/**
+ * Playwright's own `--disable-features` list (playwright-core's src/server/chromium/chromiumSwitches.ts, 1.65), which
+ * test/node/chromium.test.mjs checks against the installed playwright-core: Chromium keeps only the last
+ * `--disable-features` it is given, so PLAYWRIGHT_FEATURES_OFF repeats Playwright's before adding to it.
+ */
+export const PLAYWRIGHT_FEATURES_OFF = [
+  'AvoidUnnecessaryBeforeUnloadCheckSync',
+  'DestroyProfileOnBrowserClose',
+  'HttpsUpgrades',
+  'HttpsFirstBalancedModeAutoEnable',
+  'LensOverlay',
+  'MediaRouter',
+  'PaintHolding',
+  'ThirdPartyStoragePartitioning',
+  'AvoidCorsURLLoaderRestartOnRedirect',
+  'TcpPortRandomizationWin',
+  'OptimizationHints',
+  'NetworkTimeServiceQuerying',
+  'AimEnabled',
+  'PreconnectToSearch',
+  'msForceBrowserSignIn',
+  'msEdgeUpdateLaunchServicesPreferredVersion',
+];
+/**
+ * The omnibox's WebUI popups. Headless Chromium (156) preloads them, in a renderer of their own, for every window it
+ * opens, and Playwright opens a window for every browser context: about 2 s of CPU a context on this 2-core machine,
+ * which the Node suites pay a few hundred times (each page of theirs is a fresh context). No test page has an omnibox.
+ */
+export const OMNIBOX_POPUPS = ['WebUIOmniboxPopup', 'WebUIOmniboxFullPopup', 'WebUIOmniboxAimPopup'];
+
 function launchOptions(extraArgs) {
-  return { executablePath: findChromium(), headless: true, args: [...chromiumArgs, ...extraArgs] };
+  const featuresOff = `--disable-features=${[...PLAYWRIGHT_FEATURES_OFF, ...OMNIBOX_POPUPS].join(',')}`;
+  return { executablePath: findChromium(), headless: true, args: [...chromiumArgs, featuresOff, ...extraArgs] };
 }
 
 /**
