@@ -1,6 +1,6 @@
 import { esbuildPlugin } from '@web/dev-server-esbuild';
 import { chromeLauncher } from '@web/test-runner-chrome';
-import { chromiumArgs, findChromium } from './scripts/chromium.mjs';
+import { chromiumArgs, FAKE_DEVICES, findChromium } from './scripts/chromium.mjs';
 import { commonjsPackages } from './scripts/commonjs-packages.mjs';
 import { bundledTrtcSdkV5 } from './scripts/bundled-sdk-v5.mjs';
 import { svelteComponents } from './scripts/svelte-components.mjs';
@@ -12,10 +12,9 @@ const packageSource = {
   resolveImport: ({ source }) => (source === 'trtc-room' ? '/src/index.ts' : undefined),
 };
 
-// Chromium's fake camera and microphone (a moving test pattern and a tone), with permission granted without a
-// prompt: the media suites (test/media/) capture from them. No other suite asks for a device, so one browser
+// Chromium's fake camera and microphone (FAKE_DEVICES: a moving test pattern and a tone), with permission granted
+// without a prompt: the media suites (test/media/) capture from them. No other suite asks for a device, so one browser
 // serves all (a group of its own would also run whenever a single file is given on the command line).
-export const MEDIA_ARGS = ['--use-fake-device-for-media-stream', '--use-fake-ui-for-media-stream'];
 
 export default {
   files: ['test/**/*.test.ts', 'test/**/*.test.tsx'],
@@ -36,7 +35,7 @@ export default {
   ],
   browsers: [
     chromeLauncher({
-      launchOptions: { executablePath: findChromium(), headless: true, args: [...chromiumArgs, ...MEDIA_ARGS] },
+      launchOptions: { executablePath: findChromium(), headless: true, args: [...chromiumArgs, ...FAKE_DEVICES] },
     }),
   ],
   testFramework: { config: { timeout: 10000 } },

@@ -9,7 +9,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { launchChromium } from '../../scripts/chromium.mjs';
+import { FAKE_DEVICES, LOOPBACK_ONLY, launchChromium } from '../../scripts/chromium.mjs';
 import { loadTs } from '../../scripts/load-ts.mjs';
 
 const root = resolve(import.meta.dirname, '../..');
@@ -32,10 +32,9 @@ test('the demo: two tabs with camera and microphone on see each other move, offl
   const server = await startDemoServer({ port: 0, log: (line) => lines.push(line) });
   t.after(() => server.close());
   const browser = await launchChromium([
-    '--use-fake-device-for-media-stream',
-    '--use-fake-ui-for-media-stream',
+    ...FAKE_DEVICES,
     // The real SDKs reach for Tencent's hosts (logs, reports): offline, they resolve nowhere.
-    '--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1, EXCLUDE localhost',
+    LOOPBACK_ONLY,
     // Every tab renders as if in front: frames are presented in both.
     '--disable-renderer-backgrounding',
     '--disable-backgrounding-occluded-windows',

@@ -100,7 +100,7 @@ for (const generation of ['v4', 'v5']) {
       // The page comes from its own server, as an app's would: the emulator is told to admit that origin (--allow-origin).
       const server = await startEmulatorServer({ port: 0, host: '127.0.0.1', allowedOrigins: [url] });
       t.after(() => server.close());
-      const browser = await launchChromium(['--use-fake-device-for-media-stream', '--use-fake-ui-for-media-stream']);
+      const browser = await launchChromium(FAKE_DEVICES);
       t.after(() => browser.close());
       const problems = [];
       const [alice, bob] = [await openPage(browser, url, problems), await openPage(browser, url, problems)];

@@ -4,7 +4,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { resolve } from 'node:path';
-import { launchChromium } from '../../scripts/chromium.mjs';
+import { FAKE_DEVICES, launchChromium } from '../../scripts/chromium.mjs';
 import { bundlePageScript } from '../../scripts/load-ts.mjs';
 
 const root = resolve(import.meta.dirname, '../..');
@@ -68,7 +68,7 @@ test('permission denied by the browser (no fake-UI grant): media-failed NotAllow
 
 test('a page that is not a secure context (http: other than localhost): media-failed NotSupportedError, as both SDKs refuse capture there', async (t) => {
   const bundle = await bundlePageScript(pageScript);
-  const browser = await launchChromium(['--use-fake-device-for-media-stream', '--use-fake-ui-for-media-stream']);
+  const browser = await launchChromium(FAKE_DEVICES);
   t.after(() => browser.close());
   for (const generation of ['v4', 'v5']) {
     const context = await browser.newContext();

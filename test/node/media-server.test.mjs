@@ -5,7 +5,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createServer } from 'node:http';
-import { launchChromium } from '../../scripts/chromium.mjs';
+import { FAKE_DEVICES, launchChromium } from '../../scripts/chromium.mjs';
 import { loadTs } from '../../scripts/load-ts.mjs';
 
 const { createMediaServer, MediaRefusal } = await loadTs('src/emulator/node/media/media-server.ts');
@@ -50,7 +50,7 @@ test('the media server forwards a publisher page to a subscriber page, loopback 
   );
   await new Promise((resolve) => http.listen(0, '127.0.0.1', resolve));
   t.after(() => http.close());
-  const browser = await launchChromium(['--use-fake-device-for-media-stream', '--use-fake-ui-for-media-stream']);
+  const browser = await launchChromium(FAKE_DEVICES);
   t.after(() => browser.close());
   const lines = [];
   const media = createMediaServer({ maxMembers: 2, log: (line) => lines.push(line) });

@@ -3,7 +3,7 @@
 // Chromium reaches nothing but this machine: other hosts do not resolve and other requests are aborted.
 import { resolve } from 'node:path';
 import { build } from 'esbuild';
-import { launchChromium } from '../../../scripts/chromium.mjs';
+import { FAKE_DEVICES, LOOPBACK_ONLY, launchChromium } from '../../../scripts/chromium.mjs';
 import { loadTs } from '../../../scripts/load-ts.mjs';
 
 const root = resolve(import.meta.dirname, '../../..');
@@ -127,10 +127,9 @@ export async function startRealSdkRig(
   const browser =
     given ??
     (await launchChromium([
-      '--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1, EXCLUDE localhost',
+      LOOPBACK_ONLY,
       // A fake camera and microphone, for the publish attempts.
-      '--use-fake-device-for-media-stream',
-      '--use-fake-ui-for-media-stream',
+      ...FAKE_DEVICES,
       ...extraArgs,
     ]));
   if (!given) t.after(() => browser.close());
