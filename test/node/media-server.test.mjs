@@ -1,7 +1,8 @@
 // The emulator's media server core (src/emulator/node/media/): plain WebRTC pages in Chromium negotiate with it
 // as the TRTC SDKs do (an offer without candidates, max-bundle, no trickle), one publishes the fake camera and
 // microphone, another receives them through the server: frames advance, audio is live, only 127.0.0.1 is
-// offered, and ending the publisher's media ends the forwarding and closes the transports.
+// offered, and ending the publisher's media ends the forwarding and closes the transports. Also trtc-sdk-v5's
+// downlink numbering (media/downlink-numbering.ts), without a browser.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createServer } from 'node:http';
@@ -122,4 +123,48 @@ test('the media server forwards a publisher page to a subscriber page, loopback 
   assert.ok(uplink.closed && downlink.closed, "the publisher's transports and the downlinks tied to it close");
   media.end('room', 'bob', 'left');
   assert.deepEqual(media.stats(), { members: 0, transports: 0, forwards: 0 });
+});
+
+test("trtc-sdk-v5's downlinks: a publisher stream replaced under a subscription (a rejoin: new SSRCs, sequence numbers and timestamps anywhere) continues the subscriber's numbering, and its NACKs and retransmissions follow", async () => {
+  const { DownlinkNumbering } = await loadTs('src/emulator/node/media/downlink-numbering.ts');
+  let now = 0;
+  const numbering = new DownlinkNumbering(() => now);
+  const [DOWN, DOWN_RTX, FIRST, FIRST_RTX, NEXT, NEXT_RTX] = [7, 8, 111, 222, 333, 444];
+  // The first stream passes as it comes.
+  for (const [seq, ts] of [
+    [65534, 1000],
+    [65535, 4000],
+    [0, 7000],
+  ])
+    assert.deepEqual(numbering.media(DOWN, FIRST, seq, ts, 90000), {
+      sequenceNumber: seq,
+      timestamp: ts,
+      changed: false,
+    });
+  assert.deepEqual(numbering.toSource(DOWN, FIRST, [65535]), [65535]);
+  assert.deepEqual(numbering.rtx(DOWN_RTX, FIRST_RTX, 5, 4000, DOWN, FIRST, 65535), {
+    sequenceNumber: 5,
+    timestamp: 4000,
+    originalSeq: 65535,
+  });
+  // A second later the publisher sends from a new encoder, its numbers behind the first stream's.
+  now += 1000;
+  assert.deepEqual(numbering.media(DOWN, NEXT, 30000, 5, 90000), {
+    sequenceNumber: 1,
+    timestamp: 97000,
+    changed: true,
+  });
+  assert.deepEqual(numbering.media(DOWN, NEXT, 30001, 3005, 90000), {
+    sequenceNumber: 2,
+    timestamp: 100000,
+    changed: false,
+  });
+  assert.deepEqual(numbering.toSource(DOWN, NEXT, [1, 2]), [30000, 30001]);
+  assert.deepEqual(numbering.toSource(DOWN, FIRST, [2]), [], 'a NACK of the replaced stream asks nobody');
+  assert.equal(numbering.rtx(DOWN_RTX, FIRST_RTX, 6, 7000, DOWN, FIRST, 0), null, 'no repair of the replaced stream');
+  assert.deepEqual(numbering.rtx(DOWN_RTX, NEXT_RTX, 900, 3005, DOWN, NEXT, 30001), {
+    sequenceNumber: 6,
+    timestamp: 100000,
+    originalSeq: 2,
+  });
 });

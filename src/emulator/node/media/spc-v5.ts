@@ -16,9 +16,12 @@
  *   Incoming RTP and RTCP are taken from the DTLS transport and routed here, not by werift's transceivers.
  * - `publish/v2` names the uplink SSRCs (`audioSsrc`, `bigVideoSsrc`, `bigVideoRtxSsrc`, …); `subscribe/v3` names
  *   the SSRCs the subscriber chose for the publisher's audio, big video and its RTX. Forwarding rewrites SSRC and
- *   payload type only: sequence numbers and timestamps pass through, so a subscriber's NACK reaches the publisher
- *   with its SSRC mapped back, and the publisher's retransmissions (RTX) reach the subscriber the same way.
- * - A subscription starts with a PLI to the publisher; a subscriber's PLI and FIR are passed to the publisher.
+ *   payload type; sequence numbers and timestamps pass through while the publisher's stream stays the same, and
+ *   continue where they were when it is replaced (a publisher that joins again or rebuilds its peer connection
+ *   sends with new SSRCs: downlink-numbering.ts). A subscriber's NACK reaches the publisher with its SSRC and
+ *   sequence numbers mapped back, and the publisher's retransmissions (RTX) reach the subscriber the same way.
+ * - A subscription starts with a PLI to the publisher; a subscriber's PLI and FIR are passed to the publisher; a
+ *   downlink whose publisher stream was replaced asks the publisher for a keyframe.
  * - The screen (the sub stream) goes on the same peer connection: `startScreenShare()` → `room.publish()` with
  *   `isAuxiliary`, the track on the fourth transceiver (`publishByTransceiver`), and a second `publish/v2` with
  *   every uplink SSRC (`Ig()`: the fourth m-line's are `auxVideoSsrc` / `auxVideoRtxSsrc`) and `state.auxVideo`.
@@ -37,6 +40,7 @@ import {
 } from 'werift';
 import type { LinkCondition } from '../../core/faults.js';
 import { clearLink, impairPeerConnection, type LinkOf } from './link.js';
+import { DownlinkNumbering } from './downlink-numbering.js';
 
 /** The codec entries of an ability, as the SDK writes them (`Ag()` in trtc.esm.js). */
 export interface AbilityCodec {
@@ -143,6 +147,8 @@ export interface SpcMember {
   uplink: UplinkSsrcs | null;
   /** Publisher userId → what this member receives of them, and where. */
   readonly subscriptions: Map<string, Subscription>;
+  /** What this member's downlinks have been sent, to continue them when a publisher's stream is replaced. */
+  readonly numbering: DownlinkNumbering;
   peer: RTCPeerConnection;
   dtls: RTCDtlsTransport | null;
   clientAbility: ClientAbility;
@@ -362,8 +368,37 @@ export function createSpcMediaServer(options: SpcMediaServerOptions = {}) {
             ? payloadForSubscriber(subscriber, codec)
             : undefined;
       if (!to || pt === undefined) continue;
-      const header = new RtpHeader({ ...packet.header, ssrc: to, payloadType: pt });
-      void subscriber.dtls.sendRtp(packet.payload, header);
+      const { sequenceNumber, timestamp } = packet.header;
+      let payload = packet.payload;
+      let numbered: { sequenceNumber: number; timestamp: number };
+      if (name === 'bigVideoRtxSsrc' || name === 'auxVideoRtxSsrc') {
+        // A retransmission: its payload starts with the original sequence number (RFC 4588).
+        if (payload.length < 2) continue;
+        const media = name === 'bigVideoRtxSsrc' ? 'bigVideoSsrc' : 'auxVideoSsrc';
+        const rtx = subscriber.numbering.rtx(
+          to,
+          ssrc,
+          sequenceNumber,
+          timestamp,
+          subscription.ssrc[media],
+          uplink[media],
+          payload.readUInt16BE(0),
+        );
+        if (!rtx) continue;
+        if (rtx.originalSeq !== payload.readUInt16BE(0)) {
+          payload = Buffer.from(payload);
+          payload.writeUInt16BE(rtx.originalSeq, 0);
+        }
+        numbered = { sequenceNumber: rtx.sequenceNumber, timestamp: rtx.timestamp };
+      } else {
+        const clockRate = name === 'audioSsrc' ? 48000 : 90000;
+        const media = subscriber.numbering.media(to, ssrc, sequenceNumber, timestamp, clockRate);
+        // The subscriber's decoder waits for a keyframe of the new stream.
+        if (media.changed && name !== 'audioSsrc') requestKeyframe(publisher, ssrc);
+        numbered = { sequenceNumber: media.sequenceNumber, timestamp: media.timestamp };
+      }
+      const header = new RtpHeader({ ...packet.header, ...numbered, ssrc: to, payloadType: pt });
+      void subscriber.dtls.sendRtp(payload, header);
     }
   }
 
@@ -397,10 +432,11 @@ export function createSpcMediaServer(options: SpcMediaServerOptions = {}) {
     } else if (packet instanceof RtcpTransportLayerFeedback && packet.feedback instanceof GenericNack) {
       const nack = packet.feedback;
       const source = publisherOf(subscriber, nack.mediaSourceSsrc);
-      if (source?.publisher.dtls?.state === 'connected')
+      const lost = source && subscriber.numbering.toSource(nack.mediaSourceSsrc, source.ssrc, nack.lost);
+      if (source?.publisher.dtls?.state === 'connected' && lost?.length)
         void source.publisher.dtls.sendRtcp([
           new RtcpTransportLayerFeedback({
-            feedback: new GenericNack({ senderSsrc: 1, mediaSourceSsrc: source.ssrc, lost: nack.lost }),
+            feedback: new GenericNack({ senderSsrc: 1, mediaSourceSsrc: source.ssrc, lost }),
           }),
         ]);
     }
@@ -452,6 +488,7 @@ export function createSpcMediaServer(options: SpcMediaServerOptions = {}) {
         mute: previous?.mute ?? NO_MUTE,
         uplink: null,
         subscriptions: new Map(),
+        numbering: new DownlinkNumbering(),
         peer,
         dtls: null,
         clientAbility,
