@@ -1,14 +1,15 @@
 // `npm test`: three phases, each printed when it ends:
 //   checks:  type-check (tsc), then `npm run lint` (scripts/lint.mjs), alongside the browser phase;
+//   build:   `npm run build` into a clean dist/, once, also alongside the browser phase, for the Node files that test
+//            the build (USES_DIST, scripts/built-dist.mjs), which wait for it;
 //   browser: the browser suites (web-test-runner in Chromium; the SDKs' expected logs filtered, see
 //            scripts/browser-logs.mjs);
 //   node:    after the browser phase (the two together starve web-test-runner's page starts on 2 cores), the Node
-//            suites, NODE_TEST_CONCURRENCY files at a time (default 3: most of their time is spent waiting on
-//            browsers, servers and timeouts, not on the CPU), sharing Chromium: one server per set of flags in
+//            suites, NODE_TEST_CONCURRENCY files at a time (default 3: they keep both cores busy, and more at once
+//            only stretch the calls they hold in real time), sharing Chromium: one server per set of flags in
 //            SHARED_CHROMIUM_ARG_SETS (scripts/chromium.mjs), which launchChromium() connects to; only failures,
 //            unexpected output and the slowest files are printed. The raw TAP goes to .artifacts/test/node.tap.
-//            It starts with `npm run build` into a clean dist/, once, for the files that test the build (USES_DIST,
-//            scripts/built-dist.mjs), which wait for it; the other files run meanwhile.
+//            Run alone (`--node`), it starts the build itself, and the files that do not need it run meanwhile.
 // It ends with one line that adds up every test run: "tests: N passed, N failed".
 // Arguments (files) go to web-test-runner, and then only the browser suites run; `--node [files]` runs only the Node
 // phase (all of test/node/, or the files given), with its shared Chromium.
@@ -114,7 +115,8 @@ async function sharedChromium() {
 const USES_DIST = ['pack.test.mjs', 'cdn.test.mjs', 'emulator-server.test.mjs'];
 const usesDist = (file) => USES_DIST.some((name) => file.endsWith(`/${name}`));
 
-async function node(only = []) {
+/** The Node phase; `building` is a build already under way (else it starts one when a file needs dist/). */
+async function node(only = [], building = undefined) {
   const since = Date.now();
   const concurrency = Number(process.env.NODE_TEST_CONCURRENCY ?? 3);
   // The longest files first, so that none of them starts last and holds up the end.
@@ -125,7 +127,7 @@ async function node(only = []) {
     .map((file) => `test/node/${file}`)
     .filter((file) => !only.length || only.some((path) => file.endsWith(path.replace(/^(\.\/)?test\/node\//, ''))));
   // Without a build, those files build what they need themselves (and pack's prepack reports the failure).
-  const building = files.some(usesDist) ? buildDist() : Promise.resolve(true);
+  building ??= files.some(usesDist) ? buildDist() : Promise.resolve(true);
   const shared = await sharedChromium();
   // Each file in its own `node --test` (as node --test itself does), so that each one's time can be told.
   const queue = [...files];
@@ -165,9 +167,13 @@ async function node(only = []) {
 
 const browserArgs = process.argv.slice(2);
 async function everything() {
+  // The browser phase keeps about one core busy (web-test-runner runs one file at a time, much of it waiting on media in
+  // real time): the checks and the build use the other. The Node phase keeps both busy, so it waits for the browser
+  // phase (the two together starve web-test-runner's page starts) and finds dist/ built.
   const checking = checks();
+  const building = buildDist();
   const browserPhase = await browser([]);
-  const nodePhase = await node();
+  const nodePhase = await node([], building);
   return [await checking, browserPhase, nodePhase];
 }
 
