@@ -79,7 +79,8 @@ export const PLAYWRIGHT_FEATURES_OFF = [
 /**
  * The omnibox's WebUI popups. Headless Chromium (156) preloads them, in a renderer of their own, for every window it
  * opens, and Playwright opens a window for every browser context: about 2 s of CPU a context on this 2-core machine,
- * which the Node suites pay about a hundred times (each page of theirs is a fresh context). No test page has an omnibox.
+ * which the Node suites pay about a hundred times (each page of theirs is a fresh context). No test page has an
+ * omnibox.
  */
 export const OMNIBOX_POPUPS = ['WebUIOmniboxPopup', 'WebUIOmniboxFullPopup', 'WebUIOmniboxAimPopup'];
 

@@ -167,8 +167,8 @@ async function node(only = [], building = undefined) {
 
 const browserArgs = process.argv.slice(2);
 async function everything() {
-  // The browser phase keeps about one core busy (web-test-runner runs one file at a time, much of it waiting on media in
-  // real time): the checks and the build use the other. The Node phase keeps both busy, so it waits for the browser
+  // The browser phase keeps about one core busy (web-test-runner runs one file at a time, much of it waiting on media
+  // in real time): the checks and the build use the other. The Node phase keeps both busy, so it waits for the browser
   // phase (the two together starve web-test-runner's page starts) and finds dist/ built.
   const checking = checks();
   const building = buildDist();

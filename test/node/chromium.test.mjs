@@ -6,7 +6,7 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { launchChromium, PLAYWRIGHT_FEATURES_OFF } from '../../scripts/chromium.mjs';
 
-test("the --disable-features given to Chromium repeats all of Playwright's own (Chromium keeps only the last one)", () => {
+test("our --disable-features repeats all of Playwright's own (Chromium keeps only the last one)", () => {
   const root = dirname(createRequire(import.meta.url).resolve('playwright-core/package.json'));
   const bundle = readFileSync(join(root, 'lib/coreBundle.js'), 'utf8');
   const list = /disabledFeatures = \[([^\]]*)\]/.exec(bundle)?.[1];
@@ -16,7 +16,7 @@ test("the --disable-features given to Chromium repeats all of Playwright's own (
   assert.deepEqual([...PLAYWRIGHT_FEATURES_OFF].sort(), [...playwright].sort());
 });
 
-test("a new browser context opens no omnibox popup (headless Chromium's WebUI, a renderer of its own a window)", async () => {
+test("a new browser context opens no omnibox popup (headless Chromium's WebUI, a renderer a window)", async () => {
   const browser = await launchChromium();
   try {
     const contexts = [await browser.newContext(), await browser.newContext()];
