@@ -2,14 +2,8 @@ import { expect, waitUntil } from '@open-wc/testing';
 import '../../src/index.js';
 import type { TrtcRoom } from '../../src/index.js';
 import { createTrtcEmulator, type TrtcEmulator } from '../../src/testing/index.js';
-import {
-  framesAdvance,
-  playedDuring,
-  refuseAudibleAutoplay,
-  SECOND_CAMERA,
-  stubGetUserMedia,
-  stubSecondCamera,
-} from './media-support.js';
+import { SECOND_CAMERA, stubSecondCamera } from '../support/media-probe.js';
+import { framesAdvance, playedDuring, refuseAudibleAutoplay, stubGetUserMedia } from './media-support.js';
 
 type Generation = { name: 'v4' | 'v5'; sdk: (emulator: Pick<TrtcEmulator, 'sdk' | 'sdkV5'>) => unknown };
 const GENERATIONS: Generation[] = [

@@ -20,9 +20,6 @@ export function stubGetUserMedia(name: string, message = `Stubbed ${name}.`): ()
   };
 }
 
-// The second camera's stub is shared with the Node suites' real-SDK pages.
-export { SECOND_CAMERA, stubSecondCamera } from '../support/media-probe.js';
-
 /**
  * What a browser does before a user gesture (Chromium's `--autoplay-policy=document-user-activation-required`):
  * audible media does not play, neither from play() (NotAllowedError) nor by its `autoplay` attribute, which is
