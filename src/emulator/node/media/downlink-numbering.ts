@@ -37,7 +37,11 @@ export class DownlinkNumbering {
 
   constructor(private readonly now: () => number = Date.now) {}
 
-  private step(ssrc: number, source: number, seq: number, timestamp: number, clockRate: number) {
+  /**
+   * A media packet of the publisher's SSRC `source`, sent on the downlink `ssrc`: its sequence number and timestamp
+   * there, and whether the source just changed (the subscriber then needs a keyframe).
+   */
+  media(ssrc: number, source: number, seq: number, timestamp: number, clockRate: number) {
     let stream = this.streams.get(ssrc);
     let changed = false;
     const now = this.now();
@@ -51,21 +55,17 @@ export class DownlinkNumbering {
       stream.seqOffset = seq16(stream.lastSeq + 1 - seq);
       stream.timestampOffset = ts32(stream.lastTimestamp + elapsed - timestamp);
     }
-    const out = { sequenceNumber: seq16(seq + stream.seqOffset), timestamp: ts32(timestamp + stream.timestampOffset) };
+    const out = {
+      sequenceNumber: seq16(seq + stream.seqOffset),
+      timestamp: ts32(timestamp + stream.timestampOffset),
+      changed,
+    };
     if (ahead(out.sequenceNumber, stream.lastSeq, 0x8000)) stream.lastSeq = out.sequenceNumber;
     if (ahead(out.timestamp, stream.lastTimestamp, 0x80000000)) {
       stream.lastTimestamp = out.timestamp;
       stream.lastAt = now;
     }
-    return { ...out, changed };
-  }
-
-  /**
-   * A media packet of the publisher's SSRC `source`, sent on the downlink `ssrc`: its sequence number and timestamp
-   * there, and whether the source just changed (the subscriber then needs a keyframe).
-   */
-  media(ssrc: number, source: number, sequenceNumber: number, timestamp: number, clockRate: number) {
-    return this.step(ssrc, source, sequenceNumber, timestamp, clockRate);
+    return out;
   }
 
   /**
@@ -84,7 +84,7 @@ export class DownlinkNumbering {
   ) {
     const media = this.streams.get(mediaSsrc);
     if (media?.source !== mediaSource) return null;
-    const { sequenceNumber: seq } = this.step(ssrc, source, sequenceNumber, timestamp, 0);
+    const { sequenceNumber: seq } = this.media(ssrc, source, sequenceNumber, timestamp, 0);
     return {
       sequenceNumber: seq,
       timestamp: ts32(timestamp + media.timestampOffset),
